@@ -1,0 +1,62 @@
+// Reading requests and writing answers for the admin API, in mountebank's shapes.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StandinError, ValidationFailure, type ErrorBody } from '../model/errors.js';
+
+export interface AdminRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  params: Record<string, string>;
+  /** Parsed JSON body; '' when the body was empty. */
+  body: unknown;
+  /** `http://<Host header>`, the base of every absolute link. */
+  baseUrl: string;
+  raw: IncomingMessage;
+}
+
+export class AdminReply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+export const ok = (body: unknown, headers?: Record<string, string>) => new AdminReply(200, body, headers);
+
+/** Body parsed as JSON whatever its Content-Type, as mountebank's middleware does. */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return '';
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new StandinError('invalid JSON', 'Unable to parse body as JSON', text);
+  }
+}
+
+/** `?replayable=true` (any case) */
+export const flag = (query: URLSearchParams, name: string): boolean => (query.get(name) ?? '').toLowerCase() === 'true';
+
+const STATUS_BY_CODE: Record<string, number> = {
+  'no such resource': 404,
+  'insufficient access': 403,
+  unauthorized: 401,
+};
+
+export function errorReply(err: unknown): AdminReply {
+  if (err instanceof ValidationFailure) return new AdminReply(400, { errors: err.errors.map((e) => e.toJSON()) });
+  if (err instanceof StandinError) return new AdminReply(err.status ?? STATUS_BY_CODE[err.code] ?? 400, { errors: [err.toJSON()] });
+  const message = err instanceof Error ? err.message : String(err);
+  const body: ErrorBody = { code: 'internal error', message };
+  return new AdminReply(500, { errors: [body] });
+}
+
+export function writeReply(res: ServerResponse, reply: AdminReply): void {
+  const text = JSON.stringify(reply.body, null, 2);
+  res.writeHead(reply.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...reply.headers,
+  });
+  res.end(text);
+}

@@ -1,0 +1,113 @@
+// The admin REST API on port 2525: mountebank's routes and shapes over node:http.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ImposterRegistry } from '../core/imposterRegistry.js';
+import type { Logger } from '../logging/logger.js';
+import { StandinError } from '../model/errors.js';
+import type { StandinOptions } from '../server/options.js';
+import { errorReply, parseJsonBody, writeReply, type AdminRequest } from './adminHttp.js';
+import { imposterController } from './controllers/imposterController.js';
+import { impostersController } from './controllers/impostersController.js';
+import { infoController } from './controllers/infoController.js';
+import { Router } from './router.js';
+
+export function createAdminRouter(registry: ImposterRegistry, options: StandinOptions, logger: Logger): Router {
+  const imposters = impostersController(registry);
+  const imposter = imposterController(registry);
+  const info = infoController(options, logger);
+  return new Router()
+    .add('GET', '/', info.home)
+    .add('GET', '/config', info.config)
+    .add('GET', '/logs', info.logs)
+    .add('GET', '/imposters', imposters.list)
+    .add('POST', '/imposters', imposters.create)
+    .add('PUT', '/imposters', imposters.replaceAll)
+    .add('DELETE', '/imposters', imposters.deleteAll)
+    .add('GET', '/imposters/:id', imposter.get)
+    .add('DELETE', '/imposters/:id', imposter.delete)
+    .add('POST', '/imposters/:id/stubs', imposter.addStub)
+    .add('PUT', '/imposters/:id/stubs', imposter.replaceStubs)
+    .add('PUT', '/imposters/:id/stubs/:stubIndex', imposter.replaceStub)
+    .add('DELETE', '/imposters/:id/stubs/:stubIndex', imposter.deleteStub)
+    .add('DELETE', '/imposters/:id/savedRequests', imposter.deleteSavedRequests)
+    .add('DELETE', '/imposters/:id/savedProxyResponses', imposter.deleteSavedProxyResponses)
+    // Deprecated in mountebank, and an alias of savedProxyResponses there, not of savedRequests.
+    .add('DELETE', '/imposters/:id/requests', imposter.deleteSavedProxyResponses);
+}
+
+export interface AdminServer {
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+export function createAdminServer(
+  router: Router,
+  port: number,
+  allowAddress: (address: string | undefined) => boolean,
+  logger: Logger,
+): AdminServer {
+  const log = logger.scoped(() => `[mb:${port}] `);
+  const sockets = new Set<Socket>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void handle(router, req, res, Buffer.concat(chunks).toString('utf8'), port, log);
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    if (!allowAddress(socket.remoteAddress)) {
+      log.warn(`Blocking incoming connection from ${socket.remoteAddress}. Turn off --localOnly or add to --ipWhitelist to allow`);
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return {
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+async function handle(
+  router: Router,
+  req: IncomingMessage,
+  res: ServerResponse,
+  text: string,
+  port: number,
+  log: ReturnType<Logger['scoped']>,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
+  log.info(`${method} ${url.pathname}`);
+  try {
+    const found = router.find(method, url.pathname);
+    if ('allowed' in found) {
+      const reply = found.allowed.length > 0
+        ? errorReply(new StandinError('bad data', `${method} is not supported on ${url.pathname}; use ${found.allowed.join(', ')}`).withStatus(405))
+        : errorReply(new StandinError('no such resource', `no admin route for ${method} ${url.pathname}`));
+      writeReply(res, reply);
+      return;
+    }
+    const request: AdminRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      params: found.params,
+      body: method === 'GET' ? '' : parseJsonBody(text),
+      baseUrl: `http://${req.headers.host ?? `localhost:${port}`}`,
+      raw: req,
+    };
+    writeReply(res, await found.handler(request));
+  } catch (err) {
+    const reply = errorReply(err);
+    if (reply.status >= 500) log.error(`error handling ${method} ${url.pathname}: ${err instanceof Error ? err.stack : String(err)}`);
+    else log.warn(`${method} ${url.pathname} refused: ${JSON.stringify(reply.body)}`);
+    writeReply(res, reply);
+  }
+}

@@ -1,0 +1,107 @@
+// /imposters/:id and its stubs, requests and saved proxy responses.
+import type { Imposter } from '../../core/imposter.js';
+import type { ImposterRegistry } from '../../core/imposterRegistry.js';
+import { printImposter } from '../../core/imposterPrinter.js';
+import type { Stub } from '../../core/stub.js';
+import { asStandinError } from '../../core/compileImposter.js';
+import { StandinError, ValidationFailure, validationError } from '../../model/errors.js';
+import { isPlainObject } from '../../model/types.js';
+import { flag, ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
+
+const STUB_INDEX_MESSAGE = "'stubIndex' must be a valid integer, representing the array index position of the stub to replace";
+
+export function imposterController(registry: ImposterRegistry) {
+  const find = (req: AdminRequest): Imposter => {
+    const imposter = registry.get(Number(req.params.id));
+    if (!imposter || !/^\d+$/.test(req.params.id ?? '')) {
+      throw new StandinError('no such resource', 'Try POSTing to /imposters first?');
+    }
+    return imposter;
+  };
+  const full = (req: AdminRequest, imposter: Imposter): AdminReply => ok(printImposter(imposter, { baseUrl: req.baseUrl }));
+  const stubIndex = (req: AdminRequest, imposter: Imposter): number => {
+    const text = req.params.stubIndex ?? '';
+    const index = Number(text);
+    if (!/^\d+$/.test(text) || index >= imposter.stubs.length) {
+      // mountebank answers 404 here, with code 'bad data'.
+      throw validationError(STUB_INDEX_MESSAGE).withStatus(404);
+    }
+    return index;
+  };
+
+  return {
+    get(req: AdminRequest): AdminReply {
+      const imposter = find(req);
+      const replayable = flag(req.query, 'replayable');
+      const removeProxies = flag(req.query, 'removeProxies');
+      return ok(printImposter(imposter, { baseUrl: req.baseUrl, replayable, removeProxies }));
+    },
+
+    async delete(req: AdminRequest): Promise<AdminReply> {
+      const imposter = await registry.delete(Number(req.params.id));
+      if (!imposter) return ok({});
+      const replayable = flag(req.query, 'replayable');
+      const removeProxies = flag(req.query, 'removeProxies');
+      return ok(printImposter(imposter, { baseUrl: req.baseUrl, replayable, removeProxies }));
+    },
+
+    addStub(req: AdminRequest): AdminReply {
+      const imposter = find(req);
+      const body = req.body;
+      if (!isPlainObject(body) || body.stub === undefined) throw validationError("must contain 'stub' field", body);
+      let index = imposter.stubs.length;
+      if (body.index !== undefined) {
+        if (typeof body.index !== 'number' || !Number.isInteger(body.index) || body.index < 0 || body.index > imposter.stubs.length) {
+          throw validationError("'index' must be between 0 and the length of the stubs array", body);
+        }
+        index = body.index;
+      }
+      imposter.addStub(body.stub, index);
+      return full(req, imposter);
+    },
+
+    replaceStubs(req: AdminRequest): AdminReply {
+      const imposter = find(req);
+      const body = req.body;
+      if (!isPlainObject(body) || body.stubs === undefined) throw validationError("'stubs' is a required field", body);
+      if (!Array.isArray(body.stubs)) throw validationError("'stubs' must be an array", body);
+      // Compile every stub first and report every error, so a refused request changes nothing.
+      const errors: StandinError[] = [];
+      const stubs: Stub[] = [];
+      for (const config of body.stubs) {
+        try {
+          stubs.push(imposter.compileStub(config));
+        } catch (err) {
+          errors.push(asStandinError(err));
+        }
+      }
+      if (errors.length > 0) throw new ValidationFailure(errors);
+      imposter.stubs = stubs;
+      return full(req, imposter);
+    },
+
+    replaceStub(req: AdminRequest): AdminReply {
+      const imposter = find(req);
+      imposter.replaceStub(stubIndex(req, imposter), req.body);
+      return full(req, imposter);
+    },
+
+    deleteStub(req: AdminRequest): AdminReply {
+      const imposter = find(req);
+      imposter.deleteStub(stubIndex(req, imposter));
+      return full(req, imposter);
+    },
+
+    deleteSavedRequests(req: AdminRequest): AdminReply {
+      const imposter = find(req);
+      imposter.clearRequests();
+      return full(req, imposter);
+    },
+
+    deleteSavedProxyResponses(req: AdminRequest): AdminReply {
+      const imposter = find(req);
+      imposter.removeSavedProxyResponses();
+      return full(req, imposter);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// GET /, /config and /logs.
+import type { Logger } from '../../logging/logger.js';
+import type { StandinOptions } from '../../server/options.js';
+import { VERSION } from '../../server/version.js';
+import { ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
+
+export function infoController(options: StandinOptions, logger: Logger) {
+  return {
+    home(req: AdminRequest): AdminReply {
+      return ok({
+        _links: {
+          imposters: { href: `${req.baseUrl}/imposters` },
+          config: { href: `${req.baseUrl}/config` },
+          logs: { href: `${req.baseUrl}/logs` },
+        },
+      });
+    },
+
+    config(): AdminReply {
+      const memory = process.memoryUsage();
+      const printed: Record<string, unknown> = { ...options };
+      if (!options.mock) delete printed.mock;
+      return ok({
+        version: VERSION,
+        options: printed,
+        process: {
+          nodeVersion: process.version,
+          architecture: process.arch,
+          platform: process.platform,
+          rss: memory.rss,
+          heapTotal: memory.heapTotal,
+          heapUsed: memory.heapUsed,
+          uptime: process.uptime(),
+          cwd: process.cwd(),
+        },
+      });
+    },
+
+    logs(req: AdminRequest): AdminReply {
+      const start = Number.parseInt(req.query.get('startIndex') ?? '0', 10);
+      const endText = req.query.get('endIndex');
+      const end = endText === null ? undefined : Number.parseInt(endText, 10);
+      return ok({ logs: logger.entries(Number.isNaN(start) ? 0 : start, end === undefined || Number.isNaN(end) ? undefined : end) });
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// `--configfile FILE`: read, render (EJS, unless --noParse), parse, and take `json.imposters || [json]`
+// as mb does, so a file holding a single imposter object works too.
+import { readFile } from 'node:fs/promises';
+import { ConfigFileError } from './configFileError.js';
+import { renderConfigTemplate, type ConfigRenderer } from './configTemplate.js';
+
+export { ConfigFileError };
+
+export interface ConfigFileOptions {
+  /** mb's --noParse: the file is plain JSON, no template rendering. */
+  noParse: boolean;
+  /** Renders templates; defaults to configTemplate.ts. */
+  render?: ConfigRenderer;
+}
+
+export async function loadConfigFile(filename: string, options: ConfigFileOptions): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await readFile(filename, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    throw new ConfigFileError(`cannot read config file ${filename}: ${reason}`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  let rendered = text;
+  if (!options.noParse) {
+    rendered = await (options.render ?? renderConfigTemplate)(text, filename);
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(rendered);
+  } catch (err) {
+    throw new ConfigFileError(`config file ${filename} is not valid JSON: ${(err as Error).message}`);
+  }
+  return impostersOf(json, filename);
+}
+
+/** `{"imposters":[...]}` or one imposter object, as mb's `json.imposters || [json]`. */
+export function impostersOf(json: unknown, filename: string): unknown[] {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigFileError(
+      `config file ${filename} must hold a JSON object: {"imposters": [...]} or a single imposter`,
+    );
+  }
+  const imposters = (json as { imposters?: unknown }).imposters;
+  if (imposters === undefined || imposters === null || imposters === false || imposters === '' || imposters === 0) {
+    return [json];
+  }
+  if (!Array.isArray(imposters)) {
+    throw new ConfigFileError(`config file ${filename}: 'imposters' must be an array`);
+  }
+  return imposters;
+}

@@ -1,0 +1,145 @@
+// The table of `standin` flags: mountebank's `mb` names and short aliases, plus standin's own.
+// parseArgs.ts reads values with it, usage.ts prints it, docs/cli.md mirrors it.
+import { LOG_LEVELS, type LogLevel } from '../logging/logger.js';
+import type { StandinOptions } from '../server/options.js';
+
+/** A flag's value was refused; the message names the flag and what was expected. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type BooleanKey = { [K in keyof StandinOptions]-?: StandinOptions[K] extends boolean ? K : never }[keyof StandinOptions];
+
+export interface FlagSpec {
+  /** Long name, without the dashes, as mb spells it. */
+  readonly name: string;
+  /** One-letter alias, without the dash. */
+  readonly alias?: string;
+  /** Boolean flags take no value (or an optional `true`/`false`). */
+  readonly boolean: boolean;
+  /** Placeholder for the value in the usage text. */
+  readonly valueName?: string;
+  readonly description: string;
+  /** The default, as printed in the usage text and docs. */
+  readonly defaultText: string;
+  /** Validates `raw` and stores it; throws UsageError naming the flag. */
+  apply(options: StandinOptions, raw: string | boolean, written: string): void;
+}
+
+function booleanFlag(name: BooleanKey, alias: string | undefined, description: string): FlagSpec {
+  return {
+    name,
+    alias,
+    boolean: true,
+    description,
+    defaultText: 'false',
+    apply(options, raw, written) {
+      options[name] = toBoolean(raw, written);
+    },
+  };
+}
+
+function valueFlag<K extends keyof StandinOptions>(
+  name: K,
+  alias: string | undefined,
+  valueName: string,
+  description: string,
+  defaultText: string,
+  parse: (raw: string, written: string) => StandinOptions[K],
+): FlagSpec {
+  return {
+    name,
+    alias,
+    boolean: false,
+    valueName,
+    description,
+    defaultText,
+    apply(options, raw, written) {
+      if (typeof raw !== 'string') throw new UsageError(`${written} needs a value`);
+      options[name] = parse(raw, written);
+    },
+  };
+}
+
+export function toBoolean(raw: string | boolean, written: string): boolean {
+  if (typeof raw === 'boolean') return raw;
+  const lower = raw.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  throw new UsageError(`${written} must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+function integerIn(min: number, max: number, expected: string) {
+  return (raw: string, written: string): number => {
+    const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new UsageError(`${written} must be ${expected}, got ${JSON.stringify(raw)}`);
+    }
+    return value;
+  };
+}
+
+function nonEmpty(what: string) {
+  return (raw: string, written: string): string => {
+    if (raw.trim() === '') throw new UsageError(`${written} must be ${what}, got an empty string`);
+    return raw;
+  };
+}
+
+function logLevel(raw: string, written: string): LogLevel {
+  const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
+  if (!level) throw new UsageError(`${written} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
+  return level;
+}
+
+function ipList(raw: string, written: string): string[] {
+  const ips = raw.split('|').map((ip) => ip.trim()).filter((ip) => ip !== '');
+  if (ips.length === 0) {
+    throw new UsageError(`${written} must be a pipe-delimited list of IP addresses (e.g. "127.0.0.1|::1"), got ${JSON.stringify(raw)}`);
+  }
+  return ips;
+}
+
+export const FLAGS: readonly FlagSpec[] = [
+  valueFlag('port', 'p', 'PORT', 'the port of the admin API', '2525',
+    integerIn(1, 65535, 'an integer from 1 to 65535')),
+  valueFlag('host', 'h', 'HOST', 'the hostname or IP to bind the admin API (and, by default, imposters) to',
+    'all interfaces', nonEmpty('a hostname or IP address')),
+  booleanFlag('allowInjection', 'i', 'allow JavaScript injection and shell transforms'),
+  booleanFlag('localOnly', 'l', 'accept connections only from localhost'),
+  valueFlag('ipWhitelist', 'w', '"IP1|IP2"', 'pipe-delimited list of IP addresses allowed to connect', '*', ipList),
+  valueFlag('loglevel', undefined, 'LEVEL', 'debug, info, warn or error', 'info', logLevel),
+  valueFlag('logfile', undefined, 'FILE', 'the JSON-lines log file', 'mb.log', nonEmpty('a file path')),
+  booleanFlag('nologfile', undefined, 'do not write a log file'),
+  valueFlag('pidfile', undefined, 'FILE', 'where start writes its process id, and where stop reads it', 'mb.pid',
+    nonEmpty('a file path')),
+  valueFlag('configfile', undefined, 'FILE', 'a JSON file of imposters to load at startup (replaces all imposters)',
+    'none', nonEmpty('a file path')),
+  booleanFlag('noParse', undefined, 'load --configfile as plain JSON, without EJS templating'),
+  booleanFlag('debug', 'd', 'include stub match information in imposter retrievals'),
+  booleanFlag('mock', 'm', '[deprecated] record requests on every imposter (use recordRequests per imposter)'),
+  valueFlag('journalCap', undefined, 'N', 'most recorded requests kept per imposter, oldest dropped first (standin only)',
+    '10000', integerIn(1, Number.MAX_SAFE_INTEGER, 'a positive integer')),
+];
+
+/**
+ * mb flags standin does not implement yet. They are recognised (so their values are skipped and
+ * the error is clear) but refused at start. `boolean` tells the parser whether a value follows.
+ */
+export const UNSUPPORTED_FLAGS: ReadonlyArray<{ name: string; alias?: string; boolean: boolean }> = [
+  { name: 'datadir', boolean: false },
+  { name: 'impostersRepository', boolean: false },
+  { name: 'impostersRepositoryConfig', boolean: false },
+  { name: 'formatter', boolean: false },
+  { name: 'protofile', boolean: false },
+  { name: 'origin', alias: 'o', boolean: false },
+  { name: 'apikey', boolean: false },
+  { name: 'rcfile', boolean: false },
+  { name: 'log', boolean: false },
+  { name: 'savefile', boolean: false },
+  { name: 'removeProxies', alias: 'r', boolean: true },
+  { name: 'heroku', boolean: true },
+];

@@ -1,0 +1,59 @@
+// The `standin` executable: mountebank's `mb` verbs and flags. bin/standin.js calls main(argv).
+// main never rejects and never calls process.exit: it sets process.exitCode and lets output drain.
+import { UsageError } from './flags.js';
+import { parseArgs, type Verb } from './parseArgs.js';
+import { stop } from './stop.js';
+import { usage } from './usage.js';
+import { packageVersion } from './version.js';
+
+const NOT_IMPLEMENTED: ReadonlySet<Verb> = new Set<Verb>(['save', 'replay']);
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    const code = await run(argv);
+    if (code !== undefined) process.exitCode = code;
+  } catch (err) {
+    const message = err instanceof UsageError ? err.message : `unexpected error: ${(err as Error)?.stack ?? String(err)}`;
+    process.stderr.write(`standin: ${message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** The exit code, or undefined while a started server keeps the process alive. */
+async function run(argv: string[]): Promise<number | undefined> {
+  const parsed = parseArgs(argv);
+  switch (parsed.kind) {
+    case 'help':
+      process.stdout.write(usage());
+      return 0;
+    case 'version':
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    case 'invalidCommand':
+      process.stderr.write(`Invalid command '${parsed.command}'.\n\n${usage()}`);
+      return 1;
+  }
+
+  const { verb, options, unsupportedFlags } = parsed;
+  if (NOT_IMPLEMENTED.has(verb)) {
+    throw new UsageError(`'${verb}' is not implemented yet (planned; see docs/cli.md)`);
+  }
+  if (unsupportedFlags.length > 0) {
+    throw new UsageError(`${unsupportedFlags[0]} is an mb flag standin does not support yet`);
+  }
+
+  switch (verb) {
+    case 'stop':
+      return stop({ pidfile: options.pidfile });
+    case 'restart': {
+      const stopped = await stop({ pidfile: options.pidfile });
+      if (stopped !== 0) return stopped;
+      return (await import('./start.js')).start(options);
+    }
+    case 'start':
+      // Loaded on demand: stop, help and --version need none of the server.
+      return (await import('./start.js')).start(options);
+    default:
+      throw new UsageError(`'${verb}' is not a command standin can run`);
+  }
+}

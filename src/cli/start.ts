@@ -1,0 +1,169 @@
+// `standin start`: listen, load --configfile, then write the pidfile (the readiness signal mb's
+// tooling waits for). SIGTERM/SIGINT close everything, remove our pidfile and say goodbye.
+import { Logger, type Log } from '../logging/logger.js';
+import { StandinError, ValidationFailure } from '../model/errors.js';
+import type { StandinOptions } from '../server/options.js';
+import { startStandin, type RunningStandin } from '../server/standin.js';
+import { ConfigFileError, loadConfigFile } from './configFile.js';
+import { removePidfileIfOwned, writePidfile } from './pidfile.js';
+
+/** How long shutdown waits for the server to close before leaving anyway. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
+const fail = (message: string): number => {
+  process.stderr.write(`standin: ${message}\n`);
+  return 1;
+};
+
+/**
+ * Returns an exit code when start failed (everything it opened is closed again, no pidfile),
+ * or undefined when the server is up: the process then lives until a signal arrives.
+ */
+export async function start(options: StandinOptions): Promise<number | undefined> {
+  // Read the config file first: a missing or malformed file should not cost a server start.
+  let imposters: unknown[] | undefined;
+  if (options.configfile !== undefined) {
+    try {
+      imposters = await loadConfigFile(options.configfile, { noParse: options.noParse });
+    } catch (err) {
+      return fail(err instanceof ConfigFileError ? err.message : `cannot load config file ${options.configfile}: ${reason(err)}`);
+    }
+  }
+
+  const logger = new Logger({
+    level: options.loglevel,
+    logfile: options.nologfile ? null : options.logfile,
+    console: true,
+  });
+
+  let running: RunningStandin;
+  try {
+    running = await startStandin(options, logger);
+  } catch (err) {
+    await logger.close();
+    const where = `${options.host ?? 'all interfaces'}:${options.port}`;
+    return fail(`cannot start the admin API on ${where}: ${reason(err)}`);
+  }
+
+  const log = logger.scoped(`[mb:${running.port}] `);
+  const shutdown = installShutdown(running, logger, log, options.pidfile);
+
+  if (imposters !== undefined) {
+    log.debug(`loading ${imposters.length} imposter(s) from ${options.configfile}`);
+    try {
+      await running.replaceImposters(imposters);
+    } catch (err) {
+      const code = fail(`cannot load imposters from ${options.configfile}:${describeLoadError(err)}`);
+      await shutdown.abandon();
+      return code;
+    }
+  }
+
+  if (shutdown.started()) return undefined;
+  try {
+    writePidfile(options.pidfile);
+  } catch (err) {
+    const code = fail(`cannot write pidfile ${options.pidfile}: ${reason(err)}`);
+    await shutdown.abandon();
+    return code;
+  }
+  log.debug(`ready; process ${process.pid} written to pidfile ${options.pidfile}`);
+  return undefined;
+}
+
+interface Shutdown {
+  /** A signal has begun the shutdown. */
+  started(): boolean;
+  /** Start failed after the server was up: close it without the goodbye, let main set the exit code. */
+  abandon(): Promise<void>;
+}
+
+function installShutdown(running: RunningStandin, logger: Logger, log: Log, pidfile: string): Shutdown {
+  let stopping = false;
+
+  const closeServer = async (): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        log.warn(`server did not close within ${CLOSE_TIMEOUT_MS / 1000}s; exiting anyway`);
+        resolve();
+      }, CLOSE_TIMEOUT_MS);
+      timer.unref();
+    });
+    try {
+      await Promise.race([running.close(), timeout]);
+    } catch (err) {
+      log.error(`error while closing: ${reason(err)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      // A second signal while closing: leave now.
+      removePidfileIfOwned(pidfile);
+      logger.closeSync();
+      process.exit(1);
+    }
+    stopping = true;
+    log.debug(`received ${signal}`);
+    void (async () => {
+      await closeServer();
+      removePidfileIfOwned(pidfile);
+      log.info('Adios - see you soon?');
+      await logger.close();
+      await flushStdio();
+      process.exitCode = 0;
+      process.exit();
+    })();
+  };
+
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  return {
+    started: () => stopping,
+    async abandon() {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      stopping = true;
+      await closeServer();
+      await logger.close();
+    },
+  };
+}
+
+const flushStdio = async (): Promise<void> => {
+  await Promise.all(
+    [process.stdout, process.stderr].map(
+      (stream) => new Promise<void>((resolve) => (stream.writableEnded ? resolve() : stream.write('', () => resolve()))),
+    ),
+  );
+};
+
+/** One-line reason for a failure, naming the port or host when the OS refused them. */
+function reason(err: unknown): string {
+  if (err instanceof StandinError) return err.message;
+  const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+  switch (e?.code) {
+    case 'EADDRINUSE':
+      return e.port !== undefined ? `port ${e.port} is already in use` : `address already in use (${e.message})`;
+    case 'EACCES':
+      return e.port !== undefined ? `permission denied to listen on port ${e.port}` : `permission denied (${e.message})`;
+    case 'EADDRNOTAVAIL':
+      return `address ${e.address ?? ''} is not available on this machine`.replace('  ', ' ');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve host (${e.message})`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The text after `cannot load imposters from FILE:` — one line, or one line per validation error. */
+function describeLoadError(err: unknown): string {
+  if (err instanceof ValidationFailure) {
+    return err.errors.map((e) => `\n  - ${e.message}`).join('') || ` ${err.message}`;
+  }
+  return ` ${reason(err)}`;
+}

@@ -1,0 +1,68 @@
+// `standin stop [--pidfile F]`: SIGTERM the process named in the pidfile and wait for it to go.
+import { processState, readPidfile, removePidfile } from './pidfile.js';
+
+export interface StopOptions {
+  pidfile: string;
+  /** How long to wait for the process to exit after SIGTERM. */
+  timeoutMs?: number;
+  pollMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Returns the exit code. Nothing to stop (no pidfile, or its process is gone) is a success, as in
+ * mb: the stale file is removed. A process that outlives the timeout is an error and keeps its pidfile.
+ */
+export async function stop(options: StopOptions): Promise<number> {
+  const { pidfile, timeoutMs = 5_000, pollMs = 50 } = options;
+  let contents;
+  try {
+    contents = readPidfile(pidfile);
+  } catch (err) {
+    process.stderr.write(`standin: cannot read pidfile ${pidfile}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if (contents.state === 'missing') return 0;
+  if (contents.state === 'invalid' || contents.pid === process.pid) {
+    removePidfile(pidfile);
+    return 0;
+  }
+
+  const { pid } = contents;
+  const state = processState(pid);
+  if (state === 'gone') {
+    removePidfile(pidfile);
+    return 0;
+  }
+  if (state === 'not permitted') {
+    process.stderr.write(`standin: not permitted to stop process ${pid} (named in ${pidfile})\n`);
+    return 1;
+  }
+
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') {
+      process.stderr.write(`standin: cannot stop process ${pid}: ${(err as Error).message}\n`);
+      return 1;
+    }
+  }
+
+  const deadline = Date.now() + timeoutMs;
+  while (processState(pid) !== 'gone') {
+    if (Date.now() >= deadline) {
+      process.stderr.write(`standin: process ${pid} (named in ${pidfile}) did not stop within ${timeoutMs / 1000}s\n`);
+      return 1;
+    }
+    await sleep(pollMs);
+  }
+  // The server removes its own pidfile; this covers one that was killed before it could.
+  try {
+    const after = readPidfile(pidfile);
+    if (after.state === 'pid' && after.pid === pid) removePidfile(pidfile);
+  } catch {
+    // unreadable now: leave it
+  }
+  return 0;
+}

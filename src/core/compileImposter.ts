@@ -1,0 +1,87 @@
+// Validates an imposter definition and compiles it, collecting every error it finds, as
+// mountebank reports them all at once. Nothing here listens on a socket.
+import type { Logger } from '../logging/logger.js';
+import { StandinError, ValidationFailure, validationError } from '../model/errors.js';
+import { isPlainObject } from '../model/types.js';
+import { upcastImposter } from '../model/upcast.js';
+import type { ProtocolAdapter } from '../protocols/protocol.js';
+import { Imposter, type ImposterSettings } from './imposter.js';
+import type { Stub, StubContext } from './stub.js';
+
+export function parsePort(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+  if (!/^\d+$/.test(text)) return NaN;
+  const port = Number(text);
+  return port > 0 && port < 65536 ? port : NaN;
+}
+
+export function compileImposter(
+  raw: unknown,
+  protocols: ReadonlyMap<string, ProtocolAdapter>,
+  settings: ImposterSettings,
+  logger: Logger,
+): Imposter {
+  if (!isPlainObject(raw)) throw new ValidationFailure([validationError('an imposter must be a JSON object', raw)]);
+  const errors: StandinError[] = [];
+  const config = upcastImposter(raw);
+
+  const protocolName = config.protocol;
+  let protocol: ProtocolAdapter | undefined;
+  if (protocolName === undefined || protocolName === null || protocolName === '') {
+    errors.push(validationError("'protocol' is a required field", raw));
+  } else {
+    protocol = protocols.get(String(protocolName));
+    if (!protocol) errors.push(validationError(`the ${String(protocolName)} protocol is not yet supported`, raw));
+  }
+
+  const port = parsePort(config.port);
+  if (Number.isNaN(port)) errors.push(validationError("invalid value for 'port'", raw));
+  else if (port !== undefined) config.port = port;
+
+  if (config.name !== undefined && typeof config.name !== 'string') errors.push(validationError("'name' must be a string", raw));
+  if (config.stubs !== undefined && !Array.isArray(config.stubs)) errors.push(validationError("'stubs' must be an array", raw));
+  if (config.defaultResponse !== undefined && !isPlainObject(config.defaultResponse)) {
+    errors.push(validationError("'defaultResponse' must be an object", raw));
+  }
+  if (!protocol || errors.length > 0) throw new ValidationFailure(errors);
+
+  const defaultResponse = config.defaultResponse as Record<string, unknown> | undefined;
+  const context: StubContext = {
+    protocol,
+    defaultResponse,
+    allowInjection: settings.allowInjection,
+    predicates: { encoding: 'utf8' },
+  };
+  try {
+    protocol.compileReply({}, defaultResponse, raw);
+  } catch (err) {
+    errors.push(asStandinError(err));
+  }
+
+  const stubConfigs = (config.stubs ?? []) as unknown[];
+  delete config.stubs;
+  // mountebank's log scope, `[http:4545 name] `; the port is known only once it listens.
+  const scopeName = typeof config.name === 'string' ? ` ${config.name}` : '';
+  const protocolName_ = protocol.name;
+  const log = logger.scoped(() => `[${protocolName_}:${imposter.port}${scopeName}] `);
+  const imposter: Imposter = new Imposter(config, port ?? 0, protocol, [], context, settings, log);
+
+  const stubs: Stub[] = [];
+  for (const stubConfig of stubConfigs) {
+    try {
+      stubs.push(imposter.compileStub(stubConfig));
+    } catch (err) {
+      errors.push(asStandinError(err));
+    }
+  }
+  if (errors.length > 0) throw new ValidationFailure(errors);
+  imposter.stubs = stubs;
+  return imposter;
+}
+
+export function asStandinError(err: unknown): StandinError {
+  if (err instanceof StandinError) return err;
+  if (err instanceof ValidationFailure) return err.errors[0] ?? validationError(err.message);
+  return validationError(err instanceof Error ? err.message : String(err));
+}

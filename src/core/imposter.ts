@@ -1,0 +1,152 @@
+// An imposter at run time: its stubs, its counters and journal, and the protocol server that
+// feeds it requests. Stub edits compile the new stubs before touching the running ones.
+import { MatchRequest } from '../matching/index.js';
+import type { Log } from '../logging/logger.js';
+import { validationError } from '../model/errors.js';
+import type { ProtocolRequest } from '../model/request.js';
+import type { ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, RequestHandler } from '../protocols/protocol.js';
+import { RequestJournal } from './requestJournal.js';
+import { compileStub, type Stub, type StubContext } from './stub.js';
+
+export interface ImposterSettings {
+  /** --debug: stubs record their matches. */
+  debug: boolean;
+  /** --mock: every imposter records requests. */
+  mock: boolean;
+  journalCap: number;
+  allowInjection: boolean;
+}
+
+export class Imposter implements RequestHandler {
+  numberOfRequests = 0;
+  readonly journal: RequestJournal<ProtocolRequest> | null;
+  private server: ProtocolServer | null = null;
+  private readonly defaultOutcome: Outcome;
+
+  constructor(
+    /** Canonical imposter definition without its stubs, echoed by the printer. */
+    readonly config: Record<string, unknown>,
+    public port: number,
+    readonly protocol: ProtocolAdapter,
+    public stubs: Stub[],
+    private readonly stubContext: StubContext,
+    private readonly settings: ImposterSettings,
+    readonly log: Log,
+  ) {
+    const recording = config.recordRequests === true || settings.mock;
+    this.journal = recording ? new RequestJournal(settings.journalCap) : null;
+    this.defaultOutcome = { reply: protocol.compileReply({}, stubContext.defaultResponse, config), delayMs: 0 };
+  }
+
+  get name(): string | undefined {
+    return typeof this.config.name === 'string' ? this.config.name : undefined;
+  }
+
+  get allowCORS(): boolean {
+    return this.config.allowCORS === true;
+  }
+
+  get isListening(): boolean {
+    return this.server !== null;
+  }
+
+  /** The hot path: count, record, first matching stub wins, else the default response. */
+  handle(request: ProtocolRequest): Outcome | Promise<Outcome> {
+    this.numberOfRequests++;
+    if (this.journal) this.journal.add({ ...request, timestamp: new Date().toISOString() });
+    const match = new MatchRequest(request);
+    const stubs = this.stubs;
+    for (let i = 0; i < stubs.length; i++) {
+      const stub = stubs[i]!;
+      if (stub.matcher(match)) {
+        const response = stub.nextResponse();
+        if (!stub.matches) return response.resolve(request);
+        return this.recordMatch(stub, request, response.config, response.resolve(request));
+      }
+    }
+    return this.defaultOutcome;
+  }
+
+  async listen(options: ListenOptions): Promise<void> {
+    this.server = await this.protocol.listen(this, { ...options, port: this.port });
+    this.port = this.server.port;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    await server?.close();
+  }
+
+  clearRequests(): void {
+    this.numberOfRequests = 0;
+    this.journal?.clear();
+  }
+
+  // Stub editing: compile first (a bad stub changes nothing), then swap.
+
+  compileStub(config: unknown): Stub {
+    const stub = compileStub(config, this.stubContext);
+    if (this.settings.debug) stub.matches = [];
+    return stub;
+  }
+
+  replaceStubs(configs: unknown): void {
+    if (!Array.isArray(configs)) throw validationError("'stubs' must be an array", configs);
+    this.stubs = configs.map((c) => this.compileStub(c));
+  }
+
+  addStub(config: unknown, index: number = this.stubs.length): void {
+    const stub = this.compileStub(config);
+    const next = this.stubs.slice();
+    next.splice(index, 0, stub);
+    this.stubs = next;
+  }
+
+  replaceStub(index: number, config: unknown): void {
+    const stub = this.compileStub(config);
+    const next = this.stubs.slice();
+    next[index] = stub;
+    this.stubs = next;
+  }
+
+  deleteStub(index: number): void {
+    const next = this.stubs.slice();
+    next.splice(index, 1);
+    this.stubs = next;
+  }
+
+  /** Drops responses recorded by a proxy (`is._proxyResponseTime`), and stubs left with none. */
+  removeSavedProxyResponses(): void {
+    const next: Stub[] = [];
+    for (const stub of this.stubs) {
+      const responses = stub.config.responses as Record<string, unknown>[];
+      const kept = responses.filter((r) => typeof (r.is as Record<string, unknown> | undefined)?._proxyResponseTime !== 'number');
+      if (kept.length === responses.length) next.push(stub);
+      else if (kept.length > 0) next.push(this.compileStub({ ...stub.config, responses: kept }));
+    }
+    this.stubs = next;
+  }
+
+  private recordMatch(
+    stub: Stub,
+    request: ProtocolRequest,
+    responseConfig: unknown,
+    outcome: Outcome | Promise<Outcome>,
+  ): Outcome | Promise<Outcome> {
+    const started = Date.now();
+    const record = (resolved: Outcome): Outcome => {
+      const matches = stub.matches!;
+      matches.push({
+        timestamp: new Date(started).toISOString(),
+        request,
+        response: this.protocol.describeReply(resolved.reply),
+        responseConfig,
+        processingTime: Date.now() - started,
+      });
+      if (matches.length > this.settings.journalCap) matches.shift();
+      return resolved;
+    };
+    return outcome instanceof Promise ? outcome.then(record) : record(outcome);
+  }
+}

@@ -1,0 +1,90 @@
+// The JSON shapes of an imposter that mountebank prints: list, full and replayable.
+import type { Imposter } from './imposter.js';
+
+export interface PrintOptions {
+  /** `http://host:port` of the admin API, for absolute `_links`. */
+  baseUrl: string;
+  replayable?: boolean;
+  removeProxies?: boolean;
+}
+
+/** Keys printed in this order, before the protocol's and the stubs. */
+const HEAD_KEYS = ['protocol', 'port', 'name', 'defaultResponse'] as const;
+const KNOWN_KEYS = new Set<string>([...HEAD_KEYS, 'recordRequests', 'stubs', 'requests', 'numberOfRequests', '_links']);
+
+function head(imposter: Imposter): Record<string, unknown> {
+  const out: Record<string, unknown> = { protocol: imposter.protocol.name, port: imposter.port };
+  if (imposter.config.name !== undefined) out.name = imposter.config.name;
+  if (imposter.config.defaultResponse !== undefined) out.defaultResponse = imposter.config.defaultResponse;
+  return out;
+}
+
+/** Fields standin keeps beyond mountebank's list (allowCORS, host, ...), so a save/replay round trip keeps them. */
+function otherFields(imposter: Imposter): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(imposter.config)) {
+    if (!KNOWN_KEYS.has(key)) out[key] = value;
+  }
+  return out;
+}
+
+function links(imposter: Imposter, baseUrl: string) {
+  const self = `${baseUrl}/imposters/${imposter.port}`;
+  return { self: { href: self }, stubs: { href: `${self}/stubs` } };
+}
+
+export function printListEntry(imposter: Imposter, baseUrl: string): Record<string, unknown> {
+  return { ...head(imposter), numberOfRequests: imposter.numberOfRequests, _links: links(imposter, baseUrl) };
+}
+
+export function printImposter(imposter: Imposter, options: PrintOptions): Record<string, unknown> {
+  const out = head(imposter);
+  const recordRequests = imposter.config.recordRequests === true;
+  if (options.replayable) {
+    out.recordRequests = recordRequests;
+    Object.assign(out, otherFields(imposter));
+    out.stubs = printStubs(imposter, options, false);
+    return out;
+  }
+  out.numberOfRequests = imposter.numberOfRequests;
+  out.recordRequests = recordRequests;
+  Object.assign(out, otherFields(imposter));
+  out.requests = imposter.journal ? imposter.journal.toArray() : [];
+  out.stubs = printStubs(imposter, options, true);
+  out._links = links(imposter, options.baseUrl);
+  return out;
+}
+
+function printStubs(imposter: Imposter, options: PrintOptions, full: boolean): Record<string, unknown>[] {
+  const printed: Record<string, unknown>[] = [];
+  imposter.stubs.forEach((stub, index) => {
+    let stubJson: Record<string, unknown> = { ...stub.config };
+    if (options.removeProxies) {
+      const responses = (stub.config.responses as Record<string, unknown>[]).filter((r) => r.proxy === undefined);
+      if (responses.length === 0) return;
+      stubJson.responses = responses;
+    }
+    if (full) {
+      if (stub.matches) stubJson.matches = stub.matches;
+      stubJson._links = { self: { href: `${options.baseUrl}/imposters/${imposter.port}/stubs/${index}` } };
+    } else {
+      stubJson = stripProxyResponseTimes(stubJson);
+    }
+    printed.push(stubJson);
+  });
+  return printed;
+}
+
+/** Replayable output drops `is._proxyResponseTime`, as mountebank does. */
+function stripProxyResponseTimes(stub: Record<string, unknown>): Record<string, unknown> {
+  const responses = stub.responses as Record<string, unknown>[];
+  if (!responses.some((r) => r.is && typeof r.is === 'object' && '_proxyResponseTime' in (r.is as object))) return stub;
+  return {
+    ...stub,
+    responses: responses.map((r) => {
+      if (!r.is || typeof r.is !== 'object' || !('_proxyResponseTime' in r.is)) return r;
+      const { _proxyResponseTime: _dropped, ...is } = r.is as Record<string, unknown>;
+      return { ...r, is };
+    }),
+  };
+}

@@ -1,0 +1,111 @@
+// The running imposters, by port. Creation validates and compiles before anything listens;
+// replacing the whole set restores the previous one if any new imposter cannot start.
+import type { Logger } from '../logging/logger.js';
+import { StandinError, ValidationFailure } from '../model/errors.js';
+import type { ListenOptions, ProtocolAdapter } from '../protocols/protocol.js';
+import { asStandinError, compileImposter } from './compileImposter.js';
+import type { Imposter, ImposterSettings } from './imposter.js';
+
+export interface RegistryOptions extends ImposterSettings {
+  host: string | undefined;
+  allowAddress: (address: string | undefined) => boolean;
+}
+
+export class ImposterRegistry {
+  private readonly imposters = new Map<number, Imposter>();
+
+  constructor(
+    private readonly protocols: ReadonlyMap<string, ProtocolAdapter>,
+    private readonly options: RegistryOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  get(port: number): Imposter | undefined {
+    return this.imposters.get(port);
+  }
+
+  /** Ordered by port, as mountebank lists them. */
+  list(): Imposter[] {
+    return [...this.imposters.values()].sort((a, b) => a.port - b.port);
+  }
+
+  compile(config: unknown): Imposter {
+    return compileImposter(config, this.protocols, this.options, this.logger);
+  }
+
+  async create(config: unknown): Promise<Imposter> {
+    const imposter = this.compile(config);
+    await this.start(imposter);
+    return imposter;
+  }
+
+  async delete(port: number): Promise<Imposter | undefined> {
+    const imposter = this.imposters.get(port);
+    if (!imposter) return undefined;
+    this.imposters.delete(port);
+    await imposter.close();
+    imposter.log.info('Ciao for now');
+    return imposter;
+  }
+
+  async deleteAll(): Promise<Imposter[]> {
+    const all = this.list();
+    await Promise.all(all.map((imposter) => this.delete(imposter.port)));
+    return all;
+  }
+
+  /** PUT /imposters: validate all, stop all, start the new set; on a failed start put the old set back. */
+  async replaceAll(configs: unknown[]): Promise<Imposter[]> {
+    const errors: StandinError[] = [];
+    const compiled: Imposter[] = [];
+    for (const config of configs) {
+      try {
+        compiled.push(this.compile(config));
+      } catch (err) {
+        if (err instanceof ValidationFailure) errors.push(...err.errors);
+        else errors.push(asStandinError(err));
+      }
+    }
+    if (errors.length > 0) throw new ValidationFailure(errors);
+
+    const previous = this.list();
+    await Promise.all(previous.map((imposter) => imposter.close()));
+    this.imposters.clear();
+    const started: Imposter[] = [];
+    try {
+      for (const imposter of compiled) {
+        await this.start(imposter);
+        started.push(imposter);
+      }
+    } catch (err) {
+      await Promise.all(started.map((imposter) => imposter.close()));
+      this.imposters.clear();
+      for (const imposter of previous) {
+        await this.start(imposter).catch((restartError: unknown) =>
+          imposter.log.error(`could not be restored: ${asStandinError(restartError).message}`),
+        );
+      }
+      throw err;
+    }
+    return compiled;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.list().map((imposter) => imposter.close()));
+    this.imposters.clear();
+  }
+
+  private async start(imposter: Imposter): Promise<void> {
+    if (imposter.port && this.imposters.has(imposter.port)) {
+      throw new StandinError('resource conflict', `port ${imposter.port} is already in use`, { port: imposter.port });
+    }
+    const listen: ListenOptions = {
+      port: imposter.port,
+      host: typeof imposter.config.host === 'string' ? imposter.config.host : this.options.host,
+      allowAddress: this.options.allowAddress,
+    };
+    await imposter.listen(listen);
+    this.imposters.set(imposter.port, imposter);
+    imposter.log.info('Open for business...');
+  }
+}

@@ -1,0 +1,52 @@
+// A stub at run time: its compiled predicates, its compiled responses and where it is in
+// their cycle. The canonical JSON it was made from is kept for echoing.
+import { compilePredicates, type CompileOptions, type RequestMatcher } from '../matching/index.js';
+import { validationError } from '../model/errors.js';
+import { isPlainObject } from '../model/types.js';
+import { compileResponse, type CompiledResponse, type ResponseContext } from '../responses/compileResponse.js';
+
+export interface StubContext extends ResponseContext {
+  predicates: CompileOptions;
+}
+
+export interface MatchRecord {
+  timestamp: string;
+  request: unknown;
+  response: unknown;
+  responseConfig: unknown;
+  processingTime: number;
+}
+
+export class Stub {
+  /** Recorded matches, kept only with --debug. */
+  matches: MatchRecord[] | undefined;
+  private position = 0;
+  private servedAtPosition = 0;
+
+  constructor(
+    readonly config: Record<string, unknown>,
+    readonly matcher: RequestMatcher,
+    readonly responses: CompiledResponse[],
+  ) {}
+
+  /** Round-robin over the responses, each served `repeat` times before moving on. */
+  nextResponse(): CompiledResponse {
+    const response = this.responses[this.position]!;
+    if (++this.servedAtPosition >= response.repeat) {
+      this.servedAtPosition = 0;
+      this.position = this.position + 1 === this.responses.length ? 0 : this.position + 1;
+    }
+    return response;
+  }
+}
+
+export function compileStub(config: unknown, context: StubContext): Stub {
+  if (!isPlainObject(config)) throw validationError('each stub must be an object', config);
+  const { responses } = config;
+  if (!Array.isArray(responses) || responses.length === 0) {
+    throw validationError("'responses' must be a non-empty array", config);
+  }
+  const matcher = compilePredicates(config.predicates, context.predicates);
+  const compiled = responses.map((r) => compileResponse(r, context));
+  return new Stub(config, matcher, compiled);
+}

@@ -1,0 +1,156 @@
+import { appendFileSync, createWriteStream, type WriteStream } from 'node:fs';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  timestamp: string;
+}
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** JSON-lines file, mountebank's mb.log format; null for none. */
+  logfile: string | null;
+  /** Write `level: message` lines to stdout. */
+  console: boolean;
+  /** How many entries GET /logs keeps in memory. */
+  memoryCap?: number;
+}
+
+export interface Log {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  isDebugEnabled(): boolean;
+  isInfoEnabled(): boolean;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/**
+ * Console and file output are batched and flushed once per event-loop turn, so a log line
+ * per request costs a string concatenation on the hot path, not a synchronous write.
+ */
+export class Logger implements Log {
+  private readonly threshold: number;
+  private readonly memory: LogEntry[] = [];
+  private readonly memoryCap: number;
+  private dropped = 0;
+  private consoleBuffer = '';
+  private fileBuffer = '';
+  private flushScheduled = false;
+  private readonly file: WriteStream | null;
+  private readonly logfile: string | null;
+  private readonly toConsole: boolean;
+
+  constructor(options: LoggerOptions) {
+    this.threshold = RANK[options.level];
+    this.memoryCap = options.memoryCap ?? 10_000;
+    this.toConsole = options.console;
+    this.logfile = options.logfile;
+    this.file = options.logfile ? createWriteStream(options.logfile, { flags: 'a' }) : null;
+    this.file?.on('error', (err) => {
+      process.stderr.write(`warn: cannot write logfile ${options.logfile}: ${err.message}\n`);
+    });
+  }
+
+  isDebugEnabled(): boolean {
+    return this.threshold <= 0;
+  }
+
+  isInfoEnabled(): boolean {
+    return this.threshold <= 1;
+  }
+
+  debug(message: string): void {
+    if (this.threshold <= 0) this.write('debug', message);
+  }
+
+  info(message: string): void {
+    if (this.threshold <= 1) this.write('info', message);
+  }
+
+  warn(message: string): void {
+    if (this.threshold <= 2) this.write('warn', message);
+  }
+
+  error(message: string): void {
+    this.write('error', message);
+  }
+
+  /** A logger that prefixes every message, as mountebank's `[http:4545 name] `. */
+  scoped(prefix: string | (() => string)): Log {
+    const self = this;
+    const p = typeof prefix === 'string' ? () => prefix : prefix;
+    return {
+      debug: (m) => self.debug(p() + m),
+      info: (m) => self.info(p() + m),
+      warn: (m) => self.warn(p() + m),
+      error: (m) => self.error(p() + m),
+      isDebugEnabled: () => self.isDebugEnabled(),
+      isInfoEnabled: () => self.isInfoEnabled(),
+    };
+  }
+
+  /** Entries by absolute index since start (inclusive bounds), as GET /logs?startIndex&endIndex. */
+  entries(startIndex = 0, endIndex?: number): LogEntry[] {
+    const first = Math.max(0, startIndex - this.dropped);
+    const last = endIndex === undefined ? this.memory.length : endIndex - this.dropped + 1;
+    return this.memory.slice(first, Math.max(first, last));
+  }
+
+  /** Flushes what is buffered; synchronous so it is safe in exit paths. */
+  flushSync(): void {
+    this.flushScheduled = false;
+    if (this.consoleBuffer) {
+      const text = this.consoleBuffer;
+      this.consoleBuffer = '';
+      try {
+        process.stdout.write(text);
+      } catch {
+        // stdout closed: nothing useful to do
+      }
+    }
+    if (this.fileBuffer && this.logfile) {
+      const text = this.fileBuffer;
+      this.fileBuffer = '';
+      this.file?.write(text);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.flushSync();
+    const file = this.file;
+    if (!file) return;
+    await new Promise<void>((resolve) => file.end(resolve));
+  }
+
+  /** For exit paths where the stream cannot be awaited. */
+  closeSync(): void {
+    const pending = this.fileBuffer;
+    this.fileBuffer = '';
+    this.flushSync();
+    if (pending && this.logfile) appendFileSync(this.logfile, pending);
+  }
+
+  private write(level: LogLevel, message: string): void {
+    const timestamp = new Date().toISOString();
+    const entry: LogEntry = { level, message, timestamp };
+    this.memory.push(entry);
+    // Evict in batches so the hot path never shifts a full array per line.
+    if (this.memory.length >= this.memoryCap * 2) {
+      const excess = this.memory.length - this.memoryCap;
+      this.memory.splice(0, excess);
+      this.dropped += excess;
+    }
+    if (this.toConsole) this.consoleBuffer += `${level}: ${message}\n`;
+    if (this.file) this.fileBuffer += JSON.stringify(entry) + '\n';
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flushSync());
+    }
+  }
+}

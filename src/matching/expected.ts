@@ -1,0 +1,88 @@
+// The expected side of a predicate compiled into a tree walked per request: object keys listed
+// once, index-like keys pre-parsed, leaf strings precomputed, `matches` regexes built once.
+import { validationError } from '../model/errors.js';
+import { isObjectLike, type PlainObject } from './normalize.js';
+
+export type ExpectedScalar = string | number | boolean | null;
+
+export interface ExpectedLeaf {
+  readonly isLeaf: true;
+  readonly value: ExpectedScalar;
+  /** JavaScript truthiness of the value (exists: true/false). */
+  readonly truthy: boolean;
+  /** mountebank's toString(): the string form, or null for null (equals). */
+  readonly text: string | null;
+  /** String(value): what indexOf() searches for (contains/startsWith/endsWith). */
+  readonly needle: string;
+  /** The `matches` regular expression; null for other operators. */
+  readonly regex: RegExp | null;
+}
+
+export interface ExpectedBranch {
+  readonly isLeaf: false;
+  readonly isArray: boolean;
+  readonly keys: readonly string[];
+  /** Per key: array/string index it names, LENGTH_KEY for "length", NOT_INDEX otherwise. */
+  readonly indexes: readonly number[];
+  readonly children: readonly ExpectedNode[];
+}
+
+export type ExpectedNode = ExpectedLeaf | ExpectedBranch;
+
+export const NOT_INDEX = -1;
+export const LENGTH_KEY = -2;
+
+const INDEX_PATTERN = /^(?:0|[1-9]\d*)$/;
+
+function indexOfKey(key: string): number {
+  if (key === 'length') return LENGTH_KEY;
+  return INDEX_PATTERN.test(key) && key.length < 16 ? Number(key) : NOT_INDEX;
+}
+
+export interface LeafOptions {
+  /** Regex flags when compiling `matches` leaves; null for every other operator. */
+  readonly regexFlags: string | null;
+  /** The predicate, for error sources. */
+  readonly predicate: unknown;
+}
+
+function compileRegex(value: ExpectedScalar, options: LeafOptions): RegExp | null {
+  if (options.regexFlags === null) return null;
+  const pattern = String(value);
+  try {
+    return new RegExp(pattern, options.regexFlags);
+  } catch (error) {
+    throw validationError(
+      `invalid regular expression ${JSON.stringify(pattern)} in matches predicate: ${(error as Error).message}`,
+      options.predicate,
+    );
+  }
+}
+
+export function compileLeaf(value: ExpectedScalar, options: LeafOptions): ExpectedLeaf {
+  return {
+    isLeaf: true,
+    value,
+    truthy: Boolean(value),
+    text: value === null ? null : String(value),
+    needle: String(value),
+    regex: compileRegex(value, options),
+  };
+}
+
+/** Compiles an already-normalized expected value. */
+export function compileExpected(value: unknown, options: LeafOptions): ExpectedNode {
+  if (!isObjectLike(value)) {
+    // JSON gives only strings, numbers, booleans and null here.
+    return compileLeaf(value as ExpectedScalar, options);
+  }
+  const record = value as PlainObject;
+  const keys = Object.keys(record);
+  return {
+    isLeaf: false,
+    isArray: Array.isArray(value),
+    keys,
+    indexes: keys.map(indexOfKey),
+    children: keys.map((key) => compileExpected(record[key], options)),
+  };
+}

@@ -1,0 +1,96 @@
+// mountebank's value normalization (predicates.js `normalize`, `tryJSON`, `forceStrings`), split
+// so that the expected side runs once at compile time and the actual side once per request view.
+// String values: base64-decode (binary mode), lower-case (unless caseSensitive), strip `except`.
+// Object keys: lower-cased unless caseSensitive. Built objects have no prototype, so request data
+// such as a `__proto__` JSON key stays plain data.
+import { canonical } from './canonical.js';
+
+/** How strings and keys are transformed on one side of a predicate. */
+export interface TextSpec {
+  readonly lowerKeys: boolean;
+  readonly lowerValues: boolean;
+  /** Compiled `except` pattern (flags `gi`, or `g` when case-sensitive); null when absent. */
+  readonly except: RegExp | null;
+  readonly binary: boolean;
+}
+
+export type PlainObject = Record<string, unknown>;
+
+export const isObjectLike = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+export function newObject(): PlainObject {
+  return Object.create(null) as PlainObject;
+}
+
+/** decode (binary) → lower-case → strip except, mountebank's order for normalize(). */
+export function transformText(text: string, spec: TextSpec): string {
+  let result = spec.binary ? Buffer.from(text, 'base64').toString() : text;
+  if (spec.lowerValues) result = result.toLowerCase();
+  if (spec.except !== null) result = result.replace(spec.except, '');
+  return result;
+}
+
+/** lower-case → strip except: the value transform tryJSON applies inside parsed JSON. */
+function transformJsonText(text: string, spec: TextSpec): string {
+  const lowered = spec.lowerValues ? text.toLowerCase() : text;
+  return spec.except === null ? lowered : lowered.replace(spec.except, '');
+}
+
+function transformJsonValue(value: unknown, spec: TextSpec): unknown {
+  if (typeof value === 'string') return transformJsonText(value, spec);
+  if (!isObjectLike(value)) return value;
+  if (Array.isArray(value)) return value.map((element) => transformJsonValue(element, spec));
+  const result = newObject();
+  for (const key of Object.keys(value)) {
+    result[spec.lowerKeys ? key.toLowerCase() : key] = transformJsonValue((value as PlainObject)[key], spec);
+  }
+  return result;
+}
+
+/**
+ * mountebank's tryJSON: parse a string as JSON and apply the key/value transforms (arrays are not
+ * sorted, so indexed jsonpath selectors keep working); anything unparseable comes back unchanged.
+ */
+export function tryJSON(text: string, spec: TextSpec): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  return transformJsonValue(parsed, spec);
+}
+
+/** mountebank's forceStrings (deepEquals): null → "null", numbers/booleans → their strings. */
+export function forceStrings(value: unknown): unknown {
+  if (value === null) return 'null';
+  if (value === undefined || typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(forceStrings);
+  if (typeof value === 'object') {
+    const result = newObject();
+    for (const key of Object.keys(value)) result[key] = forceStrings((value as PlainObject)[key]);
+    return result;
+  }
+  return String(value);
+}
+
+/** mountebank's sortObjects comparator (used for expected arrays, which it sorts). */
+export function compareLikeMountebank(a: unknown, b: unknown): number {
+  if (isObjectLike(a) && isObjectLike(b)) return compareLikeMountebank(canonical(a), canonical(b));
+  return (a as string) < (b as string) ? -1 : 1;
+}
+
+/**
+ * The expected side of a predicate, normalized once at compile time: keys and strings transformed
+ * and arrays sorted like mountebank's normalize().
+ */
+export function normalizeExpected(value: unknown, spec: TextSpec): unknown {
+  if (typeof value === 'string') return transformText(value, spec);
+  if (!isObjectLike(value)) return value;
+  if (Array.isArray(value)) return value.map((element) => normalizeExpected(element, spec)).sort(compareLikeMountebank);
+  const result = newObject();
+  for (const key of Object.keys(value)) {
+    result[spec.lowerKeys ? key.toLowerCase() : key] = normalizeExpected((value as PlainObject)[key], spec);
+  }
+  return result;
+}

@@ -1,0 +1,91 @@
+// Turns node's IncomingMessage and its body bytes into mountebank's http request shape.
+import type { IncomingMessage } from 'node:http';
+import querystring from 'node:querystring';
+import zlib from 'node:zlib';
+import type { HeaderValue, HttpRequest, QueryValue } from '../../model/request.js';
+
+/** Header names keep the client's case; a repeated header (any case) becomes an array. */
+export function headersFromRaw(rawHeaders: string[]): Record<string, HeaderValue> {
+  const headers: Record<string, HeaderValue> = {};
+  let lowerToName: Map<string, string> | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    let name = rawHeaders[i]!;
+    const value = rawHeaders[i + 1]!;
+    const existing = headers[name];
+    if (existing === undefined) {
+      // The same header in another case is still the same header.
+      lowerToName ??= new Map();
+      const lower = name.toLowerCase();
+      const known = lowerToName.get(lower);
+      if (known === undefined) {
+        lowerToName.set(lower, name);
+        headers[name] = value;
+        continue;
+      }
+      name = known;
+    }
+    const current = headers[name]!;
+    headers[name] = Array.isArray(current) ? [...current, value] : [current, value];
+  }
+  return headers;
+}
+
+export function parseQuery(search: string): Record<string, QueryValue> {
+  // querystring gives a null-prototype object; a plain one prints and compares like mountebank's.
+  return search ? { ...querystring.parse(search) } as Record<string, QueryValue> : {};
+}
+
+function decodeBody(body: Buffer, contentEncoding: string | undefined): Buffer {
+  if (!contentEncoding || body.length === 0) return body;
+  const encoding = contentEncoding.trim().toLowerCase();
+  try {
+    if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.gunzipSync(body);
+    if (encoding === 'br') return zlib.brotliDecompressSync(body);
+    if (encoding === 'deflate') {
+      // Servers send deflate both zlib-wrapped and raw; accept both.
+      try {
+        return zlib.inflateSync(body);
+      } catch {
+        return zlib.inflateRawSync(body);
+      }
+    }
+  } catch {
+    // Not really compressed: keep the bytes as sent rather than lose the request.
+  }
+  return body;
+}
+
+function isUrlEncodedForm(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const semicolon = contentType.indexOf(';');
+  const media = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  return media === 'application/x-www-form-urlencoded';
+}
+
+export function createHttpRequest(message: IncomingMessage, bodyBytes: Buffer): HttpRequest {
+  const socket = message.socket;
+  const ip = socket.remoteAddress ?? '';
+  let url = message.url ?? '/';
+  // Absolute-form targets (a client using us as a forward proxy) still have a path.
+  if (url.charCodeAt(0) !== 47 /* '/' */ && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    const parsed = new URL(url);
+    url = parsed.pathname + parsed.search;
+  }
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const query = q === -1 ? {} : parseQuery(url.slice(q + 1));
+  const headers = headersFromRaw(message.rawHeaders);
+  const body = decodeBody(bodyBytes, message.headers['content-encoding']).toString('utf8');
+
+  const request: HttpRequest = {
+    requestFrom: `${ip}:${socket.remotePort ?? ''}`,
+    method: message.method ?? 'GET',
+    path,
+    query,
+    headers,
+    body,
+    ip,
+  };
+  if (body && isUrlEncodedForm(message.headers['content-type'])) request.form = parseQuery(body);
+  return request;
+}

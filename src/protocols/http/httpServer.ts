@@ -1,0 +1,141 @@
+// Serves one http imposter: reads the body, builds mountebank's request, asks the imposter,
+// writes the compiled reply. The imposter's sockets are tracked so closing frees the port at once.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { StandinError } from '../../model/errors.js';
+import type { HttpRequest } from '../../model/request.js';
+import type { ListenOptions, Outcome, ProtocolServer, RequestHandler } from '../protocol.js';
+import { createHttpRequest } from './httpRequest.js';
+import type { HttpReply } from './httpReply.js';
+
+const RANDOM_DATA = 'Htijy%@tWXJ/hQ#[Q:7G@dH4"gu[QaX&';
+const NO_BODY: Buffer = Buffer.alloc(0);
+
+export function listenHttp(handler: RequestHandler, options: ListenOptions): Promise<ProtocolServer> {
+  const sockets = new Set<Socket>();
+  const server = http.createServer({ requestTimeout: 0, keepAliveTimeout: 5_000 });
+  // Long `wait` behaviors must not be cut by node's timeouts (mountebank sets timeout 0 too).
+  server.timeout = 0;
+  server.headersTimeout = 60_000;
+
+  server.on('connection', (socket: Socket) => {
+    if (!options.allowAddress(socket.remoteAddress)) {
+      handler.log.warn(`Blocking incoming connection from ${socket.remoteAddress}. Turn off --localOnly or add to --ipWhitelist to allow`);
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = chunks.length === 0 ? NO_BODY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      respond(handler, req, res, createHttpRequest(req, body));
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => reject(listenError(err, options.port));
+    server.once('error', onError);
+    server.listen(options.port, options.host, () => {
+      server.off('error', onError);
+      const port = (server.address() as { port: number }).port;
+      resolve({
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            for (const socket of sockets) socket.destroy();
+          }),
+      });
+    });
+  });
+}
+
+function listenError(err: NodeJS.ErrnoException, port: number): StandinError {
+  if (err.code === 'EADDRINUSE') return new StandinError('resource conflict', `port ${port} is already in use`, { port });
+  if (err.code === 'EACCES') return new StandinError('insufficient access', `not allowed to listen on port ${port}`, { port });
+  return new StandinError('cannot start server', err.message, { port });
+}
+
+function respond(handler: RequestHandler, req: IncomingMessage, res: ServerResponse, request: HttpRequest): void {
+  if (handler.log.isInfoEnabled()) handler.log.info(`${request.requestFrom} => ${request.method} ${request.path}`);
+  let outcome: Outcome | Promise<Outcome>;
+  try {
+    outcome = handler.handle(request);
+  } catch (err) {
+    writeError(handler, res, err);
+    return;
+  }
+  if (outcome instanceof Promise) {
+    outcome.then((o) => deliver(handler, req, res, request, o), (err) => writeError(handler, res, err));
+  } else {
+    deliver(handler, req, res, request, outcome);
+  }
+}
+
+function deliver(handler: RequestHandler, req: IncomingMessage, res: ServerResponse, request: HttpRequest, outcome: Outcome): void {
+  if (outcome.delayMs > 0) {
+    setTimeout(() => write(handler, req, res, request, outcome), outcome.delayMs);
+  } else {
+    write(handler, req, res, request, outcome);
+  }
+}
+
+function write(handler: RequestHandler, req: IncomingMessage, res: ServerResponse, request: HttpRequest, outcome: Outcome): void {
+  if (outcome.fault !== undefined && applyFault(handler, req.socket, outcome.fault)) return;
+  const reply = outcome.reply as HttpReply;
+  const headers = handler.allowCORS && request.method === 'OPTIONS' ? withCors(reply.headers, request) : reply.headers;
+  // writeHead before end keeps mountebank's chunked framing when no Content-Length is set.
+  res.writeHead(reply.statusCode, headers);
+  res.end(reply.body);
+}
+
+/** Returns false for an unknown fault: mountebank logs it and sends the default response. */
+function applyFault(handler: RequestHandler, socket: Socket, fault: string): boolean {
+  if (fault === 'CONNECTION_RESET_BY_PEER') {
+    socket.resetAndDestroy();
+    return true;
+  }
+  if (fault === 'RANDOM_DATA_THEN_CLOSE') {
+    socket.end(RANDOM_DATA, () => socket.destroy());
+    return true;
+  }
+  handler.log.error(`unrecognized fault ${JSON.stringify(fault)}; sending the default response`);
+  return false;
+}
+
+/** mountebank answers a CORS preflight only when all three of its headers are present. */
+function withCors(headers: string[], request: HttpRequest): string[] {
+  const h = lowerCaseHeaders(request.headers);
+  const allowHeaders = h['access-control-request-headers'];
+  const allowMethods = h['access-control-request-method'];
+  const origin = h['origin'];
+  if (!allowHeaders || !allowMethods || !origin) return headers;
+  return [
+    ...headers,
+    'Access-Control-Allow-Headers', allowHeaders,
+    'Access-Control-Allow-Methods', allowMethods,
+    'Access-Control-Allow-Origin', origin,
+  ];
+}
+
+function lowerCaseHeaders(headers: HttpRequest['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
+}
+
+function writeError(handler: RequestHandler, res: ServerResponse, err: unknown): void {
+  const body = err instanceof StandinError ? err.toJSON() : { message: err instanceof Error ? err.message : String(err) };
+  handler.log.error(`error while answering: ${body.message}`);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(500, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ errors: [body] }, null, 2));
+}

@@ -1,0 +1,5 @@
+// Protocols an imposter can speak, by the name used in its `protocol` field.
+import { httpProtocol } from './http/httpProtocol.js';
+import type { ProtocolAdapter } from './protocol.js';
+
+export const protocols: ReadonlyMap<string, ProtocolAdapter> = new Map([[httpProtocol.name, httpProtocol]]);

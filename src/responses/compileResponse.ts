@@ -1,0 +1,60 @@
+// Turns one canonical response definition into something that answers a request without
+// re-reading configuration: static replies are built here, once.
+import { StandinError, validationError } from '../model/errors.js';
+import type { ProtocolRequest } from '../model/request.js';
+import { isPlainObject } from '../model/types.js';
+import type { Outcome, ProtocolAdapter } from '../protocols/protocol.js';
+import { compileBehaviors, INJECTION_MESSAGE } from './behaviors.js';
+
+export interface ResponseContext {
+  protocol: ProtocolAdapter;
+  defaultResponse: Record<string, unknown> | undefined;
+  allowInjection: boolean;
+}
+
+export interface CompiledResponse {
+  /** The canonical definition, echoed in the imposter's JSON. */
+  readonly config: Record<string, unknown>;
+  /** How many times in a row the response is served before the stub moves on (`repeat`). */
+  readonly repeat: number;
+  resolve(request: ProtocolRequest): Outcome | Promise<Outcome>;
+}
+
+const RESPONSE_TYPES = ['is', 'proxy', 'inject', 'fault'] as const;
+
+export function compileResponse(config: unknown, context: ResponseContext): CompiledResponse {
+  if (!isPlainObject(config)) throw validationError('each response must be an object', config);
+  const types = RESPONSE_TYPES.filter((t) => config[t] !== undefined);
+  if (types.length === 0) throw validationError('unrecognized response type', config);
+  if (types.length > 1) throw validationError('each response object must have only one response type', config);
+
+  const repeat = compileRepeat(config.repeat, config);
+  const { delayMs } = compileBehaviors(config.behaviors, context.allowInjection, config);
+
+  switch (types[0]) {
+    case 'is': {
+      if (!isPlainObject(config.is)) throw validationError("'is' must be an object", config);
+      const outcome: Outcome = { reply: context.protocol.compileReply(config.is, context.defaultResponse, config), delayMs };
+      return { config, repeat, resolve: () => outcome };
+    }
+    case 'fault': {
+      if (typeof config.fault !== 'string') throw validationError("'fault' must be a string", config);
+      // Unknown faults fall back to the default response, as mountebank does; behaviors do not run.
+      const outcome: Outcome = { reply: context.protocol.compileReply({}, context.defaultResponse, config), fault: config.fault, delayMs: 0 };
+      return { config, repeat, resolve: () => outcome };
+    }
+    case 'inject':
+      if (!context.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
+      throw validationError('inject responses are not supported by this version of standin', config);
+    default:
+      throw validationError('proxy responses are not supported by this version of standin', config);
+  }
+}
+
+function compileRepeat(value: unknown, source: unknown): number {
+  if (value === undefined) return 1;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw validationError('"repeat" field must be an integer greater than 0', source);
+  }
+  return value;
+}

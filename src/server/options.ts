@@ -1,0 +1,37 @@
+import type { LogLevel } from '../logging/logger.js';
+
+/** Everything `standin start` accepts, after parsing; names follow mountebank's `mb` flags. */
+export interface StandinOptions {
+  port: number;
+  /** Interface the admin API and imposters bind to; undefined = all interfaces, as mb. */
+  host?: string;
+  allowInjection: boolean;
+  localOnly: boolean;
+  /** `--ipWhitelist "a|b"`; ['*'] allows everyone. */
+  ipWhitelist: string[];
+  loglevel: LogLevel;
+  logfile: string;
+  nologfile: boolean;
+  pidfile: string;
+  configfile?: string;
+  noParse: boolean;
+  debug: boolean;
+  mock: boolean;
+  /** Most requests an imposter's journal keeps (oldest evicted first); numberOfRequests stays exact. */
+  journalCap: number;
+}
+
+export const DEFAULT_OPTIONS: StandinOptions = {
+  port: 2525,
+  allowInjection: false,
+  localOnly: false,
+  ipWhitelist: ['*'],
+  loglevel: 'info',
+  logfile: 'mb.log',
+  nologfile: false,
+  pidfile: 'mb.pid',
+  noParse: false,
+  debug: false,
+  mock: false,
+  journalCap: 10_000,
+};

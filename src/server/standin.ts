@@ -1,0 +1,59 @@
+// Starts standin: the imposter registry and the admin API that drives it.
+import { createAdminRouter, createAdminServer } from '../admin/adminServer.js';
+import { ImposterRegistry } from '../core/imposterRegistry.js';
+import type { Logger } from '../logging/logger.js';
+import { StandinError } from '../model/errors.js';
+import { protocols } from '../protocols/registry.js';
+import { createIpFilter } from './ipFilter.js';
+import type { StandinOptions } from './options.js';
+import { VERSION } from './version.js';
+
+export interface RunningStandin {
+  readonly port: number;
+  replaceImposters(configs: unknown[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startStandin(options: StandinOptions, logger: Logger): Promise<RunningStandin> {
+  const allowAddress = createIpFilter(options.localOnly, options.ipWhitelist);
+  const registry = new ImposterRegistry(
+    protocols,
+    {
+      host: options.host,
+      allowAddress,
+      debug: options.debug,
+      mock: options.mock,
+      journalCap: options.journalCap,
+      allowInjection: options.allowInjection,
+    },
+    logger,
+  );
+  const admin = createAdminServer(createAdminRouter(registry, options, logger), options.port, allowAddress, logger);
+
+  await new Promise<void>((resolve, reject) => {
+    admin.server.once('error', (err: NodeJS.ErrnoException) => {
+      const message = err.code === 'EADDRINUSE'
+        ? `port ${options.port} is already in use`
+        : `cannot listen on port ${options.port}: ${err.message}`;
+      reject(new StandinError(err.code === 'EADDRINUSE' ? 'resource conflict' : 'cannot start server', message));
+    });
+    admin.server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (admin.server.address() as { port: number }).port;
+
+  const log = logger.scoped(`[mb:${port}] `);
+  if (options.allowInjection) {
+    log.warn(`Running with --allowInjection set. See http://localhost:${port}/docs/security for security info`);
+  }
+  log.info(`standin v${VERSION} now taking orders - point your browser to http://localhost:${port}/ for help`);
+
+  return {
+    port,
+    async replaceImposters(configs: unknown[]) {
+      await registry.replaceAll(configs);
+    },
+    async close() {
+      await Promise.all([admin.close(), registry.closeAll()]);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Starts the real `standin` executable on a free port of 127.0.0.1 and stops it by its PID.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './http.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+/** The repository root (this file runs from dist/test/support). */
+export const repoRoot = resolve(here, '..', '..', '..');
+export const executable = join(repoRoot, 'bin', 'standin.js');
+
+export interface StandinProcess {
+  port: number;
+  url: string;
+  pid: number;
+  dir: string;
+  pidfile: string;
+  child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Runs `standin start` with the given extra flags; resolves once the pidfile exists (mb's readiness signal). */
+export async function startStandin(extraArgs: string[] = [], options: { cwd?: string } = {}): Promise<StandinProcess> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'standin-test-'));
+  const pidfile = join(dir, 'standin.pid');
+  const args = [executable, 'start', '--port', String(port), '--host', '127.0.0.1', '--pidfile', pidfile, '--nologfile', ...extraArgs];
+  const child = spawn(process.execPath, args, { cwd: options.cwd ?? dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  let exited = false;
+  const exit = new Promise<void>((res) => child.on('exit', () => { exited = true; res(); }));
+
+  const deadline = Date.now() + 15_000;
+  while (!existsSync(pidfile)) {
+    if (exited) throw new Error(`standin exited before it was ready:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`standin did not write its pidfile within 15s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    dir,
+    pidfile,
+    child,
+    output: () => output,
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exit;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
