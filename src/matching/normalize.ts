@@ -74,10 +74,16 @@ export function forceStrings(value: unknown): unknown {
   return String(value);
 }
 
+/** What `<` sees of a value: objects convert the way mountebank's plain objects and arrays do. */
+function comparable(value: unknown): unknown {
+  if (!isObjectLike(value)) return value;
+  return Array.isArray(value) ? value.map((element) => (isObjectLike(element) ? comparable(element) : element)).join(',') : '[object Object]';
+}
+
 /** mountebank's sortObjects comparator (used for expected arrays, which it sorts). */
 export function compareLikeMountebank(a: unknown, b: unknown): number {
   if (isObjectLike(a) && isObjectLike(b)) return compareLikeMountebank(canonical(a), canonical(b));
-  return (a as string) < (b as string) ? -1 : 1;
+  return (comparable(a) as string) < (comparable(b) as string) ? -1 : 1;
 }
 
 /**

@@ -1,0 +1,65 @@
+// deepEquals: per top-level field, the canonical string (sorted keys, arrays as multisets) of the
+// expected value must equal the actual one's. Both sides go through forceStrings first, so
+// numbers/booleans/null equal their strings; an expected object against a string field reads the
+// string as JSON (normalized again, as mountebank does). `{query: {}}` therefore means "no query".
+// Expected strings are computed at compile time; actual ones once per request and view.
+import { canonical } from './canonical.js';
+import { NOT_CACHED, type MatchRequest } from './matchRequest.js';
+import { isObjectLike, type PlainObject } from './normalize.js';
+import { forceStrings, newObject, tryJSON, type TextSpec } from './normalize.js';
+import { fieldKeys, topView, type FieldKeys, type ViewSpec } from './views.js';
+import type { RequestMatcher } from './types.js';
+
+/** lower-case → strip except over every string of an already-parsed value (the second normalize). */
+function renormalize(value: unknown, spec: TextSpec): unknown {
+  if (typeof value === 'string') {
+    const lowered = spec.lowerValues ? value.toLowerCase() : value;
+    return spec.except === null ? lowered : lowered.replace(spec.except, '');
+  }
+  if (!isObjectLike(value)) return value;
+  if (Array.isArray(value)) return value.map((element) => renormalize(element, spec));
+  const result = newObject();
+  for (const key of Object.keys(value)) {
+    result[spec.lowerKeys ? key.toLowerCase() : key] = renormalize((value as PlainObject)[key], spec);
+  }
+  return result;
+}
+
+interface DeepField {
+  readonly keys: FieldKeys;
+  readonly expected: string;
+  readonly expectsObject: boolean;
+  readonly canonicalKey: string;
+  readonly jsonCanonicalKey: string;
+}
+
+function actualCanonical(request: MatchRequest, spec: ViewSpec, field: DeepField): string | undefined {
+  const view = topView(request, spec, field.keys);
+  const asJSON = field.expectsObject && typeof view === 'string';
+  const key = asJSON ? field.jsonCanonicalKey : field.canonicalKey;
+  const cached = request.cached(key);
+  if (cached !== NOT_CACHED) return cached as string | undefined;
+  const value = asJSON ? renormalize(forceStrings(tryJSON(view, spec)), spec) : view;
+  return request.store(key, canonical(value));
+}
+
+/** `expected` is the deepEquals object already passed through forceStrings and normalizeExpected. */
+export function compileDeepEquals(expected: PlainObject, spec: ViewSpec): RequestMatcher {
+  const fields: DeepField[] = Object.keys(expected).map((name) => {
+    const keys = fieldKeys(spec, name);
+    return {
+      keys,
+      expected: canonical(expected[name]) as string,
+      expectsObject: isObjectLike(expected[name]),
+      canonicalKey: `c${keys.view}`,
+      jsonCanonicalKey: `d${keys.view}`,
+    };
+  });
+  if (fields.length === 0) return () => true;
+  return (request) => {
+    for (const field of fields) {
+      if (actualCanonical(request, spec, field) !== field.expected) return false;
+    }
+    return true;
+  };
+}

@@ -1,0 +1,16 @@
+// The predicate compiler's public types: what callers pass in and what they get back.
+import type { ProtocolRequest } from '../model/request.js';
+import type { MatchRequest } from './matchRequest.js';
+
+export interface CompileOptions {
+  /** 'base64' = tcp binary mode: base64-decode strings on both sides; matches/xpath/jsonpath refused. */
+  encoding: 'utf8' | 'base64';
+  /**
+   * Compiles an `inject` predicate's JS source; when absent, an inject predicate is refused with
+   * StandinError('invalid injection', 'JavaScript injection is not allowed unless mb is run with
+   * the --allowInjection flag', predicate). Applies nested inside and/or/not too.
+   */
+  compileInject?: (source: string, predicate: Record<string, unknown>) => (request: ProtocolRequest) => boolean;
+}
+
+export type RequestMatcher = (request: MatchRequest) => boolean;

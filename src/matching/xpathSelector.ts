@@ -1,0 +1,161 @@
+// The `xpath: {selector, ns}` predicate parameter (mountebank's xpath.js over xpath + @xmldom):
+// the selector is parsed once (lower-cased with its namespace URIs unless caseSensitive) and
+// smoke-tested; per request the field's text is parsed as XML (cached per request) and evaluated.
+// Node values: text → its value, attribute → its value, element → String(firstChild.data) (so
+// an empty element still "exists"); number/boolean/string results are used directly; one match
+// gives a string, several an array, none undefined.
+import { DOMImplementation, DOMParser } from '@xmldom/xmldom';
+import xpathModule from 'xpath';
+import { validationError } from '../model/errors.js';
+import { isPlainObject } from '../model/types.js';
+import { NOT_CACHED, type MatchRequest } from './matchRequest.js';
+import type { FieldKeys, Selector, ViewSpec } from './views.js';
+
+interface XNode {
+  readonly nodeType: number;
+  readonly nodeValue?: string | null;
+  readonly value?: string;
+  readonly data?: string;
+  readonly firstChild?: XNode | null;
+}
+
+interface XResult {
+  toArray?(): XNode[];
+  numberValue(): number;
+  booleanValue(): boolean;
+  stringValue(): string;
+}
+
+interface XPathInternals {
+  XPathParser: new () => { parse(expression: string): { evaluate(context: unknown): XResult } };
+  XPathContext: new (variables?: unknown, namespaces?: unknown, functions?: unknown) => {
+    expressionContextNode: unknown;
+    caseInsensitive: boolean;
+  };
+  XNodeSet: abstract new () => unknown;
+  XNumber: abstract new () => unknown;
+  XBoolean: abstract new () => unknown;
+}
+
+const xpath = xpathModule as unknown as XPathInternals;
+
+const TEXT_NODE = 3;
+const ATTRIBUTE_NODE = 2;
+
+// xmldom 0.9 throws on the first fatal error where mountebank's xmldom 0.8 carried on. To stay
+// close to mountebank, the DOM handler is recorded so the document built up to that error is used.
+type DomHandlerClass = new (options: unknown) => { doc?: unknown };
+const DefaultHandler = (new DOMParser() as unknown as { domHandler: DomHandlerClass }).domHandler;
+let currentHandler: { doc?: unknown } | undefined;
+function RecordingHandler(this: { doc?: unknown }, options: unknown): void {
+  DefaultHandler.call(this, options);
+  currentHandler = this;
+}
+RecordingHandler.prototype = Object.create(DefaultHandler.prototype) as object;
+
+// Recoverable problems are reported through onError (ignored); fatal ones throw.
+const parser = new DOMParser({
+  onError: () => undefined,
+  domHandler: RecordingHandler as unknown as DomHandlerClass,
+} as ConstructorParameters<typeof DOMParser>[0]);
+const EMPTY_DOCUMENT = new DOMImplementation().createDocument(null, '');
+const SMOKE_DOCUMENT = parser.parseFromString('<x a="b">t<y/></x>', 'text/xml');
+/** Cached stand-in for "no document" (mountebank parses empty text as no document at all). */
+const NO_DOCUMENT = Symbol('no document');
+
+/** The document, or what was parsed of it before a fatal error (a document without elements at worst). */
+function parseDocument(text: string): unknown {
+  if (text === '') return NO_DOCUMENT;
+  currentHandler = undefined;
+  try {
+    return parser.parseFromString(text, 'text/xml');
+  } catch {
+    const partial = (currentHandler as { doc?: unknown } | undefined)?.doc;
+    return partial ?? EMPTY_DOCUMENT;
+  } finally {
+    currentHandler = undefined;
+  }
+}
+
+function nodeValue(node: XNode): string {
+  if (node.nodeType === TEXT_NODE) return node.nodeValue ?? '';
+  if (node.nodeType === ATTRIBUTE_NODE) return node.value ?? '';
+  if (node.firstChild) return String(node.firstChild.data);
+  return String(node.data);
+}
+
+const SHAPE_MESSAGE =
+  'the xpath predicate parameter must be an object with a non-empty string selector and optional ns object of string URIs, e.g. {"selector": "//title"}';
+const MALFORMED = 'malformed xpath predicate selector';
+
+function namespaceMap(ns: unknown, lowerCase: boolean, predicate: unknown): Map<string, string> {
+  const map = new Map<string, string>();
+  if (ns === undefined || ns === null) return map;
+  if (!isPlainObject(ns)) throw validationError(SHAPE_MESSAGE, predicate);
+  for (const [prefix, uri] of Object.entries(ns)) {
+    if (typeof uri !== 'string') throw validationError(SHAPE_MESSAGE, predicate);
+    map.set(prefix, lowerCase ? uri.toLowerCase() : uri);
+  }
+  return map;
+}
+
+export function compileXPath(config: unknown, lowerCase: boolean, predicate: unknown): Selector {
+  if (!isPlainObject(config) || typeof config.selector !== 'string' || config.selector.trim() === '') {
+    throw validationError(SHAPE_MESSAGE, predicate);
+  }
+  const selector = lowerCase ? config.selector.toLowerCase() : config.selector;
+  const namespaces = namespaceMap(config.ns, lowerCase, predicate);
+  // Only the given prefixes resolve (no fallback to the document's own declarations), as in mountebank.
+  const resolver = { getNamespace: (prefix: string) => namespaces.get(prefix) ?? null };
+  let expression: { evaluate(context: unknown): XResult };
+  try {
+    expression = new xpath.XPathParser().parse(selector);
+  } catch {
+    throw validationError(MALFORMED, predicate);
+  }
+
+  const evaluate = (document: unknown): unknown => {
+    const context = new xpath.XPathContext(undefined, resolver, undefined);
+    context.expressionContextNode = document;
+    context.caseInsensitive = false;
+    const result = expression.evaluate(context);
+    if (result instanceof xpath.XNodeSet) {
+      const values = (result.toArray as () => XNode[])().map(nodeValue);
+      if (values.length === 0) return undefined;
+      return values.length === 1 ? values[0] : values;
+    }
+    if (result instanceof xpath.XNumber) return result.numberValue();
+    if (result instanceof xpath.XBoolean) return result.booleanValue();
+    return result.stringValue();
+  };
+
+  // Unknown functions, unresolvable prefixes and type errors show on any document with an element.
+  try {
+    evaluate(SMOKE_DOCUMENT);
+  } catch {
+    throw validationError(MALFORMED, predicate);
+  }
+
+  return {
+    key: `xpath:${JSON.stringify([selector, [...namespaces]])}`,
+    select: (text: string, spec: ViewSpec, request: MatchRequest, field: FieldKeys | null) => {
+      let document: unknown;
+      if (field === null) {
+        document = parseDocument(text);
+      } else {
+        document = request.cached(field.xml);
+        if (document === NOT_CACHED) document = request.store(field.xml, parseDocument(text));
+      }
+      if (document === NO_DOCUMENT) return undefined;
+      let result: unknown;
+      try {
+        result = evaluate(document);
+      } catch {
+        return undefined;
+      }
+      // deepEquals compares strings; mountebank leaves count()/boolean() results as numbers and
+      // booleans there, so they could never match. They are compared as strings instead.
+      return spec.forceStrings && (typeof result === 'number' || typeof result === 'boolean') ? String(result) : result;
+    },
+  };
+}
