@@ -29,14 +29,12 @@ interface DeepField {
   readonly keys: FieldKeys;
   readonly expected: string;
   readonly expectsObject: boolean;
-  readonly canonicalKey: string;
-  readonly jsonCanonicalKey: string;
 }
 
 function actualCanonical(request: MatchRequest, spec: ViewSpec, field: DeepField): string | undefined {
   const view = topView(request, spec, field.keys);
   const asJSON = field.expectsObject && typeof view === 'string';
-  const key = asJSON ? field.jsonCanonicalKey : field.canonicalKey;
+  const key = asJSON ? field.keys.jsonCanonical : field.keys.canonical;
   const cached = request.cached(key);
   if (cached !== NOT_CACHED) return cached as string | undefined;
   const value = asJSON ? renormalize(forceStrings(tryJSON(view, spec)), spec) : view;
@@ -46,13 +44,10 @@ function actualCanonical(request: MatchRequest, spec: ViewSpec, field: DeepField
 /** `expected` is the deepEquals object already passed through forceStrings and normalizeExpected. */
 export function compileDeepEquals(expected: PlainObject, spec: ViewSpec): RequestMatcher {
   const fields: DeepField[] = Object.keys(expected).map((name) => {
-    const keys = fieldKeys(spec, name);
     return {
-      keys,
+      keys: fieldKeys(spec, name),
       expected: canonical(expected[name]) as string,
       expectsObject: isObjectLike(expected[name]),
-      canonicalKey: `c${keys.view}`,
-      jsonCanonicalKey: `d${keys.view}`,
     };
   });
   if (fields.length === 0) return () => true;

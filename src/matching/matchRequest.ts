@@ -2,14 +2,29 @@
 // against the same MatchRequest, so normalized views (lower-cased fields, parsed JSON bodies,
 // parsed XML documents, canonical deepEquals strings) are built lazily and at most once per
 // request: 100 stubs matching on `path` lower-case the path once, not 100 times.
+// Views live in numbered slots: each distinct (view, field) pair compiled anywhere gets a small
+// integer once, so the per-request lookup is an array read.
 import type { ProtocolRequest } from '../model/request.js';
 
-/** Returned by `MatchRequest.cached` when nothing is stored under a key yet. */
+/** Returned by `MatchRequest.cached` when nothing is stored in a slot yet. */
 export const NOT_CACHED: unique symbol = Symbol('not cached');
+const UNDEFINED = Symbol('undefined');
+
+const slotNumbers = new Map<string, number>();
+
+/** The slot for a cache key; the same key always gets the same slot. @internal */
+export function slotFor(key: string): number {
+  let slot = slotNumbers.get(key);
+  if (slot === undefined) {
+    slot = slotNumbers.size;
+    slotNumbers.set(key, slot);
+  }
+  return slot;
+}
 
 export class MatchRequest {
   readonly request: ProtocolRequest;
-  private views: Map<string, unknown> | undefined = undefined;
+  private slots: unknown[] | undefined = undefined;
   private lowerKeyIndex: Map<string, string> | undefined = undefined;
 
   constructor(request: ProtocolRequest) {
@@ -34,17 +49,20 @@ export class MatchRequest {
     return name === undefined ? undefined : request[name];
   }
 
-  /** A value cached for this request under a compile-time key, or NOT_CACHED. @internal */
-  cached(key: string): unknown {
-    const views = this.views;
-    if (views === undefined) return NOT_CACHED;
-    const value = views.get(key);
-    return value !== undefined || views.has(key) ? value : NOT_CACHED;
+  /** The value cached in a slot for this request, or NOT_CACHED. @internal */
+  cached(slot: number): unknown {
+    const slots = this.slots;
+    if (slots === undefined) return NOT_CACHED;
+    const value = slots[slot];
+    if (value === undefined) return NOT_CACHED;
+    return value === UNDEFINED ? undefined : value;
   }
 
   /** @internal */
-  store<T>(key: string, value: T): T {
-    (this.views ??= new Map()).set(key, value);
+  store<T>(slot: number, value: T): T {
+    // Sized to every slot known so far, so the array stays dense.
+    const slots = (this.slots ??= new Array<unknown>(slotNumbers.size));
+    slots[slot] = value === undefined ? UNDEFINED : value;
     return value;
   }
 }

@@ -3,20 +3,23 @@
 // per request and view spec, and cached on the MatchRequest under a key fixed at compile time, so
 // every predicate with the same parameters shares it. Text, parsed JSON and parsed XML are cached
 // the same way, so two jsonpath predicates over one body parse it once.
-import { MatchRequest, NOT_CACHED } from './matchRequest.js';
+import { MatchRequest, NOT_CACHED, slotFor } from './matchRequest.js';
 import { forceStrings, isObjectLike, newObject, transformText, tryJSON, type PlainObject, type TextSpec } from './normalize.js';
 
-/** Per-request cache keys of one top-level field under one view spec. */
+/** Per-request cache slots of one top-level field under one view spec. */
 export interface FieldKeys {
   /** The field name as the predicate spells it after key normalization. */
   readonly field: string;
-  readonly view: string;
-  /** Text (decoded/lower-cased/except-stripped) of the field; same key for every spec sharing a TextSpec. */
-  readonly text: string;
+  readonly view: number;
+  /** Text (decoded/lower-cased/except-stripped) of the field; same slot for every spec sharing a TextSpec. */
+  readonly text: number;
   /** tryJSON of the text. */
-  readonly json: string;
+  readonly json: number;
   /** Parsed XML document of the text. */
-  readonly xml: string;
+  readonly xml: number;
+  /** deepEquals: canonical string of the view, and of the view read as JSON. */
+  readonly canonical: number;
+  readonly jsonCanonical: number;
 }
 
 /** xpath/jsonpath: turns one normalized string of the request into the selected value(s). */
@@ -71,10 +74,12 @@ export function createViewSpec(text: TextSpec, forceStringValues: boolean, selec
 export function fieldKeys(spec: ViewSpec, field: string): FieldKeys {
   return {
     field,
-    view: `v${spec.viewId}\0${field}`,
-    text: `t${spec.textId}\0${field}`,
-    json: `j${spec.textId}\0${field}`,
-    xml: `x${spec.textId}\0${field}`,
+    view: slotFor(`v${spec.viewId}\0${field}`),
+    text: slotFor(`t${spec.textId}\0${field}`),
+    json: slotFor(`j${spec.textId}\0${field}`),
+    xml: slotFor(`x${spec.textId}\0${field}`),
+    canonical: slotFor(`c${spec.viewId}\0${field}`),
+    jsonCanonical: slotFor(`d${spec.viewId}\0${field}`),
   };
 }
 
