@@ -4,9 +4,8 @@
 // string as JSON (normalized again, as mountebank does). `{query: {}}` therefore means "no query".
 // Expected strings are computed at compile time; actual ones once per request and view.
 import { canonical } from './canonical.js';
-import { NOT_CACHED, type MatchRequest } from './matchRequest.js';
-import { isObjectLike, type PlainObject } from './normalize.js';
-import { forceStrings, newObject, tryJSON, type TextSpec } from './normalize.js';
+import { NOT_CACHED, slotFor, type MatchRequest } from './matchRequest.js';
+import { forceStrings, isObjectLike, newObject, tryJSON, type PlainObject, type TextSpec } from './normalize.js';
 import { fieldKeys, topView, type FieldKeys, type ViewSpec } from './views.js';
 import type { RequestMatcher } from './types.js';
 
@@ -29,12 +28,15 @@ interface DeepField {
   readonly keys: FieldKeys;
   readonly expected: string;
   readonly expectsObject: boolean;
+  /** Slots for the canonical string of the view, and of the view read as JSON. */
+  readonly canonical: number;
+  readonly jsonCanonical: number;
 }
 
 function actualCanonical(request: MatchRequest, spec: ViewSpec, field: DeepField): string | undefined {
   const view = topView(request, spec, field.keys);
   const asJSON = field.expectsObject && typeof view === 'string';
-  const key = asJSON ? field.keys.jsonCanonical : field.keys.canonical;
+  const key = asJSON ? field.jsonCanonical : field.canonical;
   const cached = request.cached(key);
   if (cached !== NOT_CACHED) return cached as string | undefined;
   const value = asJSON ? renormalize(forceStrings(tryJSON(view, spec)), spec) : view;
@@ -48,6 +50,8 @@ export function compileDeepEquals(expected: PlainObject, spec: ViewSpec): Reques
       keys: fieldKeys(spec, name),
       expected: canonical(expected[name]) as string,
       expectsObject: isObjectLike(expected[name]),
+      canonical: slotFor(`c${spec.viewId}\0${name}`),
+      jsonCanonical: slotFor(`d${spec.viewId}\0${name}`),
     };
   });
   if (fields.length === 0) return () => true;

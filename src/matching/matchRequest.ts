@@ -9,6 +9,7 @@ import type { ProtocolRequest } from '../model/request.js';
 /** Returned by `MatchRequest.cached` when nothing is stored in a slot yet. */
 export const NOT_CACHED: unique symbol = Symbol('not cached');
 const UNDEFINED = Symbol('undefined');
+const MAX_PREALLOCATED_SLOTS = 512;
 
 const slotNumbers = new Map<string, number>();
 
@@ -60,8 +61,8 @@ export class MatchRequest {
 
   /** @internal */
   store<T>(slot: number, value: T): T {
-    // Sized to every slot known so far, so the array stays dense.
-    const slots = (this.slots ??= new Array<unknown>(slotNumbers.size));
+    // Sized up front (within reason) so the array stays in V8's fast, dense mode.
+    const slots = (this.slots ??= new Array<unknown>(Math.min(slotNumbers.size, MAX_PREALLOCATED_SLOTS)));
     slots[slot] = value === undefined ? UNDEFINED : value;
     return value;
   }

@@ -17,9 +17,6 @@ export interface FieldKeys {
   readonly json: number;
   /** Parsed XML document of the text. */
   readonly xml: number;
-  /** deepEquals: canonical string of the view, and of the view read as JSON. */
-  readonly canonical: number;
-  readonly jsonCanonical: number;
 }
 
 /** xpath/jsonpath: turns one normalized string of the request into the selected value(s). */
@@ -78,8 +75,6 @@ export function fieldKeys(spec: ViewSpec, field: string): FieldKeys {
     text: slotFor(`t${spec.textId}\0${field}`),
     json: slotFor(`j${spec.textId}\0${field}`),
     xml: slotFor(`x${spec.textId}\0${field}`),
-    canonical: slotFor(`c${spec.viewId}\0${field}`),
-    jsonCanonical: slotFor(`d${spec.viewId}\0${field}`),
   };
 }
 
