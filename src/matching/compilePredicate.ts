@@ -10,15 +10,12 @@ import { compileFieldPredicate } from './fieldPredicate.js';
 import { forceStrings, normalizeExpected, type PlainObject } from './normalize.js';
 import type { FieldOperator } from './operators.js';
 import { resolveSides } from './parameters.js';
-import type { CompileOptions, RequestMatcher } from './types.js';
+import type { CompileOptions, CompilerSettings, RequestMatcher } from './types.js';
+
+export type { CompilerSettings } from './types.js';
 
 const FIELD_OPERATORS: readonly string[] = ['equals', 'deepEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'exists'];
 const OPERATORS: readonly string[] = [...FIELD_OPERATORS, 'not', 'or', 'and', 'inject'];
-
-/** Internal switches; tests turn fast paths off to compare them with the generic walk. */
-export interface CompilerSettings {
-  readonly fastPaths: boolean;
-}
 
 const DEFAULT_SETTINGS: CompilerSettings = { fastPaths: true };
 
@@ -53,7 +50,7 @@ function compileFieldOperator(
     return compileDeepEquals(normalizeExpected(forceStrings(value), sides.expected) as PlainObject, sides.actual);
   }
   const expected = normalizeExpected(value, sides.expected) as PlainObject;
-  return compileFieldPredicate(operator as FieldOperator, expected, sides, predicate, settings.fastPaths);
+  return compileFieldPredicate(operator as FieldOperator, expected, sides, predicate, settings);
 }
 
 function compileLogical(

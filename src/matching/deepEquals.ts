@@ -39,8 +39,13 @@ function actualCanonical(request: MatchRequest, spec: ViewSpec, field: DeepField
   const key = asJSON ? field.jsonCanonical : field.canonical;
   const cached = request.cached(key);
   if (cached !== NOT_CACHED) return cached as string | undefined;
-  const value = asJSON ? renormalize(forceStrings(tryJSON(view, spec)), spec) : view;
-  return request.store(key, canonical(value));
+  let text: string | undefined;
+  try {
+    text = canonical(asJSON ? renormalize(forceStrings(tryJSON(view, spec)), spec) : view);
+  } catch {
+    text = undefined; // nested deeper than the stack allows: equal to nothing
+  }
+  return request.store(key, text);
 }
 
 /** `expected` is the deepEquals object already passed through forceStrings and normalizeExpected. */

@@ -10,7 +10,7 @@ import type { PlainObject } from './normalize.js';
 import { LEAF_TESTS, type FieldOperator } from './operators.js';
 import type { Sides } from './parameters.js';
 import { fieldSatisfied, satisfiedParsed, type WalkContext } from './satisfies.js';
-import type { RequestMatcher } from './types.js';
+import type { CompilerSettings, RequestMatcher } from './types.js';
 import { fieldKeys, topJSON, topView, type FieldKeys, type ViewSpec } from './views.js';
 
 export type FieldChecker = (request: MatchRequest) => boolean;
@@ -40,7 +40,7 @@ export function compileFieldPredicate(
   expected: PlainObject,
   sides: Sides,
   predicate: unknown,
-  useFastPaths: boolean,
+  settings: CompilerSettings,
 ): RequestMatcher {
   const spec = sides.actual;
   const context: WalkContext = { leaf: LEAF_TESTS[operator], isExists: operator === 'exists', text: spec };
@@ -49,7 +49,10 @@ export function compileFieldPredicate(
     const node = compileExpected(expected[field], leafOptions);
     const keys = fieldKeys(spec, field);
     const generic = genericFieldChecker(node, spec, keys, context);
-    return (useFastPaths ? fastFieldChecker(operator, node, spec, keys, generic) : null) ?? generic;
+    const fast = settings.fastPaths ? fastFieldChecker(operator, node, spec, keys, generic) : null;
+    if (fast === null) return generic;
+    settings.onFastPath?.();
+    return fast;
   });
   return allOf(checkers);
 }

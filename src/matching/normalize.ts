@@ -52,13 +52,12 @@ function transformJsonValue(value: unknown, spec: TextSpec): unknown {
  * sorted, so indexed jsonpath selectors keep working); anything unparseable comes back unchanged.
  */
 export function tryJSON(text: string, spec: TextSpec): unknown {
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return transformJsonValue(JSON.parse(text), spec);
   } catch {
+    // Not JSON, or nested deeper than the stack allows: either way, plain text.
     return text;
   }
-  return transformJsonValue(parsed, spec);
 }
 
 /** mountebank's forceStrings (deepEquals): null → "null", numbers/booleans → their strings. */

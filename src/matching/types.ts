@@ -14,3 +14,10 @@ export interface CompileOptions {
 }
 
 export type RequestMatcher = (request: MatchRequest) => boolean;
+
+/** Internal compiler switches (not exported from index.ts); tests turn fast paths off to compare them with the generic walk. */
+export interface CompilerSettings {
+  readonly fastPaths: boolean;
+  /** Called at compile time each time a field gets a fast-path checker. */
+  readonly onFastPath?: () => void;
+}

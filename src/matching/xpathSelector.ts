@@ -4,12 +4,12 @@
 // Node values: text → its value, attribute → its value, element → String(firstChild.data) (so
 // an empty element still "exists"); number/boolean/string results are used directly; one match
 // gives a string, several an array, none undefined.
-import { DOMImplementation, DOMParser } from '@xmldom/xmldom';
 import xpathModule from 'xpath';
 import { validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { NOT_CACHED, type MatchRequest } from './matchRequest.js';
 import type { FieldKeys, Selector, ViewSpec } from './views.js';
+import { NO_DOCUMENT, parseDocument, SMOKE_DOCUMENT } from './xmlDocument.js';
 
 interface XNode {
   readonly nodeType: number;
@@ -32,6 +32,8 @@ interface XPathInternals {
     expressionContextNode: unknown;
     caseInsensitive: boolean;
   };
+  FunctionResolver: new () => unknown;
+  VariableResolver: new () => unknown;
   XNodeSet: abstract new () => unknown;
   XNumber: abstract new () => unknown;
   XBoolean: abstract new () => unknown;
@@ -39,43 +41,12 @@ interface XPathInternals {
 
 const xpath = xpathModule as unknown as XPathInternals;
 
+// Stateless; shared by every evaluation instead of rebuilt per context.
+const FUNCTIONS = new xpath.FunctionResolver();
+const VARIABLES = new xpath.VariableResolver();
+
 const TEXT_NODE = 3;
 const ATTRIBUTE_NODE = 2;
-
-// xmldom 0.9 throws on the first fatal error where mountebank's xmldom 0.8 carried on. To stay
-// close to mountebank, the DOM handler is recorded so the document built up to that error is used.
-type DomHandlerClass = new (options: unknown) => { doc?: unknown };
-const DefaultHandler = (new DOMParser() as unknown as { domHandler: DomHandlerClass }).domHandler;
-let currentHandler: { doc?: unknown } | undefined;
-function RecordingHandler(this: { doc?: unknown }, options: unknown): void {
-  DefaultHandler.call(this, options);
-  currentHandler = this;
-}
-RecordingHandler.prototype = Object.create(DefaultHandler.prototype) as object;
-
-// Recoverable problems are reported through onError (ignored); fatal ones throw.
-const parser = new DOMParser({
-  onError: () => undefined,
-  domHandler: RecordingHandler as unknown as DomHandlerClass,
-} as ConstructorParameters<typeof DOMParser>[0]);
-const EMPTY_DOCUMENT = new DOMImplementation().createDocument(null, '');
-const SMOKE_DOCUMENT = parser.parseFromString('<x a="b">t<y/></x>', 'text/xml');
-/** Cached stand-in for "no document" (mountebank parses empty text as no document at all). */
-const NO_DOCUMENT = Symbol('no document');
-
-/** The document, or what was parsed of it before a fatal error (a document without elements at worst). */
-function parseDocument(text: string): unknown {
-  if (text === '') return NO_DOCUMENT;
-  currentHandler = undefined;
-  try {
-    return parser.parseFromString(text, 'text/xml');
-  } catch {
-    const partial = (currentHandler as { doc?: unknown } | undefined)?.doc;
-    return partial ?? EMPTY_DOCUMENT;
-  } finally {
-    currentHandler = undefined;
-  }
-}
 
 function nodeValue(node: XNode): string {
   if (node.nodeType === TEXT_NODE) return node.nodeValue ?? '';
@@ -115,7 +86,7 @@ export function compileXPath(config: unknown, lowerCase: boolean, predicate: unk
   }
 
   const evaluate = (document: unknown): unknown => {
-    const context = new xpath.XPathContext(undefined, resolver, undefined);
+    const context = new xpath.XPathContext(VARIABLES, resolver, FUNCTIONS);
     context.expressionContextNode = document;
     context.caseInsensitive = false;
     const result = expression.evaluate(context);

@@ -81,3 +81,22 @@ describe('predicates on JSON strings', () => {
     assert.equal(evaluate({ equals: { body: { key: 'other' } } }, request), false);
   });
 });
+
+describe('hostile JSON bodies', () => {
+  it('never throws on a body nested deeper than the stack allows', () => {
+    const depth = 200_000;
+    const body = '['.repeat(depth) + ']'.repeat(depth);
+    const request = new MatchRequest({ body, query: {} });
+    for (const predicate of [
+      { equals: { body: { a: 'x' } } },
+      { contains: { body: ['x'] } },
+      { deepEquals: { body: { a: 'x' } } },
+      { deepEquals: { body: [] } },
+      { equals: { body: 'x' }, jsonpath: { selector: '$..a' } },
+    ]) {
+      assert.equal(compilePredicate(predicate, { encoding: 'utf8' })(request), false, JSON.stringify(predicate));
+    }
+    // Still read as text.
+    assert.equal(compilePredicate({ startsWith: { body: '[[[' } }, { encoding: 'utf8' })(request), true);
+  });
+});

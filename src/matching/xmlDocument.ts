@@ -1,0 +1,85 @@
+// Parsing request text as XML for xpath predicates, with @xmldom/xmldom 0.9.
+// - mountebank's xmldom 0.8 carried on past malformed markup; 0.9 throws on the first fatal error.
+//   The DOM handler is recorded so the document built up to that error is used instead, and text
+//   with no elements at all becomes an empty document (count() = 0), as in mountebank.
+// - xmldom 0.9's SAX parser rebuilds a large Unicode RegExp from constant grammar parts for every
+//   closing tag (grammar.reg), which dominates parse time. Those regexes depend only on their
+//   parts and carry no state (no g/y flag), so reg() is memoized: same results, ~10x faster parses.
+import { createRequire } from 'node:module';
+import { DOMImplementation, DOMParser } from '@xmldom/xmldom';
+
+type RegPart = RegExp | string;
+interface Grammar {
+  reg?: (this: unknown, ...parts: RegPart[]) => RegExp;
+}
+
+function memoizeGrammarRegexes(): void {
+  let grammar: Grammar;
+  try {
+    grammar = createRequire(import.meta.url)('@xmldom/xmldom/lib/grammar.js') as Grammar;
+  } catch {
+    return;
+  }
+  const original = grammar.reg;
+  if (typeof original !== 'function' || (original as { memoized?: boolean }).memoized) return;
+  // A trie keyed by the parts themselves (constant RegExp objects and short strings).
+  interface Node {
+    readonly next: Map<RegPart, Node>;
+    regex?: RegExp;
+  }
+  const root: Node = { next: new Map() };
+  const memoized = function (this: unknown, ...parts: RegPart[]): RegExp {
+    let node = root;
+    for (const part of parts) {
+      let next = node.next.get(part);
+      if (next === undefined) {
+        next = { next: new Map() };
+        node.next.set(part, next);
+      }
+      node = next;
+    }
+    if (node.regex !== undefined) return node.regex;
+    const regex = original.apply(this, parts);
+    if (!regex.global && !regex.sticky) node.regex = regex;
+    return regex;
+  };
+  grammar.reg = Object.assign(memoized, { memoized: true });
+}
+
+memoizeGrammarRegexes();
+
+type DomHandlerClass = new (options: unknown) => { doc?: unknown };
+const DefaultHandler = (new DOMParser() as unknown as { domHandler: DomHandlerClass }).domHandler;
+let currentHandler: { doc?: unknown } | undefined;
+function RecordingHandler(this: { doc?: unknown }, options: unknown): void {
+  DefaultHandler.call(this, options);
+  currentHandler = this;
+}
+RecordingHandler.prototype = Object.create(DefaultHandler.prototype) as object;
+
+// Recoverable problems are reported through onError (ignored); fatal ones throw.
+const parser = new DOMParser({
+  onError: () => undefined,
+  domHandler: RecordingHandler as unknown as DomHandlerClass,
+} as ConstructorParameters<typeof DOMParser>[0]);
+const EMPTY_DOCUMENT = new DOMImplementation().createDocument(null, '');
+
+/** A small document every selector is tried on at compile time. */
+export const SMOKE_DOCUMENT = parser.parseFromString('<x a="b">t<y/></x>', 'text/xml');
+
+/** Stand-in for "no document": mountebank's parser gives none for empty text. */
+export const NO_DOCUMENT = Symbol('no document');
+
+/** The document, or what was parsed of it before a fatal error (a document without elements at worst). */
+export function parseDocument(text: string): unknown {
+  if (text === '') return NO_DOCUMENT;
+  currentHandler = undefined;
+  try {
+    return parser.parseFromString(text, 'text/xml');
+  } catch {
+    const partial = (currentHandler as { doc?: unknown } | undefined)?.doc;
+    return partial ?? EMPTY_DOCUMENT;
+  } finally {
+    currentHandler = undefined;
+  }
+}
