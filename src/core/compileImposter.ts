@@ -1,12 +1,12 @@
 // Validates an imposter definition and compiles it, collecting every error it finds, as
 // mountebank reports them all at once. Nothing here listens on a socket.
 import type { Logger } from '../logging/logger.js';
-import { StandinError, ValidationFailure, validationError } from '../model/errors.js';
+import { asStandinError, StandinError, ValidationFailure, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { upcastImposter } from '../model/upcast.js';
 import type { ProtocolAdapter } from '../protocols/protocol.js';
 import { Imposter, type ImposterSettings } from './imposter.js';
-import type { Stub, StubContext } from './stub.js';
+import type { StubContext } from './stub.js';
 
 export function parsePort(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
@@ -67,21 +67,9 @@ export function compileImposter(
   const log = logger.scoped(() => `[${protocolName_}:${imposter.port}${scopeName}] `);
   const imposter: Imposter = new Imposter(config, port ?? 0, protocol, [], context, settings, log);
 
-  const stubs: Stub[] = [];
-  for (const stubConfig of stubConfigs) {
-    try {
-      stubs.push(imposter.compileStub(stubConfig));
-    } catch (err) {
-      errors.push(asStandinError(err));
-    }
-  }
+  const { stubs, errors: stubErrors } = imposter.compileStubs(stubConfigs);
+  errors.push(...stubErrors);
   if (errors.length > 0) throw new ValidationFailure(errors);
   imposter.stubs = stubs;
   return imposter;
-}
-
-export function asStandinError(err: unknown): StandinError {
-  if (err instanceof StandinError) return err;
-  if (err instanceof ValidationFailure) return err.errors[0] ?? validationError(err.message);
-  return validationError(err instanceof Error ? err.message : String(err));
 }

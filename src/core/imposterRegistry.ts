@@ -1,9 +1,9 @@
 // The running imposters, by port. Creation validates and compiles before anything listens;
 // replacing the whole set restores the previous one if any new imposter cannot start.
 import type { Logger } from '../logging/logger.js';
-import { StandinError, ValidationFailure } from '../model/errors.js';
+import { asStandinError, StandinError, ValidationFailure } from '../model/errors.js';
 import type { ListenOptions, ProtocolAdapter } from '../protocols/protocol.js';
-import { asStandinError, compileImposter } from './compileImposter.js';
+import { compileImposter } from './compileImposter.js';
 import type { Imposter, ImposterSettings } from './imposter.js';
 
 export interface RegistryOptions extends ImposterSettings {

@@ -57,3 +57,10 @@ export class ValidationFailure extends Error {
     this.errors = errors;
   }
 }
+
+/** Any thrown value as one StandinError, for collecting several into a ValidationFailure. */
+export function asStandinError(err: unknown): StandinError {
+  if (err instanceof StandinError) return err;
+  if (err instanceof ValidationFailure) return err.errors[0] ?? validationError(err.message);
+  return validationError(err instanceof Error ? err.message : String(err));
+}

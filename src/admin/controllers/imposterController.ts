@@ -2,9 +2,7 @@
 import type { Imposter } from '../../core/imposter.js';
 import type { ImposterRegistry } from '../../core/imposterRegistry.js';
 import { printImposter } from '../../core/imposterPrinter.js';
-import type { Stub } from '../../core/stub.js';
-import { asStandinError } from '../../core/compileImposter.js';
-import { StandinError, ValidationFailure, validationError } from '../../model/errors.js';
+import { StandinError, validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/types.js';
 import { flag, ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
 
@@ -65,18 +63,7 @@ export function imposterController(registry: ImposterRegistry) {
       const body = req.body;
       if (!isPlainObject(body) || body.stubs === undefined) throw validationError("'stubs' is a required field", body);
       if (!Array.isArray(body.stubs)) throw validationError("'stubs' must be an array", body);
-      // Compile every stub first and report every error, so a refused request changes nothing.
-      const errors: StandinError[] = [];
-      const stubs: Stub[] = [];
-      for (const config of body.stubs) {
-        try {
-          stubs.push(imposter.compileStub(config));
-        } catch (err) {
-          errors.push(asStandinError(err));
-        }
-      }
-      if (errors.length > 0) throw new ValidationFailure(errors);
-      imposter.stubs = stubs;
+      imposter.replaceStubs(body.stubs);
       return full(req, imposter);
     },
 
