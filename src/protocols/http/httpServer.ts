@@ -29,6 +29,11 @@ export function listenHttp(handler: RequestHandler, options: ListenOptions): Pro
   });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // No body coming (the usual GET): answer now, without stream listeners; node drains the rest.
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      respond(handler, req, res, createHttpRequest(req, NO_BODY));
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
