@@ -29,20 +29,20 @@ export function compileImposter(
   const protocolName = config.protocol;
   let protocol: ProtocolAdapter | undefined;
   if (protocolName === undefined || protocolName === null || protocolName === '') {
-    errors.push(validationError("'protocol' is a required field", raw));
+    errors.push(validationError("'protocol' is a required field"));
   } else {
     protocol = protocols.get(String(protocolName));
-    if (!protocol) errors.push(validationError(`the ${String(protocolName)} protocol is not yet supported`, raw));
+    if (!protocol) errors.push(validationError(`the ${String(protocolName)} protocol is not yet supported`));
   }
 
   const port = parsePort(config.port);
-  if (Number.isNaN(port)) errors.push(validationError("invalid value for 'port'", raw));
+  if (Number.isNaN(port)) errors.push(validationError("invalid value for 'port'"));
   else if (port !== undefined) config.port = port;
 
-  if (config.name !== undefined && typeof config.name !== 'string') errors.push(validationError("'name' must be a string", raw));
-  if (config.stubs !== undefined && !Array.isArray(config.stubs)) errors.push(validationError("'stubs' must be an array", raw));
+  if (config.name !== undefined && typeof config.name !== 'string') errors.push(validationError("'name' must be a string"));
+  if (config.stubs !== undefined && !Array.isArray(config.stubs)) errors.push(validationError("'stubs' must be an array"));
   if (config.defaultResponse !== undefined && !isPlainObject(config.defaultResponse)) {
-    errors.push(validationError("'defaultResponse' must be an object", raw));
+    errors.push(validationError("'defaultResponse' must be an object"));
   }
   if (!protocol || errors.length > 0) throw new ValidationFailure(errors);
 

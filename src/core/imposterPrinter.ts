@@ -60,7 +60,7 @@ function printStubs(imposter: Imposter, options: PrintOptions, full: boolean): R
   imposter.stubs.forEach((stub, index) => {
     let stubJson: Record<string, unknown> = { ...stub.config };
     if (options.removeProxies) {
-      const responses = (stub.config.responses as Record<string, unknown>[]).filter((r) => r.proxy === undefined);
+      const responses = (stub.config.responses as Record<string, unknown>[]).filter((r) => r.proxy === undefined || r.proxy === null);
       if (responses.length === 0) return;
       stubJson.responses = responses;
     }

@@ -1,7 +1,7 @@
 // A stub at run time: its compiled predicates, its compiled responses and where it is in
 // their cycle. The canonical JSON it was made from is kept for echoing.
 import { compilePredicates, type CompileOptions, type RequestMatcher } from '../matching/index.js';
-import { validationError } from '../model/errors.js';
+import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { compileResponse, type CompiledResponse, type ResponseContext } from '../responses/compileResponse.js';
 
@@ -46,7 +46,13 @@ export function compileStub(config: unknown, context: StubContext): Stub {
   if (!Array.isArray(responses) || responses.length === 0) {
     throw validationError("'responses' must be a non-empty array", config);
   }
-  const matcher = compilePredicates(config.predicates, context.predicates);
-  const compiled = responses.map((r) => compileResponse(r, context));
-  return new Stub(config, matcher, compiled);
+  try {
+    const matcher = compilePredicates(config.predicates, context.predicates);
+    const compiled = responses.map((r) => compileResponse(r, context));
+    return new Stub(config, matcher, compiled);
+  } catch (err) {
+    // mountebank checks injection per stub and names the stub as the source.
+    if (err instanceof StandinError && err.code === 'invalid injection') throw new StandinError(err.code, err.message, config);
+    throw err;
+  }
 }

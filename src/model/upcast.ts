@@ -22,16 +22,8 @@ export function upcastStub(stub: Record<string, unknown>): Record<string, unknow
 export function upcastResponse(response: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...response };
 
-  // Some generators emit `"proxy": null` beside `is`; it means nothing.
-  if (out.proxy === null) delete out.proxy;
-
-  // `"statusCode": "201"` is accepted; canonical form is the number.
-  if (isPlainObject(out.is)) {
-    const status = out.is.statusCode;
-    if (typeof status === 'string' && /^\d+$/.test(status.trim())) {
-      out.is = { ...out.is, statusCode: Number(status.trim()) };
-    }
-  }
+  // `"proxy": null` beside `is` and `"statusCode": "201"` are accepted and, as in mountebank,
+  // echoed as sent: the response compiler ignores the null and reads the string as a number.
 
   // Old format: `_behaviors: {wait, repeat, copy, ...}` becomes `repeat` + `behaviors: [...]`.
   if (isPlainObject(out._behaviors) && out.behaviors === undefined) {

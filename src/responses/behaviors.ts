@@ -11,11 +11,13 @@ export interface CompiledBehaviors {
   delayMs: number;
 }
 
-export function compileBehaviors(behaviors: unknown, allowInjection: boolean, source: unknown): CompiledBehaviors {
+export function compileBehaviors(behaviors: unknown, allowInjection: boolean, response: unknown): CompiledBehaviors {
   if (behaviors === undefined) return { delayMs: 0 };
-  if (!Array.isArray(behaviors)) throw validationError("'behaviors' must be an array", source);
+  if (!Array.isArray(behaviors)) throw validationError("'behaviors' must be an array", response);
   let delayMs = 0;
   for (const behavior of behaviors) {
+    // mountebank names the behavior object itself as the source of its errors.
+    const source = behavior;
     if (!isPlainObject(behavior)) throw validationError('each behavior must be an object', source);
     const types = Object.keys(behavior).filter((k) => (KNOWN as readonly string[]).includes(k));
     if (types.length === 0) throw validationError(`Unrecognized behavior: ${JSON.stringify(Object.keys(behavior)[0] ?? '')}`, source);

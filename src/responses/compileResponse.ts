@@ -24,7 +24,8 @@ const RESPONSE_TYPES = ['is', 'proxy', 'inject', 'fault'] as const;
 
 export function compileResponse(config: unknown, context: ResponseContext): CompiledResponse {
   if (!isPlainObject(config)) throw validationError('each response must be an object', config);
-  const types = RESPONSE_TYPES.filter((t) => config[t] !== undefined);
+  // A null type (`"proxy": null`, emitted by some generators) means the type is absent.
+  const types = RESPONSE_TYPES.filter((t) => config[t] !== undefined && config[t] !== null);
   if (types.length === 0) throw validationError('unrecognized response type', config);
   if (types.length > 1) throw validationError('each response object must have only one response type', config);
 

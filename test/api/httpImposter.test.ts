@@ -186,7 +186,7 @@ describe('stub selection, cycling and repeat', () => {
 });
 
 describe('alternative formats (seed 002)', () => {
-  it('accepts behaviors as an array, statusCode as a string and proxy: null, and echoes the canonical form', async () => {
+  it('accepts behaviors as an array, statusCode as a string and proxy: null, and echoes them as sent (as mountebank)', async () => {
     const url = await imposter({
       stubs: [{
         responses: [{
@@ -205,7 +205,8 @@ describe('alternative formats (seed 002)', () => {
     const echoed = (await get(`${mb.url}/imposters/${port}?replayable=true`)).json().stubs[0].responses[0];
     assert.deepEqual(echoed, {
       behaviors: [{ wait: 100 }],
-      is: { statusCode: 201, headers: { 'Content-Type': 'application/json' }, body: '{"created": true}' },
+      is: { statusCode: '201', headers: { 'Content-Type': 'application/json' }, body: '{"created": true}' },
+      proxy: null,
     });
   });
 

@@ -120,12 +120,14 @@ describe('response validation', () => {
   it('refuses an unknown behavior', async () => {
     const [e] = await refused(withStub({ responses: [{ is: {}, behaviors: [{ sleep: 5 }] }] }));
     assert.equal(e!.message, 'Unrecognized behavior: "sleep"');
+    assert.deepEqual(e!.source, { sleep: 5 });
   });
 
   it('refuses inject responses and decorate without --allowInjection', async () => {
     let [e] = await refused(withStub({ responses: [{ inject: 'function () { return {}; }' }] }));
     assert.equal(e!.code, 'invalid injection');
     assert.equal(e!.message, 'JavaScript injection is not allowed unless mb is run with the --allowInjection flag');
+    assert.deepEqual(e!.source, { responses: [{ inject: 'function () { return {}; }' }] }, 'the stub is the source, as mountebank');
     [e] = await refused(withStub({ responses: [{ is: {}, behaviors: [{ decorate: 'function () {}' }] }] }));
     assert.equal(e!.code, 'invalid injection');
   });

@@ -46,11 +46,11 @@ export function imposterController(registry: ImposterRegistry) {
     addStub(req: AdminRequest): AdminReply {
       const imposter = find(req);
       const body = req.body;
-      if (!isPlainObject(body) || body.stub === undefined) throw validationError("must contain 'stub' field", body);
+      if (!isPlainObject(body) || body.stub === undefined) throw validationError("must contain 'stub' field");
       let index = imposter.stubs.length;
       if (body.index !== undefined) {
         if (typeof body.index !== 'number' || !Number.isInteger(body.index) || body.index < 0 || body.index > imposter.stubs.length) {
-          throw validationError("'index' must be between 0 and the length of the stubs array", body);
+          throw validationError("'index' must be between 0 and the length of the stubs array");
         }
         index = body.index;
       }
@@ -61,8 +61,8 @@ export function imposterController(registry: ImposterRegistry) {
     replaceStubs(req: AdminRequest): AdminReply {
       const imposter = find(req);
       const body = req.body;
-      if (!isPlainObject(body) || body.stubs === undefined) throw validationError("'stubs' is a required field", body);
-      if (!Array.isArray(body.stubs)) throw validationError("'stubs' must be an array", body);
+      if (!isPlainObject(body) || body.stubs === undefined) throw validationError("'stubs' is a required field");
+      if (!Array.isArray(body.stubs)) throw validationError("'stubs' must be an array");
       imposter.replaceStubs(body.stubs);
       return full(req, imposter);
     },

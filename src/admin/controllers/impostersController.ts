@@ -26,8 +26,8 @@ export function impostersController(registry: ImposterRegistry) {
 
     async replaceAll(req: AdminRequest): Promise<AdminReply> {
       const body = req.body;
-      if (!isPlainObject(body) || body.imposters === undefined) throw validationError("'imposters' is a required field", body);
-      if (!Array.isArray(body.imposters)) throw validationError("'imposters' must be an array", body);
+      if (!isPlainObject(body) || body.imposters === undefined) throw validationError("'imposters' is a required field");
+      if (!Array.isArray(body.imposters)) throw validationError("'imposters' must be an array");
       const imposters = await registry.replaceAll(body.imposters);
       return ok({ imposters: imposters.map((imposter) => printListEntry(imposter, req.baseUrl)) });
     },
