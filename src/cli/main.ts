@@ -4,7 +4,7 @@ import { UsageError } from './flags.js';
 import { parseArgs, type Verb } from './parseArgs.js';
 import { stop } from './stop.js';
 import { usage } from './usage.js';
-import { packageVersion } from './version.js';
+import { VERSION } from '../server/version.js';
 
 const NOT_IMPLEMENTED: ReadonlySet<Verb> = new Set<Verb>(['save', 'replay']);
 
@@ -27,7 +27,7 @@ async function run(argv: string[]): Promise<number | undefined> {
       process.stdout.write(usage());
       return 0;
     case 'version':
-      process.stdout.write(`${packageVersion()}\n`);
+      process.stdout.write(`${VERSION}\n`);
       return 0;
     case 'invalidCommand':
       process.stderr.write(`Invalid command '${parsed.command}'.\n\n${usage()}`);

@@ -19,6 +19,7 @@ export interface ImposterSettings {
 
 export class Imposter implements RequestHandler {
   numberOfRequests = 0;
+  readonly allowCORS: boolean;
   readonly journal: RequestJournal<ProtocolRequest> | null;
   private server: ProtocolServer | null = null;
   private readonly defaultOutcome: Outcome;
@@ -33,22 +34,12 @@ export class Imposter implements RequestHandler {
     private readonly settings: ImposterSettings,
     readonly log: Log,
   ) {
+    this.allowCORS = config.allowCORS === true;
     const recording = config.recordRequests === true || settings.mock;
     this.journal = recording ? new RequestJournal(settings.journalCap) : null;
     this.defaultOutcome = { reply: protocol.compileReply({}, stubContext.defaultResponse, config), delayMs: 0 };
   }
 
-  get name(): string | undefined {
-    return typeof this.config.name === 'string' ? this.config.name : undefined;
-  }
-
-  get allowCORS(): boolean {
-    return this.config.allowCORS === true;
-  }
-
-  get isListening(): boolean {
-    return this.server !== null;
-  }
 
   /** The hot path: count, record, first matching stub wins, else the default response. */
   handle(request: ProtocolRequest): Outcome | Promise<Outcome> {

@@ -1,0 +1,117 @@
+// `npm run bench`: standin, mountebank 2.9.1 and a bare node:http server, one after another,
+// each on core 0 with wrk on core 1, through the same scenarios. Prints one table.
+//   --quick          short warm-up and run
+//   --only TEXT      scenarios whose name contains TEXT
+//   --connections N  wrk connections (default 32)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scenarios, type Scenario } from './scenarios.js';
+import { startServer, type RunningServer, type ServerKind } from './servers.js';
+import { runWrk, type WrkResult } from './wrk.js';
+
+const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const SERVER_CORE = '0';
+const LOAD_CORE = '1';
+const KINDS: ServerKind[] = ['standin', 'mountebank', 'bare'];
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+const quick = process.argv.includes('--quick');
+const warmupSeconds = quick ? 1 : 3;
+const runSeconds = quick ? 3 : 10;
+const connections = Number(option('--connections') ?? 32);
+const only = option('--only');
+
+interface Row {
+  scenario: string;
+  results: Partial<Record<ServerKind, WrkResult & { rssMiB: number }>>;
+}
+
+function requireTools(): void {
+  for (const tool of ['wrk', 'taskset']) {
+    try {
+      execFileSync('which', [tool], { stdio: 'ignore' });
+    } catch {
+      console.error(`bench needs ${tool}: apt-get install -y ${tool === 'wrk' ? 'wrk' : 'util-linux'}`);
+      process.exit(1);
+    }
+  }
+}
+
+/** Every server must give the scenario's answer before it is measured. */
+async function checkAnswer(server: RunningServer, scenario: Scenario): Promise<void> {
+  const { method, path, headers, body } = scenario.request;
+  const res = await new Promise<{ status: number; text: string }>((resolveAnswer, reject) => {
+    import('node:http').then(({ default: http }) => {
+      const req = http.request(`${server.url}${path}`, { method, headers: { ...headers, ...(body ? { 'Content-Length': Buffer.byteLength(body) } : {}) }, agent: false }, (r) => {
+        let text = '';
+        r.on('data', (d) => (text += d));
+        r.on('end', () => resolveAnswer({ status: r.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      if (body) req.write(body);
+      req.end();
+    });
+  });
+  if (res.status !== 200 || res.text !== 'hello') {
+    throw new Error(`${server.kind} answered "${scenario.name}" with ${res.status} ${JSON.stringify(res.text.slice(0, 200))}, not the stub`);
+  }
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(2)}x` : '-');
+
+async function main(): Promise<void> {
+  requireTools();
+  const dir = mkdtempSync(join(tmpdir(), 'standin-bench-'));
+  const chosen = scenarios.filter((s) => !only || s.name.includes(only));
+  const rows: Row[] = chosen.map((s) => ({ scenario: s.name, results: {} }));
+  try {
+    for (const kind of KINDS) {
+      const server = await startServer(kind, repoRoot, SERVER_CORE);
+      try {
+        for (const [i, scenario] of chosen.entries()) {
+          await server.load(scenario.stubs);
+          await checkAnswer(server, scenario);
+          const url = `${server.url}${scenario.request.path}`;
+          await runWrk(url, scenario, warmupSeconds, connections, dir, LOAD_CORE);
+          const result = await runWrk(url, scenario, runSeconds, connections, dir, LOAD_CORE);
+          rows[i]!.results[kind] = { ...result, rssMiB: server.peakRssMiB() };
+          process.stderr.write(`${kind.padEnd(10)} ${scenario.name.padEnd(28)} ${fmt(result.requestsPerSecond)} req/s\n`);
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log(`\n${connections} connections, keep-alive, ${warmupSeconds}s warm-up, ${runSeconds}s run; servers on core ${SERVER_CORE}, wrk on core ${LOAD_CORE}; node ${process.version}\n`);
+  console.log('| scenario | server | req/s | p50 ms | p99 ms | errors | peak RSS MiB |');
+  console.log('|---|---|---:|---:|---:|---:|---:|');
+  for (const row of rows) {
+    for (const kind of KINDS) {
+      const r = row.results[kind];
+      if (!r) continue;
+      console.log(`| ${row.scenario} | ${kind} | ${fmt(r.requestsPerSecond)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${r.errors} | ${fmt(r.rssMiB, 1)} |`);
+    }
+  }
+  console.log('\n| scenario | standin / mountebank | standin / bare |');
+  console.log('|---|---:|---:|');
+  for (const row of rows) {
+    const s = row.results.standin?.requestsPerSecond;
+    console.log(`| ${row.scenario} | ${ratio(s, row.results.mountebank?.requestsPerSecond)} | ${ratio(s, row.results.bare?.requestsPerSecond)} |`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});

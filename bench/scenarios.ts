@@ -1,0 +1,49 @@
+// What the benchmark drives: each scenario is an imposter's stubs and the request wrk sends.
+// Every scenario's matching stub answers with the same bytes, so servers are compared on the
+// work of choosing the answer, not on what they send.
+
+export interface Scenario {
+  name: string;
+  stubs: unknown[];
+  request: { method: string; path: string; headers?: Record<string, string>; body?: string };
+}
+
+/** Keep-alive, so the benchmark measures request handling rather than TCP handshakes. */
+const answer = { is: { statusCode: 200, headers: { Connection: 'keep-alive', 'Content-Type': 'text/plain' }, body: 'hello' } };
+const pathStubs = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ predicates: [{ equals: { method: 'GET', path: `/items/${i + 1}` } }], responses: [answer] }));
+
+const jsonBody = JSON.stringify({ order: { id: 'A-17', lines: [{ sku: 'x1', qty: 2 }, { sku: 'y2', qty: 1 }] }, customer: { tier: 'gold' } });
+const xmlBody = '<order xmlns="urn:shop"><id>A-17</id><customer tier="gold"/><line sku="x1" qty="2"/><line sku="y2" qty="1"/></order>';
+
+export const scenarios: Scenario[] = [
+  { name: 'simple stub', stubs: [{ responses: [answer] }], request: { method: 'GET', path: '/hello' } },
+  { name: '100 path stubs, 1st', stubs: pathStubs(100), request: { method: 'GET', path: '/items/1' } },
+  { name: '100 path stubs, 50th', stubs: pathStubs(100), request: { method: 'GET', path: '/items/50' } },
+  { name: '100 path stubs, 100th', stubs: pathStubs(100), request: { method: 'GET', path: '/items/100' } },
+  {
+    name: 'complex and/or/not',
+    stubs: [{
+      predicates: [{
+        and: [
+          { or: [{ equals: { method: 'POST' } }, { equals: { method: 'PUT' } }] },
+          { not: { contains: { path: 'admin' } } },
+          { startsWith: { path: '/api/' } },
+          { or: [{ equals: { headers: { 'X-Tenant': 'acme' } } }, { exists: { query: { debug: true } } }] },
+        ],
+      }],
+      responses: [answer],
+    }],
+    request: { method: 'POST', path: '/api/orders?debug=1', headers: { 'X-Tenant': 'other' }, body: 'x' },
+  },
+  {
+    name: 'jsonpath on a JSON body',
+    stubs: [{ predicates: [{ equals: { body: 'gold' }, jsonpath: { selector: '$.customer.tier' } }], responses: [answer] }],
+    request: { method: 'POST', path: '/orders', headers: { 'Content-Type': 'application/json' }, body: jsonBody },
+  },
+  {
+    name: 'xpath on an XML body',
+    stubs: [{ predicates: [{ equals: { body: 'A-17' }, xpath: { selector: '//s:id', ns: { s: 'urn:shop' } } }], responses: [answer] }],
+    request: { method: 'POST', path: '/orders', headers: { 'Content-Type': 'application/xml' }, body: xmlBody },
+  },
+];

@@ -1,0 +1,107 @@
+// Starting and stopping the servers under test, each pinned to the server core.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { join } from 'node:path';
+
+export type ServerKind = 'standin' | 'mountebank' | 'bare';
+
+export interface RunningServer {
+  kind: ServerKind;
+  pid: number;
+  /** Where the scenario's requests go. */
+  url: string;
+  /** Creates the scenario's imposter (nothing to do for the bare server). */
+  load(stubs: unknown[]): Promise<void>;
+  /** Peak resident memory so far, in MiB (VmHWM). */
+  peakRssMiB(): number;
+  stop(): Promise<void>;
+}
+
+/** A free port below Linux's ephemeral range, so wrk's TIME_WAIT sockets never hold it. */
+export async function freeLowPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
+function call(method: string, url: string, body?: unknown): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(url, { method, agent: false, headers: data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {} }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
+    try {
+      await call('GET', url);
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`server did not answer ${url}:\n${output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+export async function startServer(kind: ServerKind, repoRoot: string, core: string): Promise<RunningServer> {
+  const adminPort = await freeLowPort();
+  const imposterPort = await freeLowPort();
+  const host = '127.0.0.1';
+  let command: string[];
+  if (kind === 'standin') {
+    command = [join(repoRoot, 'bin', 'standin.js'), 'start', '--port', String(adminPort), '--host', host, '--nologfile', '--pidfile', `/tmp/standin-bench-${adminPort}.pid`];
+  } else if (kind === 'mountebank') {
+    command = [join(repoRoot, 'node_modules', 'mountebank', 'bin', 'mb'), 'start', '--port', String(adminPort), '--host', host, '--nologfile', '--pidfile', `/tmp/mb-bench-${adminPort}.pid`];
+  } else {
+    command = [join(repoRoot, 'dist', 'bench', 'bareServer.js'), String(imposterPort)];
+  }
+  // Both mock servers run at their default log level, output discarded: what users get.
+  const child = spawn('taskset', ['-c', core, process.execPath, ...command], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const imposterUrl = `http://${host}:${imposterPort}`;
+  await waitUntilAnswering(kind === 'bare' ? imposterUrl : `http://${host}:${adminPort}/`, child, () => output);
+
+  return {
+    kind,
+    pid: child.pid!,
+    url: imposterUrl,
+    async load(stubs) {
+      if (kind === 'bare') return;
+      await call('DELETE', `http://${host}:${adminPort}/imposters`);
+      const res = await call('POST', `http://${host}:${adminPort}/imposters`, { protocol: 'http', port: imposterPort, stubs });
+      if (res.status !== 201) throw new Error(`${kind} refused the imposter: ${res.status} ${res.text}`);
+    },
+    peakRssMiB() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = /VmHWM:\s+(\d+) kB/.exec(status);
+      return kb ? Number(kb[1]) / 1024 : NaN;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
