@@ -52,6 +52,19 @@ describe('http request parts', () => {
     assert.deepEqual(headersFromRaw(['Host', 'x', 'X-A', '1', 'x-a', '2', 'X-A', '3']), { Host: 'x', 'X-A': ['1', '2', '3'] });
   });
 
+  it('parses queries exactly as node\'s querystring does (randomized)', async () => {
+    const querystring = (await import('node:querystring')).default;
+    const alphabet = ['a', 'b', 'A', '=', '&', '+', '%20', '%', '%zz', '%C3%A9', ' ', '__proto__', 'constructor', '1'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 5000; i++) {
+      let search = '';
+      const length = Math.floor(next() * 12);
+      for (let j = 0; j < length; j++) search += alphabet[Math.floor(next() * alphabet.length)];
+      assert.deepEqual(JSON.stringify(parseQuery(search)), JSON.stringify({ ...querystring.parse(search) }), search);
+    }
+  });
+
   it('parses queries as mountebank does', () => {
     assert.deepEqual(parseQuery('a=1&a=2&b=%20x&WSDL'), { a: ['1', '2'], b: ' x', WSDL: '' });
     assert.deepEqual(parseQuery(''), {});

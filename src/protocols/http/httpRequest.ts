@@ -30,9 +30,32 @@ export function headersFromRaw(rawHeaders: string[]): Record<string, HeaderValue
   return headers;
 }
 
+const decodeComponent = (text: string): string =>
+  text.includes('+') ? querystring.unescape(text.replace(/\+/g, ' ')) : text.includes('%') ? querystring.unescape(text) : text;
+
+/**
+ * node's querystring.parse semantics (repeated keys become arrays, `?WSDL` is `{"WSDL": ""}`),
+ * into a plain object; about twice as fast as copying querystring's null-prototype result.
+ */
 export function parseQuery(search: string): Record<string, QueryValue> {
-  // querystring gives a null-prototype object; a plain one prints and compares like mountebank's.
-  return search ? { ...querystring.parse(search) } as Record<string, QueryValue> : {};
+  const query: Record<string, QueryValue> = {};
+  if (!search) return query;
+  for (const pair of search.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const key = decodeComponent(eq === -1 ? pair : pair.slice(0, eq));
+    const value = eq === -1 ? '' : decodeComponent(pair.slice(eq + 1));
+    const existing = Object.hasOwn(query, key) ? query[key] : undefined;
+    if (existing === undefined) {
+      // A key named __proto__ is data, not the object's prototype.
+      Object.defineProperty(query, key, { value, enumerable: true, writable: true, configurable: true });
+    } else if (Array.isArray(existing)) {
+      existing.push(value);
+    } else {
+      query[key] = [existing, value];
+    }
+  }
+  return query;
 }
 
 function decodeBody(body: Buffer, contentEncoding: string | undefined): Buffer {
