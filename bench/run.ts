@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scenarios, type Scenario } from './scenarios.js';
-import { startServer, type RunningServer, type ServerKind } from './servers.js';
+import { call, startServer, type RunningServer, type ServerKind } from './servers.js';
 import { runWrk, type WrkResult } from './wrk.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -47,18 +47,7 @@ function requireTools(): void {
 /** Every server must give the scenario's answer before it is measured. */
 async function checkAnswer(server: RunningServer, scenario: Scenario): Promise<void> {
   const { method, path, headers, body } = scenario.request;
-  const res = await new Promise<{ status: number; text: string }>((resolveAnswer, reject) => {
-    import('node:http').then(({ default: http }) => {
-      const req = http.request(`${server.url}${path}`, { method, headers: { ...headers, ...(body ? { 'Content-Length': Buffer.byteLength(body) } : {}) }, agent: false }, (r) => {
-        let text = '';
-        r.on('data', (d) => (text += d));
-        r.on('end', () => resolveAnswer({ status: r.statusCode ?? 0, text }));
-      });
-      req.on('error', reject);
-      if (body) req.write(body);
-      req.end();
-    });
-  });
+  const res = await call(method, `${server.url}${path}`, body, headers);
   if (res.status !== 200 || res.text !== 'hello') {
     throw new Error(`${server.kind} answered "${scenario.name}" with ${res.status} ${JSON.stringify(res.text.slice(0, 200))}, not the stub`);
   }

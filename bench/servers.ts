@@ -32,16 +32,19 @@ export async function freeLowPort(): Promise<number> {
   }
 }
 
-function call(method: string, url: string, body?: unknown): Promise<{ status: number; text: string }> {
+/** One request on a fresh connection; a JSON body when `body` is not a string. */
+export function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(url, { method, agent: false, headers: data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {} }, (res) => {
+    const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const contentType = typeof body === 'string' || data === undefined ? {} : { 'Content-Type': 'application/json' };
+    const length = data === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(data)) };
+    const req = http.request(url, { method, agent: false, headers: { ...contentType, ...headers, ...length } }, (res) => {
       let text = '';
       res.on('data', (d) => (text += d));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
     });
     req.on('error', reject);
-    if (data) req.write(data);
+    if (data !== undefined) req.write(data);
     req.end();
   });
 }

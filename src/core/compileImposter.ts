@@ -53,23 +53,26 @@ export function compileImposter(
     allowInjection: settings.allowInjection,
     predicates: { encoding: 'utf8' },
   };
-  try {
-    protocol.compileReply({}, defaultResponse, raw);
-  } catch (err) {
-    errors.push(asStandinError(err));
-  }
-
   const stubConfigs = (config.stubs ?? []) as unknown[];
   delete config.stubs;
   // mountebank's log scope, `[http:4545 name] `; the port is known only once it listens.
+  const scope = `${protocol.name}:`;
   const scopeName = typeof config.name === 'string' ? ` ${config.name}` : '';
-  const protocolName_ = protocol.name;
-  const log = logger.scoped(() => `[${protocolName_}:${imposter.port}${scopeName}] `);
-  const imposter: Imposter = new Imposter(config, port ?? 0, protocol, [], context, settings, log);
+  let imposter: Imposter | undefined;
+  const log = logger.scoped(() => `[${scope}${imposter?.port ?? port ?? 0}${scopeName}] `);
+  try {
+    // The constructor compiles the defaultResponse, which may be refused.
+    imposter = new Imposter(config, port ?? 0, protocol, [], context, settings, log);
+  } catch (err) {
+    throw new ValidationFailure([asStandinError(err)]);
+  }
 
-  const { stubs, errors: stubErrors } = imposter.compileStubs(stubConfigs);
-  errors.push(...stubErrors);
+  try {
+    imposter.stubs = imposter.compileStubs(stubConfigs);
+  } catch (err) {
+    if (!(err instanceof ValidationFailure)) throw err;
+    errors.push(...err.errors);
+  }
   if (errors.length > 0) throw new ValidationFailure(errors);
-  imposter.stubs = stubs;
   return imposter;
 }

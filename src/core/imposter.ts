@@ -2,7 +2,7 @@
 // feeds it requests. Stub edits compile the new stubs before touching the running ones.
 import { MatchRequest } from '../matching/index.js';
 import type { Log } from '../logging/logger.js';
-import { asStandinError, ValidationFailure, type StandinError } from '../model/errors.js';
+import { compileEach } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import type { ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, RequestHandler } from '../protocols/protocol.js';
 import { RequestJournal } from './requestJournal.js';
@@ -82,24 +82,13 @@ export class Imposter implements RequestHandler {
     return stub;
   }
 
-  /** Compiles every stub, collecting every error rather than stopping at the first. */
-  compileStubs(configs: unknown[]): { stubs: Stub[]; errors: StandinError[] } {
-    const stubs: Stub[] = [];
-    const errors: StandinError[] = [];
-    for (const config of configs) {
-      try {
-        stubs.push(this.compileStub(config));
-      } catch (err) {
-        errors.push(asStandinError(err));
-      }
-    }
-    return { stubs, errors };
+  /** Compiles every stub (all errors reported together); throws ValidationFailure. */
+  compileStubs(configs: unknown[]): Stub[] {
+    return compileEach(configs, (config) => this.compileStub(config));
   }
 
   replaceStubs(configs: unknown[]): void {
-    const { stubs, errors } = this.compileStubs(configs);
-    if (errors.length > 0) throw new ValidationFailure(errors);
-    this.stubs = stubs;
+    this.stubs = this.compileStubs(configs);
   }
 
   addStub(config: unknown, index: number = this.stubs.length): void {

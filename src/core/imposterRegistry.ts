@@ -1,7 +1,7 @@
 // The running imposters, by port. Creation validates and compiles before anything listens;
 // replacing the whole set restores the previous one if any new imposter cannot start.
 import type { Logger } from '../logging/logger.js';
-import { asStandinError, StandinError, ValidationFailure } from '../model/errors.js';
+import { asStandinError, compileEach, StandinError } from '../model/errors.js';
 import type { ListenOptions, ProtocolAdapter } from '../protocols/protocol.js';
 import { compileImposter } from './compileImposter.js';
 import type { Imposter, ImposterSettings } from './imposter.js';
@@ -56,17 +56,7 @@ export class ImposterRegistry {
 
   /** PUT /imposters: validate all, stop all, start the new set; on a failed start put the old set back. */
   async replaceAll(configs: unknown[]): Promise<Imposter[]> {
-    const errors: StandinError[] = [];
-    const compiled: Imposter[] = [];
-    for (const config of configs) {
-      try {
-        compiled.push(this.compile(config));
-      } catch (err) {
-        if (err instanceof ValidationFailure) errors.push(...err.errors);
-        else errors.push(asStandinError(err));
-      }
-    }
-    if (errors.length > 0) throw new ValidationFailure(errors);
+    const compiled = compileEach(configs, (config) => this.compile(config));
 
     const previous = this.list();
     await Promise.all(previous.map((imposter) => imposter.close()));

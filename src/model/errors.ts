@@ -64,3 +64,22 @@ export function asStandinError(err: unknown): StandinError {
   if (err instanceof ValidationFailure) return err.errors[0] ?? validationError(err.message);
   return validationError(err instanceof Error ? err.message : String(err));
 }
+
+/**
+ * Compiles every item, collecting every error instead of stopping at the first (mountebank
+ * reports them all), and throws them together as one ValidationFailure.
+ */
+export function compileEach<T>(items: unknown[], compile: (item: unknown) => T): T[] {
+  const compiled: T[] = [];
+  const errors: StandinError[] = [];
+  for (const item of items) {
+    try {
+      compiled.push(compile(item));
+    } catch (err) {
+      if (err instanceof ValidationFailure) errors.push(...err.errors);
+      else errors.push(asStandinError(err));
+    }
+  }
+  if (errors.length > 0) throw new ValidationFailure(errors);
+  return compiled;
+}

@@ -54,6 +54,12 @@ describe('imposter validation', () => {
     });
   }
 
+  it('refuses a defaultResponse that cannot be sent', async () => {
+    const [e] = await refused({ protocol: 'http', defaultResponse: { statusCode: 'abc' } });
+    assert.equal(e!.code, 'bad data');
+    assert.match(e!.message, /statusCode/);
+  });
+
   it('reports every error at once', async () => {
     const errors = await refused({ protocol: 'http', stubs: [{ responses: [] }, { responses: [{ is: {}, fault: 'X' }] }] });
     assert.deepEqual(errors.map((e) => e.message), ["'responses' must be a non-empty array", 'each response object must have only one response type']);
