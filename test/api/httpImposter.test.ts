@@ -118,13 +118,18 @@ describe('the request as mountebank records it', () => {
     assert.ok(!Number.isNaN(Date.parse(r.timestamp)));
   });
 
-  it('decodes gzip and br request bodies before matching', async () => {
+  it('decodes gzip, br and deflate request bodies before matching', async () => {
     const url = await imposter({
       stubs: [
         { predicates: [{ equals: { body: 'compressed hello' } }], responses: [{ is: { body: 'matched' } }] },
       ],
     });
-    for (const [encoding, bytes] of [['gzip', zlib.gzipSync('compressed hello')], ['br', zlib.brotliCompressSync('compressed hello')]] as const) {
+    for (const [encoding, bytes] of [
+      ['gzip', zlib.gzipSync('compressed hello')],
+      ['br', zlib.brotliCompressSync('compressed hello')],
+      ['deflate', zlib.deflateSync('compressed hello')],
+      ['deflate', zlib.deflateRawSync('compressed hello')],
+    ] as const) {
       const res = await request('POST', url, { headers: { 'Content-Encoding': encoding }, body: bytes });
       assert.equal(res.body, 'matched', encoding);
     }
