@@ -1,6 +1,7 @@
 // An imposter at run time: its stubs, its counters and journal, and the protocol server that
 // feeds it requests. Stub edits compile the new stubs before touching the running ones.
 import { MatchRequest } from '../matching/index.js';
+import { isoNow } from '../logging/isoNow.js';
 import type { Log } from '../logging/logger.js';
 import { compileEach } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
@@ -44,7 +45,7 @@ export class Imposter implements RequestHandler {
   /** The hot path: count, record, first matching stub wins, else the default response. */
   handle(request: ProtocolRequest): Outcome | Promise<Outcome> {
     this.numberOfRequests++;
-    if (this.journal) this.journal.add({ ...request, timestamp: new Date().toISOString() });
+    if (this.journal) this.journal.add({ ...request, timestamp: isoNow() });
     const match = new MatchRequest(request);
     const stubs = this.stubs;
     for (let i = 0; i < stubs.length; i++) {

@@ -1,4 +1,5 @@
 import { appendFileSync, createWriteStream, type WriteStream } from 'node:fs';
+import { isoNow } from './isoNow.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -137,7 +138,7 @@ export class Logger implements Log {
   }
 
   private write(level: LogLevel, message: string): void {
-    const timestamp = new Date().toISOString();
+    const timestamp = isoNow();
     const entry: LogEntry = { level, message, timestamp };
     this.memory.push(entry);
     // Evict in batches so the hot path never shifts a full array per line.
