@@ -259,6 +259,36 @@ describe('DELETE /imposters/:id/savedRequests', () => {
   });
 });
 
+describe('DELETE /imposters/:id/savedProxyResponses', () => {
+  it('drops responses a proxy recorded (is._proxyResponseTime) and stubs left empty; /requests is its deprecated alias', async () => {
+    for (const route of ['savedProxyResponses', 'requests']) {
+      const port = await freePort();
+      await post(`${mb.url}/imposters`, {
+        protocol: 'http',
+        port,
+        stubs: [
+          { predicates: [{ equals: { path: '/recorded' } }], responses: [{ is: { body: 'saved', _proxyResponseTime: 12 } }] },
+          { predicates: [{ equals: { path: '/mixed' } }], responses: [{ is: { body: 'mine' } }, { is: { body: 'saved', _proxyResponseTime: 3 } }] },
+        ],
+      });
+      const res = await del(`${mb.url}/imposters/${port}/${route}`);
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.json().stubs.map((s: { responses: unknown[] }) => s.responses), [[{ is: { body: 'mine' } }]]);
+      assert.equal((await get(`http://127.0.0.1:${port}/recorded`)).body, '');
+      assert.equal((await get(`http://127.0.0.1:${port}/mixed`)).body, 'mine');
+      await del(`${mb.url}/imposters/${port}`);
+    }
+  });
+
+  it('prints replayable stubs without _proxyResponseTime', async () => {
+    const port = await freePort();
+    await post(`${mb.url}/imposters`, { protocol: 'http', port, stubs: [{ responses: [{ is: { body: 'saved', _proxyResponseTime: 12 } }] }] });
+    const replayable = (await get(`${mb.url}/imposters/${port}?replayable=true`)).json();
+    assert.deepEqual(replayable.stubs, [{ responses: [{ is: { body: 'saved' } }] }]);
+    await del(`${mb.url}/imposters/${port}`);
+  });
+});
+
 describe('GET /config and GET /logs', () => {
   it('reports version, options and process facts', async () => {
     const res = await get(`${mb.url}/config`);
