@@ -6,6 +6,7 @@ import type { Log } from '../logging/logger.js';
 import { compileEach } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import type { ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, RequestHandler } from '../protocols/protocol.js';
+import type { ProxyRecorder } from '../responses/compileResponse.js';
 import { RequestJournal } from './requestJournal.js';
 import { compileStub, type Stub, type StubContext } from './stub.js';
 
@@ -18,7 +19,7 @@ export interface ImposterSettings {
   allowInjection: boolean;
 }
 
-export class Imposter implements RequestHandler {
+export class Imposter implements RequestHandler, ProxyRecorder {
   numberOfRequests = 0;
   readonly allowCORS: boolean;
   readonly journal: RequestJournal<ProtocolRequest> | null;
@@ -52,8 +53,8 @@ export class Imposter implements RequestHandler {
       const stub = stubs[i]!;
       if (stub.matcher(match)) {
         const response = stub.nextResponse();
-        if (!stub.matches) return response.resolve(request);
-        return this.recordMatch(stub, request, response.config, response.resolve(request));
+        if (!stub.matches) return response.resolve(request, this, stub);
+        return this.recordMatch(stub, request, response.config, response.resolve(request, this, stub));
       }
     }
     return this.defaultOutcome;
@@ -112,6 +113,34 @@ export class Imposter implements RequestHandler {
     this.stubs = next;
   }
 
+  /**
+   * Saves a proxied answer (mountebank's recordProxyResponse): proxyOnce inserts a new stub just
+   * before the proxy stub; proxyAlways appends to the first later stub with the same predicates,
+   * else adds a stub at the end. Nothing is saved if the proxy stub was removed meanwhile.
+   */
+  recordProxyResponse(
+    proxyStub: object,
+    mode: 'proxyOnce' | 'proxyAlways',
+    predicates: Record<string, unknown>[],
+    response: Record<string, unknown>,
+  ): void {
+    const index = this.stubs.indexOf(proxyStub as Stub);
+    if (index === -1) return;
+    if (mode === 'proxyOnce') {
+      this.addStub({ predicates, responses: [response] }, index);
+      return;
+    }
+    const key = stableStringify(predicates);
+    for (let i = index + 1; i < this.stubs.length; i++) {
+      const stub = this.stubs[i]!;
+      if (stableStringify(stub.config.predicates ?? []) === key) {
+        stub.appendResponse(response, this.compileStub({ responses: [response] }).responses[0]!);
+        return;
+      }
+    }
+    this.addStub({ predicates, responses: [response] });
+  }
+
   /** Drops responses recorded by a proxy (`is._proxyResponseTime`), and stubs left with none. */
   removeSavedProxyResponses(): void {
     const next: Stub[] = [];
@@ -145,4 +174,18 @@ export class Imposter implements RequestHandler {
     };
     return outcome instanceof Promise ? outcome.then(record) : record(outcome);
   }
+}
+
+/** JSON with object keys sorted (safe-stable-stringify), arrays in order: mountebank's predicate equality. */
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : stableStringify(v))).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const parts = Object.keys(record)
+      .sort()
+      .filter((k) => record[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableStringify(record[k])}`);
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }

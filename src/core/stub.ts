@@ -29,6 +29,12 @@ export class Stub {
     readonly responses: CompiledResponse[],
   ) {}
 
+  /** Adds a response at the end of the cycle, keeping the cycle's position (proxyAlways recording). */
+  appendResponse(config: Record<string, unknown>, compiled: CompiledResponse): void {
+    (this.config.responses as unknown[]).push(config);
+    this.responses.push(compiled);
+  }
+
   /** Round-robin over the responses, each served `repeat` times before moving on. */
   nextResponse(): CompiledResponse {
     const response = this.responses[this.position]!;

@@ -2,6 +2,18 @@
 export type QueryValue = string | string[];
 export type HeaderValue = string | string[];
 
+/** Where the http adapter keeps what a proxy forwards as received (a symbol: never printed). */
+export const RAW_HTTP: unique symbol = Symbol('standin.rawHttp');
+
+export interface RawHttpRequest {
+  /** The request target as received (path and exact query string). */
+  url: string;
+  /** Header names and values as received, flattened. */
+  rawHeaders: string[];
+  /** The body bytes as received (before any gzip/br decoding). */
+  body: Buffer;
+}
+
 // A type alias (not an interface) so it is assignable to ProtocolRequest's index signature.
 export type HttpRequest = {
   requestFrom: string;
@@ -13,6 +25,7 @@ export type HttpRequest = {
   ip: string;
   form?: Record<string, QueryValue>;
   timestamp?: string;
+  [RAW_HTTP]?: RawHttpRequest;
 };
 
 /** Any protocol's request: predicates address its fields by name. */

@@ -4,6 +4,7 @@ import { StandinError, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 import type { Outcome, ProtocolAdapter } from '../protocols/protocol.js';
+import { compileProxyResponse } from '../proxy/proxyResponse.js';
 import { compileBehaviors, INJECTION_MESSAGE } from './behaviors.js';
 
 export interface ResponseContext {
@@ -17,7 +18,18 @@ export interface CompiledResponse {
   readonly config: Record<string, unknown>;
   /** How many times in a row the response is served before the stub moves on (`repeat`). */
   readonly repeat: number;
-  resolve(request: ProtocolRequest): Outcome | Promise<Outcome>;
+  /** `recorder` and `stub` let a proxy save what the origin answered next to the stub that proxied. */
+  resolve(request: ProtocolRequest, recorder: ProxyRecorder, stub: object): Outcome | Promise<Outcome>;
+}
+
+/** Where a proxy response saves the origin's answers (the imposter). */
+export interface ProxyRecorder {
+  recordProxyResponse(
+    proxyStub: object,
+    mode: 'proxyOnce' | 'proxyAlways',
+    predicates: Record<string, unknown>[],
+    response: Record<string, unknown>,
+  ): void;
 }
 
 const RESPONSE_TYPES = ['is', 'proxy', 'inject', 'fault'] as const;
@@ -48,7 +60,7 @@ export function compileResponse(config: unknown, context: ResponseContext): Comp
       if (!context.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
       throw validationError('inject responses are not supported by this version of standin', config);
     default:
-      throw validationError('proxy responses are not supported by this version of standin', config);
+      return compileProxyResponse(config, context, repeat, delayMs);
   }
 }
 

@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import querystring from 'node:querystring';
 import zlib from 'node:zlib';
-import type { HeaderValue, HttpRequest, QueryValue } from '../../model/request.js';
+import { RAW_HTTP, type HeaderValue, type HttpRequest, type QueryValue } from '../../model/request.js';
 
 /** Header names keep the client's case; a repeated header (any case) becomes an array. */
 export function headersFromRaw(rawHeaders: string[]): Record<string, HeaderValue> {
@@ -109,6 +109,9 @@ export function createHttpRequest(message: IncomingMessage, bodyBytes: Buffer): 
     body,
     ip,
   };
+  // Kept for a proxy to forward the request as received; not enumerable, so the journal's copy
+  // of the request does not hold the raw bytes a second time.
+  Object.defineProperty(request, RAW_HTTP, { value: { url, rawHeaders: message.rawHeaders, body: bodyBytes } });
   if (body && isUrlEncodedForm(message.headers['content-type'])) request.form = parseQuery(body);
   return request;
 }

@@ -1,0 +1,138 @@
+// A `proxy` response: validated and compiled once; per request it forwards to the origin, answers
+// with the origin's bytes and, unless transparent, saves the answer as a new `is` response.
+import { RAW_HTTP, type HttpRequest, type RawHttpRequest } from '../model/request.js';
+import { StandinError, validationError } from '../model/errors.js';
+import { isPlainObject } from '../model/types.js';
+import type { Outcome } from '../protocols/protocol.js';
+import type { HttpReply } from '../protocols/http/httpReply.js';
+import { INJECTION_MESSAGE } from '../responses/behaviors.js';
+import type { CompiledResponse, ProxyRecorder, ResponseContext } from '../responses/compileResponse.js';
+import { compilePredicateGenerators } from './predicateGenerators.js';
+import { savedIs, savedResponse } from './recordResponse.js';
+import { proxyError, sendUpstream, type UpstreamResponse, type UpstreamTls } from './upstreamClient.js';
+
+export type ProxyMode = 'proxyOnce' | 'proxyAlways' | 'proxyTransparent';
+const MODES: readonly string[] = ['proxyOnce', 'proxyAlways', 'proxyTransparent'];
+
+/** Request headers the upstream client sets itself or that only concern the client's own connection. */
+const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'content-length', 'upgrade', 'expect', 'te']);
+
+const EMPTY_RAW: RawHttpRequest = { url: '/', rawHeaders: [], body: Buffer.alloc(0) };
+
+export function compileProxyResponse(
+  config: Record<string, unknown>,
+  context: ResponseContext,
+  repeat: number,
+  delayMs: number,
+): CompiledResponse {
+  const proxy = config.proxy;
+  if (!isPlainObject(proxy)) throw validationError("'proxy' must be an object, e.g. {\"to\": \"http://origin:8080\"}", config);
+  if (context.protocol.name !== 'http' && context.protocol.name !== 'https') {
+    throw validationError(`proxy responses are not supported for ${context.protocol.name} imposters by this version of standin`, config);
+  }
+  if (proxy.predicates !== undefined) {
+    throw validationError(
+      "'predicates' is not a proxy field: put predicates on the stub, or use 'proxy.predicateGenerators' to choose the predicates of the saved stubs",
+      config,
+    );
+  }
+  const to = compileTo(proxy.to, config);
+  const mode: ProxyMode = typeof proxy.mode === 'string' && MODES.includes(proxy.mode) ? (proxy.mode as ProxyMode) : 'proxyOnce';
+  if (proxy.addDecorateBehavior !== undefined && proxy.addDecorateBehavior !== null && proxy.addDecorateBehavior !== false) {
+    if (!context.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
+    throw validationError('proxy "addDecorateBehavior" is not supported by this version of standin', config);
+  }
+  const generate = compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection, config);
+  const injected = compileInjectHeaders(proxy.injectHeaders, config);
+  const tls = compileTls(proxy, config);
+  const hostHeader = injected.some((_, i) => i % 2 === 0 && injected[i]!.toLowerCase() === 'host') ? null : to.host;
+  const injectedNames = new Set(injected.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase()));
+
+  const forwardHeaders = (rawHeaders: string[]): string[] => {
+    const headers: string[] = [];
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const lower = rawHeaders[i]!.toLowerCase();
+      if (NOT_FORWARDED.has(lower) || injectedNames.has(lower)) continue;
+      headers.push(rawHeaders[i]!, rawHeaders[i + 1]!);
+    }
+    if (hostHeader !== null) headers.push('Host', hostHeader);
+    headers.push(...injected);
+    return headers;
+  };
+
+  const resolve = async (request: Record<string, unknown>, recorder: ProxyRecorder, stub: object): Promise<Outcome> => {
+    const http = request as HttpRequest;
+    const raw = http[RAW_HTTP] ?? EMPTY_RAW;
+    const started = Date.now();
+    let upstream: UpstreamResponse;
+    try {
+      upstream = await sendUpstream(to.origin, tls, {
+        method: http.method,
+        path: raw.url,
+        headers: forwardHeaders(raw.rawHeaders),
+        body: raw.body.length > 0 ? raw.body : null,
+      });
+    } catch (err) {
+      throw proxyError(err, to.text);
+    }
+    if (mode !== 'proxyTransparent') {
+      const is = savedIs(upstream, Date.now() - started);
+      recorder.recordProxyResponse(stub, mode, generate(request), savedResponse(is, proxy));
+    }
+    return { reply: toReply(upstream), delayMs };
+  };
+
+  return { config, repeat, resolve };
+}
+
+/** The origin's answer as received; `Connection: close` added when the origin set none (as for `is`). */
+function toReply(upstream: UpstreamResponse): HttpReply {
+  const headers = upstream.rawHeaders.slice();
+  let hasConnection = false;
+  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === 'connection') hasConnection = true;
+  if (!hasConnection) headers.push('Connection', 'close');
+  return { statusCode: upstream.statusCode, headers, body: upstream.body };
+}
+
+interface ProxyTarget {
+  text: string;
+  origin: string;
+  host: string;
+}
+
+function compileTo(value: unknown, source: unknown): ProxyTarget {
+  if (value === undefined || value === null) throw validationError('Missing to', source);
+  if (typeof value !== 'string') throw validationError('proxy.to must be a URL string such as "http://origin:8080"', source);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw validationError(`proxy.to is not a valid URL: ${JSON.stringify(value)}`, source);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw validationError(`proxy.to must be an http or https URL for an http imposter, got ${JSON.stringify(value)}`, source);
+  }
+  if (url.pathname !== '/') throw validationError(`proxy.to must not contain a path '${url.pathname}'`, source);
+  return { text: value, origin: url.origin, host: url.host };
+}
+
+function compileInjectHeaders(value: unknown, source: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (!isPlainObject(value)) throw validationError("'proxy.injectHeaders' must be an object of header names and values", source);
+  const flat: string[] = [];
+  for (const [name, v] of Object.entries(value)) {
+    for (const item of Array.isArray(v) ? v : [v]) flat.push(name, String(item));
+  }
+  return flat;
+}
+
+function compileTls(proxy: Record<string, unknown>, source: unknown): UpstreamTls {
+  const tls: UpstreamTls = {};
+  for (const key of ['cert', 'key', 'passphrase', 'ciphers', 'secureProtocol'] as const) {
+    const v = proxy[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string') throw validationError(`'proxy.${key}' must be a string`, source);
+    tls[key] = v;
+  }
+  return tls;
+}

@@ -1,0 +1,125 @@
+// Sends one request to an origin through a keep-alive undici pool and collects the answer as
+// received: status, raw header names and values (case and repetition kept), body bytes. Redirects
+// are not followed, bodies are not decoded, TLS certificates are not checked (as mountebank).
+import { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import { StandinError } from '../model/errors.js';
+
+/** No answer (headers, or the next body chunk) within this time is a failed proxy call. */
+export const UPSTREAM_TIMEOUT_MS = 60_000;
+
+export interface UpstreamTls {
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+  ciphers?: string;
+  secureProtocol?: string;
+}
+
+export interface UpstreamRequest {
+  method: string;
+  /** Path and query string exactly as the client sent them. */
+  path: string;
+  /** Flattened name/value pairs. */
+  headers: string[];
+  body: Buffer | null;
+}
+
+export interface UpstreamResponse {
+  statusCode: number;
+  rawHeaders: string[];
+  body: Buffer;
+}
+
+const pools = new Map<string, Pool>();
+
+/** One pool per origin and TLS settings, shared by every proxy that uses them. */
+function poolFor(origin: string, tls: UpstreamTls): Pool {
+  const key = JSON.stringify([origin, tls.cert, tls.key, tls.passphrase, tls.ciphers, tls.secureProtocol]);
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new Pool(origin, {
+      connect: {
+        rejectUnauthorized: false,
+        cert: tls.cert,
+        key: tls.key,
+        passphrase: tls.passphrase,
+        ciphers: tls.ciphers ?? 'ALL',
+        secureProtocol: tls.secureProtocol,
+      },
+      headersTimeout: UPSTREAM_TIMEOUT_MS,
+      bodyTimeout: UPSTREAM_TIMEOUT_MS,
+      connectTimeout: UPSTREAM_TIMEOUT_MS,
+    });
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+/** Closes every pool (idle sockets would otherwise keep a short-lived process alive). */
+export async function closeUpstreams(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.close().catch(() => undefined)));
+}
+
+export function sendUpstream(origin: string, tls: UpstreamTls, request: UpstreamRequest): Promise<UpstreamResponse> {
+  const pool = poolFor(origin, tls);
+  return new Promise((resolve, reject) => {
+    let statusCode = 0;
+    let rawHeaders: string[] = [];
+    const chunks: Buffer[] = [];
+    const handler: Dispatcher.DispatchHandlers = {
+      onConnect() {},
+      onError(err: Error) {
+        reject(err);
+      },
+      onUpgrade() {},
+      onHeaders(status: number, headers: Buffer[] | string[] | null) {
+        // 1xx informational answers are not the response.
+        if (status < 200) return true;
+        statusCode = status;
+        rawHeaders = (headers ?? []).map((h) => h.toString('latin1'));
+        return true;
+      },
+      onData(chunk: Buffer) {
+        chunks.push(chunk);
+        return true;
+      },
+      onComplete() {
+        resolve({ statusCode, rawHeaders, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+      },
+    };
+    try {
+      pool.dispatch(
+        { method: request.method as Dispatcher.HttpMethod, path: request.path, headers: request.headers, body: request.body },
+        handler,
+      );
+    } catch (err) {
+      reject(err);
+    }
+  });
+}
+
+/** mountebank's `invalid proxy` errors, by the failure's code. */
+export function proxyError(err: unknown, to: string): StandinError {
+  const code = (err as { code?: string }).code ?? '';
+  const target = JSON.stringify(to);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new StandinError('invalid proxy', `Cannot resolve ${target}`);
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new StandinError('invalid proxy', `No response from ${target} within ${UPSTREAM_TIMEOUT_MS / 1000}s`);
+  }
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'UND_ERR_SOCKET' ||
+    code === 'UND_ERR_CLOSED' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ENETUNREACH'
+  ) {
+    return new StandinError('invalid proxy', `Unable to connect to ${target}`);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new StandinError('invalid proxy', `Unable to proxy to ${target}: ${message}`);
+}
