@@ -121,6 +121,8 @@ export const FLAGS: readonly FlagSpec[] = [
   booleanFlag('noParse', undefined, 'load --configfile as plain JSON, without EJS templating'),
   booleanFlag('debug', 'd', 'include stub match information in imposter retrievals'),
   booleanFlag('mock', 'm', '[deprecated] record requests on every imposter (use recordRequests per imposter)'),
+  valueFlag('savefile', undefined, 'FILE', 'the file save writes the imposters to', 'mb.json', nonEmpty('a file path')),
+  booleanFlag('removeProxies', 'r', 'save without proxy responses'),
   valueFlag('journalCap', undefined, 'N', 'most recorded requests kept per imposter, oldest dropped first (standin only)',
     '10000', integerIn(1, Number.MAX_SAFE_INTEGER, 'a positive integer')),
 ];
@@ -139,7 +141,5 @@ export const UNSUPPORTED_FLAGS: ReadonlyArray<{ name: string; alias?: string; bo
   { name: 'apikey', boolean: false },
   { name: 'rcfile', boolean: false },
   { name: 'log', boolean: false },
-  { name: 'savefile', boolean: false },
-  { name: 'removeProxies', alias: 'r', boolean: true },
   { name: 'heroku', boolean: true },
 ];

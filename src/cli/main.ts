@@ -1,12 +1,12 @@
 // The `standin` executable: mountebank's `mb` verbs and flags. bin/standin.js calls main(argv).
 // main never rejects and never calls process.exit: it sets process.exitCode and lets output drain.
 import { UsageError } from './flags.js';
-import { parseArgs, type Verb } from './parseArgs.js';
+import { parseArgs } from './parseArgs.js';
+import { replay, save } from './saveReplay.js';
 import { stop } from './stop.js';
 import { usage } from './usage.js';
 import { VERSION } from '../server/version.js';
 
-const NOT_IMPLEMENTED: ReadonlySet<Verb> = new Set<Verb>(['save', 'replay']);
 
 export async function main(argv: string[]): Promise<void> {
   try {
@@ -35,9 +35,6 @@ async function run(argv: string[]): Promise<number | undefined> {
   }
 
   const { verb, options, unsupportedFlags } = parsed;
-  if (NOT_IMPLEMENTED.has(verb)) {
-    throw new UsageError(`'${verb}' is not implemented yet (planned; see docs/cli.md)`);
-  }
   if (unsupportedFlags.length > 0) {
     throw new UsageError(`${unsupportedFlags[0]} is an mb flag standin does not support yet`);
   }
@@ -45,6 +42,10 @@ async function run(argv: string[]): Promise<number | undefined> {
   switch (verb) {
     case 'stop':
       return stop({ pidfile: options.pidfile });
+    case 'save':
+      return save(options);
+    case 'replay':
+      return replay(options);
     case 'restart': {
       const stopped = await stop({ pidfile: options.pidfile });
       if (stopped !== 0) return stopped;

@@ -5,8 +5,8 @@ const COMMANDS: ReadonlyArray<[string, string]> = [
   ['start', 'starts the server (the default command)'],
   ['stop', 'stops the server whose process id is in --pidfile'],
   ['restart', 'stops the server in --pidfile if it runs, then starts in this process'],
-  ['save', 'saves the current imposters to a file (not implemented yet)'],
-  ['replay', 'switches from record mode to replay by removing proxies (not implemented yet)'],
+  ['save', 'writes the running imposters, replayable, to --savefile'],
+  ['replay', 'switches from record mode to replay by removing proxies'],
   ['help', 'prints this text'],
 ];
 

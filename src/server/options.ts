@@ -19,6 +19,10 @@ export interface StandinOptions {
   mock: boolean;
   /** Most requests an imposter's journal keeps (oldest evicted first); numberOfRequests stays exact. */
   journalCap: number;
+  /** `save`: the file written. */
+  savefile: string;
+  /** `save`: leave proxy responses out (replay always does). */
+  removeProxies: boolean;
 }
 
 export const DEFAULT_OPTIONS: StandinOptions = {
@@ -34,4 +38,6 @@ export const DEFAULT_OPTIONS: StandinOptions = {
   debug: false,
   mock: false,
   journalCap: 10_000,
+  savefile: 'mb.json',
+  removeProxies: false,
 };

@@ -45,10 +45,10 @@ describe('standin verbs', () => {
     assert.match(result.stderr, /Usage: standin/);
   });
 
-  it('save and replay say they are not implemented yet, exit 1', async () => {
+  it('save and replay with nothing running say so in one line, exit 1', async () => {
     for (const verb of ['save', 'replay']) {
-      const result = await runCli([verb, '--port', '1'], cwd);
-      oneLineError(result, new RegExp(`^standin: '${verb}' is not implemented yet`));
+      const result = await runCli([verb, '--port', '1', '--host', '127.0.0.1'], cwd);
+      oneLineError(result, /^standin: No standin \(or mb\) process running on http:\/\/127\.0\.0\.1:1$/);
     }
   });
 

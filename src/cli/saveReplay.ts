@@ -1,0 +1,67 @@
+// `standin save` and `standin replay`: clients of a running standin's admin API, as mb's.
+import { writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { StandinOptions } from '../server/options.js';
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
+function call(method: string, url: string, body?: unknown): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const headers = data === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) };
+    const req = http.request(url, { method, headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    if (data !== undefined) req.write(data);
+    req.end();
+  });
+}
+
+const adminUrl = (options: StandinOptions) => `http://${options.host ?? 'localhost'}:${options.port}`;
+
+async function replayableImposters(options: StandinOptions, removeProxies: boolean): Promise<unknown> {
+  const base = adminUrl(options);
+  let answer: Answer;
+  try {
+    answer = await call('GET', `${base}/imposters?replayable=true${removeProxies ? '&removeProxies=true' : ''}`);
+  } catch {
+    throw new Error(`No standin (or mb) process running on ${base}`);
+  }
+  if (answer.status !== 200) throw new Error(`${base} answered ${answer.status}: ${answer.text}`);
+  return JSON.parse(answer.text);
+}
+
+const fail = (err: unknown): number => {
+  process.stderr.write(`standin: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 1;
+};
+
+/** mb save: GET /imposters?replayable=true[&removeProxies=true], written with 2-space JSON. */
+export async function save(options: StandinOptions): Promise<number> {
+  try {
+    const imposters = await replayableImposters(options, options.removeProxies);
+    await writeFile(options.savefile, JSON.stringify(imposters, null, 2));
+    return 0;
+  } catch (err) {
+    return fail(err);
+  }
+}
+
+/** mb replay: the replayable imposters without their proxies, PUT back. */
+export async function replay(options: StandinOptions): Promise<number> {
+  try {
+    const imposters = await replayableImposters(options, true);
+    const answer = await call('PUT', `${adminUrl(options)}/imposters`, imposters);
+    if (answer.status !== 200) throw new Error(`replay was refused (${answer.status}): ${answer.text}`);
+    return 0;
+  } catch (err) {
+    return fail(err);
+  }
+}
