@@ -61,12 +61,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'standin-bench-'));
   const chosen = scenarios.filter((s) => !only || s.name.includes(only));
   const rows: Row[] = chosen.map((s) => ({ scenario: s.name, results: {} }));
+  // The origin of proxy scenarios: a bare server sharing the server core, the same for every server.
+  const origin = await startServer('bare', repoRoot, SERVER_CORE);
   try {
     for (const kind of KINDS) {
       const server = await startServer(kind, repoRoot, SERVER_CORE);
       try {
         for (const [i, scenario] of chosen.entries()) {
-          await server.load(scenario.stubs);
+          await server.load(scenario.stubs, origin.url);
           await checkAnswer(server, scenario);
           const url = `${server.url}${scenario.request.path}`;
           await runWrk(url, scenario, warmupSeconds, connections, dir, LOAD_CORE);
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    await origin.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 

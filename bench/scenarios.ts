@@ -4,7 +4,8 @@
 
 export interface Scenario {
   name: string;
-  stubs: unknown[];
+  /** The stubs, or a function of the local origin's URL for proxy scenarios. */
+  stubs: unknown[] | ((origin: string) => unknown[]);
   request: { method: string; path: string; headers?: Record<string, string>; body?: string };
 }
 
@@ -45,5 +46,11 @@ export const scenarios: Scenario[] = [
     name: 'xpath on an XML body',
     stubs: [{ predicates: [{ equals: { body: 'A-17' }, xpath: { selector: '//s:id', ns: { s: 'urn:shop' } } }], responses: [answer] }],
     request: { method: 'POST', path: '/orders', headers: { 'Content-Type': 'application/xml' }, body: xmlBody },
+  },
+  {
+    // The origin is the bare server, which answers the same bytes.
+    name: 'proxyTransparent',
+    stubs: (origin) => [{ responses: [{ proxy: { to: origin, mode: 'proxyTransparent' } }] }],
+    request: { method: 'GET', path: '/hello' },
   },
 ];

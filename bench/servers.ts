@@ -13,7 +13,7 @@ export interface RunningServer {
   /** Where the scenario's requests go. */
   url: string;
   /** Creates the scenario's imposter (nothing to do for the bare server). */
-  load(stubs: unknown[]): Promise<void>;
+  load(stubs: unknown[] | ((origin: string) => unknown[]), origin: string): Promise<void>;
   /** Peak resident memory so far, in MiB (VmHWM). */
   peakRssMiB(): number;
   stop(): Promise<void>;
@@ -88,10 +88,11 @@ export async function startServer(kind: ServerKind, repoRoot: string, core: stri
     kind,
     pid: child.pid!,
     url: imposterUrl,
-    async load(stubs) {
+    async load(stubs, origin) {
       if (kind === 'bare') return;
       await call('DELETE', `http://${host}:${adminPort}/imposters`);
-      const res = await call('POST', `http://${host}:${adminPort}/imposters`, { protocol: 'http', port: imposterPort, stubs });
+      const definition = { protocol: 'http', port: imposterPort, stubs: typeof stubs === 'function' ? stubs(origin) : stubs };
+      const res = await call('POST', `http://${host}:${adminPort}/imposters`, definition);
       if (res.status !== 201) throw new Error(`${kind} refused the imposter: ${res.status} ${res.text}`);
     },
     peakRssMiB() {
