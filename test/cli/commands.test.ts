@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { repoRoot } from '../support/standinProcess.js';
-import { isAlive, runCli, tempDir, waitFor } from './cliHarness.js';
+import { isAlive, runCli, tempDir, waitFor } from '../support/cliHarness.js';
 
 const tmp = tempDir();
 after(() => tmp.cleanup());

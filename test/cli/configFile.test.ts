@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigFileError, loadConfigFile } from '../../src/cli/configFile.js';
 import { processState, readPidfile, removePidfileIfOwned, writePidfile } from '../../src/cli/pidfile.js';
-import { tempDir } from './cliHarness.js';
+import { tempDir } from '../support/cliHarness.js';
 
 const tmp = tempDir();
 after(() => tmp.cleanup());

@@ -1,11 +1,11 @@
 // `standin save` and `standin replay` against a running standin, through the real executable.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runCli } from '../support/cliHarness.js';
 import { freePort, get, post } from '../support/http.js';
-import { executable, startStandin, type StandinProcess } from '../support/standinProcess.js';
+import { startStandin, type StandinProcess } from '../support/standinProcess.js';
 
 let mb: StandinProcess;
 let port: number;
@@ -27,13 +27,8 @@ after(async () => {
   await mb.stop();
 });
 
-function cli(args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [executable, ...args, '--port', String(mb.port), '--host', '127.0.0.1'], { cwd: mb.dir }, (err, _stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr });
-    });
-  });
-}
+
+const cli = (args: string[]) => runCli([...args, '--port', String(mb.port), '--host', '127.0.0.1'], mb.dir);
 
 describe('standin save', () => {
   it('writes the replayable imposters to mb.json by default', async () => {

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { freePort, get } from '../support/http.js';
-import { isAlive, runCli, spawnCli, tempDir, waitFor, waitForPidfile, type Running } from './cliHarness.js';
+import { isAlive, runCli, spawnCli, tempDir, waitFor, waitForPidfile, type Running } from '../support/cliHarness.js';
 
 const tmp = tempDir();
 after(() => tmp.cleanup());

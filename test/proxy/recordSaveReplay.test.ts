@@ -1,22 +1,15 @@
 // The round trip users rely on: record a real service through a proxy, `standin save`, restart,
 // `standin replay`, and get the recorded answers with the service gone.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import { runCli } from '../support/cliHarness.js';
 import { freePort, get, post } from '../support/http.js';
-import { executable, startStandin } from '../support/standinProcess.js';
+import { startStandin } from '../support/standinProcess.js';
 
-function cli(args: string[], cwd: string): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [executable, ...args], { cwd }, (err, _stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr });
-    });
-  });
-}
 
 it('record through proxyAlways, save, restart, replay: recorded answers with the origin stopped', async () => {
   let served = 0;
@@ -43,13 +36,13 @@ it('record through proxyAlways, save, restart, replay: recorded answers with the
     const live = [await get(`http://127.0.0.1:${imposterPort}/a`), await get(`http://127.0.0.1:${imposterPort}/b`), await get(`http://127.0.0.1:${imposterPort}/a`)];
     assert.deepEqual(live.map((r) => r.json()), [{ path: '/a', call: 1 }, { path: '/b', call: 2 }, { path: '/a', call: 3 }]);
 
-    const saved = await cli(['save', '--port', String(first.port), '--host', '127.0.0.1', '--savefile', savefile], first.dir);
+    const saved = await runCli(['save', '--port', String(first.port), '--host', '127.0.0.1', '--savefile', savefile], first.dir);
     assert.equal(saved.code, 0, saved.stderr);
     await first.stop();
     await new Promise<void>((r) => origin.close(() => r()));
 
     second = await startStandin(['--configfile', savefile]);
-    const replayed = await cli(['replay', '--port', String(second.port), '--host', '127.0.0.1'], second.dir);
+    const replayed = await runCli(['replay', '--port', String(second.port), '--host', '127.0.0.1'], second.dir);
     assert.equal(replayed.code, 0, replayed.stderr);
 
     const a1 = await get(`http://127.0.0.1:${imposterPort}/a`);

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { executable } from '../support/standinProcess.js';
+import { executable } from './standinProcess.js';
 
 export interface Finished {
   code: number | null;
