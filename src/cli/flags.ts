@@ -121,6 +121,8 @@ export const FLAGS: readonly FlagSpec[] = [
   booleanFlag('noParse', undefined, 'load --configfile as plain JSON, without EJS templating'),
   booleanFlag('debug', 'd', 'include stub match information in imposter retrievals'),
   booleanFlag('mock', 'm', '[deprecated] record requests on every imposter (use recordRequests per imposter)'),
+  valueFlag('proxyTimeout', undefined, 'MS', 'how long a proxy waits for its origin before answering 500 (standin only)',
+    '60000', integerIn(1, 3_600_000, 'a number of milliseconds from 1 to 3600000')),
   valueFlag('savefile', undefined, 'FILE', 'the file save writes the imposters to', 'mb.json', nonEmpty('a file path')),
   booleanFlag('removeProxies', 'r', 'save without proxy responses'),
   valueFlag('journalCap', undefined, 'N', 'most recorded requests kept per imposter, oldest dropped first (standin only)',

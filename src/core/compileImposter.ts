@@ -51,6 +51,7 @@ export function compileImposter(
     protocol,
     defaultResponse,
     allowInjection: settings.allowInjection,
+    proxyTimeout: settings.proxyTimeout,
     predicates: { encoding: 'utf8' },
   };
   const stubConfigs = (config.stubs ?? []) as unknown[];

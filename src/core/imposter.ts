@@ -17,6 +17,8 @@ export interface ImposterSettings {
   mock: boolean;
   journalCap: number;
   allowInjection: boolean;
+  /** --proxyTimeout, in milliseconds. */
+  proxyTimeout: number;
 }
 
 export class Imposter implements RequestHandler, ProxyRecorder {

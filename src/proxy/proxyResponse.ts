@@ -66,14 +66,14 @@ export function compileProxyResponse(
     const started = Date.now();
     let upstream: UpstreamResponse;
     try {
-      upstream = await sendUpstream(to.origin, tls, {
+      upstream = await sendUpstream(to.origin, tls, context.proxyTimeout, {
         method: http.method,
         path: raw.url,
         headers: forwardHeaders(raw.rawHeaders),
         body: raw.body.length > 0 ? raw.body : null,
       });
     } catch (err) {
-      throw proxyError(err, to.text);
+      throw proxyError(err, to.text, context.proxyTimeout);
     }
     if (mode !== 'proxyTransparent') {
       const is = savedIs(upstream, Date.now() - started);

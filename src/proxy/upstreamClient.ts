@@ -5,9 +5,6 @@ import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { StandinError } from '../model/errors.js';
 
-/** No answer (headers, or the next body chunk) within this time is a failed proxy call. */
-export const UPSTREAM_TIMEOUT_MS = 60_000;
-
 export interface UpstreamTls {
   cert?: string;
   key?: string;
@@ -33,9 +30,12 @@ export interface UpstreamResponse {
 
 const pools = new Map<string, Pool>();
 
-/** One pool per origin and TLS settings, shared by every proxy that uses them. */
-function poolFor(origin: string, tls: UpstreamTls): Pool {
-  const key = JSON.stringify([origin, tls.cert, tls.key, tls.passphrase, tls.ciphers, tls.secureProtocol]);
+/**
+ * One pool per origin, TLS settings and timeout, shared by every proxy that uses them. No answer
+ * (a connection, headers, or the next body chunk) within `timeoutMs` is a failed proxy call.
+ */
+function poolFor(origin: string, tls: UpstreamTls, timeoutMs: number): Pool {
+  const key = JSON.stringify([origin, tls.cert, tls.key, tls.passphrase, tls.ciphers, tls.secureProtocol, timeoutMs]);
   let pool = pools.get(key);
   if (!pool) {
     pool = new Pool(origin, {
@@ -47,9 +47,9 @@ function poolFor(origin: string, tls: UpstreamTls): Pool {
         ciphers: tls.ciphers ?? 'ALL',
         secureProtocol: tls.secureProtocol,
       },
-      headersTimeout: UPSTREAM_TIMEOUT_MS,
-      bodyTimeout: UPSTREAM_TIMEOUT_MS,
-      connectTimeout: UPSTREAM_TIMEOUT_MS,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connectTimeout: timeoutMs,
     });
     pools.set(key, pool);
   }
@@ -63,8 +63,8 @@ export async function closeUpstreams(): Promise<void> {
   await Promise.all(all.map((p) => p.close().catch(() => undefined)));
 }
 
-export function sendUpstream(origin: string, tls: UpstreamTls, request: UpstreamRequest): Promise<UpstreamResponse> {
-  const pool = poolFor(origin, tls);
+export function sendUpstream(origin: string, tls: UpstreamTls, timeoutMs: number, request: UpstreamRequest): Promise<UpstreamResponse> {
+  const pool = poolFor(origin, tls, timeoutMs);
   return new Promise((resolve, reject) => {
     let statusCode = 0;
     let rawHeaders: string[] = [];
@@ -102,12 +102,12 @@ export function sendUpstream(origin: string, tls: UpstreamTls, request: Upstream
 }
 
 /** mountebank's `invalid proxy` errors, by the failure's code. */
-export function proxyError(err: unknown, to: string): StandinError {
+export function proxyError(err: unknown, to: string, timeoutMs: number): StandinError {
   const code = (err as { code?: string }).code ?? '';
   const target = JSON.stringify(to);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new StandinError('invalid proxy', `Cannot resolve ${target}`);
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new StandinError('invalid proxy', `No response from ${target} within ${UPSTREAM_TIMEOUT_MS / 1000}s`);
+    return new StandinError('invalid proxy', `No response from ${target} within ${timeoutMs} ms`);
   }
   if (
     code === 'ECONNREFUSED' ||

@@ -11,6 +11,8 @@ export interface ResponseContext {
   protocol: ProtocolAdapter;
   defaultResponse: Record<string, unknown> | undefined;
   allowInjection: boolean;
+  /** How long a proxy waits for its origin, in milliseconds. */
+  proxyTimeout: number;
 }
 
 export interface CompiledResponse {

@@ -19,6 +19,8 @@ export interface StandinOptions {
   mock: boolean;
   /** Most requests an imposter's journal keeps (oldest evicted first); numberOfRequests stays exact. */
   journalCap: number;
+  /** Milliseconds a proxy waits for the origin (to connect, for headers, between body chunks). */
+  proxyTimeout: number;
   /** `save`: the file written. */
   savefile: string;
   /** `save`: leave proxy responses out (replay always does). */
@@ -38,6 +40,7 @@ export const DEFAULT_OPTIONS: StandinOptions = {
   debug: false,
   mock: false,
   journalCap: 10_000,
+  proxyTimeout: 60_000,
   savefile: 'mb.json',
   removeProxies: false,
 };

@@ -25,6 +25,7 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
       mock: options.mock,
       journalCap: options.journalCap,
       allowInjection: options.allowInjection,
+      proxyTimeout: options.proxyTimeout,
     },
     logger,
   );
