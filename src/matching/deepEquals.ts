@@ -5,24 +5,9 @@
 // Expected strings are computed at compile time; actual ones once per request and view.
 import { canonical } from './canonical.js';
 import { NOT_CACHED, slotFor, type MatchRequest } from './matchRequest.js';
-import { forceStrings, isObjectLike, newObject, tryJSON, type PlainObject, type TextSpec } from './normalize.js';
+import { forceStrings, isObjectLike, transformJsonValue, tryJSON, type PlainObject } from './normalize.js';
 import { fieldKeys, topView, type FieldKeys, type ViewSpec } from './views.js';
 import type { RequestMatcher } from './types.js';
-
-/** lower-case → strip except over every string of an already-parsed value (the second normalize). */
-function renormalize(value: unknown, spec: TextSpec): unknown {
-  if (typeof value === 'string') {
-    const lowered = spec.lowerValues ? value.toLowerCase() : value;
-    return spec.except === null ? lowered : lowered.replace(spec.except, '');
-  }
-  if (!isObjectLike(value)) return value;
-  if (Array.isArray(value)) return value.map((element) => renormalize(element, spec));
-  const result = newObject();
-  for (const key of Object.keys(value)) {
-    result[spec.lowerKeys ? key.toLowerCase() : key] = renormalize((value as PlainObject)[key], spec);
-  }
-  return result;
-}
 
 interface DeepField {
   readonly keys: FieldKeys;
@@ -41,7 +26,7 @@ function actualCanonical(request: MatchRequest, spec: ViewSpec, field: DeepField
   if (cached !== NOT_CACHED) return cached as string | undefined;
   let text: string | undefined;
   try {
-    text = canonical(asJSON ? renormalize(forceStrings(tryJSON(view, spec)), spec) : view);
+    text = canonical(asJSON ? transformJsonValue(forceStrings(tryJSON(view, spec)), spec) : view);
   } catch {
     text = undefined; // nested deeper than the stack allows: equal to nothing
   }

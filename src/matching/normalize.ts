@@ -36,7 +36,8 @@ function transformJsonText(text: string, spec: TextSpec): string {
   return spec.except === null ? lowered : lowered.replace(spec.except, '');
 }
 
-function transformJsonValue(value: unknown, spec: TextSpec): unknown {
+/** lower-case → strip except over every string (and key) of a parsed JSON value. */
+export function transformJsonValue(value: unknown, spec: TextSpec): unknown {
   if (typeof value === 'string') return transformJsonText(value, spec);
   if (!isObjectLike(value)) return value;
   if (Array.isArray(value)) return value.map((element) => transformJsonValue(element, spec));
