@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StandinError } from '../../src/model/errors.js';
 import { compilePredicate, compilePredicates, MatchRequest } from '../../src/matching/index.js';
+import { countJsonParses } from '../support/countJsonParses.js';
 
 function evaluate(predicate: unknown, request: Record<string, unknown>): boolean {
   return compilePredicate(predicate, { encoding: 'utf8' })(new MatchRequest(request));
@@ -114,21 +115,11 @@ describe('jsonpath', () => {
     const matchers = ['$.a', '$.b', '$..c', '$.a'].map((selector) =>
       compilePredicate({ equals: { body: 'x' }, jsonpath: { selector } }, { encoding: 'utf8' }),
     );
-    const parse = JSON.parse;
-    let parses = 0;
-    JSON.parse = ((text: string, reviver?: (this: unknown, key: string, value: unknown) => unknown) => {
-      parses++;
-      return parse(text, reviver);
-    }) as typeof JSON.parse;
-    try {
+    const { result, parses } = countJsonParses(() => {
       const request = new MatchRequest({ body: '{"a":"y","b":"y","c":"x"}' });
-      assert.deepEqual(
-        matchers.map((matcher) => matcher(request)),
-        [false, false, true, false],
-      );
-    } finally {
-      JSON.parse = parse;
-    }
+      return matchers.map((matcher) => matcher(request));
+    });
+    assert.deepEqual(result, [false, false, true, false]);
     assert.equal(parses, 1);
   });
 });

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compilePredicate, compilePredicates, MatchRequest } from '../../src/matching/index.js';
+import { countJsonParses } from '../support/countJsonParses.js';
 
 /** A request whose fields count how often they are read. */
 function countingRequest(fields: Record<string, unknown>): { request: Record<string, unknown>; reads: Map<string, number> } {
@@ -56,22 +57,12 @@ describe('per-request caching', () => {
 
   it('parses a JSON body once for every stub reaching into it', () => {
     const stubs = Array.from({ length: 50 }, (_, i) => compilePredicate({ equals: { body: { user: { id: String(i) } } } }, { encoding: 'utf8' }));
-    const parse = JSON.parse;
-    let parses = 0;
-    JSON.parse = ((text: string, reviver?: (this: unknown, key: string, value: unknown) => unknown) => {
-      parses++;
-      return parse(text, reviver);
-    }) as typeof JSON.parse;
-    try {
+    const { result, parses } = countJsonParses(() => {
       const request = new MatchRequest({ body: '{"user": {"id": 42}}' });
-      assert.equal(
-        stubs.findIndex((stub) => stub(request)),
-        42,
-      );
-      assert.equal(parses, 1);
-    } finally {
-      JSON.parse = parse;
-    }
+      return stubs.findIndex((stub) => stub(request));
+    });
+    assert.equal(result, 42);
+    assert.equal(parses, 1);
   });
 
   it('keeps views per request: a second request sees its own values', () => {
