@@ -123,6 +123,8 @@ export const FLAGS: readonly FlagSpec[] = [
   booleanFlag('mock', 'm', '[deprecated] record requests on every imposter (use recordRequests per imposter)'),
   valueFlag('proxyTimeout', undefined, 'MS', 'how long a proxy waits for its origin before answering 500 (standin only)',
     '60000', integerIn(1, 3_600_000, 'a number of milliseconds from 1 to 3600000')),
+  valueFlag('datadir', undefined, 'DIR', 'the directory imposters are written to and restored from at the next start',
+    'none', nonEmpty('a directory path')),
   valueFlag('savefile', undefined, 'FILE', 'the file save writes the imposters to', 'mb.json', nonEmpty('a file path')),
   booleanFlag('removeProxies', 'r', 'save without proxy responses'),
   valueFlag('journalCap', undefined, 'N', 'most recorded requests kept per imposter, oldest dropped first (standin only)',
@@ -134,7 +136,6 @@ export const FLAGS: readonly FlagSpec[] = [
  * the error is clear) but refused at start. `boolean` tells the parser whether a value follows.
  */
 export const UNSUPPORTED_FLAGS: ReadonlyArray<{ name: string; alias?: string; boolean: boolean }> = [
-  { name: 'datadir', boolean: false },
   { name: 'impostersRepository', boolean: false },
   { name: 'impostersRepositoryConfig', boolean: false },
   { name: 'formatter', boolean: false },

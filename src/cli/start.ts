@@ -4,6 +4,7 @@ import { Logger, type Log } from '../logging/logger.js';
 import { StandinError, ValidationFailure } from '../model/errors.js';
 import type { StandinOptions } from '../server/options.js';
 import { startStandin, type RunningStandin } from '../server/standin.js';
+import { DatadirError } from '../persistence/datadirRepository.js';
 import { ConfigFileError, loadConfigFile } from './configFile.js';
 import { removePidfileIfOwned, writePidfile } from './pidfile.js';
 
@@ -41,6 +42,7 @@ export async function start(options: StandinOptions): Promise<number | undefined
     running = await startStandin(options, logger);
   } catch (err) {
     await logger.close();
+    if (err instanceof DatadirError) return fail(err.message);
     const where = `${options.host ?? 'all interfaces'}:${options.port}`;
     return fail(`cannot start the admin API on ${where}: ${reason(err)}`);
   }

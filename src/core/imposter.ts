@@ -23,6 +23,8 @@ export interface ImposterSettings {
 
 export class Imposter implements RequestHandler, ProxyRecorder {
   numberOfRequests = 0;
+  /** Bumped by every change to the stubs (edits, proxy recordings): --datadir writes when it moves. */
+  revision = 0;
   readonly allowCORS: boolean;
   readonly journal: RequestJournal<ProtocolRequest> | null;
   private server: ProtocolServer | null = null;
@@ -92,27 +94,32 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   }
 
   replaceStubs(configs: unknown[]): void {
-    this.stubs = this.compileStubs(configs);
+    this.setStubs(this.compileStubs(configs));
+  }
+
+  private setStubs(stubs: Stub[]): void {
+    this.stubs = stubs;
+    this.revision++;
   }
 
   addStub(config: unknown, index: number = this.stubs.length): void {
     const stub = this.compileStub(config);
     const next = this.stubs.slice();
     next.splice(index, 0, stub);
-    this.stubs = next;
+    this.setStubs(next);
   }
 
   replaceStub(index: number, config: unknown): void {
     const stub = this.compileStub(config);
     const next = this.stubs.slice();
     next[index] = stub;
-    this.stubs = next;
+    this.setStubs(next);
   }
 
   deleteStub(index: number): void {
     const next = this.stubs.slice();
     next.splice(index, 1);
-    this.stubs = next;
+    this.setStubs(next);
   }
 
   /**
@@ -137,6 +144,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
       const stub = this.stubs[i]!;
       if (stableStringify(stub.config.predicates ?? []) === key) {
         stub.appendResponse(response, this.compileStub({ responses: [response] }).responses[0]!);
+        this.revision++;
         return;
       }
     }
@@ -152,7 +160,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
       if (kept.length === responses.length) next.push(stub);
       else if (kept.length > 0) next.push(this.compileStub({ ...stub.config, responses: kept }));
     }
-    this.stubs = next;
+    this.setStubs(next);
   }
 
   private recordMatch(

@@ -6,6 +6,8 @@ export interface PrintOptions {
   baseUrl: string;
   replayable?: boolean;
   removeProxies?: boolean;
+  /** Replayable output keeps `is._proxyResponseTime` (--datadir: saved responses stay removable). */
+  keepProxyResponseTimes?: boolean;
 }
 
 /** Keys printed in this order, before the protocol's and the stubs. */
@@ -67,7 +69,7 @@ function printStubs(imposter: Imposter, options: PrintOptions, full: boolean): R
     if (full) {
       if (stub.matches) stubJson.matches = stub.matches;
       stubJson._links = { self: { href: `${options.baseUrl}/imposters/${imposter.port}/stubs/${index}` } };
-    } else {
+    } else if (!options.keepProxyResponseTimes) {
       stubJson = stripProxyResponseTimes(stubJson);
     }
     printed.push(stubJson);

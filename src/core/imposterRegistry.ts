@@ -11,14 +11,29 @@ export interface RegistryOptions extends ImposterSettings {
   allowAddress: (address: string | undefined) => boolean;
 }
 
+/** Told of every change to the set of imposters or their stubs (--datadir persistence). */
+export interface RegistryObserver {
+  created(imposter: Imposter): Promise<void>;
+  /** Stubs edited through the admin API. */
+  changed(imposter: Imposter): Promise<void>;
+  deleted(imposter: Imposter): Promise<void>;
+  /** PUT /imposters and DELETE /imposters: the whole set is now `imposters`. */
+  replaced(imposters: readonly Imposter[]): Promise<void>;
+}
+
 export class ImposterRegistry {
   private readonly imposters = new Map<number, Imposter>();
+  private observer: RegistryObserver | undefined;
 
   constructor(
     private readonly protocols: ReadonlyMap<string, ProtocolAdapter>,
     private readonly options: RegistryOptions,
     private readonly logger: Logger,
   ) {}
+
+  observe(observer: RegistryObserver): void {
+    this.observer = observer;
+  }
 
   get(port: number): Imposter | undefined {
     return this.imposters.get(port);
@@ -36,22 +51,40 @@ export class ImposterRegistry {
   async create(config: unknown): Promise<Imposter> {
     const imposter = this.compile(config);
     await this.start(imposter);
+    await this.observer?.created(imposter);
     return imposter;
   }
 
+  /** Starts an already compiled imposter without telling the observer (one restored from storage). */
+  async listen(imposter: Imposter): Promise<void> {
+    await this.start(imposter);
+  }
+
+  /** The admin API edited `imposter`'s stubs; resolves once the change is stored. */
+  async changed(imposter: Imposter): Promise<void> {
+    await this.observer?.changed(imposter);
+  }
+
   async delete(port: number): Promise<Imposter | undefined> {
+    const imposter = await this.stop(port);
+    if (imposter) await this.observer?.deleted(imposter);
+    return imposter;
+  }
+
+  async deleteAll(): Promise<Imposter[]> {
+    const all = this.list();
+    await Promise.all(all.map((imposter) => this.stop(imposter.port)));
+    await this.observer?.replaced([]);
+    return all;
+  }
+
+  private async stop(port: number): Promise<Imposter | undefined> {
     const imposter = this.imposters.get(port);
     if (!imposter) return undefined;
     this.imposters.delete(port);
     await imposter.close();
     imposter.log.info('Ciao for now');
     return imposter;
-  }
-
-  async deleteAll(): Promise<Imposter[]> {
-    const all = this.list();
-    await Promise.all(all.map((imposter) => this.delete(imposter.port)));
-    return all;
   }
 
   /** PUT /imposters: validate all, stop all, start the new set; on a failed start put the old set back. */
@@ -77,6 +110,7 @@ export class ImposterRegistry {
       }
       throw err;
     }
+    await this.observer?.replaced(compiled);
     return compiled;
   }
 

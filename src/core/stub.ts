@@ -35,6 +35,21 @@ export class Stub {
     this.responses.push(compiled);
   }
 
+  /** Where the stub is in its cycle: [response index, times served at it] (persisted by --datadir). */
+  cyclePosition(): [number, number] {
+    return [this.position, this.servedAtPosition];
+  }
+
+  /** Puts the stub back where a previous run left it; an out-of-range position restarts the cycle. */
+  restoreCyclePosition(position: number, servedAtPosition: number): void {
+    const response = this.responses[position];
+    if (!Number.isInteger(position) || !response || !Number.isInteger(servedAtPosition) || servedAtPosition < 0 || servedAtPosition >= response.repeat) {
+      return;
+    }
+    this.position = position;
+    this.servedAtPosition = servedAtPosition;
+  }
+
   /** Round-robin over the responses, each served `repeat` times before moving on. */
   nextResponse(): CompiledResponse {
     const response = this.responses[this.position]!;

@@ -21,6 +21,8 @@ export interface StandinOptions {
   journalCap: number;
   /** Milliseconds a proxy waits for the origin (to connect, for headers, between body chunks). */
   proxyTimeout: number;
+  /** `--datadir DIR`: imposters are written there and restored at the next start. */
+  datadir?: string;
   /** `save`: the file written. */
   savefile: string;
   /** `save`: leave proxy responses out (replay always does). */

@@ -3,6 +3,8 @@ import { createAdminRouter, createAdminServer } from '../admin/adminServer.js';
 import { ImposterRegistry } from '../core/imposterRegistry.js';
 import type { Logger } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
+import { DatadirRepository } from '../persistence/datadirRepository.js';
+import { ImposterPersistence } from '../persistence/imposterPersistence.js';
 import { protocols } from '../protocols/registry.js';
 import { createIpFilter } from './ipFilter.js';
 import type { StandinOptions } from './options.js';
@@ -29,6 +31,7 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
     },
     logger,
   );
+  const persistence = options.datadir === undefined ? undefined : await openDatadir(options.datadir, registry, logger, options.port);
   const admin = createAdminServer(createAdminRouter(registry, options, logger), options.port, allowAddress, logger);
 
   await new Promise<void>((resolve, reject) => {
@@ -39,6 +42,10 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
       reject(new StandinError(err.code === 'EADDRINUSE' ? 'resource conflict' : 'cannot start server', message));
     });
     admin.server.listen(options.port, options.host, () => resolve());
+  }).catch(async (err: unknown) => {
+    await registry.closeAll();
+    await persistence?.close();
+    throw err;
   });
   const port = (admin.server.address() as { port: number }).port;
 
@@ -55,6 +62,24 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
     },
     async close() {
       await Promise.all([admin.close(), registry.closeAll()]);
+      // After the imposters stop serving, so the last cycle positions are written too.
+      await persistence?.close();
     },
   };
+}
+
+/** Opens --datadir and starts the imposters stored there, before the admin API takes requests. */
+async function openDatadir(dir: string, registry: ImposterRegistry, logger: Logger, port: number): Promise<ImposterPersistence> {
+  const log = logger.scoped(`[mb:${port}] `);
+  const persistence = new ImposterPersistence(await DatadirRepository.open(dir), log);
+  registry.observe(persistence);
+  try {
+    await persistence.restore(registry);
+  } catch (err) {
+    await registry.closeAll();
+    await persistence.close();
+    throw err;
+  }
+  log.info(`imposters are saved in ${dir}; ${registry.list().length} restored`);
+  return persistence;
 }

@@ -53,8 +53,8 @@ describe('standin verbs', () => {
   });
 
   it('an mb flag standin does not support yet is refused by name', async () => {
-    const result = await runCli(['start', '--datadir', 'data', '--port', '1'], cwd);
-    oneLineError(result, /^standin: --datadir is an mb flag standin does not support yet$/);
+    const result = await runCli(['start', '--impostersRepository', 'repo.js', '--port', '1'], cwd);
+    oneLineError(result, /^standin: --impostersRepository is an mb flag standin does not support yet$/);
   });
 });
 

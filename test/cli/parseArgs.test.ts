@@ -195,9 +195,9 @@ describe('parseArgs: refusals are one line naming the flag', () => {
 
 describe('parseArgs: mb flags standin does not support yet', () => {
   it('are recognised, their values skipped, and reported', () => {
-    const parsed = run(['--datadir', 'data', '--heroku', '--origin', 'http://x', 'start']);
+    const parsed = run(['--impostersRepository', 'repo.js', '--heroku', '--log', '{}', 'start']);
     assert.equal(parsed.verb, 'start');
-    assert.deepEqual(parsed.unsupportedFlags, ['--datadir', '--heroku', '--origin']);
+    assert.deepEqual(parsed.unsupportedFlags, ['--impostersRepository', '--heroku', '--log']);
   });
 });
 

@@ -43,7 +43,7 @@ export function imposterController(registry: ImposterRegistry) {
       return ok(printImposter(imposter, { baseUrl: req.baseUrl, replayable, removeProxies }));
     },
 
-    addStub(req: AdminRequest): AdminReply {
+    async addStub(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
       const body = req.body;
       if (!isPlainObject(body) || body.stub === undefined) throw validationError("must contain 'stub' field");
@@ -55,27 +55,31 @@ export function imposterController(registry: ImposterRegistry) {
         index = body.index;
       }
       imposter.addStub(body.stub, index);
+      await registry.changed(imposter);
       return full(req, imposter);
     },
 
-    replaceStubs(req: AdminRequest): AdminReply {
+    async replaceStubs(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
       const body = req.body;
       if (!isPlainObject(body) || body.stubs === undefined) throw validationError("'stubs' is a required field");
       if (!Array.isArray(body.stubs)) throw validationError("'stubs' must be an array");
       imposter.replaceStubs(body.stubs);
+      await registry.changed(imposter);
       return full(req, imposter);
     },
 
-    replaceStub(req: AdminRequest): AdminReply {
+    async replaceStub(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
       imposter.replaceStub(stubIndex(req, imposter), req.body);
+      await registry.changed(imposter);
       return full(req, imposter);
     },
 
-    deleteStub(req: AdminRequest): AdminReply {
+    async deleteStub(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
       imposter.deleteStub(stubIndex(req, imposter));
+      await registry.changed(imposter);
       return full(req, imposter);
     },
 
@@ -85,9 +89,10 @@ export function imposterController(registry: ImposterRegistry) {
       return full(req, imposter);
     },
 
-    deleteSavedProxyResponses(req: AdminRequest): AdminReply {
+    async deleteSavedProxyResponses(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
       imposter.removeSavedProxyResponses();
+      await registry.changed(imposter);
       return full(req, imposter);
     },
   };
