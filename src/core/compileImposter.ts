@@ -45,6 +45,13 @@ export function compileImposter(
     errors.push(validationError("'defaultResponse' must be an object"));
   }
   if (!protocol || errors.length > 0) throw new ValidationFailure(errors);
+  if (protocol.configure) {
+    try {
+      protocol = protocol.configure(config, { allowInjection: settings.allowInjection });
+    } catch (err) {
+      throw err instanceof ValidationFailure ? err : new ValidationFailure([asStandinError(err)]);
+    }
+  }
 
   const defaultResponse = config.defaultResponse as Record<string, unknown> | undefined;
   const context: StubContext = {
@@ -52,7 +59,7 @@ export function compileImposter(
     defaultResponse,
     allowInjection: settings.allowInjection,
     proxyTimeout: settings.proxyTimeout,
-    predicates: { encoding: 'utf8' },
+    predicates: { encoding: protocol.predicateEncoding ?? 'utf8' },
   };
   const stubConfigs = (config.stubs ?? []) as unknown[];
   delete config.stubs;

@@ -1,7 +1,8 @@
-// What the core needs from a protocol (http now; https, tcp, smtp later): how to build the
-// wire reply for an `is` response, and how to serve an imposter.
+// What the core needs from a protocol (http, https, tcp, smtp): how to build the wire reply for
+// an `is` response, how to serve an imposter, and what the imposter's own protocol fields mean.
 import type { Log } from '../logging/logger.js';
 import type { ProtocolRequest } from '../model/request.js';
+import type { CompiledResponse, ResponseContext } from '../responses/compileResponse.js';
 
 export interface Outcome {
   /** Protocol-specific reply (e.g. HttpReply); the default reply when nothing else applies. */
@@ -32,8 +33,15 @@ export interface ListenOptions {
   allowAddress: (address: string | undefined) => boolean;
 }
 
+/** What a protocol may need from the command line when it configures an imposter. */
+export interface ProtocolSettings {
+  allowInjection: boolean;
+}
+
 export interface ProtocolAdapter {
   readonly name: string;
+  /** How predicates read request strings: 'base64' is tcp's binary mode. Default 'utf8'. */
+  readonly predicateEncoding?: 'utf8' | 'base64';
   /** The request used to check that predicates evaluate at creation (mountebank's dry run). */
   readonly testRequest: ProtocolRequest;
   /** Compiles an `is` response merged with the imposter's defaultResponse; throws StandinError. */
@@ -41,4 +49,12 @@ export interface ProtocolAdapter {
   /** The reply as JSON, for `matches` under --debug. */
   describeReply(reply: unknown): unknown;
   listen(handler: RequestHandler, options: ListenOptions): Promise<ProtocolServer>;
+  /**
+   * Validates the imposter's protocol fields (https `key`/`cert`, tcp `mode`) once, at creation,
+   * and returns the adapter bound to them. It may fill in defaults in `config`, which the imposter
+   * echoes (mountebank always prints tcp's `mode`). Throws StandinError or ValidationFailure.
+   */
+  configure?(config: Record<string, unknown>, settings: ProtocolSettings): ProtocolAdapter;
+  /** Compiles a `proxy` response for this protocol; absent means the http(s) proxy. */
+  compileProxy?(config: Record<string, unknown>, context: ResponseContext, repeat: number, delayMs: number): CompiledResponse;
 }

@@ -1,5 +1,8 @@
 // Protocols an imposter can speak, by the name used in its `protocol` field.
 import { httpProtocol } from './http/httpProtocol.js';
+import { httpsProtocol } from './https/httpsProtocol.js';
 import type { ProtocolAdapter } from './protocol.js';
 
-export const protocols: ReadonlyMap<string, ProtocolAdapter> = new Map([[httpProtocol.name, httpProtocol]]);
+export const protocols: ReadonlyMap<string, ProtocolAdapter> = new Map(
+  [httpProtocol, httpsProtocol].map((protocol) => [protocol.name, protocol]),
+);

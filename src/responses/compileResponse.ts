@@ -62,7 +62,7 @@ export function compileResponse(config: unknown, context: ResponseContext): Comp
       if (!context.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
       throw validationError('inject responses are not supported by this version of standin', config);
     default:
-      return compileProxyResponse(config, context, repeat, delayMs);
+      return (context.protocol.compileProxy ?? compileProxyResponse)(config, context, repeat, delayMs);
   }
 }
 

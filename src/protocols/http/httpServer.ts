@@ -1,7 +1,10 @@
-// Serves one http imposter: reads the body, builds mountebank's request, asks the imposter,
-// writes the compiled reply. The imposter's sockets are tracked so closing frees the port at once.
+// Serves one http (or https) imposter: reads the body, builds mountebank's request, asks the
+// imposter, writes the compiled reply. The imposter's sockets are tracked so closing frees the port
+// at once.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type https from 'node:https';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { StandinError } from '../../model/errors.js';
 import type { HttpRequest } from '../../model/request.js';
 import type { ListenOptions, Outcome, ProtocolServer, RequestHandler } from '../protocol.js';
@@ -11,9 +14,16 @@ import type { HttpReply } from './httpReply.js';
 const RANDOM_DATA = 'Htijy%@tWXJ/hQ#[Q:7G@dH4"gu[QaX&';
 const NO_BODY: Buffer = Buffer.alloc(0);
 
+/** Options shared by the http and https servers. */
+export const HTTP_SERVER_OPTIONS = { requestTimeout: 0, keepAliveTimeout: 5_000 } as const;
+
 export function listenHttp(handler: RequestHandler, options: ListenOptions): Promise<ProtocolServer> {
+  return serveHttp(http.createServer(HTTP_SERVER_OPTIONS), handler, options);
+}
+
+/** Serves an imposter on a server made by node's http or https module (same request events). */
+export function serveHttp(server: http.Server | https.Server, handler: RequestHandler, options: ListenOptions): Promise<ProtocolServer> {
   const sockets = new Set<Socket>();
-  const server = http.createServer({ requestTimeout: 0, keepAliveTimeout: 5_000 });
   // Long `wait` behaviors must not be cut by node's timeouts (mountebank sets timeout 0 too).
   server.timeout = 0;
   server.headersTimeout = 60_000;
@@ -102,7 +112,9 @@ function write(handler: RequestHandler, req: IncomingMessage, res: ServerRespons
 /** Returns false for an unknown fault: mountebank logs it and sends the default response. */
 function applyFault(handler: RequestHandler, socket: Socket, fault: string): boolean {
   if (fault === 'CONNECTION_RESET_BY_PEER') {
-    socket.resetAndDestroy();
+    // Only a TCP handle can be reset: under TLS, reset the socket the TLS layer wraps.
+    const tcp = (socket as TLSSocket & { _parent?: Socket })._parent ?? socket;
+    tcp.resetAndDestroy();
     return true;
   }
   if (fault === 'RANDOM_DATA_THEN_CLOSE') {
