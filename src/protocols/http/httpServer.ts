@@ -3,15 +3,14 @@
 // at once.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type https from 'node:https';
-import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import { StandinError } from '../../model/errors.js';
 import type { HttpRequest } from '../../model/request.js';
+import { applyFault } from '../faults.js';
 import type { ListenOptions, Outcome, ProtocolServer, RequestHandler } from '../protocol.js';
+import { guardConnections, startListening } from '../serverLifecycle.js';
 import { createHttpRequest } from './httpRequest.js';
 import type { HttpReply } from './httpReply.js';
 
-const RANDOM_DATA = 'Htijy%@tWXJ/hQ#[Q:7G@dH4"gu[QaX&';
 const NO_BODY: Buffer = Buffer.alloc(0);
 
 /** Options shared by the http and https servers. */
@@ -23,20 +22,10 @@ export function listenHttp(handler: RequestHandler, options: ListenOptions): Pro
 
 /** Serves an imposter on a server made by node's http or https module (same request events). */
 export function serveHttp(server: http.Server | https.Server, handler: RequestHandler, options: ListenOptions): Promise<ProtocolServer> {
-  const sockets = new Set<Socket>();
+  const sockets = guardConnections(server, handler.log, options);
   // Long `wait` behaviors must not be cut by node's timeouts (mountebank sets timeout 0 too).
   server.timeout = 0;
   server.headersTimeout = 60_000;
-
-  server.on('connection', (socket: Socket) => {
-    if (!options.allowAddress(socket.remoteAddress)) {
-      handler.log.warn(`Blocking incoming connection from ${socket.remoteAddress}. Turn off --localOnly or add to --ipWhitelist to allow`);
-      socket.destroy();
-      return;
-    }
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     // No body coming (the usual GET): answer now, without stream listeners; node drains the rest.
@@ -52,28 +41,7 @@ export function serveHttp(server: http.Server | https.Server, handler: RequestHa
     });
   });
 
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => reject(listenError(err, options.port));
-    server.once('error', onError);
-    server.listen(options.port, options.host, () => {
-      server.off('error', onError);
-      const port = (server.address() as { port: number }).port;
-      resolve({
-        port,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            for (const socket of sockets) socket.destroy();
-          }),
-      });
-    });
-  });
-}
-
-function listenError(err: NodeJS.ErrnoException, port: number): StandinError {
-  if (err.code === 'EADDRINUSE') return new StandinError('resource conflict', `port ${port} is already in use`, { port });
-  if (err.code === 'EACCES') return new StandinError('insufficient access', `not allowed to listen on port ${port}`, { port });
-  return new StandinError('cannot start server', err.message, { port });
+  return startListening(server, options, sockets);
 }
 
 function respond(handler: RequestHandler, req: IncomingMessage, res: ServerResponse, request: HttpRequest): void {
@@ -101,28 +69,12 @@ function deliver(handler: RequestHandler, req: IncomingMessage, res: ServerRespo
 }
 
 function write(handler: RequestHandler, req: IncomingMessage, res: ServerResponse, request: HttpRequest, outcome: Outcome): void {
-  if (outcome.fault !== undefined && applyFault(handler, req.socket, outcome.fault)) return;
+  if (outcome.fault !== undefined && applyFault(handler.log, req.socket, outcome.fault)) return;
   const reply = outcome.reply as HttpReply;
   const headers = handler.allowCORS && request.method === 'OPTIONS' ? withCors(reply.headers, request) : reply.headers;
   // writeHead before end keeps mountebank's chunked framing when no Content-Length is set.
   res.writeHead(reply.statusCode, headers);
   res.end(reply.body);
-}
-
-/** Returns false for an unknown fault: mountebank logs it and sends the default response. */
-function applyFault(handler: RequestHandler, socket: Socket, fault: string): boolean {
-  if (fault === 'CONNECTION_RESET_BY_PEER') {
-    // Only a TCP handle can be reset: under TLS, reset the socket the TLS layer wraps.
-    const tcp = (socket as TLSSocket & { _parent?: Socket })._parent ?? socket;
-    tcp.resetAndDestroy();
-    return true;
-  }
-  if (fault === 'RANDOM_DATA_THEN_CLOSE') {
-    socket.end(RANDOM_DATA, () => socket.destroy());
-    return true;
-  }
-  handler.log.error(`unrecognized fault ${JSON.stringify(fault)}; sending the default response`);
-  return false;
 }
 
 /** mountebank answers a CORS preflight only when all three of its headers are present. */

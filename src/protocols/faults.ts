@@ -1,0 +1,22 @@
+// mountebank's `fault` responses, for every protocol on a socket (http, https, tcp).
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { Log } from '../logging/logger.js';
+
+const RANDOM_DATA = 'Htijy%@tWXJ/hQ#[Q:7G@dH4"gu[QaX&';
+
+/** Returns false for an unknown fault: mountebank logs it and sends the default response. */
+export function applyFault(log: Log, socket: Socket, fault: string): boolean {
+  if (fault === 'CONNECTION_RESET_BY_PEER') {
+    // Only a TCP handle can be reset: under TLS, reset the socket the TLS layer wraps.
+    const tcp = (socket as TLSSocket & { _parent?: Socket | null })._parent ?? socket;
+    tcp.resetAndDestroy();
+    return true;
+  }
+  if (fault === 'RANDOM_DATA_THEN_CLOSE') {
+    socket.end(RANDOM_DATA, () => socket.destroy());
+    return true;
+  }
+  log.error(`unrecognized fault ${JSON.stringify(fault)}; sending the default response`);
+  return false;
+}

@@ -1,0 +1,71 @@
+// A tcp `proxy` response (`{"to": "tcp://host:port"}`): compiled once; per request it sends the
+// request's bytes to the origin and answers with the origin's, saving them as `{is: {data}}` next
+// to the proxy stub (proxyOnce, proxyAlways) as the http proxy does, or not (proxyTransparent).
+import { StandinError, validationError } from '../../model/errors.js';
+import { isPlainObject } from '../../model/types.js';
+import { compilePredicateGenerators } from '../../proxy/predicateGenerators.js';
+import { savedResponse } from '../../proxy/recordResponse.js';
+import type { ProxyMode } from '../../proxy/proxyResponse.js';
+import { INJECTION_MESSAGE } from '../../responses/behaviors.js';
+import type { CompiledResponse, ProxyRecorder, ResponseContext } from '../../responses/compileResponse.js';
+import type { Outcome } from '../protocol.js';
+import { TcpOrigin, type TcpTarget } from './tcpOrigin.js';
+import type { TcpSettings } from './tcpProtocol.js';
+import type { TcpRequest } from './tcpServer.js';
+
+const MODES: readonly string[] = ['proxyOnce', 'proxyAlways', 'proxyTransparent'];
+
+export function compileTcpProxy(
+  config: Record<string, unknown>,
+  context: ResponseContext,
+  repeat: number,
+  delayMs: number,
+  settings: TcpSettings,
+): CompiledResponse {
+  const proxy = config.proxy;
+  if (!isPlainObject(proxy)) throw validationError("'proxy' must be an object, e.g. {\"to\": \"tcp://origin:3000\"}", config);
+  const target = compileTarget(proxy, config);
+  const mode: ProxyMode = typeof proxy.mode === 'string' && MODES.includes(proxy.mode) ? (proxy.mode as ProxyMode) : 'proxyOnce';
+  if (proxy.addDecorateBehavior !== undefined && proxy.addDecorateBehavior !== null && proxy.addDecorateBehavior !== false) {
+    if (!context.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
+    throw validationError('proxy "addDecorateBehavior" is not supported by this version of standin', config);
+  }
+  const generate = compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection, config);
+  const origin = new TcpOrigin(target, proxy.keepalive === true, settings.endOfRequest, context.proxyTimeout);
+
+  const resolve = async (request: Record<string, unknown>, recorder: ProxyRecorder, stub: object): Promise<Outcome> => {
+    const tcp = request as TcpRequest;
+    const started = Date.now();
+    const answer = await origin.exchange(Buffer.from(tcp.data, settings.encoding), settings.log);
+    if (mode !== 'proxyTransparent') {
+      const is = { data: answer.toString(settings.encoding), _proxyResponseTime: Date.now() - started };
+      recorder.recordProxyResponse(stub, mode, generate(request), savedResponse(is, proxy));
+    }
+    return { reply: { data: answer }, delayMs };
+  };
+  return { config, repeat, resolve };
+}
+
+/**
+ * `tcp://host:port`, or mountebank's old `{"host": ..., "port": ...}` form, which is stored and
+ * echoed as the URL (mountebank upcasts it the same way).
+ */
+function compileTarget(proxy: Record<string, unknown>, source: unknown): TcpTarget {
+  let to = proxy.to;
+  if (to === undefined || to === null) throw validationError('Missing to', source);
+  if (isPlainObject(to) && typeof to.host === 'string' && (typeof to.port === 'number' || typeof to.port === 'string')) {
+    to = `tcp://${to.host}:${to.port}`;
+    proxy.to = to;
+  }
+  if (typeof to !== 'string') throw validationError('proxy.to must be a URL string such as "tcp://origin:3000"', source);
+  let url: URL;
+  try {
+    url = new URL(to);
+  } catch {
+    throw validationError(`proxy.to is not a valid URL: ${JSON.stringify(to)}`, source);
+  }
+  if (url.protocol !== 'tcp:') throw validationError(`Unable to proxy to any protocol other than tcp, got ${JSON.stringify(to)}`, source);
+  if (url.port === '') throw validationError(`proxy.to must name the origin's port, e.g. "tcp://${url.hostname}:3000"`, source);
+  // WHATWG URLs keep IPv6 hosts in brackets; net.connect wants them bare.
+  return { text: to, host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port) };
+}

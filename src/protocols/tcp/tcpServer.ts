@@ -1,0 +1,67 @@
+// Serves one tcp imposter: packets become requests (`{requestFrom, ip, data}`) where the
+// end-of-request rule says so, each is answered with the stub's bytes, in order per connection.
+// Errors (a failed proxy, say) are written on the socket as mountebank's JSON error envelope.
+import net, { type Socket } from 'node:net';
+import { StandinError } from '../../model/errors.js';
+import { applyFault } from '../faults.js';
+import type { ListenOptions, Outcome, ProtocolServer, RequestHandler } from '../protocol.js';
+import { guardConnections, startListening } from '../serverLifecycle.js';
+import type { TcpSettings } from './tcpProtocol.js';
+import type { TcpReply } from './tcpReply.js';
+
+const LOGGED_CHARS = 20;
+
+export type TcpRequest = { requestFrom: string; ip: string; data: string; timestamp?: string };
+
+export function listenTcp(handler: RequestHandler, options: ListenOptions, settings: TcpSettings): Promise<ProtocolServer> {
+  const server = net.createServer();
+  const sockets = guardConnections(server, handler.log, options);
+  settings.log = handler.log;
+  server.on('connection', (socket: Socket) => {
+    if (!socket.destroyed) serveConnection(socket, handler, settings);
+  });
+  return startListening(server, options, sockets);
+}
+
+function serveConnection(socket: Socket, handler: RequestHandler, settings: TcpSettings): void {
+  const requestFrom = `${socket.remoteAddress}:${socket.remotePort}`;
+  const ip = socket.remoteAddress ?? '';
+  let packets: Buffer[] = [];
+  // Answers go out in the order the requests came, even when one waits or proxies.
+  let answered: Promise<void> = Promise.resolve();
+
+  socket.on('error', (err) => handler.log.debug(`${requestFrom} transmission error X=> ${err.message}`));
+  socket.on('data', (packet: Buffer) => {
+    packets.push(packet);
+    const bytes = packets.length === 1 ? packet : Buffer.concat(packets);
+    if (!settings.endOfRequest(bytes, handler.log)) return;
+    packets = [];
+    const request: TcpRequest = { requestFrom, ip, data: bytes.toString(settings.encoding) };
+    if (handler.log.isInfoEnabled()) {
+      const shown = request.data.length > LOGGED_CHARS ? `${request.data.slice(0, LOGGED_CHARS)}...` : request.data;
+      handler.log.info(`${requestFrom} => ${shown}`);
+    }
+    answered = answered.then(() => answer(socket, handler, request));
+  });
+}
+
+async function answer(socket: Socket, handler: RequestHandler, request: TcpRequest): Promise<void> {
+  let outcome: Outcome;
+  try {
+    outcome = await handler.handle(request);
+  } catch (err) {
+    writeError(socket, handler, request, err);
+    return;
+  }
+  if (outcome.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, outcome.delayMs));
+  if (socket.destroyed) return;
+  if (outcome.fault !== undefined && applyFault(handler.log, socket, outcome.fault)) return;
+  const { data } = outcome.reply as TcpReply;
+  if (data.length > 0) socket.write(data);
+}
+
+function writeError(socket: Socket, handler: RequestHandler, request: TcpRequest, err: unknown): void {
+  const body = err instanceof StandinError ? err.toJSON() : { message: err instanceof Error ? err.message : String(err) };
+  handler.log.error(`${request.requestFrom} X=> ${JSON.stringify(body)}`);
+  if (!socket.destroyed) socket.write(JSON.stringify({ errors: [body] }), 'utf8');
+}
