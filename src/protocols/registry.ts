@@ -2,8 +2,9 @@
 import { httpProtocol } from './http/httpProtocol.js';
 import { httpsProtocol } from './https/httpsProtocol.js';
 import type { ProtocolAdapter } from './protocol.js';
+import { smtpProtocol } from './smtp/smtpProtocol.js';
 import { tcpProtocol } from './tcp/tcpProtocol.js';
 
 export const protocols: ReadonlyMap<string, ProtocolAdapter> = new Map(
-  [httpProtocol, httpsProtocol, tcpProtocol].map((protocol) => [protocol.name, protocol]),
+  [httpProtocol, httpsProtocol, tcpProtocol, smtpProtocol].map((protocol) => [protocol.name, protocol]),
 );
