@@ -1,0 +1,60 @@
+// Values crossing between JavaScript and Rhai: plain objects become object maps, objects with
+// methods (or class instances) become host objects, integers stay integers.
+import { debugText, FnPtr, HostObject, RhaiChar, RhaiFloat, RhaiRange, sortedKeys, Timestamp, type RhaiMap, type Value } from './values.js';
+
+export function toRhai(js: unknown): Value {
+  switch (typeof js) {
+    case 'undefined': return undefined;
+    case 'number': return Number.isSafeInteger(js) ? js + 0 : new RhaiFloat(js); // + 0 turns -0 into 0
+    case 'string':
+    case 'boolean': return js;
+    case 'bigint': return Number.isSafeInteger(Number(js)) ? Number(js) : new RhaiFloat(Number(js));
+    case 'function': return new HostObject(js);
+    case 'symbol': return js.toString();
+  }
+  if (js === null) return undefined;
+  if (Array.isArray(js)) return js.map(toRhai);
+  if (js instanceof Map) {
+    const out: RhaiMap = new Map();
+    for (const [k, v] of js) out.set(String(k), toRhai(v));
+    return out;
+  }
+  if (js instanceof Date) return js.toISOString();
+  const obj = js as Record<string, unknown>;
+  const proto = Object.getPrototypeOf(obj);
+  if (proto !== Object.prototype && proto !== null) return new HostObject(obj);
+  const out: RhaiMap = new Map();
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    if (typeof v === 'function') return new HostObject(obj);
+    out.set(key, toRhai(v));
+  }
+  return out;
+}
+
+export function toJs(v: Value): unknown {
+  switch (typeof v) {
+    case 'undefined':
+    case 'number':
+    case 'string':
+    case 'boolean':
+      return v;
+  }
+  if (v instanceof RhaiFloat) return v.value;
+  if (v instanceof RhaiChar) return v.value;
+  if (Array.isArray(v)) return v.map(toJs);
+  if (v instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const key of sortedKeys(v)) {
+      // A "__proto__" key must stay a key, not replace the object's prototype.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: toJs(v.get(key)), enumerable: true, writable: true, configurable: true });
+      else out[key] = toJs(v.get(key));
+    }
+    return out;
+  }
+  if (v instanceof HostObject) return v.target;
+  if (v instanceof FnPtr) return v.name;
+  if (v instanceof Timestamp) return v.ms;
+  if (v instanceof RhaiRange) return debugText(v);
+  return undefined;
+}

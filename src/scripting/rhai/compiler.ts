@@ -1,0 +1,627 @@
+// Turns the syntax tree into nested closures, once, when a script is compiled: variables are
+// already slots, calls already know whether they reach a script function, and a run only
+// executes closures. Control flow (`return`, `break`, `continue`) travels as thrown signals.
+import type { Block, Expr, FnDef, Pos, Stmt } from './ast.js';
+import { readIndex, readProperty, runFrame, writeIndex, writeProperty, type CompiledFunction, type Ev, type Frame } from './access.js';
+import { isBuiltinName } from './builtins/index.js';
+import { callByName, callMethod, type MethodPlan, type Setter } from './calls.js';
+import { RhaiRuntimeError, RhaiSyntaxError, RhaiTimeoutError } from './errors.js';
+import { BINARY_OPERATORS, negate, not, operatorError, plus } from './operators.js';
+import { BreakSignal, CONTINUE, ReturnSignal, type RunContext } from './runtime.js';
+import { Scope, type LoopInfo } from './scope.js';
+import { copyValue, displayText, FnPtr, RhaiChar, RhaiRange, typeName, valuesEqual, type RhaiMap, type Value } from './values.js';
+
+const isContainer = (v: Value): boolean => Array.isArray(v) || v instanceof Map;
+
+/** Expressions that read a stored value: storing their value elsewhere must copy it. */
+function isPlace(e: Expr): boolean {
+  return e.k === 'var' || e.k === 'property' || e.k === 'index' || e.k === 'this' || e.k === 'global';
+}
+
+function isAssignable(e: Expr): boolean {
+  if (e.k === 'var' || e.k === 'this') return true;
+  if (e.k === 'property' || e.k === 'index') return !e.safe && isAssignable(e.target);
+  return false;
+}
+
+/** The variable at the root of `a.b[c].d`, if any. */
+function rootVariable(e: Expr): string | undefined {
+  if (e.k === 'var') return e.name;
+  if (e.k === 'property' || e.k === 'index') return rootVariable(e.target);
+  return undefined;
+}
+
+function notBool(v: Value, what: string, pos: Pos): RhaiRuntimeError {
+  return new RhaiRuntimeError(`${what} must be a bool, found ${typeName(v)}`, pos);
+}
+
+/** Runs a loop body once; answers the break that ends the loop, if any. */
+function iterate(body: Ev, f: Frame): BreakSignal | undefined {
+  try {
+    body(f);
+    return undefined;
+  } catch (e) {
+    if (e === CONTINUE) return undefined;
+    if (e instanceof BreakSignal) return e;
+    throw e;
+  }
+}
+
+function loopStep(body: Ev, loop: LoopInfo): (f: Frame) => BreakSignal | undefined {
+  if (loop.signals) return (f) => iterate(body, f);
+  return (f) => {
+    body(f);
+    return undefined;
+  };
+}
+
+/** `&&` and `||`: the right side runs only when the left does not decide; both must be bools. */
+function logical(op: string, left: Ev, right: Ev, decidesOn: boolean, pos: Pos): Ev {
+  return (f) => {
+    const a = left(f);
+    if (a === decidesOn) return a;
+    if (typeof a !== 'boolean') throw operatorError(op, a, right(f), pos);
+    const b = right(f);
+    if (typeof b !== 'boolean') throw operatorError(op, a, b, pos);
+    return b;
+  };
+}
+
+export interface CompileTarget {
+  functions: Map<string, CompiledFunction>;
+  /** Top-level constants, for `global::NAME`. */
+  globals: Map<string, Value>;
+}
+
+export class Compiler {
+  private scope: Scope;
+
+  constructor(private readonly target: CompileTarget) {
+    this.scope = new Scope();
+  }
+
+  private fn(name: string, arity: number): CompiledFunction | undefined {
+    return this.target.functions.get(`${name}/${arity}`);
+  }
+
+  private aritiesOf(name: string): string {
+    return [...this.target.functions.values()].filter((fn) => fn.name === name).map((fn) => fn.arity).join(' or ');
+  }
+
+  compileFunction(def: FnDef, into: CompiledFunction): void {
+    this.scope = new Scope();
+    for (const p of def.params) this.scope.declare(p, false);
+    const stmts = def.body.body;
+    // A final `return x;` is just the body's value: no signal needed.
+    const last = stmts[stmts.length - 1];
+    const body: Stmt[] =
+      last?.k === 'return'
+        ? [...stmts.slice(0, -1), { k: 'expr', expr: last.value ?? { k: 'literal', value: undefined, line: last.line, column: last.column }, line: last.line, column: last.column }]
+        : stmts;
+    into.body = this.statements(body);
+    into.slots = this.scope.size;
+  }
+
+  /** The top-level statements, as a function of no parameters. */
+  compileTopLevel(stmts: Stmt[]): CompiledFunction {
+    this.scope = new Scope();
+    const body = this.statements(stmts, true);
+    return { name: '<top level>', arity: 0, slots: this.scope.size, body };
+  }
+
+  // ---- statements ----
+
+  private statements(stmts: Stmt[], topLevel = false): Ev {
+    const evs = stmts.map((s) => this.statement(s, topLevel));
+    switch (evs.length) {
+      case 0: return () => undefined;
+      case 1: return evs[0]!;
+      case 2: {
+        const [a, b] = evs as [Ev, Ev];
+        return (f) => {
+          a(f);
+          return b(f);
+        };
+      }
+    }
+    const lastIndex = evs.length - 1;
+    return (f) => {
+      for (let i = 0; i < lastIndex; i++) evs[i]!(f);
+      return evs[lastIndex]!(f);
+    };
+  }
+
+  private block(b: Block): Ev {
+    this.scope.push();
+    const ev = this.statements(b.body);
+    this.scope.pop();
+    return ev;
+  }
+
+  private statement(s: Stmt, topLevel: boolean): Ev {
+    switch (s.k) {
+      case 'expr': return this.expr(s.expr);
+      case 'let': return this.declaration(s, topLevel && this.scope.atTopBlock);
+      case 'assign': return this.assignment(s);
+      case 'break': {
+        this.scope.loopSignal('break', s);
+        const value = s.value ? this.value(s.value) : undefined;
+        return (f) => {
+          throw new BreakSignal(value ? value(f) : undefined);
+        };
+      }
+      case 'continue':
+        this.scope.loopSignal('continue', s);
+        return () => {
+          throw CONTINUE;
+        };
+      case 'return': {
+        const value = s.value ? this.value(s.value) : undefined;
+        return (f) => {
+          throw new ReturnSignal(value ? value(f) : undefined);
+        };
+      }
+      case 'throw': {
+        const value = s.value ? this.value(s.value) : undefined;
+        return (f) => {
+          const v = value ? value(f) : undefined;
+          throw new RhaiRuntimeError(`runtime error: ${displayText(v)}`, s, v);
+        };
+      }
+      case 'try': return this.tryCatch(s);
+    }
+  }
+
+  private declaration(s: Stmt & { k: 'let' }, global: boolean): Ev {
+    const init = s.init ? this.value(s.init) : undefined;
+    const { slot } = this.scope.declare(s.name, s.constant);
+    if (global && s.constant) {
+      const globals = this.target.globals;
+      return (f) => {
+        const v = init ? init(f) : undefined;
+        f.slots[slot] = v;
+        globals.set(s.name, v);
+        return undefined;
+      };
+    }
+    if (!init) {
+      return (f) => {
+        f.slots[slot] = undefined;
+        return undefined;
+      };
+    }
+    return (f) => {
+      f.slots[slot] = init(f);
+      return undefined;
+    };
+  }
+
+  private assignment(s: Stmt & { k: 'assign' }): Ev {
+    const root = rootVariable(s.target);
+    const rootInfo = root === undefined ? undefined : this.scope.resolve(root);
+    if (rootInfo?.constant) throw new RhaiSyntaxError(`cannot assign to the constant '${root}'`, s);
+    const value = this.value(s.value);
+    const set = this.setter(s.target);
+    if (s.op === '=') {
+      return (f) => {
+        set(f, value(f));
+        return undefined;
+      };
+    }
+    const op = BINARY_OPERATORS[s.op.slice(0, -1)]!;
+    if (s.target.k === 'var' && rootInfo) {
+      const { slot } = rootInfo;
+      return (f) => {
+        const old = f.slots[slot];
+        const v = value(f);
+        if (typeof old === 'number' && typeof v === 'number' && s.op === '+=') {
+          const sum = old + v;
+          if (Number.isSafeInteger(sum)) {
+            f.slots[slot] = sum;
+            return undefined;
+          }
+        }
+        f.slots[slot] = op(old, v, s);
+        return undefined;
+      };
+    }
+    const get = this.expr(s.target);
+    return (f) => {
+      set(f, op(get(f), value(f), s));
+      return undefined;
+    };
+  }
+
+  /** How to store into an assignable expression. */
+  private setter(target: Expr): Setter {
+    switch (target.k) {
+      case 'var': {
+        const info = this.scope.resolve(target.name);
+        if (!info) {
+          return () => {
+            throw new RhaiRuntimeError(`variable not found: ${target.name}`, target);
+          };
+        }
+        const { slot } = info;
+        if (info.constant) {
+          return () => {
+            throw new RhaiRuntimeError(`cannot modify the constant '${target.name}'`, target);
+          };
+        }
+        return (f, v) => {
+          f.slots[slot] = v;
+        };
+      }
+      case 'this':
+        return (f, v) => {
+          f.thisValue = v;
+        };
+      case 'property': {
+        const obj = this.expr(target.target);
+        return (f, v) => writeProperty(obj(f), target.name, v, target);
+      }
+      case 'index': {
+        const obj = this.expr(target.target);
+        const index = this.expr(target.index);
+        const parent = isAssignable(target.target) ? this.setter(target.target) : undefined;
+        return (f, v) => {
+          const changed = writeIndex(obj(f), index(f), v, target);
+          if (changed !== undefined && parent) parent(f, changed);
+        };
+      }
+    }
+    throw new RhaiSyntaxError('cannot assign to this expression', target);
+  }
+
+  private tryCatch(s: Stmt & { k: 'try' }): Ev {
+    const body = this.block(s.body);
+    this.scope.push();
+    const errorSlot = s.errorVar ? this.scope.declare(s.errorVar, false).slot : -1;
+    const handler = this.statements(s.handler.body);
+    this.scope.pop();
+    return (f) => {
+      try {
+        return body(f);
+      } catch (err) {
+        if (!(err instanceof RhaiRuntimeError) || err instanceof RhaiTimeoutError) throw err;
+        if (errorSlot >= 0) f.slots[errorSlot] = err.thrown as Value;
+        return handler(f);
+      }
+    };
+  }
+
+  // ---- expressions ----
+
+  /** An expression whose value is about to be stored: places are copied (value semantics). */
+  private value(e: Expr): Ev {
+    const ev = this.expr(e);
+    if (!isPlace(e)) return ev;
+    return (f) => {
+      const v = ev(f);
+      return isContainer(v) ? copyValue(v) : v;
+    };
+  }
+
+  expr(e: Expr): Ev {
+    switch (e.k) {
+      case 'literal': {
+        const v = e.value as Value;
+        return () => v;
+      }
+      case 'var': {
+        const info = this.scope.resolve(e.name);
+        if (!info) {
+          return () => {
+            throw new RhaiRuntimeError(`variable not found: ${e.name}`, e);
+          };
+        }
+        const { slot } = info;
+        return (f) => f.slots[slot];
+      }
+      case 'global':
+        return (f) => f.ctx.links.global(e.name, e);
+      case 'this':
+        return (f) => f.thisValue;
+      case 'interpolated': return this.interpolated(e);
+      case 'array': {
+        const items = e.items.map((item) => this.value(item));
+        return (f) => {
+          const out = new Array<Value>(items.length);
+          for (let i = 0; i < items.length; i++) out[i] = items[i]!(f);
+          return out;
+        };
+      }
+      case 'map': {
+        const entries = e.entries.map(({ key, value }) => [key, this.value(value)] as const);
+        return (f) => {
+          const out: RhaiMap = new Map();
+          for (const [key, value] of entries) out.set(key, value(f));
+          return out;
+        };
+      }
+      case 'unary': {
+        const operand = this.expr(e.operand);
+        const apply = e.op === '-' ? negate : e.op === '+' ? plus : not;
+        return (f) => apply(operand(f), e);
+      }
+      case 'binary': return this.binary(e);
+      case 'property': {
+        const target = this.expr(e.target);
+        return (f) => readProperty(target(f), e.name, e.safe, f.ctx, e);
+      }
+      case 'index': {
+        const target = this.expr(e.target);
+        const index = this.expr(e.index);
+        return (f) => readIndex(target(f), index(f), e.safe, f.ctx, e);
+      }
+      case 'call': return this.call(e);
+      case 'method': return this.method(e);
+      case 'closure': return this.closure(e);
+      case 'if': return this.ifExpr(e);
+      case 'switch': return this.switchExpr(e);
+      case 'while': return this.whileLoop(e);
+      case 'loop': return this.loop(e);
+      case 'for': return this.forLoop(e);
+      case 'block': return this.block(e);
+    }
+  }
+
+  private interpolated(e: Expr & { k: 'interpolated' }): Ev {
+    const parts = e.parts.map((p) => (typeof p === 'string' ? p : this.block(p)));
+    return (f) => {
+      let out = '';
+      for (const p of parts) out += typeof p === 'string' ? p : displayText(p(f));
+      return out;
+    };
+  }
+
+  private binary(e: Expr & { k: 'binary' }): Ev {
+    const left = this.expr(e.left);
+    const right = this.expr(e.right);
+    switch (e.op) {
+      case '&&':
+        return logical('&&', left, right, false, e);
+      case '||':
+        return logical('||', left, right, true, e);
+      case '??':
+        return (f) => {
+          const a = left(f);
+          return a === undefined ? right(f) : a;
+        };
+      case '+': {
+        const add = BINARY_OPERATORS['+']!;
+        return (f) => {
+          const a = left(f);
+          const b = right(f);
+          if (typeof a === 'number' && typeof b === 'number') {
+            const sum = a + b;
+            if (Number.isSafeInteger(sum)) return sum;
+          }
+          return add(a, b, e);
+        };
+      }
+      case '==':
+        return (f) => {
+          const a = left(f);
+          const b = right(f);
+          return a === b ? a === a : valuesEqual(a, b);
+        };
+      case '!=':
+        return (f) => {
+          const a = left(f);
+          const b = right(f);
+          return a === b ? a !== a : !valuesEqual(a, b);
+        };
+      case '<':
+        return this.comparison(left, right, e, (a, b) => a < b);
+      case '<=':
+        return this.comparison(left, right, e, (a, b) => a <= b);
+      case '>':
+        return this.comparison(left, right, e, (a, b) => a > b);
+      case '>=':
+        return this.comparison(left, right, e, (a, b) => a >= b);
+    }
+    const op = BINARY_OPERATORS[e.op];
+    if (!op) throw new RhaiSyntaxError(`unknown operator '${e.op}'`, e);
+    return (f) => op(left(f), right(f), e);
+  }
+
+  /** Integer comparisons inline; everything else through the generic operator. */
+  private comparison(left: Ev, right: Ev, e: Expr & { k: 'binary' }, test: (a: number, b: number) => boolean): Ev {
+    const generic = BINARY_OPERATORS[e.op]!;
+    return (f) => {
+      const a = left(f);
+      const b = right(f);
+      if (typeof a === 'number' && typeof b === 'number') return test(a, b);
+      return generic(a, b, e);
+    };
+  }
+
+  private call(e: Expr & { k: 'call' }): Ev {
+    const fn = this.fn(e.name, e.args.length);
+    if (fn) {
+      const args = e.args.map((a) => this.value(a));
+      return (f) => {
+        const slots = new Array<Value>(fn.slots);
+        for (let i = 0; i < args.length; i++) slots[i] = args[i]!(f);
+        return runFrame(fn.body, { slots, thisValue: undefined, ctx: f.ctx }, e);
+      };
+    }
+    const args = e.args.map((a) => this.expr(a));
+    const local = this.scope.resolve(e.name);
+    const otherArities = this.aritiesOf(e.name);
+    if (!local && !otherArities && !isBuiltinName(e.name)) {
+      return (f) => {
+        const argv = args.map((a) => a(f));
+        return callByName(e.name, argv, undefined, f, e, '');
+      };
+    }
+    const slot = local ? local.slot : -1;
+    return (f) => {
+      const argv = new Array<Value>(args.length);
+      for (let i = 0; i < args.length; i++) argv[i] = args[i]!(f);
+      return callByName(e.name, argv, slot >= 0 ? f.slots[slot] : undefined, f, e, otherArities);
+    };
+  }
+
+  private method(e: Expr & { k: 'method' }): Ev {
+    const target = this.expr(e.target);
+    const args = e.args.map((a) => this.value(a));
+    const root = rootVariable(e.target);
+    const plan: MethodPlan = {
+      name: e.name,
+      asMethod: this.fn(e.name, e.args.length),
+      asFunction: this.fn(e.name, e.args.length + 1),
+      writeBack: isAssignable(e.target) && (root === undefined || this.scope.resolve(root)) ? this.setter(e.target) : undefined,
+      pos: e,
+    };
+    return (f) => {
+      const receiver = target(f);
+      if (receiver === undefined && e.safe) return undefined;
+      const argv = new Array<Value>(args.length);
+      for (let i = 0; i < args.length; i++) argv[i] = args[i]!(f);
+      return callMethod(plan, receiver, argv, f);
+    };
+  }
+
+  private closure(e: Expr & { k: 'closure' }): Ev {
+    const outer = this.scope;
+    const scope = new Scope(outer);
+    this.scope = scope;
+    for (const p of e.params) scope.declare(p, false);
+    const body = this.expr(e.body);
+    this.scope = outer;
+    const { captures } = scope;
+    const arity = e.params.length;
+    const run = (args: Value[], captured: readonly Value[], thisValue: Value, ctx: RunContext, pos: Pos): Value => {
+      const slots = new Array<Value>(scope.size);
+      for (let i = 0; i < arity; i++) slots[i] = args[i];
+      for (let i = 0; i < captures.length; i++) slots[captures[i]!.inner] = copyValue(captured[i]);
+      return runFrame(body, { slots, thisValue, ctx }, pos);
+    };
+    return (f) => new FnPtr('anonymous', [], { arity, captured: captures.map((c) => copyValue(f.slots[c.outer.slot])), run });
+  }
+
+  private ifExpr(e: Expr & { k: 'if' }): Ev {
+    const cond = this.expr(e.cond);
+    const then = this.block(e.then);
+    const otherwise = e.otherwise ? this.expr(e.otherwise) : undefined;
+    return (f) => {
+      const c = cond(f);
+      if (c === true) return then(f);
+      if (c !== false) throw notBool(c, "an 'if' condition", e.cond);
+      return otherwise ? otherwise(f) : undefined;
+    };
+  }
+
+  private switchExpr(e: Expr & { k: 'switch' }): Ev {
+    const value = this.expr(e.value);
+    const cases = e.cases.map((c) => ({
+      values: c.values.map((v) => this.expr(v)),
+      guard: c.guard ? this.expr(c.guard) : undefined,
+      guardPos: c.guard,
+      body: this.expr(c.body),
+    }));
+    const fallback = e.fallback ? this.expr(e.fallback) : undefined;
+    return (f) => {
+      const v = value(f);
+      for (const c of cases) {
+        for (const candidate of c.values) {
+          const x = candidate(f);
+          const hit = valuesEqual(v, x) || (x instanceof RhaiRange && typeof v === 'number' && x.contains(v));
+          if (!hit) continue;
+          if (c.guard) {
+            const g = c.guard(f);
+            if (typeof g !== 'boolean') throw notBool(g, "a 'switch' case condition", c.guardPos!);
+            if (!g) continue;
+          }
+          return c.body(f);
+        }
+      }
+      return fallback ? fallback(f) : undefined;
+    };
+  }
+
+  private whileLoop(e: Expr & { k: 'while' }): Ev {
+    const cond = this.expr(e.cond);
+    const info = this.scope.enterLoop();
+    const body = this.block(e.body);
+    this.scope.exitLoop();
+    const step = loopStep(body, info);
+    const keepGoing = (c: Value): boolean => {
+      if (typeof c !== 'boolean') throw notBool(c, `a '${e.until ? 'until' : 'while'}' condition`, e.cond);
+      return c !== e.until;
+    };
+    if (e.doFirst) {
+      return (f) => {
+        do {
+          f.ctx.tick(e);
+          const b = step(f);
+          if (b) return b.value;
+        } while (keepGoing(cond(f)));
+        return undefined;
+      };
+    }
+    return (f) => {
+      for (;;) {
+        f.ctx.tick(e);
+        const c = cond(f);
+        if (c !== true && !keepGoing(c)) return undefined;
+        const b = step(f);
+        if (b) return b.value;
+      }
+    };
+  }
+
+  private loop(e: Expr & { k: 'loop' }): Ev {
+    const info = this.scope.enterLoop();
+    const body = this.block(e.body);
+    this.scope.exitLoop();
+    const step = loopStep(body, info);
+    return (f) => {
+      for (;;) {
+        f.ctx.tick(e);
+        const b = step(f);
+        if (b) return b.value;
+      }
+    };
+  }
+
+  private forLoop(e: Expr & { k: 'for' }): Ev {
+    const iterable = this.expr(e.iterable);
+    this.scope.push();
+    const item = this.scope.declare(e.item, false).slot;
+    const counter = e.counter ? this.scope.declare(e.counter, false).slot : -1;
+    const info = this.scope.enterLoop();
+    const body = this.block(e.body);
+    this.scope.exitLoop();
+    this.scope.pop();
+    const step = loopStep(body, info);
+    return (f) => {
+      const it = iterable(f);
+      const { slots, ctx } = f;
+      if (it instanceof RhaiRange) {
+        for (let i = it.start, n = 0; i < it.stop; i++, n++) {
+          ctx.tick(e);
+          slots[item] = i;
+          if (counter >= 0) slots[counter] = n;
+          const b = step(f);
+          if (b) return b.value;
+        }
+        return undefined;
+      }
+      let items: readonly Value[];
+      if (Array.isArray(it)) items = it.slice();
+      else if (typeof it === 'string') items = [...it].map((c) => new RhaiChar(c));
+      else throw new RhaiRuntimeError(`cannot iterate over ${typeName(it)}${it instanceof Map ? ': use its keys() or values()' : ''}`, e.iterable);
+      for (let n = 0; n < items.length; n++) {
+        ctx.tick(e);
+        slots[item] = copyValue(items[n]);
+        if (counter >= 0) slots[counter] = n;
+        const b = step(f);
+        if (b) return b.value;
+      }
+      return undefined;
+    };
+  }
+}

@@ -1,0 +1,132 @@
+// The state of one script run: its deadline, its print callback, and the log of host calls that
+// lets a run which met a Promise be replayed up to that point once the Promise settles.
+import type { Pos } from './ast.js';
+import { RhaiRuntimeError, RhaiTimeoutError } from './errors.js';
+import type { FnPtr, Value } from './values.js';
+
+/** Thrown through the evaluator when a host call returned a Promise; the driver awaits it. */
+export const SUSPEND: unique symbol = Symbol('rhai.suspend');
+
+export class BreakSignal {
+  constructor(readonly value: Value) {}
+}
+export class ContinueSignal {}
+export class ReturnSignal {
+  constructor(readonly value: Value) {}
+}
+export const CONTINUE = new ContinueSignal();
+
+/** The deadline is read every this many loop iterations and calls (a power of two, minus one). */
+const DEADLINE_CHECK_MASK = 1023;
+/** Rhai's default limit on nested function calls. */
+export const MAX_CALL_DEPTH = 64;
+
+interface HostRecord {
+  readonly ok: boolean;
+  readonly value: unknown;
+}
+
+/** What builtins and the evaluator need from the program itself. */
+export interface ProgramLinks {
+  callFnPtr(fp: FnPtr, args: Value[], thisValue: Value, ctx: RunContext, pos: Pos): Value;
+  hasScriptFunction(name: string, arity: number): boolean;
+  global(name: string, pos: Pos): Value;
+}
+
+export class RunContext {
+  steps = 0;
+  depth = 0;
+  /** Host call results of earlier attempts of this run, replayed in order. */
+  private readonly log: HostRecord[] = [];
+  private replayed = 0;
+  private printedEver = 0;
+  private printedThisRun = 0;
+  pending: PromiseLike<unknown> | undefined;
+
+  constructor(
+    readonly links: ProgramLinks,
+    readonly deadline: number,
+    private readonly printer: ((text: string) => void) | undefined,
+  ) {}
+
+  tick(pos: Pos): void {
+    if ((++this.steps & DEADLINE_CHECK_MASK) === 0 && Date.now() > this.deadline) this.timeout(pos);
+  }
+
+  timeout(pos?: Pos): never {
+    throw new RhaiTimeoutError('the script ran past its deadline and was stopped', pos);
+  }
+
+  /** Starts the run over; host calls already made answer from the log. */
+  restart(): void {
+    this.replayed = 0;
+    this.printedThisRun = 0;
+    this.depth = 0;
+  }
+
+  /** Settles the pending Promise into the log (or times out). */
+  async settlePending(): Promise<void> {
+    const pending = this.pending!;
+    this.pending = undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const remaining = this.deadline - Date.now();
+    try {
+      const value = await (Number.isFinite(remaining)
+        ? Promise.race([
+            pending,
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new RhaiTimeoutError('the script ran past its deadline waiting for a host call')), Math.max(0, remaining));
+            }),
+          ])
+        : pending);
+      this.log.push({ ok: true, value });
+    } catch (err) {
+      if (err instanceof RhaiTimeoutError) throw err;
+      this.log.push({ ok: false, value: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Runs a host call exactly once across replays. `invoke` answers a JS value (converted by
+   * `convert`) or a Promise of one, which suspends the run.
+   */
+  hostCall(invoke: () => unknown, convert: (js: unknown) => Value, what: string, pos: Pos): Value {
+    if (this.replayed < this.log.length) {
+      const record = this.log[this.replayed++]!;
+      if (!record.ok) throw hostFailure(what, record.value, pos);
+      return convert(record.value);
+    }
+    let out: unknown;
+    try {
+      out = invoke();
+    } catch (err) {
+      this.log.push({ ok: false, value: err });
+      this.replayed++;
+      throw hostFailure(what, err, pos);
+    }
+    if (out !== null && (typeof out === 'object' || typeof out === 'function') && typeof (out as PromiseLike<unknown>).then === 'function') {
+      this.pending = out as PromiseLike<unknown>;
+      throw SUSPEND;
+    }
+    this.log.push({ ok: true, value: out });
+    this.replayed++;
+    return convert(out);
+  }
+
+  print(text: string): void {
+    // A replayed run must not print again what the first attempt printed.
+    if (this.printedThisRun++ < this.printedEver) return;
+    this.printedEver++;
+    this.printer?.(text);
+  }
+}
+
+function hostFailure(what: string, err: unknown, pos: Pos): RhaiRuntimeError {
+  if (err instanceof RhaiRuntimeError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const failure = new RhaiRuntimeError(`${what} failed: ${message}`, pos);
+  (failure as { cause?: unknown }).cause = err;
+  return failure;
+}
