@@ -24,6 +24,14 @@ export class AdminReply {
 
 export const ok = (body: unknown, headers?: Record<string, string>) => new AdminReply(200, body, headers);
 
+/** A body that is not JSON (GET /metrics): written as is, with its own Content-Type. */
+export class TextBody {
+  constructor(
+    readonly text: string,
+    readonly contentType: string,
+  ) {}
+}
+
 /** Body parsed as JSON whatever its Content-Type, as mountebank's middleware does. */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return '';
@@ -51,10 +59,17 @@ export function errorReply(err: unknown): AdminReply {
   return new AdminReply(500, { errors: [body] });
 }
 
-export function writeReply(res: ServerResponse, reply: AdminReply): void {
-  const text = JSON.stringify(reply.body, null, 2);
+export function writeReply(res: ServerResponse, reply: AdminReply, extraHeaders: Record<string, string> = {}): void {
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, { ...extraHeaders, ...reply.headers, 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  const isText = reply.body instanceof TextBody;
+  const text = reply.body instanceof TextBody ? reply.body.text : JSON.stringify(reply.body, null, 2);
   res.writeHead(reply.status, {
-    'Content-Type': 'application/json; charset=utf-8',
+    ...extraHeaders,
+    'Content-Type': isText ? (reply.body as TextBody).contentType : 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     ...reply.headers,
   });

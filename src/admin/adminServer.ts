@@ -5,6 +5,7 @@ import type { ImposterRegistry } from '../core/imposterRegistry.js';
 import type { Logger } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
 import type { StandinOptions } from '../server/options.js';
+import type { AdminAccess } from './adminAccess.js';
 import { errorReply, parseJsonBody, writeReply, type AdminRequest } from './adminHttp.js';
 import { imposterController } from './controllers/imposterController.js';
 import { impostersController } from './controllers/impostersController.js';
@@ -45,6 +46,7 @@ export function createAdminServer(
   port: number,
   allowAddress: (address: string | undefined) => boolean,
   logger: Logger,
+  access: AdminAccess,
 ): AdminServer {
   const log = logger.scoped(() => `[mb:${port}] `);
   const sockets = new Set<Socket>();
@@ -52,7 +54,7 @@ export function createAdminServer(
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      void handle(router, req, res, Buffer.concat(chunks).toString('utf8'), port, log);
+      void handle(router, access, req, res, Buffer.concat(chunks).toString('utf8'), port, log);
     });
   });
   server.on('connection', (socket: Socket) => {
@@ -76,6 +78,7 @@ export function createAdminServer(
 
 async function handle(
   router: Router,
+  access: AdminAccess,
   req: IncomingMessage,
   res: ServerResponse,
   text: string,
@@ -85,13 +88,20 @@ async function handle(
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
   log.info(`${method} ${url.pathname}`);
+  const headers = access.headers;
+  // A browser's preflight carries no API key, so it is answered first (mb would 401 it).
+  const early = access.preflight(req) ?? access.refuse(req, log);
+  if (early) {
+    writeReply(res, early, headers);
+    return;
+  }
   try {
     const found = router.find(method, url.pathname);
     if ('allowed' in found) {
       const reply = found.allowed.length > 0
         ? errorReply(new StandinError('bad data', `${method} is not supported on ${url.pathname}; use ${found.allowed.join(', ')}`).withStatus(405))
         : errorReply(new StandinError('no such resource', `no admin route for ${method} ${url.pathname}`));
-      writeReply(res, reply);
+      writeReply(res, reply, headers);
       return;
     }
     const request: AdminRequest = {
@@ -103,11 +113,11 @@ async function handle(
       baseUrl: `http://${req.headers.host ?? `localhost:${port}`}`,
       raw: req,
     };
-    writeReply(res, await found.handler(request));
+    writeReply(res, await found.handler(request), headers);
   } catch (err) {
     const reply = errorReply(err);
     if (reply.status >= 500) log.error(`error handling ${method} ${url.pathname}: ${err instanceof Error ? err.stack : String(err)}`);
     else log.warn(`${method} ${url.pathname} refused: ${JSON.stringify(reply.body)}`);
-    writeReply(res, reply);
+    writeReply(res, reply, headers);
   }
 }

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigFileError } from './configFileError.js';
 import { renderConfigTemplate, type ConfigRenderer } from './configTemplate.js';
+import { formatterFunction, loadFormatter } from './formatter.js';
 
 export { ConfigFileError };
 
@@ -34,6 +35,22 @@ export async function loadConfigFile(filename: string, options: ConfigFileOption
     json = JSON.parse(rendered);
   } catch (err) {
     throw new ConfigFileError(`config file ${filename} is not valid JSON: ${(err as Error).message}`);
+  }
+  return impostersOf(json, filename);
+}
+
+/** --configfile read by a custom --formatter's `load`, given every option (mb's api.loadConfig). */
+export async function loadConfigWithFormatter(
+  filename: string,
+  formatterName: string,
+  options: Record<string, unknown>,
+): Promise<unknown[]> {
+  let json: unknown;
+  try {
+    const load = formatterFunction(await loadFormatter(formatterName), formatterName, 'load');
+    json = await load(options);
+  } catch (err) {
+    throw new ConfigFileError(`--formatter ${formatterName} could not load ${filename}: ${(err as Error)?.message ?? String(err)}`);
   }
   return impostersOf(json, filename);
 }

@@ -2,6 +2,7 @@
 // main never rejects and never calls process.exit: it sets process.exitCode and lets output drain.
 import { UsageError } from './flags.js';
 import { parseArgs } from './parseArgs.js';
+import { applyRcfile } from './rcfile.js';
 import { replay, save } from './saveReplay.js';
 import { stop } from './stop.js';
 import { usage } from './usage.js';
@@ -34,26 +35,27 @@ async function run(argv: string[]): Promise<number | undefined> {
       return 1;
   }
 
-  const { verb, options, unsupportedFlags } = parsed;
+  const { verb, options, unsupportedFlags, given, formatterOptions } = parsed;
   if (unsupportedFlags.length > 0) {
     throw new UsageError(`${unsupportedFlags[0]} is an mb flag standin does not support yet`);
   }
+  if (options.rcfile !== undefined) applyRcfile(options.rcfile, options, given, formatterOptions);
 
   switch (verb) {
     case 'stop':
       return stop({ pidfile: options.pidfile });
     case 'save':
-      return save(options);
+      return save(options, formatterOptions);
     case 'replay':
       return replay(options);
     case 'restart': {
       const stopped = await stop({ pidfile: options.pidfile });
       if (stopped !== 0) return stopped;
-      return (await import('./start.js')).start(options);
+      return (await import('./start.js')).start(options, formatterOptions);
     }
     case 'start':
       // Loaded on demand: stop, help and --version need none of the server.
-      return (await import('./start.js')).start(options);
+      return (await import('./start.js')).start(options, formatterOptions);
     default:
       throw new UsageError(`'${verb}' is not a command standin can run`);
   }

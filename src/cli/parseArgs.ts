@@ -8,7 +8,16 @@ export const VERBS = ['start', 'stop', 'restart', 'save', 'replay', 'help'] as c
 export type Verb = (typeof VERBS)[number];
 
 export type ParsedCommand =
-  | { kind: 'run'; verb: Verb; options: StandinOptions; unsupportedFlags: string[] }
+  | {
+      kind: 'run';
+      verb: Verb;
+      options: StandinOptions;
+      unsupportedFlags: string[];
+      /** Long names of the flags given on the command line (they win over --rcfile). */
+      given: Set<string>;
+      /** Flags standin does not know, kept for the --formatter module (mb passes it every option). */
+      formatterOptions: Record<string, string | boolean>;
+    }
   | { kind: 'help' }
   | { kind: 'version' }
   /** The first positional argument is not a verb: mb prints `Invalid command 'x'.` and its usage. */
@@ -54,6 +63,10 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   const options: StandinOptions = { ...DEFAULT_OPTIONS, ipWhitelist: [...DEFAULT_OPTIONS.ipWhitelist] };
   const positionals: string[] = [];
   const unsupportedFlags: string[] = [];
+  const given = new Set<string>();
+  const formatterOptions: Record<string, string | boolean> = {};
+  // With a custom formatter, unknown flags are its own options (mb hands it every flag).
+  const hasFormatter = argv.some((token) => token === '--formatter' || token.startsWith('--formatter='));
   let help = false;
   let version = false;
 
@@ -82,8 +95,10 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       raw = next;
       consumed = 1;
     }
-    if (known.spec) known.spec.apply(options, raw, written);
-    else if (known.unsupported) unsupportedFlags.push(`--${known.unsupported.name}`);
+    if (known.spec) {
+      known.spec.apply(options, raw, written);
+      given.add(known.spec.name);
+    } else if (known.unsupported) unsupportedFlags.push(`--${known.unsupported.name}`);
     return consumed;
   };
 
@@ -109,6 +124,12 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
         continue;
       }
       const found = lookupLong(name);
+      if (!found && hasFormatter) {
+        const takesNext = inline === undefined && next !== undefined && !looksLikeFlag(next);
+        formatterOptions[camelCase(name)] = inline ?? (takesNext ? next! : true);
+        if (takesNext) i++;
+        continue;
+      }
       if (!found) throw new UsageError(`unknown flag --${name} (see standin --help)`);
       i += apply(found.known, `--${name}`, inline, next, found.negated);
       continue;
@@ -144,5 +165,5 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   if (!verb) return { kind: 'invalidCommand', command };
   if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])} after '${verb}'`);
   if (verb === 'help') return { kind: 'help' };
-  return { kind: 'run', verb, options, unsupportedFlags };
+  return { kind: 'run', verb, options, unsupportedFlags, given, formatterOptions };
 }

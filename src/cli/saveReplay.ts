@@ -2,16 +2,20 @@
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { StandinOptions } from '../server/options.js';
+import { formatterFunction, loadFormatter, usesCustomFormatter } from './formatter.js';
 
 interface Answer {
   status: number;
   text: string;
 }
 
-function call(method: string, url: string, body?: unknown): Promise<Answer> {
+function call(options: StandinOptions, method: string, url: string, body?: unknown): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const headers = data === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) };
+    const headers: Record<string, string | number> =
+      data === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) };
+    // As mb's save and replay do, so they work against a server started with --apikey.
+    if (options.apikey) headers['x-api-key'] = options.apikey;
     const req = http.request(url, { method, headers, agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
@@ -30,7 +34,7 @@ async function replayableImposters(options: StandinOptions, removeProxies: boole
   const base = adminUrl(options);
   let answer: Answer;
   try {
-    answer = await call('GET', `${base}/imposters?replayable=true${removeProxies ? '&removeProxies=true' : ''}`);
+    answer = await call(options, 'GET', `${base}/imposters?replayable=true${removeProxies ? '&removeProxies=true' : ''}`);
   } catch {
     throw new Error(`No standin (or mb) process running on ${base}`);
   }
@@ -44,10 +48,16 @@ const fail = (err: unknown): number => {
 };
 
 /** mb save: GET /imposters?replayable=true[&removeProxies=true], written with 2-space JSON. */
-export async function save(options: StandinOptions): Promise<number> {
+export async function save(options: StandinOptions, formatterOptions: Record<string, unknown> = {}): Promise<number> {
   try {
+    // The formatter is loaded first: a bad --formatter should not cost a request.
+    const formatterName = options.formatter;
+    const custom = usesCustomFormatter(formatterName)
+      ? formatterFunction(await loadFormatter(formatterName), formatterName, 'save')
+      : undefined;
     const imposters = await replayableImposters(options, options.removeProxies);
-    await writeFile(options.savefile, JSON.stringify(imposters, null, 2));
+    if (custom) await custom({ ...options, ...formatterOptions }, imposters);
+    else await writeFile(options.savefile, JSON.stringify(imposters, null, 2));
     return 0;
   } catch (err) {
     return fail(err);
@@ -58,7 +68,7 @@ export async function save(options: StandinOptions): Promise<number> {
 export async function replay(options: StandinOptions): Promise<number> {
   try {
     const imposters = await replayableImposters(options, true);
-    const answer = await call('PUT', `${adminUrl(options)}/imposters`, imposters);
+    const answer = await call(options, 'PUT', `${adminUrl(options)}/imposters`, imposters);
     if (answer.status !== 200) throw new Error(`replay was refused (${answer.status}): ${answer.text}`);
     return 0;
   } catch (err) {

@@ -5,7 +5,8 @@ import { StandinError, ValidationFailure } from '../model/errors.js';
 import type { StandinOptions } from '../server/options.js';
 import { startStandin, type RunningStandin } from '../server/standin.js';
 import { DatadirError } from '../persistence/datadirRepository.js';
-import { ConfigFileError, loadConfigFile } from './configFile.js';
+import { ConfigFileError, loadConfigFile, loadConfigWithFormatter } from './configFile.js';
+import { usesCustomFormatter } from './formatter.js';
 import { removePidfileIfOwned, writePidfile } from './pidfile.js';
 
 /** How long shutdown waits for the server to close before leaving anyway. */
@@ -20,12 +21,17 @@ const fail = (message: string): number => {
  * Returns an exit code when start failed (everything it opened is closed again, no pidfile),
  * or undefined when the server is up: the process then lives until a signal arrives.
  */
-export async function start(options: StandinOptions): Promise<number | undefined> {
+export async function start(
+  options: StandinOptions,
+  formatterOptions: Record<string, unknown> = {},
+): Promise<number | undefined> {
   // Read the config file first: a missing or malformed file should not cost a server start.
   let imposters: unknown[] | undefined;
   if (options.configfile !== undefined) {
     try {
-      imposters = await loadConfigFile(options.configfile, { noParse: options.noParse });
+      imposters = usesCustomFormatter(options.formatter)
+        ? await loadConfigWithFormatter(options.configfile, options.formatter, { ...options, ...formatterOptions })
+        : await loadConfigFile(options.configfile, { noParse: options.noParse });
     } catch (err) {
       return fail(err instanceof ConfigFileError ? err.message : `cannot load config file ${options.configfile}: ${reason(err)}`);
     }

@@ -23,6 +23,14 @@ export interface StandinOptions {
   proxyTimeout: number;
   /** `--datadir DIR`: imposters are written there and restored at the next start. */
   datadir?: string;
+  /** `--apikey KEY`: every admin API request must carry it in `x-api-key`. */
+  apikey?: string;
+  /** `--origin URL`: the one web origin allowed to call the admin API (CORS). */
+  origin?: string;
+  /** `--rcfile FILE`: options read from a JSON file. */
+  rcfile?: string;
+  /** `--formatter MODULE`: loads --configfile and writes `save` output instead of standin's JSON. */
+  formatter?: string;
   /** `save`: the file written. */
   savefile: string;
   /** `save`: leave proxy responses out (replay always does). */

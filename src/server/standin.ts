@@ -1,4 +1,5 @@
 // Starts standin: the imposter registry and the admin API that drives it.
+import { createAdminAccess } from '../admin/adminAccess.js';
 import { createAdminRouter, createAdminServer } from '../admin/adminServer.js';
 import { ImposterRegistry } from '../core/imposterRegistry.js';
 import type { Logger } from '../logging/logger.js';
@@ -32,7 +33,13 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
     logger,
   );
   const persistence = options.datadir === undefined ? undefined : await openDatadir(options.datadir, registry, logger, options.port);
-  const admin = createAdminServer(createAdminRouter(registry, options, logger), options.port, allowAddress, logger);
+  const admin = createAdminServer(
+    createAdminRouter(registry, options, logger),
+    options.port,
+    allowAddress,
+    logger,
+    createAdminAccess(options),
+  );
 
   await new Promise<void>((resolve, reject) => {
     admin.server.once('error', (err: NodeJS.ErrnoException) => {

@@ -1,0 +1,60 @@
+// `--formatter MODULE`: mb's custom formatters, CommonJS (or ES) modules exporting
+// `load(options)` (returns the imposters for --configfile) and `save(options, imposters)` (writes
+// them for `save`), either possibly async. Every option is passed, the formatter's own included.
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError } from './flags.js';
+
+export interface Formatter {
+  load?(options: Record<string, unknown>): unknown;
+  save?(options: Record<string, unknown>, imposters: unknown): unknown;
+}
+
+/** mb's default formatter; naming it means standin's own JSON (and templating) handling. */
+export const DEFAULT_FORMATTER = 'mountebank-formatters';
+
+export const usesCustomFormatter = (name: string | undefined): name is string =>
+  name !== undefined && name !== DEFAULT_FORMATTER;
+
+/** A path (`./fmt.js`, `/abs/fmt`) from the working directory, else a package found from it, then from standin. */
+export async function loadFormatter(name: string, cwd: string = process.cwd()): Promise<Formatter> {
+  let file: string;
+  try {
+    const isPath = name.startsWith('.') || isAbsolute(name);
+    const fromCwd = createRequire(join(cwd, 'noop.js'));
+    if (isPath) file = fromCwd.resolve(resolve(cwd, name));
+    else {
+      try {
+        file = fromCwd.resolve(name);
+      } catch {
+        file = createRequire(import.meta.url).resolve(name);
+      }
+    }
+  } catch {
+    throw new UsageError(`cannot find --formatter ${name} (a path to a module, or an installed package)`);
+  }
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(`cannot load --formatter ${name}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const exported = module.default;
+  const formatter = (isFormatter(exported) ? exported : module) as Formatter;
+  if (!isFormatter(formatter)) throw new UsageError(`--formatter ${name} exports neither load nor save`);
+  return formatter;
+}
+
+function isFormatter(value: unknown): value is Formatter {
+  if (typeof value !== 'object' && typeof value !== 'function') return false;
+  const candidate = value as Record<string, unknown> | null;
+  return candidate !== null && (typeof candidate.load === 'function' || typeof candidate.save === 'function');
+}
+
+/** The formatter's `load` or `save`, refused by name when it does not have one. */
+export function formatterFunction<K extends keyof Formatter>(formatter: Formatter, name: string, which: K): NonNullable<Formatter[K]> {
+  const fn = formatter[which];
+  if (typeof fn !== 'function') throw new UsageError(`--formatter ${name} has no ${which} function`);
+  return fn.bind(formatter) as NonNullable<Formatter[K]>;
+}
