@@ -10,16 +10,25 @@ import { errorReply, parseJsonBody, writeReply, type AdminRequest } from './admi
 import { imposterController } from './controllers/imposterController.js';
 import { impostersController } from './controllers/impostersController.js';
 import { infoController } from './controllers/infoController.js';
+import { metricsController } from './controllers/metricsController.js';
+import type { ProcessMetrics } from '../metrics/processMetrics.js';
 import { Router } from './router.js';
 
-export function createAdminRouter(registry: ImposterRegistry, options: StandinOptions, logger: Logger): Router {
+export function createAdminRouter(
+  registry: ImposterRegistry,
+  options: StandinOptions,
+  logger: Logger,
+  processMetrics: ProcessMetrics,
+): Router {
   const imposters = impostersController(registry);
+  const metrics = metricsController(registry, processMetrics);
   const imposter = imposterController(registry);
   const info = infoController(options, logger);
   return new Router()
     .add('GET', '/', info.home)
     .add('GET', '/config', info.config)
     .add('GET', '/logs', info.logs)
+    .add('GET', '/metrics', metrics.get)
     .add('GET', '/imposters', imposters.list)
     .add('POST', '/imposters', imposters.create)
     .add('PUT', '/imposters', imposters.replaceAll)

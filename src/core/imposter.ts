@@ -7,6 +7,7 @@ import { compileEach } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import type { ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, RequestHandler } from '../protocols/protocol.js';
 import type { ProxyRecorder } from '../responses/compileResponse.js';
+import { ImposterMetrics } from '../metrics/imposterMetrics.js';
 import { RequestJournal } from './requestJournal.js';
 import { compileStub, type Stub, type StubContext } from './stub.js';
 
@@ -23,6 +24,8 @@ export interface ImposterSettings {
 
 export class Imposter implements RequestHandler, ProxyRecorder {
   numberOfRequests = 0;
+  /** Counters and timings for GET /metrics. */
+  readonly metrics = new ImposterMetrics();
   /** Bumped by every change to the stubs (edits, proxy recordings): --datadir writes when it moves. */
   revision = 0;
   readonly allowCORS: boolean;
@@ -49,6 +52,8 @@ export class Imposter implements RequestHandler, ProxyRecorder {
 
   /** The hot path: count, record, first matching stub wins, else the default response. */
   handle(request: ProtocolRequest): Outcome | Promise<Outcome> {
+    const started = performance.now();
+    this.metrics.requests++;
     this.numberOfRequests++;
     if (this.journal) this.journal.add({ ...request, timestamp: isoNow() });
     const match = new MatchRequest(request);
@@ -56,12 +61,13 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     for (let i = 0; i < stubs.length; i++) {
       const stub = stubs[i]!;
       if (stub.matcher(match)) {
+        const matched = this.metrics.matched(started);
         const response = stub.nextResponse();
-        if (!stub.matches) return response.resolve(request, this, stub);
-        return this.recordMatch(stub, request, response.config, response.resolve(request, this, stub));
+        if (!stub.matches) return this.metrics.generated(matched, response.resolve(request, this, stub));
+        return this.metrics.generated(matched, this.recordMatch(stub, request, response.config, response.resolve(request, this, stub)));
       }
     }
-    return this.defaultOutcome;
+    return this.metrics.unmatched(started, this.defaultOutcome);
   }
 
   async listen(options: ListenOptions): Promise<void> {

@@ -126,10 +126,19 @@ export class ImposterRegistry {
     const listen: ListenOptions = {
       port: imposter.port,
       host: typeof imposter.config.host === 'string' ? imposter.config.host : this.options.host,
-      allowAddress: this.options.allowAddress,
+      allowAddress: countBlocked(this.options.allowAddress, imposter),
     };
     await imposter.listen(listen);
     this.imposters.set(imposter.port, imposter);
     imposter.log.info('Open for business...');
   }
+}
+
+/** The address filter, counting what it refuses into the imposter's mb_blocked_ip_total. */
+function countBlocked(allow: (address: string | undefined) => boolean, imposter: Imposter) {
+  return (address: string | undefined): boolean => {
+    if (allow(address)) return true;
+    imposter.metrics.blocked++;
+    return false;
+  };
 }

@@ -4,6 +4,7 @@ import { createAdminRouter, createAdminServer } from '../admin/adminServer.js';
 import { ImposterRegistry } from '../core/imposterRegistry.js';
 import type { Logger } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
+import { ProcessMetrics } from '../metrics/processMetrics.js';
 import { DatadirRepository } from '../persistence/datadirRepository.js';
 import { ImposterPersistence } from '../persistence/imposterPersistence.js';
 import { protocols } from '../protocols/registry.js';
@@ -33,8 +34,9 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
     logger,
   );
   const persistence = options.datadir === undefined ? undefined : await openDatadir(options.datadir, registry, logger, options.port);
+  const processMetrics = new ProcessMetrics();
   const admin = createAdminServer(
-    createAdminRouter(registry, options, logger),
+    createAdminRouter(registry, options, logger, processMetrics),
     options.port,
     allowAddress,
     logger,
@@ -50,6 +52,7 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
     });
     admin.server.listen(options.port, options.host, () => resolve());
   }).catch(async (err: unknown) => {
+    processMetrics.close();
     await registry.closeAll();
     await persistence?.close();
     throw err;
@@ -68,6 +71,7 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
       await registry.replaceAll(configs);
     },
     async close() {
+      processMetrics.close();
       await Promise.all([admin.close(), registry.closeAll()]);
       // After the imposters stop serving, so the last cycle positions are written too.
       await persistence?.close();

@@ -41,6 +41,7 @@ describe('--apikey', () => {
     const wrong = await get(`${server.url}/imposters`, { headers: { 'x-api-key': 's3cre' } });
     assert.equal(wrong.status, 401);
     assert.equal((await get(`${server.url}/config`, { headers: { 'x-api-key': 's3cret' } })).status, 200);
+    assert.equal((await get(`${server.url}/metrics`)).status, 401, 'the metrics need the key too, as in mb');
 
     const port = await freePort();
     const refused = await post(`${server.url}/imposters`, { protocol: 'http', port });

@@ -1,0 +1,17 @@
+// GET /metrics: Prometheus text, mountebank's metric names.
+import type { ImposterRegistry } from '../../core/imposterRegistry.js';
+import { Exposition, EXPOSITION_CONTENT_TYPE } from '../../metrics/exposition.js';
+import { writeImposterFamilies } from '../../metrics/imposterFamilies.js';
+import type { ProcessMetrics } from '../../metrics/processMetrics.js';
+import { ok, TextBody, type AdminReply } from '../adminHttp.js';
+
+export function metricsController(registry: ImposterRegistry, processMetrics: ProcessMetrics) {
+  return {
+    async get(): Promise<AdminReply> {
+      const out = new Exposition();
+      await processMetrics.write(out);
+      writeImposterFamilies(out, registry.list());
+      return ok(new TextBody(out.text(), EXPOSITION_CONTENT_TYPE));
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// mountebank's per-imposter metric families, labelled as mb labels them: `imposter` is the
+// imposter's log scope, e.g. `[http:4545 orders] ` (trailing space included).
+import type { Imposter } from '../core/imposter.js';
+import type { Exposition, Labels } from './exposition.js';
+
+const labelsOf = (imposter: Imposter): Labels => {
+  const name = typeof imposter.config.name === 'string' ? ` ${imposter.config.name}` : '';
+  return { imposter: `[${imposter.protocol.name}:${imposter.port}${name}] ` };
+};
+
+export function writeImposterFamilies(out: Exposition, imposters: readonly Imposter[]): void {
+  const labelled = imposters.map((imposter) => [labelsOf(imposter), imposter.metrics] as const);
+  out.histogram(
+    'mb_predicate_match_duration_seconds',
+    'Time it takes to match the predicates and select a stub',
+    labelled.map(([labels, m]) => [labels, m.predicateMatch] as const),
+  );
+  out.family('mb_no_match_total', 'counter', 'Number of times no stub matched the request', labelled.map(([labels, m]) => [labels, m.noMatch] as const));
+  out.family('mb_request_total', 'counter', 'Number of requests to the imposter', labelled.map(([labels, m]) => [labels, m.requests] as const));
+  out.histogram(
+    'mb_response_generation_duration_seconds',
+    'Time it takes to generate the response from a stub',
+    labelled.map(([labels, m]) => [labels, m.responseGeneration] as const),
+  );
+  out.family(
+    'mb_blocked_ip_total',
+    'counter',
+    'Number of times a connection was blocked from a non-whitelisted IP address',
+    labelled.map(([labels, m]) => [labels, m.blocked] as const),
+  );
+}
