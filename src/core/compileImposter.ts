@@ -1,5 +1,6 @@
 // Validates an imposter definition and compiles it, collecting every error it finds, as
 // mountebank reports them all at once. Nothing here listens on a socket.
+import { compilePredicateInjection, createScriptScope } from '../injection/index.js';
 import type { Logger } from '../logging/logger.js';
 import { asStandinError, StandinError, ValidationFailure, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
@@ -54,13 +55,6 @@ export function compileImposter(
   }
 
   const defaultResponse = config.defaultResponse as Record<string, unknown> | undefined;
-  const context: StubContext = {
-    protocol,
-    defaultResponse,
-    allowInjection: settings.allowInjection,
-    proxyTimeout: settings.proxyTimeout,
-    predicates: { encoding: protocol.predicateEncoding ?? 'utf8' },
-  };
   const stubConfigs = (config.stubs ?? []) as unknown[];
   delete config.stubs;
   // mountebank's log scope, `[http:4545 name] `; the port is known only once it listens.
@@ -68,6 +62,19 @@ export function compileImposter(
   const scopeName = typeof config.name === 'string' ? ` ${config.name}` : '';
   let imposter: Imposter | undefined;
   const log = logger.scoped(() => `[${scope}${imposter?.port ?? port ?? 0}${scopeName}] `);
+  // One script scope per imposter: its `state` lives as long as the imposter, across stub edits.
+  const scripts = createScriptScope(log, settings.injectionTimeout);
+  const encoding = protocol.predicateEncoding ?? 'utf8';
+  const context: StubContext = {
+    protocol,
+    defaultResponse,
+    allowInjection: settings.allowInjection,
+    proxyTimeout: settings.proxyTimeout,
+    scripts,
+    predicates: settings.allowInjection
+      ? { encoding, compileInject: (source, predicate) => compilePredicateInjection(source, predicate, scripts) }
+      : { encoding },
+  };
   try {
     // The constructor compiles the defaultResponse, which may be refused.
     imposter = new Imposter(config, port ?? 0, protocol, [], context, settings, log);

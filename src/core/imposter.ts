@@ -3,7 +3,7 @@
 import { MatchRequest } from '../matching/index.js';
 import { isoNow } from '../logging/isoNow.js';
 import type { Log } from '../logging/logger.js';
-import { compileEach } from '../model/errors.js';
+import { compileEach, StandinError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import type { ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, RequestHandler } from '../protocols/protocol.js';
 import type { ProxyRecorder } from '../responses/compileResponse.js';
@@ -20,6 +20,8 @@ export interface ImposterSettings {
   allowInjection: boolean;
   /** --proxyTimeout, in milliseconds. */
   proxyTimeout: number;
+  /** --injectionTimeout: how long one injected function may run, in milliseconds (0 = no limit). */
+  injectionTimeout: number;
 }
 
 export class Imposter implements RequestHandler, ProxyRecorder {
@@ -58,16 +60,31 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     if (this.journal) this.journal.add({ ...request, timestamp: isoNow() });
     const match = new MatchRequest(request);
     const stubs = this.stubs;
-    for (let i = 0; i < stubs.length; i++) {
-      const stub = stubs[i]!;
-      if (stub.matcher(match)) {
-        const matched = this.metrics.matched(started);
-        const response = stub.nextResponse();
-        if (!stub.matches) return this.metrics.generated(matched, response.resolve(request, this, stub));
-        return this.metrics.generated(matched, this.recordMatch(stub, request, response.config, response.resolve(request, this, stub)));
+    let i = 0;
+    try {
+      for (; i < stubs.length; i++) {
+        const stub = stubs[i]!;
+        if (stub.matcher(match)) {
+          const matched = this.metrics.matched(started);
+          const response = stub.nextResponse();
+          const outcome = response.resolve(request, this, stub);
+          const named = outcome instanceof Promise ? outcome.catch((err: unknown) => this.stubFailed(i, err)) : outcome;
+          return this.metrics.generated(matched, stub.matches ? this.recordMatch(stub, request, response.config, named) : named);
+        }
       }
+    } catch (err) {
+      this.stubFailed(i, err);
     }
     return this.metrics.unmatched(started, this.defaultOutcome);
+  }
+
+  /** A failed script names its stub in the log (by its index now) before the error answers the request. */
+  private stubFailed(index: number, err: unknown): never {
+    if (err instanceof StandinError && err.code === 'invalid injection') {
+      const data = typeof err.extra.data === 'string' ? `: ${err.extra.data}` : '';
+      this.log.error(`stub ${index}: ${err.message}${data}`);
+    }
+    throw err;
   }
 
   async listen(options: ListenOptions): Promise<void> {

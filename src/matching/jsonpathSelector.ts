@@ -69,12 +69,18 @@ export function compileJsonPath(config: unknown, lowerCase: boolean, predicate: 
 
 /** mountebank's jsonpath.select + predicates.select: one match → value, several → array, none → undefined. */
 export function selectJsonPath(selector: string, possibleJSON: unknown): unknown {
+  const result = selectJsonPathAll(selector, possibleJSON);
+  if (result === undefined || result.length === 0) return undefined;
+  return result.length === 1 ? result[0] : result;
+}
+
+/** Every value the selector matches (the copy and lookup behaviors); undefined for text that is not JSON. */
+export function selectJsonPathAll(selector: string, possibleJSON: unknown): unknown[] | undefined {
   let json = possibleJSON;
   try {
     if (!isObjectLike(json)) json = JSON.parse(String(json));
     const result = evaluator.evaluate(selector, json);
-    if (!Array.isArray(result) || result.length === 0) return undefined;
-    return result.length === 1 ? result[0] : result;
+    return Array.isArray(result) ? result : undefined;
   } catch {
     return undefined;
   }

@@ -25,6 +25,12 @@ export function upcastResponse(response: Record<string, unknown>): Record<string
   // `"proxy": null` beside `is` and `"statusCode": "201"` are accepted and, as in mountebank,
   // echoed as sent: the response compiler ignores the null and reads the string as a number.
 
+  // `behaviors: {wait: 100}` (an object, as some generators write it) is the old format too.
+  if (isPlainObject(out.behaviors) && out._behaviors === undefined) {
+    out._behaviors = out.behaviors;
+    delete out.behaviors;
+  }
+
   // Old format: `_behaviors: {wait, repeat, copy, ...}` becomes `repeat` + `behaviors: [...]`.
   if (isPlainObject(out._behaviors) && out.behaviors === undefined) {
     const old = out._behaviors;

@@ -1,38 +1,37 @@
 // predicateGenerators: validated once when the proxy is compiled, then applied to each proxied
 // request to build the predicates of the stub that saves the origin's answer (mountebank's
 // responseResolver.predicatesFor).
-import { DOMParser } from '@xmldom/xmldom';
-import xpath from 'xpath';
+import { cloneRequest, compileScript, injectionFailure, runSync, syntaxFailure, type ScriptScope } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { INJECTION_MESSAGE } from '../responses/behaviors.js';
 import { selectJsonPath } from '../matching/jsonpathSelector.js';
+import { namespacedSelect, selectXPath } from '../matching/xpathValues.js';
 
 export type PredicateGenerator = (request: Record<string, unknown>) => Record<string, unknown>[];
 
-export function compilePredicateGenerators(value: unknown, allowInjection: boolean, source: unknown): PredicateGenerator {
+/** `scripts` is the imposter's injection scope when --allowInjection is set, else undefined. */
+export function compilePredicateGenerators(value: unknown, scripts: ScriptScope | undefined, source: unknown): PredicateGenerator {
   if (value === undefined || value === null) return () => [];
   if (!Array.isArray(value)) throw validationError("'proxy.predicateGenerators' must be an array", source);
-  const generators = value.map((generator) => compileGenerator(generator, allowInjection, source));
+  const generators = value.map((generator) => compileGenerator(generator, scripts, source));
   return (request) => generators.flatMap((g) => g(request));
 }
 
-function compileGenerator(generator: unknown, allowInjection: boolean, source: unknown): PredicateGenerator {
+function compileGenerator(generator: unknown, scripts: ScriptScope | undefined, source: unknown): PredicateGenerator {
   if (!isPlainObject(generator)) throw validationError('each predicateGenerator must be an object', source);
-  if (generator.inject !== undefined) {
-    if (!allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
-    throw validationError('predicateGenerator injection is not supported by this version of standin', source);
-  }
+  if (generator.inject !== undefined) return compileInjectedGenerator(generator.inject, scripts, source);
   if (!isPlainObject(generator.matches)) {
     throw validationError('each predicateGenerator needs a "matches" object, e.g. {"matches": {"path": true}}', source);
   }
-  if (generator.predicateOperator !== undefined) {
-    throw validationError('predicateGenerator "predicateOperator" is not supported by this version of standin', source);
+  const operator = generator.predicateOperator;
+  if (operator !== undefined && (typeof operator !== 'string' || !OPERATORS.includes(operator))) {
+    throw validationError(`predicateGenerator "predicateOperator" must be one of ${OPERATORS.join(', ')}`, source);
   }
   const matches = generator.matches;
   const base: Record<string, unknown> = {};
   for (const key of Object.keys(generator)) {
-    if (key !== 'matches' && key !== 'ignore') base[key] = generator[key];
+    if (key !== 'matches' && key !== 'ignore' && key !== 'predicateOperator') base[key] = generator[key];
   }
   let valueOf: (field: unknown) => unknown = (field) => field;
   if (generator.jsonpath !== undefined) {
@@ -42,7 +41,7 @@ function compileGenerator(generator: unknown, allowInjection: boolean, source: u
   } else if (generator.xpath !== undefined) {
     const config = generator.xpath as { selector?: unknown; ns?: unknown } | null;
     if (typeof config?.selector !== 'string') throw validationError('predicateGenerator "xpath" needs a string "selector"', source);
-    const select = xpath.useNamespaces((isPlainObject(config.ns) ? config.ns : {}) as Record<string, string>);
+    const select = namespacedSelect(config.ns);
     const selector = config.selector;
     valueOf = (field) => selectionValue(selectXPath(select, selector, field), false);
   }
@@ -52,7 +51,12 @@ function compileGenerator(generator: unknown, allowInjection: boolean, source: u
     Object.keys(matches).map((fieldName) => {
       const predicate: Record<string, unknown> = structuredClone(base);
       const matcherValue = matches[fieldName];
-      if (matcherValue === true) {
+      if (operator === 'exists') {
+        predicate.exists = { [fieldName]: existsShape(request[fieldName], matcherValue) };
+      } else if (operator !== undefined) {
+        const value = matcherValue === true ? valueOf(request[fieldName]) : buildEquals(request[fieldName], matcherValue, valueOf);
+        predicate[operator] = { [fieldName]: value };
+      } else if (matcherValue === true) {
         let fieldValue = request[fieldName];
         if (ignore && ignore[fieldName] !== undefined) fieldValue = objFilter(structuredClone(fieldValue), ignore[fieldName]);
         predicate.deepEquals = { [fieldName]: valueOf(fieldValue) };
@@ -61,6 +65,49 @@ function compileGenerator(generator: unknown, allowInjection: boolean, source: u
       }
       return predicate;
     });
+}
+
+const OPERATORS = ['equals', 'deepEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'exists'];
+
+/**
+ * `inject`: `function (config)` with config = {request, logger} returns the predicates array
+ * (the generator's other fields are ignored, as in mountebank).
+ */
+function compileInjectedGenerator(fnSource: unknown, scripts: ScriptScope | undefined, source: unknown): PredicateGenerator {
+  if (!scripts) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
+  if (typeof fnSource !== 'string') throw validationError('predicateGenerator "inject" must be a string holding a JavaScript function', source);
+  let fn;
+  try {
+    fn = compileScript(fnSource, 'predicateGenerator injection');
+  } catch (err) {
+    throw syntaxFailure('predicateGenerator inject function', err, source);
+  }
+  return (request) => {
+    let predicates: unknown;
+    try {
+      predicates = runSync(fn, [{ request: cloneRequest(request), logger: scripts.logger }], scripts.timeoutMs);
+      if (!Array.isArray(predicates)) throw new TypeError('the function must return an array of predicates');
+    } catch (err) {
+      throw injectionFailure('predicateGenerator injection', fnSource, err);
+    }
+    return predicates as Record<string, unknown>[];
+  };
+}
+
+/**
+ * `predicateOperator: "exists"`: `true` where the request has the field (every leaf of an object
+ * field), following the `matches` shape. mountebank 2.9.1 builds these predicates from the whole
+ * request object rather than from the matched field; standin scopes them to the field, which is
+ * what mountebank's own tests and documentation show.
+ */
+function existsShape(value: unknown, matcher: unknown): unknown {
+  if (isPlainObject(matcher)) {
+    const result: Record<string, unknown> = {};
+    for (const key of Object.keys(matcher)) result[key] = existsShape(isPlainObject(value) ? value[key] : undefined, matcher[key]);
+    return result;
+  }
+  if (isPlainObject(value)) return existsShape(value, Object.fromEntries(Object.keys(value).map((k) => [k, true])));
+  return value !== undefined && value !== '';
 }
 
 /** `{sub: true, ...}` → the request's values for those keys, recursively. */
@@ -91,21 +138,4 @@ function selectionValue(nodes: unknown, fromJsonPath: boolean): unknown {
   if (nodes === undefined || nodes === null) return '';
   if (!Array.isArray(nodes) || fromJsonPath) return nodes;
   return nodes.length === 1 ? nodes[0] : nodes;
-}
-
-function selectXPath(select: ReturnType<typeof xpath.useNamespaces>, selector: string, text: unknown): unknown {
-  try {
-    const doc = new DOMParser({ onError: () => undefined }).parseFromString(String(text ?? ''), 'text/xml');
-    const result = select(selector, doc as unknown as Node);
-    if (typeof result === 'number' || typeof result === 'boolean' || typeof result === 'string') return result;
-    const values = (result as unknown as Array<{ nodeValue?: string | null; textContent?: string | null; firstChild?: unknown }>).map(nodeValue);
-    return values.length === 0 ? undefined : values;
-  } catch {
-    return undefined;
-  }
-}
-
-function nodeValue(node: { nodeValue?: string | null; textContent?: string | null; firstChild?: unknown }): unknown {
-  if (node.nodeValue !== null && node.nodeValue !== undefined) return node.nodeValue;
-  return node.textContent ?? '';
 }

@@ -5,7 +5,8 @@ import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import type { Outcome } from '../protocols/protocol.js';
 import type { HttpReply } from '../protocols/http/httpReply.js';
-import { INJECTION_MESSAGE } from '../responses/behaviors.js';
+import { compileScript, syntaxFailure } from '../injection/index.js';
+import { INJECTION_MESSAGE, type CompiledBehaviors } from '../responses/behaviors.js';
 import type { CompiledResponse, ProxyRecorder, ResponseContext } from '../responses/compileResponse.js';
 import { compilePredicateGenerators } from './predicateGenerators.js';
 import { savedIs, savedResponse } from './recordResponse.js';
@@ -23,8 +24,9 @@ export function compileProxyResponse(
   config: Record<string, unknown>,
   context: ResponseContext,
   repeat: number,
-  delayMs: number,
+  behaviors: CompiledBehaviors,
 ): CompiledResponse {
+  const { delayMs } = behaviors;
   const proxy = config.proxy;
   if (!isPlainObject(proxy)) throw validationError("'proxy' must be an object, e.g. {\"to\": \"http://origin:8080\"}", config);
   if (context.protocol.name !== 'http' && context.protocol.name !== 'https') {
@@ -38,11 +40,8 @@ export function compileProxyResponse(
   }
   const to = compileTo(proxy.to, config);
   const mode: ProxyMode = typeof proxy.mode === 'string' && MODES.includes(proxy.mode) ? (proxy.mode as ProxyMode) : 'proxyOnce';
-  if (proxy.addDecorateBehavior !== undefined && proxy.addDecorateBehavior !== null && proxy.addDecorateBehavior !== false) {
-    if (!context.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
-    throw validationError('proxy "addDecorateBehavior" is not supported by this version of standin', config);
-  }
-  const generate = compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection, config);
+  checkAddDecorateBehavior(proxy.addDecorateBehavior, context.allowInjection, config);
+  const generate = compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection ? context.scripts : undefined, config);
   const injected = compileInjectHeaders(proxy.injectHeaders, config);
   const tls = compileTls(proxy, config);
   const hostHeader = injected.some((_, i) => i % 2 === 0 && injected[i]!.toLowerCase() === 'host') ? null : to.host;
@@ -75,6 +74,13 @@ export function compileProxyResponse(
     } catch (err) {
       throw proxyError(err, to.text, context.proxyTimeout);
     }
+    if (behaviors.run) {
+      // As mountebank: the behaviors run once, on the proxied answer, and what they make is both
+      // the reply and what is saved (so a saved response is not transformed again on replay).
+      const transformed = await behaviors.run(request, savedIs(upstream, Date.now() - started));
+      if (mode !== 'proxyTransparent') recorder.recordProxyResponse(stub, mode, generate(request), savedResponse(transformed, proxy));
+      return { reply: context.protocol.compileReply(transformed, context.defaultResponse, config), delayMs: 0 };
+    }
     if (mode !== 'proxyTransparent') {
       const is = savedIs(upstream, Date.now() - started);
       recorder.recordProxyResponse(stub, mode, generate(request), savedResponse(is, proxy));
@@ -83,6 +89,18 @@ export function compileProxyResponse(
   };
 
   return { config, repeat, resolve };
+}
+
+/** `addDecorateBehavior`: a decorate function the saved responses carry; checked to compile now. */
+export function checkAddDecorateBehavior(value: unknown, allowInjection: boolean, source: unknown): void {
+  if (value === undefined || value === null || value === false) return;
+  if (!allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
+  if (typeof value !== 'string') throw validationError("'proxy.addDecorateBehavior' must be a string holding a JavaScript function", source);
+  try {
+    compileScript(value, 'decorator injection');
+  } catch (err) {
+    throw syntaxFailure('addDecorateBehavior function', err, source);
+  }
 }
 
 /** The origin's answer as received; `Connection: close` added when the origin set none (as for `is`). */

@@ -1,20 +1,40 @@
-// Validates a response's `behaviors` array and compiles what this version runs (`wait` in ms).
-import { StandinError, validationError } from '../model/errors.js';
+// A response's `behaviors` array, validated and compiled once into steps run in array order
+// (mountebank 2.x; the old `_behaviors` object is upcast into this order before it gets here).
+// When the only behaviors are fixed waits, nothing runs per request: the response stays
+// precompiled and the protocol server delays the reply.
+import type { ScriptScope } from '../injection/index.js';
+import { validationError } from '../model/errors.js';
+import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
+import type { BehaviorStep, ResponseObject } from './behaviorStep.js';
+import { compileCopy } from './copyBehavior.js';
+import { compileDecorate, INJECTION_MESSAGE } from './decorateBehavior.js';
+import { compileLookup } from './lookupBehavior.js';
+import { compileShellTransform } from './shellTransformBehavior.js';
+import { compileWait, delay } from './waitBehavior.js';
 
 const KNOWN = ['wait', 'copy', 'lookup', 'decorate', 'shellTransform'] as const;
-const INJECTION_MESSAGE = 'JavaScript injection is not allowed unless mb is run with the --allowInjection flag';
-const SHELL_MESSAGE = 'Shell execution is not allowed unless mb is run with the --allowInjection flag';
 
-export interface CompiledBehaviors {
-  /** Total fixed delay of the `wait` behaviors. */
-  delayMs: number;
+export interface BehaviorContext {
+  allowInjection: boolean;
+  /** The imposter's script scope (state, logger, time limit). */
+  scripts: ScriptScope;
 }
 
-export function compileBehaviors(behaviors: unknown, allowInjection: boolean, response: unknown): CompiledBehaviors {
-  if (behaviors === undefined) return { delayMs: 0 };
+export interface CompiledBehaviors {
+  /** Total delay of fixed `wait` behaviors, when they are all there is (else 0). */
+  delayMs: number;
+  /** Runs every behavior on a response object; undefined when there is nothing to run per request. */
+  run: ((request: ProtocolRequest, response: ResponseObject) => Promise<ResponseObject>) | undefined;
+}
+
+export function compileBehaviors(behaviors: unknown, context: BehaviorContext, response: unknown): CompiledBehaviors {
+  if (behaviors === undefined || behaviors === null) return { delayMs: 0, run: undefined };
   if (!Array.isArray(behaviors)) throw validationError("'behaviors' must be an array", response);
-  let delayMs = 0;
+  const scripts = context.allowInjection ? context.scripts : undefined;
+  const steps: BehaviorStep[] = [];
+  let fixedDelay = 0;
+  let onlyFixedWaits = true;
   for (const behavior of behaviors) {
     // mountebank names the behavior object itself as the source of its errors.
     const source = behavior;
@@ -24,34 +44,32 @@ export function compileBehaviors(behaviors: unknown, allowInjection: boolean, re
     if (types.length > 1) throw validationError('Each behavior object must have only one behavior type', source);
     const type = types[0]!;
     const value = behavior[type];
-    switch (type) {
-      case 'wait':
-        delayMs += compileWait(value, allowInjection, source);
-        break;
-      case 'decorate':
-        if (!allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
-        throw validationError('the decorate behavior is not supported by this version of standin', source);
-      case 'shellTransform':
-        if (!allowInjection) throw new StandinError('invalid injection', SHELL_MESSAGE, source);
-        throw validationError('the shellTransform behavior is not supported by this version of standin', source);
-      default:
-        throw validationError(`the ${type} behavior is not supported by this version of standin`, source);
+    if (type === 'wait') {
+      const wait = compileWait(value, scripts, source);
+      if (typeof wait === 'number') {
+        fixedDelay += wait;
+        steps.push((_request, r) => (wait > 0 ? delay(wait, r) : r));
+        continue;
+      }
+      steps.push(wait);
+    } else if (type === 'copy') {
+      steps.push(compileCopy(value, source));
+    } else if (type === 'lookup') {
+      steps.push(compileLookup(value, source, context.scripts.log));
+    } else if (type === 'decorate') {
+      steps.push(compileDecorate(value, scripts, source));
+    } else {
+      steps.push(compileShellTransform(value, scripts, source));
     }
+    onlyFixedWaits = false;
   }
-  return { delayMs };
-}
-
-function compileWait(value: unknown, allowInjection: boolean, source: unknown): number {
-  // mountebank: parseInt first; a string that is not a number is a JavaScript function.
-  const ms = typeof value === 'number' ? value : typeof value === 'string' ? Number.parseInt(value, 10) : NaN;
-  if (typeof value === 'string' && Number.isNaN(ms)) {
-    if (!allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
-    throw validationError('wait as a function is not supported by this version of standin', source);
-  }
-  if (!Number.isInteger(ms) || ms < 0) {
-    throw validationError('wait behavior "wait" field must be an integer greater than or equal to 0', source);
-  }
-  return ms;
+  if (onlyFixedWaits) return { delayMs: fixedDelay, run: undefined };
+  const run = async (request: ProtocolRequest, response: ResponseObject): Promise<ResponseObject> => {
+    let current = response;
+    for (const step of steps) current = await step(request, current);
+    return current;
+  };
+  return { delayMs: 0, run };
 }
 
 export { INJECTION_MESSAGE };

@@ -4,8 +4,10 @@ import { StandinError, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 import type { Outcome, ProtocolAdapter } from '../protocols/protocol.js';
+import type { ScriptScope } from '../injection/index.js';
 import { compileProxyResponse } from '../proxy/proxyResponse.js';
-import { compileBehaviors, INJECTION_MESSAGE } from './behaviors.js';
+import { compileBehaviors, INJECTION_MESSAGE, type CompiledBehaviors } from './behaviors.js';
+import { compileInjectResponse } from './injectResponse.js';
 
 export interface ResponseContext {
   protocol: ProtocolAdapter;
@@ -13,6 +15,8 @@ export interface ResponseContext {
   allowInjection: boolean;
   /** How long a proxy waits for its origin, in milliseconds. */
   proxyTimeout: number;
+  /** The imposter's injection scope: script state, logger, time limit. */
+  scripts: ScriptScope;
 }
 
 export interface CompiledResponse {
@@ -44,11 +48,13 @@ export function compileResponse(config: unknown, context: ResponseContext): Comp
   if (types.length > 1) throw validationError('each response object must have only one response type', config);
 
   const repeat = compileRepeat(config.repeat, config);
-  const { delayMs } = compileBehaviors(config.behaviors, context.allowInjection, config);
+  const behaviors = compileBehaviors(config.behaviors, context, config);
+  const { delayMs } = behaviors;
 
   switch (types[0]) {
     case 'is': {
       if (!isPlainObject(config.is)) throw validationError("'is' must be an object", config);
+      if (behaviors.run) return compileTransformedIs(config, context, repeat, behaviors);
       const outcome: Outcome = { reply: context.protocol.compileReply(config.is, context.defaultResponse, config), delayMs };
       return { config, repeat, resolve: () => outcome };
     }
@@ -60,10 +66,28 @@ export function compileResponse(config: unknown, context: ResponseContext): Comp
     }
     case 'inject':
       if (!context.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
-      throw validationError('inject responses are not supported by this version of standin', config);
+      return compileInjectResponse(config, context, repeat, behaviors);
     default:
-      return (context.protocol.compileProxy ?? compileProxyResponse)(config, context, repeat, delayMs);
+      // tcp brings its own proxy (behaviors other than a fixed wait do not run on it yet).
+      if (context.protocol.compileProxy) return context.protocol.compileProxy(config, context, repeat, behaviors.delayMs);
+      return compileProxyResponse(config, context, repeat, behaviors);
   }
+}
+
+/** An `is` response with behaviors that change it: a copy of `is` goes through them per request. */
+function compileTransformedIs(
+  config: Record<string, unknown>,
+  context: ResponseContext,
+  repeat: number,
+  behaviors: CompiledBehaviors,
+): CompiledResponse {
+  const is = config.is as Record<string, unknown>;
+  const run = behaviors.run!;
+  const resolve = async (request: ProtocolRequest): Promise<Outcome> => {
+    const response = await run(request, structuredClone(is));
+    return { reply: context.protocol.compileReply(response, context.defaultResponse, config), delayMs: 0 };
+  };
+  return { config, repeat, resolve };
 }
 
 function compileRepeat(value: unknown, source: unknown): number {

@@ -31,6 +31,8 @@ export interface StandinOptions {
   rcfile?: string;
   /** `--formatter MODULE`: loads --configfile and writes `save` output instead of standin's JSON. */
   formatter?: string;
+  /** Milliseconds one injected function may run or wait for its callback; 0 = no limit. */
+  injectionTimeout: number;
   /** `save`: the file written. */
   savefile: string;
   /** `save`: leave proxy responses out (replay always does). */
@@ -51,6 +53,7 @@ export const DEFAULT_OPTIONS: StandinOptions = {
   mock: false,
   journalCap: 10_000,
   proxyTimeout: 60_000,
+  injectionTimeout: 10_000,
   savefile: 'mb.json',
   removeProxies: false,
 };

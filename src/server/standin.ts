@@ -30,6 +30,7 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
       journalCap: options.journalCap,
       allowInjection: options.allowInjection,
       proxyTimeout: options.proxyTimeout,
+      injectionTimeout: options.injectionTimeout,
     },
     logger,
   );

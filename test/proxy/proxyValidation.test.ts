@@ -54,12 +54,16 @@ describe('proxy validation', () => {
     assert.equal(e.code, 'invalid injection');
   });
 
-  it('with --allowInjection, refuses them clearly as not yet supported', async () => {
-    let e = await refused(injecting, { to: 'http://127.0.0.1:1', addDecorateBehavior: 'function (req, res) {}' });
-    assert.deepEqual([e.code, e.message], ['bad data', 'proxy "addDecorateBehavior" is not supported by this version of standin']);
-    e = await refused(injecting, { to: 'http://127.0.0.1:1', predicateGenerators: [{ inject: 'function (config) { return []; }' }] });
+  it('with --allowInjection, refuses functions that do not compile and a bad predicateOperator', async () => {
+    let e = await refused(injecting, { to: 'http://127.0.0.1:1', addDecorateBehavior: 'function (req, res) {' });
     assert.equal(e.code, 'bad data');
-    assert.match(e.message, /not supported/);
+    assert.match(e.message, /^the addDecorateBehavior function does not compile: /);
+    e = await refused(injecting, { to: 'http://127.0.0.1:1', predicateGenerators: [{ inject: 'not a function' }] });
+    assert.equal(e.code, 'bad data');
+    assert.match(e.message, /predicateGenerator inject function does not compile/);
+    e = await refused(mb, { to: 'http://127.0.0.1:1', predicateGenerators: [{ matches: { path: true }, predicateOperator: 'like' }] });
+    assert.equal(e.code, 'bad data');
+    assert.match(e.message, /"predicateOperator" must be one of equals, deepEquals, contains/);
   });
 
   it('accepts an unknown mode as proxyOnce', async () => {

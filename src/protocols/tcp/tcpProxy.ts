@@ -5,8 +5,7 @@ import { StandinError, validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/types.js';
 import { compilePredicateGenerators } from '../../proxy/predicateGenerators.js';
 import { savedResponse } from '../../proxy/recordResponse.js';
-import type { ProxyMode } from '../../proxy/proxyResponse.js';
-import { INJECTION_MESSAGE } from '../../responses/behaviors.js';
+import { checkAddDecorateBehavior, type ProxyMode } from '../../proxy/proxyResponse.js';
 import type { CompiledResponse, ProxyRecorder, ResponseContext } from '../../responses/compileResponse.js';
 import type { Outcome } from '../protocol.js';
 import { TcpOrigin, type TcpTarget } from './tcpOrigin.js';
@@ -26,11 +25,8 @@ export function compileTcpProxy(
   if (!isPlainObject(proxy)) throw validationError("'proxy' must be an object, e.g. {\"to\": \"tcp://origin:3000\"}", config);
   const target = compileTarget(proxy, config);
   const mode: ProxyMode = typeof proxy.mode === 'string' && MODES.includes(proxy.mode) ? (proxy.mode as ProxyMode) : 'proxyOnce';
-  if (proxy.addDecorateBehavior !== undefined && proxy.addDecorateBehavior !== null && proxy.addDecorateBehavior !== false) {
-    if (!context.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
-    throw validationError('proxy "addDecorateBehavior" is not supported by this version of standin', config);
-  }
-  const generate = compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection, config);
+  checkAddDecorateBehavior(proxy.addDecorateBehavior, context.allowInjection, config);
+  const generate = compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection ? context.scripts : undefined, config);
   const origin = new TcpOrigin(target, proxy.keepalive === true, settings.endOfRequest, context.proxyTimeout);
 
   const resolve = async (request: Record<string, unknown>, recorder: ProxyRecorder, stub: object): Promise<Outcome> => {

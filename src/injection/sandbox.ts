@@ -1,0 +1,150 @@
+// Runs users' JavaScript functions (mountebank's injection): compiled once with node:vm in
+// standin's own realm (so objects cross without copying, as mountebank's eval), called with a
+// time limit. A synchronous infinite loop can only be interrupted by V8 itself, which node:vm's
+// `timeout` asks for; a function that never calls back is stopped by an ordinary timer.
+import { createRequire } from 'node:module';
+import vm from 'node:vm';
+
+/** The script ran past its time limit (a loop, or a callback never called). */
+export class ScriptTimeoutError extends Error {
+  constructor(readonly timeoutMs: number, readonly asynchronous: boolean) {
+    super(asynchronous ? `did not call back within ${timeoutMs} ms` : `did not return within ${timeoutMs} ms`);
+    this.name = 'ScriptTimeoutError';
+  }
+}
+
+/** The source does not compile, or is not a function. */
+export class ScriptSyntaxError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScriptSyntaxError';
+  }
+}
+
+export type ScriptFunction = (...args: unknown[]) => unknown;
+
+// Scripts `require` what standin can resolve (node's built-ins first), as mountebank's eval
+// resolves from mountebank's own install.
+const scriptRequire = createRequire(import.meta.url);
+
+const CALL_SLOT = Symbol.for('standin.injection.call');
+const CALL_SCRIPT = new vm.Script(`globalThis[Symbol.for('standin.injection.call')]()`, { filename: 'standin:injection' });
+const slots = globalThis as unknown as Record<symbol, (() => unknown) | undefined>;
+
+/**
+ * Compiles `source` (a function expression, e.g. `function (config) {...}` or `config => ...`)
+ * once. Timers the script schedules are wrapped so that what their callbacks throw, or loop,
+ * is reported to the call that scheduled them instead of crashing standin.
+ */
+export function compileScript(source: string, filename: string): ScriptFunction {
+  const wrapped = `(function (require, setTimeout, setInterval, setImmediate) {\nreturn (${source}\n);\n})`;
+  let factory: unknown;
+  try {
+    factory = new vm.Script(wrapped, { filename, lineOffset: -1 }).runInThisContext();
+  } catch (err) {
+    throw new ScriptSyntaxError(err instanceof Error ? err.message : String(err));
+  }
+  let fn: unknown;
+  try {
+    fn = (factory as (...a: unknown[]) => unknown)(scriptRequire, scriptTimers.setTimeout, scriptTimers.setInterval, scriptTimers.setImmediate);
+  } catch (err) {
+    throw new ScriptSyntaxError(err instanceof Error ? err.message : String(err));
+  }
+  if (typeof fn !== 'function') throw new ScriptSyntaxError(`expected a JavaScript function, got ${fn === null ? 'null' : typeof fn}`);
+  return fn as ScriptFunction;
+}
+
+/**
+ * Calls `fn` synchronously; past `timeoutMs` (0 = no limit) V8 interrupts it and
+ * ScriptTimeoutError is thrown. What the function throws is rethrown as is.
+ */
+export function runSync(fn: ScriptFunction, args: unknown[], timeoutMs: number): unknown {
+  if (timeoutMs <= 0) return withCall(null, () => fn(...args));
+  let result: unknown;
+  const previous = slots[CALL_SLOT];
+  slots[CALL_SLOT] = () => {
+    result = fn(...args);
+  };
+  try {
+    CALL_SCRIPT.runInThisContext({ timeout: timeoutMs, displayErrors: false });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new ScriptTimeoutError(timeoutMs, false);
+    throw err;
+  } finally {
+    slots[CALL_SLOT] = previous;
+  }
+  return result;
+}
+
+/**
+ * Calls a function that either returns its result (a value or a promise) or returns nothing and
+ * calls back later: `makeArgs` receives the callback to hand to the script. A script that neither
+ * returns nor calls back within `timeoutMs` (0 = no limit) rejects with ScriptTimeoutError.
+ */
+export function runWithCallback(fn: ScriptFunction, makeArgs: (callback: (value: unknown) => void) => unknown[], timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const call: PendingCall = {
+      settle(error, value) {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        if (error !== undefined) reject(error);
+        else resolve(value);
+      },
+      timeoutMs,
+    };
+    const callback = (value: unknown) => call.settle(undefined, value);
+    let result: unknown;
+    try {
+      result = withCall(call, () => runSync(fn, makeArgs(callback), timeoutMs));
+    } catch (err) {
+      call.settle(err, undefined);
+      return;
+    }
+    if (result !== undefined) {
+      // A returned promise (an async function) is adopted.
+      Promise.resolve(result).then(callback, (err) => call.settle(err, undefined));
+    } else if (!settled && timeoutMs > 0) {
+      timer = setTimeout(() => call.settle(new ScriptTimeoutError(timeoutMs, true), undefined), timeoutMs);
+    }
+  });
+}
+
+interface PendingCall {
+  settle(error: unknown, value: unknown): void;
+  timeoutMs: number;
+}
+
+/** The call whose synchronous part (or timer callback) is running now: timers it schedules report to it. */
+let currentCall: PendingCall | null = null;
+
+function withCall<T>(call: PendingCall | null, run: () => T): T {
+  const previous = currentCall;
+  currentCall = call ?? currentCall;
+  try {
+    return run();
+  } finally {
+    currentCall = previous;
+  }
+}
+
+/** Runs a timer callback under the same limit as its call; a throw or loop fails that call. */
+function guarded(owner: PendingCall | null, callback: unknown, args: unknown[]): () => void {
+  return () => {
+    if (typeof callback !== 'function') return;
+    try {
+      withCall(owner, () => runSync(callback as ScriptFunction, args, owner?.timeoutMs ?? 0));
+    } catch (err) {
+      if (owner) owner.settle(err, undefined);
+      else process.emitWarning(`an injected timer callback failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+}
+
+const scriptTimers = {
+  setTimeout: (callback: unknown, ms?: number, ...args: unknown[]) => setTimeout(guarded(currentCall, callback, args), ms),
+  setInterval: (callback: unknown, ms?: number, ...args: unknown[]) => setInterval(guarded(currentCall, callback, args), ms),
+  setImmediate: (callback: unknown, ...args: unknown[]) => setImmediate(guarded(currentCall, callback, args)),
+};

@@ -1,0 +1,6 @@
+// One compiled behavior: takes the response object so far (and the request) and gives the next.
+import type { ProtocolRequest } from '../model/request.js';
+
+export type ResponseObject = Record<string, unknown>;
+
+export type BehaviorStep = (request: ProtocolRequest, response: ResponseObject) => ResponseObject | Promise<ResponseObject>;

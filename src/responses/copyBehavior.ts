@@ -1,0 +1,24 @@
+// The `copy` behavior: values selected from the request replace a token everywhere in the
+// response; `${TOKEN}[i]` is the i-th value, the bare token the first.
+import type { BehaviorStep } from './behaviorStep.js';
+import { BehaviorFields } from './behaviorFields.js';
+import { replaceAll, replaceEverywhere } from './replaceTokens.js';
+import { compileRequestSelection } from './requestSelection.js';
+
+export function compileCopy(value: unknown, source: unknown): BehaviorStep {
+  const fields = new BehaviorFields('copy', source);
+  const config = fields.object(value, 'copy');
+  const into = fields.string(config.into, 'into', 'the token to replace in response fields')!;
+  const select = compileRequestSelection(fields, { from: config.from, using: config.using }, '', source);
+  return (request, response) => {
+    const values = select(request).map((v) => String(v));
+    if (values.length === 0) return response;
+    replaceEverywhere(response, (text) => {
+      if (!text.includes(into)) return text;
+      let result = text;
+      for (let i = 0; i < values.length; i++) result = replaceAll(result, `${into}[${i}]`, values[i]!);
+      return replaceAll(result, into, values[0]!);
+    });
+    return response;
+  };
+}

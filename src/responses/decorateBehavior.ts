@@ -1,0 +1,33 @@
+// The `decorate` behavior: `function (config)` with config = {request, response, logger, state}
+// (or the old `function (request, response, logger)`) changes `config.response` in place or
+// returns a new response. Runs under the injection time limit; a throw or a loop fails the
+// request with `invalid decorator injection`.
+import { compileScript, injectionConfig, injectionFailure, runSync, syntaxFailure, type ScriptScope } from '../injection/index.js';
+import { StandinError } from '../model/errors.js';
+import { isPlainObject } from '../model/types.js';
+import { BehaviorFields } from './behaviorFields.js';
+import type { BehaviorStep } from './behaviorStep.js';
+
+export const INJECTION_MESSAGE = 'JavaScript injection is not allowed unless mb is run with the --allowInjection flag';
+
+export function compileDecorate(value: unknown, scope: ScriptScope | undefined, source: unknown): BehaviorStep {
+  if (!scope) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
+  const fnSource = new BehaviorFields('decorate', source).string(value, 'decorate', 'a JavaScript function')!;
+  let fn;
+  try {
+    fn = compileScript(fnSource, 'decorator injection');
+  } catch (err) {
+    throw syntaxFailure('decorate function', err, source);
+  }
+  return (request, response) => {
+    const config = injectionConfig(request, { response, logger: scope.logger, state: scope.state });
+    let result: unknown;
+    try {
+      result = runSync(fn, [config, response, scope.logger], scope.timeoutMs);
+    } catch (err) {
+      throw injectionFailure('decorator injection', fnSource, err);
+    }
+    // mountebank uses whatever truthy value comes back; only an object can be a response.
+    return isPlainObject(result) ? result : response;
+  };
+}

@@ -1,0 +1,50 @@
+// An `inject` response: `function (config)` (config = {request, state, logger, callback}, plus
+// the request's fields) or the old `function (request, state, logger, callback)` returns the
+// response, returns a promise of it, or returns nothing and calls `callback` later. The result
+// goes through the behaviors and the same defaults as an `is` response.
+import { compileScript, injectionConfig, injectionFailure, runWithCallback, syntaxFailure } from '../injection/index.js';
+import { validationError } from '../model/errors.js';
+import type { ProtocolRequest } from '../model/request.js';
+import { isPlainObject } from '../model/types.js';
+import type { Outcome } from '../protocols/protocol.js';
+import type { CompiledBehaviors } from './behaviors.js';
+import type { ResponseObject } from './behaviorStep.js';
+import type { CompiledResponse, ResponseContext } from './compileResponse.js';
+
+export function compileInjectResponse(
+  config: Record<string, unknown>,
+  context: ResponseContext,
+  repeat: number,
+  behaviors: CompiledBehaviors,
+): CompiledResponse {
+  const source = config.inject;
+  if (typeof source !== 'string') throw validationError("'inject' must be a string holding a JavaScript function", config);
+  let fn;
+  try {
+    fn = compileScript(source, 'response injection');
+  } catch (err) {
+    throw syntaxFailure('inject function', err, config);
+  }
+  const scope = context.scripts;
+
+  const resolve = async (request: ProtocolRequest): Promise<Outcome> => {
+    let injected: unknown;
+    try {
+      injected = await runWithCallback(
+        fn,
+        (callback) => {
+          const injectConfig = injectionConfig(request, { state: scope.state, logger: scope.logger, callback });
+          // (config, injectState, logger, callback, imposterState): the old positional interface too.
+          return [injectConfig, scope.legacyState, scope.logger, callback, scope.state];
+        },
+        scope.timeoutMs,
+      );
+    } catch (err) {
+      throw injectionFailure('response injection', source, err);
+    }
+    let response: ResponseObject = isPlainObject(injected) ? injected : {};
+    if (behaviors.run) response = await behaviors.run(request, response);
+    return { reply: context.protocol.compileReply(response, context.defaultResponse, config), delayMs: behaviors.delayMs };
+  };
+  return { config, repeat, resolve };
+}
