@@ -3,6 +3,7 @@
 import { compilePredicates, type CompileOptions, type RequestMatcher } from '../matching/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
+import { upcastStub } from '../model/upcast.js';
 import { compileResponse, type CompiledResponse, type ResponseContext } from '../responses/compileResponse.js';
 
 export interface StubContext extends ResponseContext {
@@ -61,8 +62,10 @@ export class Stub {
   }
 }
 
-export function compileStub(config: unknown, context: StubContext): Stub {
-  if (!isPlainObject(config)) throw validationError('each stub must be an object', config);
+export function compileStub(raw: unknown, context: StubContext): Stub {
+  if (!isPlainObject(raw)) throw validationError('each stub must be an object', raw);
+  // Stubs added or replaced later accept the old formats too (`_behaviors`), as at creation.
+  const config = upcastStub(raw);
   const { responses } = config;
   if (!Array.isArray(responses) || responses.length === 0) {
     throw validationError("'responses' must be a non-empty array", config);
