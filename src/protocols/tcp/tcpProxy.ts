@@ -1,7 +1,7 @@
 // A tcp `proxy` response (`{"to": "tcp://host:port"}`): compiled once; per request it sends the
 // request's bytes to the origin and answers with the origin's, saving them as `{is: {data}}` next
 // to the proxy stub (proxyOnce, proxyAlways) as the http proxy does, or not (proxyTransparent).
-import { StandinError, validationError } from '../../model/errors.js';
+import { validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/types.js';
 import { compilePredicateGenerators } from '../../proxy/predicateGenerators.js';
 import { savedResponse } from '../../proxy/recordResponse.js';
