@@ -47,7 +47,7 @@ export function removePidfileIfOwned(path: string, pid: number = process.pid): v
 export function processState(pid: number): 'alive' | 'gone' | 'not permitted' {
   try {
     process.kill(pid, 0);
-    return isZombie(pid) ? 'gone' : 'alive';
+    return 'alive';
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EPERM') return 'not permitted';
@@ -56,7 +56,7 @@ export function processState(pid: number): 'alive' | 'gone' | 'not permitted' {
 }
 
 /** A killed process nobody has reaped yet still answers signal 0; on Linux /proc tells it apart. */
-function isZombie(pid: number): boolean {
+export function isZombie(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';

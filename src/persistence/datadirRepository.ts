@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { processState } from '../cli/pidfile.js';
+import { isZombie, processState } from '../cli/pidfile.js';
 import { TEMP_SUFFIX, writeFileAtomic } from './atomicFile.js';
 import type { CyclePosition, ImposterRepository, StoredImposter } from './imposterRepository.js';
 
@@ -218,7 +218,7 @@ export class DatadirRepository implements ImposterRepository {
     const path = join(this.dir, LOCK);
     const holder = await readIfExists(path);
     const pid = holder === undefined ? NaN : Number(holder.trim());
-    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processState(pid) !== 'gone') {
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processState(pid) !== 'gone' && !isZombie(pid)) {
       throw new DatadirError(
         `--datadir ${this.dir} is in use by process ${pid} (${path}); stop that standin first, or remove the lock file if none runs`,
       );
