@@ -25,9 +25,10 @@ export interface CompiledFunction {
   body: Ev;
 }
 
-export function newFrame(fn: CompiledFunction, args: readonly Value[], thisValue: Value, ctx: RunContext): Frame {
+/** A frame for `fn` whose parameters are `args[from..]`. */
+export function newFrame(fn: CompiledFunction, args: readonly Value[], thisValue: Value, ctx: RunContext, from = 0): Frame {
   const slots = new Array<Value>(fn.slots);
-  for (let i = 0; i < fn.arity; i++) slots[i] = args[i];
+  for (let i = 0; i < fn.arity; i++) slots[i] = args[i + from];
   return { slots, thisValue, ctx };
 }
 
@@ -47,14 +48,16 @@ export function runFrame(body: Ev, frame: Frame, pos: Pos): Value {
   }
 }
 
-export function callHostMethod(host: HostObject, name: string, args: readonly Value[], ctx: RunContext, pos: Pos): Value {
+/** Calls a host object's method with `args[from..]`, converted to JavaScript. */
+export function callHostMethod(host: HostObject, name: string, args: readonly Value[], from: number, ctx: RunContext, pos: Pos, label: string): Value {
   const target = host.target as Record<string, unknown>;
   const method = target[name];
   if (typeof method !== 'function') {
     throw new RhaiRuntimeError(`the host object has no method '${name}'`, pos);
   }
-  const jsArgs = args.map(toJs);
-  return ctx.hostCall(() => (method as (...a: unknown[]) => unknown).apply(target, jsArgs), toRhai, `${name}()`, pos);
+  const jsArgs = new Array<unknown>(args.length - from);
+  for (let i = from; i < args.length; i++) jsArgs[i - from] = toJs(args[i]);
+  return ctx.hostCall(method, target, jsArgs, toRhai, label, pos);
 }
 
 function indexOutOfBounds(kind: string, index: number, length: number, pos: Pos): RhaiRuntimeError {

@@ -1,6 +1,7 @@
 // Values crossing between JavaScript and Rhai: plain objects become object maps, objects with
 // methods (or class instances) become host objects, integers stay integers.
-import { debugText, FnPtr, HostObject, RhaiChar, RhaiFloat, RhaiRange, sortedKeys, Timestamp, type RhaiMap, type Value } from './values.js';
+import { LazyMap } from './lazyMap.js';
+import { debugText, FnPtr, HostObject, RhaiChar, RhaiFloat, RhaiRange, Timestamp, type RhaiMap, type Value } from './values.js';
 
 export function toRhai(js: unknown): Value {
   switch (typeof js) {
@@ -23,13 +24,8 @@ export function toRhai(js: unknown): Value {
   const obj = js as Record<string, unknown>;
   const proto = Object.getPrototypeOf(obj);
   if (proto !== Object.prototype && proto !== null) return new HostObject(obj);
-  const out: RhaiMap = new Map();
-  for (const key of Object.keys(obj)) {
-    const v = obj[key];
-    if (typeof v === 'function') return new HostObject(obj);
-    out.set(key, toRhai(v));
-  }
-  return out;
+  for (const key in obj) if (typeof obj[key] === 'function') return new HostObject(obj);
+  return new LazyMap(obj, toRhai);
 }
 
 export function toJs(v: Value): unknown {
@@ -44,11 +40,13 @@ export function toJs(v: Value): unknown {
   if (v instanceof RhaiChar) return v.value;
   if (Array.isArray(v)) return v.map(toJs);
   if (v instanceof Map) {
+    // Insertion order (the order the script wrote the keys), not Rhai's sorted order: cheaper,
+    // and what a reader of the resulting headers or JSON expects.
     const out: Record<string, unknown> = {};
-    for (const key of sortedKeys(v)) {
+    for (const [key, item] of v) {
       // A "__proto__" key must stay a key, not replace the object's prototype.
-      if (key === '__proto__') Object.defineProperty(out, key, { value: toJs(v.get(key)), enumerable: true, writable: true, configurable: true });
-      else out[key] = toJs(v.get(key));
+      if (key === '__proto__') Object.defineProperty(out, key, { value: toJs(item), enumerable: true, writable: true, configurable: true });
+      else out[key] = toJs(item);
     }
     return out;
   }

@@ -18,32 +18,34 @@ export interface MethodPlan {
   /** Writes a changed receiver back (only when the receiver is a variable, property or element). */
   readonly writeBack?: Setter;
   readonly pos: Pos;
+  /** How a failing host method is named in errors: `name()`. */
+  readonly label: string;
 }
 
-export function callMethod(plan: MethodPlan, receiver: Value, args: Value[], f: Frame): Value {
+/** Calls `argv[0].name(argv[1..])`. */
+export function callMethod(plan: MethodPlan, argv: Value[], f: Frame): Value {
   const { ctx } = f;
-  if (receiver instanceof HostObject) return callHostMethod(receiver, plan.name, args, ctx, plan.pos);
+  const receiver = argv[0];
+  if (receiver instanceof HostObject) return callHostMethod(receiver, plan.name, argv, 1, ctx, plan.pos, plan.label);
   if (plan.asMethod) {
-    const frame = newFrame(plan.asMethod, args, receiver, ctx);
+    const frame = newFrame(plan.asMethod, argv, receiver, ctx, 1);
     const result = runFrame(plan.asMethod.body, frame, plan.pos);
     if (plan.writeBack && frame.thisValue !== receiver) plan.writeBack(f, frame.thisValue);
     return result;
   }
   if (plan.asFunction) {
-    return runFrame(plan.asFunction.body, newFrame(plan.asFunction, [copyValue(receiver), ...args], undefined, ctx), plan.pos);
+    argv[0] = copyValue(receiver);
+    return runFrame(plan.asFunction.body, newFrame(plan.asFunction, argv, undefined, ctx), plan.pos);
   }
   if (receiver instanceof Map) {
     const property = receiver.get(plan.name);
-    if (property instanceof FnPtr) return ctx.links.callFnPtr(property, args, receiver, ctx, plan.pos);
+    if (property instanceof FnPtr) return ctx.links.callFnPtr(property, argv.slice(1), receiver, ctx, plan.pos);
   }
   const builtin = findBuiltin(plan.name, receiver);
-  if (!builtin) throw notFound(plan.name, [receiver, ...args], plan.pos);
+  if (!builtin) throw notFound(plan.name, argv, plan.pos);
   const site = new CallSite(ctx, plan.pos, plan.name);
-  args.unshift(receiver);
-  const result = builtin(args, site);
-  if (site.updated) {
-    if (plan.writeBack) plan.writeBack(f, site.receiver);
-  }
+  const result = builtin(argv, site);
+  if (site.updated && plan.writeBack) plan.writeBack(f, site.receiver);
   return result;
 }
 

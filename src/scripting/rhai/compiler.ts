@@ -332,10 +332,11 @@ export class Compiler {
         };
       }
       case 'map': {
-        const entries = e.entries.map(({ key, value }) => [key, this.value(value)] as const);
+        const keys = e.entries.map((entry) => entry.key);
+        const values = e.entries.map((entry) => this.value(entry.value));
         return (f) => {
           const out: RhaiMap = new Map();
-          for (const [key, value] of entries) out.set(key, value(f));
+          for (let i = 0; i < keys.length; i++) out.set(keys[i]!, values[i]!(f));
           return out;
         };
       }
@@ -474,13 +475,16 @@ export class Compiler {
       asFunction: this.fn(e.name, e.args.length + 1),
       writeBack: isAssignable(e.target) && (root === undefined || this.scope.resolve(root)) ? this.setter(e.target) : undefined,
       pos: e,
+      label: `${e.name}()`,
     };
     return (f) => {
       const receiver = target(f);
       if (receiver === undefined && e.safe) return undefined;
-      const argv = new Array<Value>(args.length);
-      for (let i = 0; i < args.length; i++) argv[i] = args[i]!(f);
-      return callMethod(plan, receiver, argv, f);
+      // The receiver rides in front of the arguments, as built-ins take it.
+      const argv = new Array<Value>(args.length + 1);
+      argv[0] = receiver;
+      for (let i = 0; i < args.length; i++) argv[i + 1] = args[i]!(f);
+      return callMethod(plan, argv, f);
     };
   }
 

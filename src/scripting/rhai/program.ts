@@ -45,6 +45,7 @@ export class CompiledScript implements RhaiProgram, ProgramLinks {
   private readonly globals = new Map<string, Value>();
   private readonly topLevel: CompiledFunction | undefined;
   private initialized = false;
+  private lastEntry: CompiledFunction | undefined;
 
   constructor(script: Script) {
     // Every function exists before any body compiles, so calls resolve in any order.
@@ -63,8 +64,8 @@ export class CompiledScript implements RhaiProgram, ProgramLinks {
     return this.names.has(name);
   }
 
-  call(name: string, args: unknown[], options: RhaiCallOptions = {}): unknown {
-    const fn = this.functions.get(`${name}/${args.length}`);
+  call(name: string, args: unknown[], options?: RhaiCallOptions): unknown {
+    const fn = this.entryPoint(name, args.length);
     if (!fn) {
       const arities = [...this.functions.values()].filter((f) => f.name === name).map((f) => f.arity);
       throw new RhaiRuntimeError(
@@ -73,15 +74,24 @@ export class CompiledScript implements RhaiProgram, ProgramLinks {
           : `the script defines no function '${name}'`,
       );
     }
-    const deadline = options.deadline ?? Infinity;
-    if (!this.initialized) this.initialize(deadline, options.print);
-    const ctx = new RunContext(this, deadline, options.print);
+    const deadline = options?.deadline ?? Infinity;
+    if (!this.initialized) this.initialize(deadline, options?.print);
+    const ctx = new RunContext(this, deadline, options?.print);
     try {
       return this.run(fn, args, ctx);
     } catch (err) {
       if (err === SUSPEND) return this.resume(fn, args, ctx);
       throw asRhaiError(err);
     }
+  }
+
+  /** The function a host calls, remembered: a host calls the same one for every request. */
+  private entryPoint(name: string, arity: number): CompiledFunction | undefined {
+    const last = this.lastEntry;
+    if (last && last.name === name && last.arity === arity) return last;
+    const fn = this.functions.get(`${name}/${arity}`);
+    if (fn) this.lastEntry = fn;
+    return fn;
   }
 
   /** Top-level statements run once, before the first call: they define `global::` constants. */

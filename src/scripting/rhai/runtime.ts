@@ -26,6 +26,9 @@ interface HostRecord {
   readonly value: unknown;
 }
 
+/** Shared by runs that have made no host call yet; replaced on the first record. */
+const NO_RECORDS: HostRecord[] = [];
+
 /** What builtins and the evaluator need from the program itself. */
 export interface ProgramLinks {
   callFnPtr(fp: FnPtr, args: Value[], thisValue: Value, ctx: RunContext, pos: Pos): Value;
@@ -37,7 +40,7 @@ export class RunContext {
   steps = 0;
   depth = 0;
   /** Host call results of earlier attempts of this run, replayed in order. */
-  private readonly log: HostRecord[] = [];
+  private log: HostRecord[] = NO_RECORDS;
   private replayed = 0;
   private printedEver = 0;
   private printedThisRun = 0;
@@ -79,20 +82,20 @@ export class RunContext {
             }),
           ])
         : pending);
-      this.log.push({ ok: true, value });
+      this.record({ ok: true, value });
     } catch (err) {
       if (err instanceof RhaiTimeoutError) throw err;
-      this.log.push({ ok: false, value: err });
+      this.record({ ok: false, value: err });
     } finally {
       clearTimeout(timer);
     }
   }
 
   /**
-   * Runs a host call exactly once across replays. `invoke` answers a JS value (converted by
+   * Calls `method` on `target` exactly once across replays. It answers a JS value (converted by
    * `convert`) or a Promise of one, which suspends the run.
    */
-  hostCall(invoke: () => unknown, convert: (js: unknown) => Value, what: string, pos: Pos): Value {
+  hostCall(method: Function, target: unknown, args: unknown[], convert: (js: unknown) => Value, what: string, pos: Pos): Value {
     if (this.replayed < this.log.length) {
       const record = this.log[this.replayed++]!;
       if (!record.ok) throw hostFailure(what, record.value, pos);
@@ -100,9 +103,9 @@ export class RunContext {
     }
     let out: unknown;
     try {
-      out = invoke();
+      out = method.apply(target, args);
     } catch (err) {
-      this.log.push({ ok: false, value: err });
+      this.record({ ok: false, value: err });
       this.replayed++;
       throw hostFailure(what, err, pos);
     }
@@ -110,9 +113,14 @@ export class RunContext {
       this.pending = out as PromiseLike<unknown>;
       throw SUSPEND;
     }
-    this.log.push({ ok: true, value: out });
+    this.record({ ok: true, value: out });
     this.replayed++;
     return convert(out);
+  }
+
+  private record(entry: HostRecord): void {
+    if (this.log === NO_RECORDS) this.log = [];
+    this.log.push(entry);
   }
 
   print(text: string): void {

@@ -96,7 +96,7 @@ export function copyValue(v: Value): Value {
 
 /** Map keys in Rhai's order: object maps are B-tree maps, so keys iterate sorted. */
 export function sortedKeys(m: RhaiMap): string[] {
-  return [...m.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...m.keys()].sort(); // the default order compares UTF-16 code units, as `<` does
 }
 
 // ---- text ----

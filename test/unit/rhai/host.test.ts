@@ -108,3 +108,28 @@ describe('Rhai host boundary', () => {
     assert.deepEqual(out, ['hi 1', '"q"', '[1, "a"]', '()']);
   });
 });
+
+describe('Rhai host boundary: maps over JS objects and concurrent runs', () => {
+  it('reads a JS object lazily but behaves as a full map, never writing back to the object', () => {
+    const request = { headers: { b: '2', a: '1', c: '3' }, body: { n: 1 } };
+    const p = compileRhai(`fn f(r) {
+      let h = r.headers;
+      h.z = "26";
+      r.headers.a = "changed";
+      let removed = r.headers.remove("c");
+      [r.headers.len(), r.headers.keys(), h.keys(), removed, "b" in r.headers, r.headers.contains("c"), r.body.n + 1, r.headers]
+    }`);
+    assert.deepEqual(p.call('f', [request]), [2, ['a', 'b'], ['a', 'b', 'c', 'z'], '3', true, false, 2, { b: '2', a: 'changed' }]);
+    assert.deepEqual(request, { headers: { b: '2', a: '1', c: '3' }, body: { n: 1 } }, 'the host object is untouched');
+  });
+
+  it('keeps concurrent suspended runs of one program apart', async () => {
+    const p = compileRhai('fn f(s, id) { let a = s.slow(id, 1); let b = s.slow(id, 2); `${id}:${a}+${b}` }');
+    const store = {
+      slow: (id: string, n: number) => new Promise((resolve) => setTimeout(() => resolve(`${id}${n}`), id === 'x' ? 15 : 1)),
+    };
+    const [x, y] = await Promise.all([p.call('f', [store, 'x']), p.call('f', [store, 'y'])]);
+    assert.equal(x, 'x:x1+x2');
+    assert.equal(y, 'y:y1+y2');
+  });
+});

@@ -5,6 +5,8 @@ import { intArg, noMatch, type Builtin } from './callSite.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+const httpDate = (): string => new Date().toUTCString();
+
 export const ANY_METHODS: Record<string, Builtin> = {
   print: (a, site) => {
     site.ctx.print(a.length === 0 ? '' : displayText(a[0]));
@@ -19,10 +21,10 @@ export const ANY_METHODS: Record<string, Builtin> = {
   to_debug: (a, site) => (a.length === 1 ? debugText(a[0]) : noMatch(a, site)),
   // The clock is read through hostCall so that a replayed run sees the same time again.
   timestamp: (a, site) =>
-    a.length === 0 ? site.ctx.hostCall(() => performance.now(), (ms) => new Timestamp(ms as number), 'timestamp()', site.pos) : noMatch(a, site),
+    a.length === 0 ? site.ctx.hostCall(performance.now, performance, [], (ms) => new Timestamp(ms as number), 'timestamp()', site.pos) : noMatch(a, site),
   // Rift's helper: the current time as an HTTP Date header value (RFC 1123).
   timestamp_header: (a, site) =>
-    a.length === 0 ? site.ctx.hostCall(() => new Date().toUTCString(), (t) => t as string, 'timestamp_header()', site.pos) : noMatch(a, site),
+    a.length === 0 ? site.ctx.hostCall(httpDate, undefined, [], (t) => t as string, 'timestamp_header()', site.pos) : noMatch(a, site),
   Fn: (a, site) => {
     const name = a[0];
     if (typeof name !== 'string' || a.length !== 1) noMatch(a, site);
@@ -67,7 +69,7 @@ export const TIMESTAMP_METHODS: Record<string, Builtin> = {
   // Seconds since the timestamp, always a float in Rhai.
   elapsed: (a, site) => {
     const then = (a[0] as Timestamp).ms;
-    return site.ctx.hostCall(() => performance.now(), (now) => new RhaiFloat(((now as number) - then) / 1000), 'elapsed', site.pos);
+    return site.ctx.hostCall(performance.now, performance, [], (now) => new RhaiFloat(((now as number) - then) / 1000), 'elapsed', site.pos);
   },
 };
 
