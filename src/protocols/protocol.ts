@@ -46,6 +46,15 @@ export interface ProtocolAdapter {
   readonly testRequest: ProtocolRequest;
   /** Compiles an `is` response merged with the imposter's defaultResponse; throws StandinError. */
   compileReply(is: Record<string, unknown>, defaultResponse: Record<string, unknown> | undefined, source: unknown): unknown;
+  /**
+   * Compiles an `is` response whose fields hold templates into a per-request reply builder;
+   * undefined when nothing in it is a template. Absent: the protocol renders no templates.
+   */
+  compileTemplatedReply?(
+    is: Record<string, unknown>,
+    defaultResponse: Record<string, unknown> | undefined,
+    source: unknown,
+  ): ((request: ProtocolRequest) => unknown) | undefined;
   /** The reply as JSON, for `matches` under --debug. */
   describeReply(reply: unknown): unknown;
   listen(handler: RequestHandler, options: ListenOptions): Promise<ProtocolServer>;

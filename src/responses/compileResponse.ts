@@ -6,6 +6,7 @@ import { isPlainObject } from '../model/types.js';
 import type { Outcome, ProtocolAdapter } from '../protocols/protocol.js';
 import type { ScriptScope } from '../injection/index.js';
 import { compileProxyResponse } from '../proxy/proxyResponse.js';
+import { compileTemplatedIs } from '../templates/templatedResponse.js';
 import { compileBehaviors, INJECTION_MESSAGE, type CompiledBehaviors } from './behaviors.js';
 import { compileInjectResponse } from './injectResponse.js';
 
@@ -55,6 +56,8 @@ export function compileResponse(config: unknown, context: ResponseContext): Comp
     case 'is': {
       if (!isPlainObject(config.is)) throw validationError("'is' must be an object", config);
       if (behaviors.run) return compileTransformedIs(config, context, repeat, behaviors);
+      const templated = compileTemplatedIs(config.is, context, config);
+      if (templated) return { config, repeat, resolve: (request) => ({ reply: templated(request), delayMs }) };
       const outcome: Outcome = { reply: context.protocol.compileReply(config.is, context.defaultResponse, config), delayMs };
       return { config, repeat, resolve: () => outcome };
     }

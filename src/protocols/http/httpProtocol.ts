@@ -2,6 +2,7 @@
 import type { HttpRequest } from '../../model/request.js';
 import type { ProtocolAdapter } from '../protocol.js';
 import { compileHttpReply, type HttpReply } from './httpReply.js';
+import { compileHttpTemplatedReply } from './httpTemplatedReply.js';
 import { listenHttp } from './httpServer.js';
 
 const testRequest: HttpRequest = { requestFrom: '', method: 'GET', path: '/', query: {}, headers: {}, body: '', ip: '' };
@@ -10,6 +11,7 @@ export const httpProtocol: ProtocolAdapter = {
   name: 'http',
   testRequest: testRequest as unknown as Record<string, unknown>,
   compileReply: compileHttpReply,
+  compileTemplatedReply: compileHttpTemplatedReply,
   describeReply(reply: unknown) {
     const r = reply as HttpReply;
     const headers: Record<string, string | string[]> = {};

@@ -1,0 +1,91 @@
+// An `is` response whose body or header values are templates: compiled once into a function that
+// builds the reply per request. Everything else (status, header names, static header values,
+// Connection) is the precompiled static reply's.
+import { validateHeaderValue } from 'node:http';
+import { StandinError, validationError } from '../../model/errors.js';
+import type { ProtocolRequest } from '../../model/request.js';
+import { compileTemplate, TemplateSyntaxError, type CompiledTemplate } from '../../templates/compileTemplate.js';
+import { hasTemplateTags } from '../../templates/parseTemplate.js';
+import { templateRequest } from '../../templates/templateRequest.js';
+import { compileHttpReply, type HttpReply } from './httpReply.js';
+
+interface HeaderTemplate {
+  /** Position of the value in the flattened header list. */
+  index: number;
+  name: string;
+  template: CompiledTemplate;
+}
+
+/** Undefined when nothing in the reply is a template: the static reply serves it. */
+export function compileHttpTemplatedReply(
+  is: Record<string, unknown>,
+  defaults: Record<string, unknown> | undefined,
+  source: unknown,
+): ((request: ProtocolRequest) => HttpReply) | undefined {
+  const d = defaults ?? {};
+  const mode = is._mode || d._mode || 'text';
+  const body = is.body || d.body || '';
+  // The template is the body as it would be sent: a string as is, an object as its JSON.
+  const bodyText = mode === 'binary' ? '' : typeof body === 'object' && body !== null ? JSON.stringify(body, null, 4) : String(body);
+  const base = compileHttpReply(is, defaults, source);
+
+  const headerTemplates: HeaderTemplate[] = [];
+  const contentLengthAt: number[] = [];
+  for (let i = 0; i < base.headers.length; i += 2) {
+    const name = base.headers[i]!;
+    if (name.toLowerCase() === 'content-length') contentLengthAt.push(i + 1);
+    else if (hasTemplateTags(base.headers[i + 1]!)) {
+      headerTemplates.push({ index: i + 1, name, template: compile(base.headers[i + 1]!, `headers.${name}`, source) });
+    }
+  }
+  const bodyTemplate = hasTemplateTags(bodyText) ? compile(bodyText, 'body', source) : undefined;
+  if (!bodyTemplate && headerTemplates.length === 0) return undefined;
+
+  const { statusCode } = base;
+  const staticHeaders = base.headers;
+  const staticBody = bodyTemplate ? undefined : base.body;
+  const copyHeaders = headerTemplates.length > 0 || (bodyTemplate !== undefined && contentLengthAt.length > 0);
+
+  return (request) => {
+    const view = templateRequest(request);
+    const body = bodyTemplate ? render(() => bodyTemplate.renderBuffer(view), 'body') : staticBody!;
+    if (!copyHeaders) return { statusCode, headers: staticHeaders, body };
+    const headers = staticHeaders.slice();
+    for (const { index, name, template } of headerTemplates) {
+      const value = render(() => template.renderString(view), `headers.${name}`);
+      try {
+        validateHeaderValue(name, value);
+      } catch {
+        throw templateError(`headers.${name}`, `the value rendered for header ${JSON.stringify(name)} is not a valid header value`);
+      }
+      headers[index] = value;
+    }
+    for (const index of contentLengthAt) headers[index] = String(body.length);
+    return { statusCode, headers, body };
+  };
+}
+
+function compile(text: string, field: string, source: unknown): CompiledTemplate {
+  try {
+    return compileTemplate(text);
+  } catch (err) {
+    if (!(err instanceof TemplateSyntaxError)) throw err;
+    throw validationError(
+      `the ${field} template does not compile: ${err.message} (write <%% for a literal <% in a templated response)`,
+      source,
+    );
+  }
+}
+
+function render<T>(fn: () => T, field: string): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw templateError(field, err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+  }
+}
+
+/** A template that throws: the http adapter answers 500 with this error and logs it. */
+function templateError(field: string, reason: string): StandinError {
+  return new StandinError('invalid injection', `invalid response template in ${field}: ${reason}`, { template: field });
+}
