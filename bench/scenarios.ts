@@ -1,12 +1,18 @@
 // What the benchmark drives: each scenario is an imposter's stubs and the request wrk sends.
-// Every scenario's matching stub answers with the same bytes, so servers are compared on the
-// work of choosing the answer, not on what they send.
+// Every scenario's matching stub answers with the same bytes (`hello`, except the 500 KB pair),
+// so servers are compared on the work of choosing the answer, not on what they send.
+
+import type { ServerKind } from './servers.js';
 
 export interface Scenario {
   name: string;
   /** The stubs, or a function of the local origin's URL for proxy scenarios. */
   stubs: unknown[] | ((origin: string) => unknown[]);
   request: { method: string; path: string; headers?: Record<string, string>; body?: string };
+  /** What a server must answer before it is measured; default: exactly `hello`. */
+  expect?: (text: string, kind: ServerKind) => boolean;
+  /** Servers that cannot give this scenario's answer (the bare server only says `hello`). */
+  skip?: ServerKind[];
 }
 
 /** Keep-alive, so the benchmark measures request handling rather than TCP handshakes. */
@@ -16,6 +22,15 @@ const pathStubs = (n: number) =>
 
 const jsonBody = JSON.stringify({ order: { id: 'A-17', lines: [{ sku: 'x1', qty: 2 }, { sku: 'y2', qty: 1 }] }, customer: { tier: 'gold' } });
 const xmlBody = '<order xmlns="urn:shop"><id>A-17</id><customer tier="gold"/><line sku="x1" qty="2"/><line sku="y2" qty="1"/></order>';
+
+// About 500 KB of JSON with a few tags at both ends: templates cost what their tags compute, not
+// what their static text weighs. mountebank has no response templates and sends the text as is;
+// the static twin shows what the same bytes cost without rendering.
+const bigItems = Array.from({ length: 520 }, (_, i) => JSON.stringify({ id: i, text: 'x'.repeat(940) })).join(',');
+const bigTemplate = `{"path": "<%- request.path %>", "at": "<%- new Date().toISOString() %>", "items": [${bigItems}], "id": "<%= request.query.id %>"}`;
+const bigAnswer = (body: string) => ({ is: { statusCode: 200, headers: { Connection: 'keep-alive', 'Content-Type': 'application/json' }, body } });
+const isBig = (text: string) => text.length > 490_000 && text.startsWith('{"path": "');
+const bigRendered = (text: string, kind: ServerKind) => isBig(text) && (kind !== 'standin' || (text.startsWith('{"path": "/big"') && text.endsWith('"id": "7"}')));
 
 export const scenarios: Scenario[] = [
   { name: 'simple stub', stubs: [{ responses: [answer] }], request: { method: 'GET', path: '/hello' } },
@@ -52,5 +67,19 @@ export const scenarios: Scenario[] = [
     name: 'proxyTransparent',
     stubs: (origin) => [{ responses: [{ proxy: { to: origin, mode: 'proxyTransparent' } }] }],
     request: { method: 'GET', path: '/hello' },
+  },
+  {
+    name: '500 KB body, static',
+    stubs: [{ responses: [bigAnswer(bigTemplate.replace(/<%[-=] [^%]* %>/g, 'v'))] }],
+    request: { method: 'GET', path: '/big?id=7' },
+    expect: isBig,
+    skip: ['bare'],
+  },
+  {
+    name: '500 KB body, templated',
+    stubs: [{ responses: [bigAnswer(bigTemplate)] }],
+    request: { method: 'GET', path: '/big?id=7' },
+    expect: bigRendered,
+    skip: ['bare'],
   },
 ];

@@ -69,13 +69,14 @@ export async function startServer(kind: ServerKind, repoRoot: string, core: stri
   const host = '127.0.0.1';
   let command: string[];
   if (kind === 'standin') {
-    command = [join(repoRoot, 'bin', 'standin.js'), 'start', '--port', String(adminPort), '--host', host, '--nologfile', '--pidfile', `/tmp/standin-bench-${adminPort}.pid`];
+    command = [join(repoRoot, 'bin', 'standin.js'), 'start', '--port', String(adminPort), '--host', host, '--nologfile', '--pidfile', `/tmp/standin-bench-${adminPort}.pid`, '--allowInjection'];
   } else if (kind === 'mountebank') {
-    command = [join(repoRoot, 'node_modules', 'mountebank', 'bin', 'mb'), 'start', '--port', String(adminPort), '--host', host, '--nologfile', '--pidfile', `/tmp/mb-bench-${adminPort}.pid`];
+    command = [join(repoRoot, 'node_modules', 'mountebank', 'bin', 'mb'), 'start', '--port', String(adminPort), '--host', host, '--nologfile', '--pidfile', `/tmp/mb-bench-${adminPort}.pid`, '--allowInjection'];
   } else {
     command = [join(repoRoot, 'dist', 'bench', 'bareServer.js'), String(imposterPort)];
   }
   // Both mock servers run at their default log level, output discarded: what users get.
+  // --allowInjection: scenarios with templates or scripts need it; it costs nothing elsewhere.
   const child = spawn('taskset', ['-c', core, process.execPath, ...command], { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
   child.stderr!.on('data', (d) => (output += d));

@@ -9,6 +9,8 @@ export interface HttpReply {
   /** Name/value pairs flattened, names in the user's case, as writeHead takes them. */
   headers: string[];
   body: Buffer;
+  /** The body in parts, when it was rendered from a template: written without joining them. */
+  readonly chunks?: readonly Buffer[];
 }
 
 const BASE64_NOISE = /[^A-Za-z0-9=+/]/g;

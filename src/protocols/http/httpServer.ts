@@ -74,7 +74,16 @@ function write(handler: RequestHandler, req: IncomingMessage, res: ServerRespons
   const headers = handler.allowCORS && request.method === 'OPTIONS' ? withCors(reply.headers, request) : reply.headers;
   // writeHead before end keeps mountebank's chunked framing when no Content-Length is set.
   res.writeHead(reply.statusCode, headers);
-  res.end(reply.body);
+  if (reply.chunks) writeChunks(res, reply.chunks);
+  else res.end(reply.body);
+}
+
+/** Corked, so node hands the parts to the socket in one writev instead of copying them together. */
+function writeChunks(res: ServerResponse, chunks: readonly Buffer[]): void {
+  res.cork();
+  for (const chunk of chunks) res.write(chunk);
+  res.end();
+  res.uncork();
 }
 
 /** mountebank answers a CORS preflight only when all three of its headers are present. */

@@ -48,8 +48,10 @@ export function compileHttpTemplatedReply(
 
   return (request) => {
     const view = templateRequest(request);
-    const body = bodyTemplate ? render(() => bodyTemplate.renderBuffer(view), 'body') : staticBody!;
-    if (!copyHeaders) return { statusCode, headers: staticHeaders, body };
+    const body = bodyTemplate ? render(() => bodyTemplate.renderChunks(view), 'body') : undefined;
+    const reply = (headers: string[]): HttpReply =>
+      body ? new ChunkedReply(statusCode, headers, body.chunks, body.length) : { statusCode, headers, body: staticBody! };
+    if (!copyHeaders) return reply(staticHeaders);
     const headers = staticHeaders.slice();
     for (const { index, name, template } of headerTemplates) {
       const value = render(() => template.renderString(view), `headers.${name}`);
@@ -60,9 +62,24 @@ export function compileHttpTemplatedReply(
       }
       headers[index] = value;
     }
-    for (const index of contentLengthAt) headers[index] = String(body.length);
-    return { statusCode, headers, body };
+    if (body) for (const index of contentLengthAt) headers[index] = String(body.length);
+    return reply(headers);
   };
+}
+
+/** A rendered reply: the writer sends its chunks; `body` joins them only for a reader that asks. */
+class ChunkedReply implements HttpReply {
+  private joined: Buffer | undefined;
+  constructor(
+    readonly statusCode: number,
+    readonly headers: string[],
+    readonly chunks: readonly Buffer[],
+    private readonly length: number,
+  ) {}
+
+  get body(): Buffer {
+    return (this.joined ??= Buffer.concat(this.chunks, this.length));
+  }
 }
 
 function compile(text: string, field: string, source: unknown): CompiledTemplate {
