@@ -102,6 +102,23 @@ describe('response templates', () => {
     assert.deepEqual(names(a.rawHeaders), names(b.rawHeaders));
   });
 
+  it('sends a large templated body intact, with and without Content-Length', async () => {
+    const filler = 'é-0123456789'.repeat(50_000);
+    const body = `<%- request.path %>|${filler}|<%= request.query.id %>|${filler}|end`;
+    const [framed, chunked] = await Promise.all([
+      imposter(mb, answering({ headers: { 'Content-Length': 0 }, body })),
+      imposter(mb, answering({ body })),
+    ]);
+    const expected = `/big|${filler}|7|${filler}|end`;
+    for (const url of [framed, chunked]) {
+      const res = await get(`${url}/big?id=7`);
+      assert.equal(res.bodyBytes.length, Buffer.byteLength(expected));
+      assert.ok(res.body === expected, 'the body is the rendered template');
+    }
+    const res = await get(`${framed}/big?id=7`);
+    assert.equal(res.headers['content-length'], String(Buffer.byteLength(expected)));
+  });
+
   it('writes <%% for a literal <%', async () => {
     const url = await imposter(mb, answering({ body: '<%% keep %> <%- 1 + 1 %>' }));
     assert.equal((await get(url)).body, '<% keep %> 2');

@@ -63,11 +63,22 @@ describe('loadConfigFile', () => {
     await refused(file('notarray.json', '{"imposters": {"port": 1}}'), { noParse: false }, /'imposters' must be an array/);
   });
 
-  it('refuses EJS tags until templating exists, and --noParse loads them as plain text', async () => {
-    const text = JSON.stringify({ ...imposter, stubs: [{ responses: [{ is: { body: '<%= x %>' } }] }] });
+  it('renders EJS tags, and --noParse loads them as plain text', async () => {
+    const text = JSON.stringify({ ...imposter, stubs: [{ responses: [{ is: { body: '<%= 6 * 7 %>' } }] }] });
     const path = file('ejs.json', text);
-    await refused(path, { noParse: false }, /EJS templating is not implemented yet; use --noParse/);
+    const rendered = (await loadConfigFile(path, { noParse: false }))[0] as typeof imposter;
+    assert.equal(rendered.stubs[0]!.responses[0]!.is.body, '42');
     assert.deepEqual(await loadConfigFile(path, { noParse: true }), [JSON.parse(text)]);
+  });
+
+  it('refuses a template that fails, naming the file and the line', async () => {
+    const path = file('failing.ejs', '{\n"imposters": [<%- include("missing.json") %>]}');
+    await refused(path, { noParse: false }, /cannot render config file .*failing\.ejs as EJS: .*failing\.ejs:2[\s\S]*include\('missing\.json'\): no such file/);
+  });
+
+  it('explains a response template met while rendering the file', async () => {
+    const path = file('response-template.json', JSON.stringify({ ...imposter, stubs: [{ responses: [{ is: { body: '<%- request.path %>' } }] }] }));
+    await refused(path, { noParse: false }, /request is not defined[\s\S]*written <%%- request\.path %> in it .* or load the file with --noParse/);
   });
 
   it('renders through the renderer it is given (the EJS seam)', async () => {
