@@ -4,10 +4,47 @@ import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 
 export function templateRequest(request: ProtocolRequest): Record<string, unknown> {
-  const view: Record<string, unknown> = { ...request };
+  const view = new TemplateRequest(request);
   if (isPlainObject(request.headers)) view.headers = anyCaseHeaders(request.headers);
-  if (typeof request.body === 'string') defineJsonBody(view, request.body);
-  return view;
+  return view as unknown as Record<string, unknown>;
+}
+
+/**
+ * The request's fields as its own properties, except `body`: a body holding a JSON object or
+ * array is parsed (the seed's "string or parsed JSON") on first use only, so templates that never
+ * read the body never parse it. A class keeps this cheap; a getter defined per object is not.
+ */
+class TemplateRequest {
+  [field: string]: unknown;
+  #text: unknown;
+  #parsed = false;
+  #value: unknown;
+
+  constructor(request: ProtocolRequest) {
+    // `body` goes through the setter below; it is reset to "not parsed yet" after.
+    Object.assign(this, request);
+    this.#text = request.body;
+    this.#parsed = false;
+    this.#value = undefined;
+  }
+
+  get body(): unknown {
+    if (!this.#parsed) {
+      this.#parsed = true;
+      this.#value = typeof this.#text === 'string' ? parseJsonBody(this.#text) : this.#text;
+    }
+    return this.#value;
+  }
+
+  set body(value: unknown) {
+    this.#parsed = true;
+    this.#value = value;
+  }
+
+  /** `JSON.stringify(request)` shows the body with the other fields. */
+  toJSON(): Record<string, unknown> {
+    return { ...this, body: this.body };
+  }
 }
 
 /** `request.headers['content-type']` finds `Content-Type` as the client sent it. */
@@ -28,30 +65,6 @@ function findKey(headers: Record<string, unknown>, name: string): string | undef
   const lower = name.toLowerCase();
   for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) return key;
   return undefined;
-}
-
-/**
- * A body holding a JSON object or array is parsed (the seed's "string or parsed JSON"), on
- * first use only, so templates that never read the body never parse it.
- */
-function defineJsonBody(view: Record<string, unknown>, text: string): void {
-  let value: unknown = text;
-  let parsed = false;
-  Object.defineProperty(view, 'body', {
-    enumerable: true,
-    configurable: true,
-    get() {
-      if (!parsed) {
-        parsed = true;
-        value = parseJsonBody(text);
-      }
-      return value;
-    },
-    set(next: unknown) {
-      parsed = true;
-      value = next;
-    },
-  });
 }
 
 function parseJsonBody(text: string): unknown {
