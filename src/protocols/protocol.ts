@@ -3,6 +3,7 @@
 import type { Log } from '../logging/logger.js';
 import type { ProtocolRequest } from '../model/request.js';
 import type { CompiledResponse, ResponseContext } from '../responses/compileResponse.js';
+import type { TemplateOptions } from '../templates/compileTemplate.js';
 
 export interface Outcome {
   /** Protocol-specific reply (e.g. HttpReply); the default reply when nothing else applies. */
@@ -54,6 +55,7 @@ export interface ProtocolAdapter {
     is: Record<string, unknown>,
     defaultResponse: Record<string, unknown> | undefined,
     source: unknown,
+    options: TemplateOptions,
   ): ((request: ProtocolRequest) => unknown) | undefined;
   /** The reply as JSON, for `matches` under --debug. */
   describeReply(reply: unknown): unknown;

@@ -6,7 +6,7 @@ import { isPlainObject } from '../model/types.js';
 import type { Outcome, ProtocolAdapter } from '../protocols/protocol.js';
 import type { ScriptScope } from '../injection/index.js';
 import { compileProxyResponse } from '../proxy/proxyResponse.js';
-import { compileTemplatedIs } from '../templates/templatedResponse.js';
+import { compileTemplatedIs, compileTemplatedIsObject } from '../templates/templatedResponse.js';
 import { compileBehaviors, INJECTION_MESSAGE, type CompiledBehaviors } from './behaviors.js';
 import { compileInjectResponse } from './injectResponse.js';
 
@@ -86,8 +86,9 @@ function compileTransformedIs(
 ): CompiledResponse {
   const is = config.is as Record<string, unknown>;
   const run = behaviors.run!;
+  const render = compileTemplatedIsObject(is, context, config);
   const resolve = async (request: ProtocolRequest): Promise<Outcome> => {
-    const response = await run(request, structuredClone(is));
+    const response = await run(request, render ? render(request) : structuredClone(is));
     return { reply: context.protocol.compileReply(response, context.defaultResponse, config), delayMs: 0 };
   };
   return { config, repeat, resolve };

@@ -3,7 +3,8 @@
 // 500 KB body with a few tags neither re-encodes nor copies the static bytes: they are written
 // to the socket from the buffers made here.
 import { parseTemplate, TemplateSyntaxError, type TemplatePart } from './parseTemplate.js';
-import { mayRunLong, runWithTimeout, TEMPLATE_TIMEOUT_MS } from './watchdog.js';
+import { runSync } from '../injection/index.js';
+import { mayRunLong } from './mayRunLong.js';
 
 /** The generated function: static parts by index, computed values as text. */
 type RenderFunction = (request: unknown, out: Array<number | string>, escape: (value: unknown) => string) => void;
@@ -21,7 +22,12 @@ export interface CompiledTemplate {
 
 export { TemplateSyntaxError };
 
-export function compileTemplate(source: string): CompiledTemplate {
+export interface TemplateOptions {
+  /** How long a template whose code can loop may run per render (--injectionTimeout); 0 = no limit. */
+  timeoutMs: number;
+}
+
+export function compileTemplate(source: string, options: TemplateOptions): CompiledTemplate {
   const parts = parseTemplate(source);
   const texts: string[] = [];
   let code = 'var __v;\n';
@@ -37,7 +43,7 @@ export function compileTemplate(source: string): CompiledTemplate {
 
   const run = (request: unknown): Array<number | string> => {
     const out: Array<number | string> = [];
-    if (longRunning) runWithTimeout(() => render(request, out, escapeXml), TEMPLATE_TIMEOUT_MS);
+    if (longRunning) runSync(render as (...args: unknown[]) => unknown, [request, out, escapeXml], options.timeoutMs);
     else render(request, out, escapeXml);
     return out;
   };

@@ -3,25 +3,101 @@
 // the response is served as written, tags included, which is what mountebank does with the same
 // imposter: existing imposters whose bodies happen to contain `<%` keep working unchanged.
 import type { ProtocolRequest } from '../model/request.js';
+import { isPlainObject } from '../model/types.js';
 import type { ResponseContext } from '../responses/compileResponse.js';
+import type { CompiledTemplate, TemplateOptions } from './compileTemplate.js';
+import { compileFieldTemplate, renderField } from './fieldTemplate.js';
 import { hasTemplateTags } from './parseTemplate.js';
+import { templateRequest } from './templateRequest.js';
 
-/** A per-request reply builder, or undefined when the static reply serves this response. */
+/** A per-request reply builder for the protocol, or undefined when the static reply serves this response. */
 export function compileTemplatedIs(
   is: Record<string, unknown>,
   context: ResponseContext,
   source: unknown,
 ): ((request: ProtocolRequest) => unknown) | undefined {
-  if (!context.allowInjection) {
-    if (mentionsTemplate(is, context.defaultResponse)) {
-      context.scripts.log.warn('a response holds EJS tags (<% %>) but --allowInjection is off: it is served as written, tags included');
+  const options = templateOptions(is, context);
+  return options && context.protocol.compileTemplatedReply?.(is, context.defaultResponse, source, options);
+}
+
+/**
+ * For responses that behaviors (copy, decorate...) change: a fresh copy of `is` per request with
+ * its body and header values rendered, for the behaviors to work on. An object body is rendered
+ * as its JSON text and parsed back, so behaviors still see an object. Undefined: nothing to render.
+ */
+export function compileTemplatedIsObject(
+  is: Record<string, unknown>,
+  context: ResponseContext,
+  source: unknown,
+): ((request: ProtocolRequest) => Record<string, unknown>) | undefined {
+  const options = templateOptions(is, context);
+  if (!options) return undefined;
+  const body = is._mode === 'binary' ? undefined : bodyTemplate(is.body, source, options);
+  const headers = headerTemplates(is.headers, source, options);
+  if (!body && headers.length === 0) return undefined;
+  return (request) => {
+    const view = templateRequest(request);
+    const rendered = structuredClone(is);
+    if (body) {
+      const text = renderField(() => body.template.renderString(view), 'body');
+      rendered.body = body.isText ? text : parseOrText(text);
     }
-    return undefined;
+    for (const { name, item, template } of headers) {
+      const value = renderField(() => template.renderString(view), `headers.${name}`);
+      const target = rendered.headers as Record<string, unknown>;
+      if (item === undefined) target[name] = value;
+      else (target[name] as unknown[])[item] = value;
+    }
+    return rendered;
+  };
+}
+
+/** The options templates compile with, or undefined when this response's templates are not rendered. */
+function templateOptions(is: Record<string, unknown>, context: ResponseContext): TemplateOptions | undefined {
+  if (context.allowInjection) return { timeoutMs: context.scripts.timeoutMs };
+  if (mentionsTemplate(is, context.defaultResponse)) {
+    context.scripts.log.warn('a response holds EJS tags (<% %>) but --allowInjection is off: it is served as written, tags included');
   }
-  return context.protocol.compileTemplatedReply?.(is, context.defaultResponse, source);
+  return undefined;
 }
 
 function mentionsTemplate(is: Record<string, unknown>, defaults: Record<string, unknown> | undefined): boolean {
   const fields = [is.body, is.headers, defaults?.body, defaults?.headers];
   return fields.some((f) => f !== undefined && hasTemplateTags(typeof f === 'string' ? f : JSON.stringify(f)));
+}
+
+function bodyTemplate(body: unknown, source: unknown, options: TemplateOptions): { template: CompiledTemplate; isText: boolean } | undefined {
+  const isText = typeof body === 'string';
+  const text = isText ? body : typeof body === 'object' && body !== null ? JSON.stringify(body, null, 4) : undefined;
+  if (text === undefined || !hasTemplateTags(text)) return undefined;
+  return { template: compileFieldTemplate(text, 'body', source, options), isText };
+}
+
+interface HeaderTemplate {
+  name: string;
+  /** The position in an array value; undefined for a single value. */
+  item: number | undefined;
+  template: CompiledTemplate;
+}
+
+function headerTemplates(headers: unknown, source: unknown, options: TemplateOptions): HeaderTemplate[] {
+  if (!isPlainObject(headers)) return [];
+  const templates: HeaderTemplate[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const items = Array.isArray(value) ? value : [value];
+    items.forEach((v, i) => {
+      if (typeof v === 'string' && hasTemplateTags(v)) {
+        templates.push({ name, item: Array.isArray(value) ? i : undefined, template: compileFieldTemplate(v, `headers.${name}`, source, options) });
+      }
+    });
+  }
+  return templates;
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -8,7 +8,7 @@ import { startStandin, type StandinProcess } from '../support/standinProcess.js'
 let mb: StandinProcess;
 let noInjection: StandinProcess;
 before(async () => {
-  [mb, noInjection] = await Promise.all([startStandin(['--allowInjection']), startStandin()]);
+  [mb, noInjection] = await Promise.all([startStandin(['--allowInjection', '--injectionTimeout', '1000']), startStandin()]);
 });
 after(async () => {
   await Promise.all([mb.stop(), noInjection.stop()]);
@@ -46,6 +46,36 @@ describe('response templates', () => {
     assert.ok(at >= before - 1_000 && at <= Date.now() + 1_000, body.timestamp);
     // Rendered per request, not once.
     assert.equal((await get(`${url}/other`)).json().path, '/other');
+  });
+
+  it('renders the seed example with its _behaviors decorate, which sees the rendered response', async () => {
+    const url = await imposter(mb, [
+      {
+        predicates: [{ equals: { path: '/seed' } }],
+        responses: [{
+          is: {
+            statusCode: 200,
+            headers: { 'Content-Type': 'application/json' },
+            body: '{ "path": "<%- request.path %>", "timestamp": "<%- new Date().toISOString() %>" }',
+          },
+          _behaviors: { decorate: 'function(request, response) { return response; }' },
+        }],
+      },
+      {
+        responses: [{
+          is: { headers: { 'X-Id': '<%- request.query.id %>' }, body: { path: '<%- request.path %>' } },
+          behaviors: [{ decorate: "function (config) { config.response.body.seen = config.response.body.path; config.response.headers['X-Seen'] = config.response.headers['X-Id']; }" }],
+        }],
+      },
+    ]);
+    const seed = await get(`${url}/seed`);
+    assert.equal(seed.status, 200, seed.body);
+    assert.equal(seed.json().path, '/seed');
+    assert.match(seed.json().timestamp, /^\d{4}-\d\d-\d\dT/);
+    const decorated = await get(`${url}/other?id=9`);
+    assert.equal(decorated.status, 200, decorated.body);
+    assert.deepEqual(decorated.json(), { path: '/other', seen: '/other' }, 'an object body stays an object for decorate');
+    assert.equal(decorated.headers['x-seen'], '9');
   });
 
   it('reads the query, headers in any case, and fields of a JSON body', async () => {
@@ -151,8 +181,8 @@ describe('response templates', () => {
     const started = Date.now();
     const res = await get(`${url}/loop`);
     assert.equal(res.status, 500);
-    assert.match(res.json().errors[0].message, /did not finish within 1000 ms/);
-    assert.ok(Date.now() - started >= 900, 'the limit is about one second');
+    assert.match(res.json().errors[0].message, /^invalid response template in body: ScriptTimeoutError: did not return within 1000 ms/);
+    assert.ok(Date.now() - started >= 900, 'the limit is --injectionTimeout');
     assert.equal((await get(`${url}/`)).body, 'still here');
   });
 

@@ -2,6 +2,7 @@
 // keep the reply precompiled at creation, the same object for every request.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createScriptScope } from '../../src/injection/index.js';
 import type { Log } from '../../src/logging/logger.js';
 import { httpProtocol } from '../../src/protocols/http/httpProtocol.js';
 import type { HttpReply } from '../../src/protocols/http/httpReply.js';
@@ -18,7 +19,7 @@ function context(allowInjection: boolean, warnings: string[] = []): ResponseCont
     isDebugEnabled: () => false,
     isInfoEnabled: () => false,
   };
-  return { protocol: httpProtocol, defaultResponse: undefined, allowInjection, proxyTimeout: 1_000, log };
+  return { protocol: httpProtocol, defaultResponse: undefined, allowInjection, proxyTimeout: 1_000, scripts: createScriptScope(log, 1_000) };
 }
 
 const request = { method: 'GET', path: '/p', query: {}, headers: {}, body: '' };
@@ -62,5 +63,14 @@ describe('templated responses', () => {
     const { reply } = next();
     assert.equal(reply.body.toString(), '<%- 1 %>');
     assert.ok(reply.headers.includes('2'));
+  });
+
+  it('render before behaviors run, and a throwing template rejects the response', async () => {
+    const decorate = [{ decorate: "function (config) { config.response.body += '!'; }" }];
+    const ok = compileResponse({ is: { body: 'at <%- request.path %>' }, behaviors: decorate }, context(true));
+    const outcome = (await ok.resolve(request, noRecorder, {})) as { reply: HttpReply };
+    assert.equal(outcome.reply.body.toString(), 'at /p!');
+    const failing = compileResponse({ is: { body: '<%- request.nope.x %>' }, behaviors: decorate }, context(true));
+    await assert.rejects(async () => failing.resolve(request, noRecorder, {}), /invalid response template in body: TypeError/);
   });
 });

@@ -2,9 +2,9 @@
 // builds the reply per request. Everything else (status, header names, static header values,
 // Connection) is the precompiled static reply's.
 import { validateHeaderValue } from 'node:http';
-import { StandinError, validationError } from '../../model/errors.js';
 import type { ProtocolRequest } from '../../model/request.js';
-import { compileTemplate, TemplateSyntaxError, type CompiledTemplate } from '../../templates/compileTemplate.js';
+import type { CompiledTemplate, TemplateOptions } from '../../templates/compileTemplate.js';
+import { compileFieldTemplate as compile, renderField as render, templateError } from '../../templates/fieldTemplate.js';
 import { hasTemplateTags } from '../../templates/parseTemplate.js';
 import { templateRequest } from '../../templates/templateRequest.js';
 import { compileHttpReply, type HttpReply } from './httpReply.js';
@@ -21,6 +21,7 @@ export function compileHttpTemplatedReply(
   is: Record<string, unknown>,
   defaults: Record<string, unknown> | undefined,
   source: unknown,
+  options: TemplateOptions,
 ): ((request: ProtocolRequest) => HttpReply) | undefined {
   const d = defaults ?? {};
   const mode = is._mode || d._mode || 'text';
@@ -35,10 +36,10 @@ export function compileHttpTemplatedReply(
     const name = base.headers[i]!;
     if (name.toLowerCase() === 'content-length') contentLengthAt.push(i + 1);
     else if (hasTemplateTags(base.headers[i + 1]!)) {
-      headerTemplates.push({ index: i + 1, name, template: compile(base.headers[i + 1]!, `headers.${name}`, source) });
+      headerTemplates.push({ index: i + 1, name, template: compile(base.headers[i + 1]!, `headers.${name}`, source, options) });
     }
   }
-  const bodyTemplate = hasTemplateTags(bodyText) ? compile(bodyText, 'body', source) : undefined;
+  const bodyTemplate = hasTemplateTags(bodyText) ? compile(bodyText, 'body', source, options) : undefined;
   if (!bodyTemplate && headerTemplates.length === 0) return undefined;
 
   const { statusCode } = base;
@@ -80,29 +81,4 @@ class ChunkedReply implements HttpReply {
   get body(): Buffer {
     return (this.joined ??= Buffer.concat(this.chunks, this.length));
   }
-}
-
-function compile(text: string, field: string, source: unknown): CompiledTemplate {
-  try {
-    return compileTemplate(text);
-  } catch (err) {
-    if (!(err instanceof TemplateSyntaxError)) throw err;
-    throw validationError(
-      `the ${field} template does not compile: ${err.message} (write <%% for a literal <% in a templated response)`,
-      source,
-    );
-  }
-}
-
-function render<T>(fn: () => T, field: string): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw templateError(field, err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-  }
-}
-
-/** A template that throws: the http adapter answers 500 with this error and logs it. */
-function templateError(field: string, reason: string): StandinError {
-  return new StandinError('invalid injection', `invalid response template in ${field}: ${reason}`, { template: field });
 }
