@@ -94,9 +94,9 @@ describe('GET /metrics', () => {
     const generation = 'mb_response_generation_duration_seconds';
     assert.equal(families.get(generation)?.type, 'histogram');
     assert.equal(valueOf(families, generation, `${generation}_count`, orders), 9);
-    // The 300 ms wait is the only response above 0.2 s; the others took far less than 0.1 s.
-    assert.equal(valueOf(families, generation, `${generation}_bucket`, { ...orders, le: '0.2' }), 8);
-    assert.equal(valueOf(families, generation, `${generation}_bucket`, { ...orders, le: '0.5' }), 9);
+    // The 300 ms wait counts: it is above the 0.2 s bound (no upper bound asserted: the machine may be busy).
+    assert.ok(valueOf(families, generation, `${generation}_bucket`, { ...orders, le: '0.2' })! <= 8);
+    assert.equal(valueOf(families, generation, `${generation}_bucket`, { ...orders, le: '+Inf' }), 9);
     assert.ok(valueOf(families, generation, `${generation}_sum`, orders)! >= 0.28);
     // mb's own bucket bounds are all there, so queries written against mb keep working.
     for (const le of ['0.01', '0.05', '0.1', '0.2', '0.5', '1', '3', '5', '10', '30', '+Inf']) {
