@@ -2,14 +2,15 @@
 // already slots, calls already know whether they reach a script function, and a run only
 // executes closures. Control flow (`return`, `break`, `continue`) travels as thrown signals.
 import type { Block, Expr, FnDef, Pos, Stmt } from './ast.js';
-import { readIndex, readProperty, runFrame, writeIndex, writeProperty, type CompiledFunction, type Ev, type Frame } from './access.js';
+import { readIndex, readProperty, runFrame, writeIndex, writeProperty, type CompiledFunction, type Ev } from './access.js';
 import { isBuiltinName } from './builtins/index.js';
 import { callByName, callMethod, type MethodPlan, type Setter } from './calls.js';
 import { RhaiRuntimeError, RhaiSyntaxError, RhaiTimeoutError } from './errors.js';
 import { BINARY_OPERATORS, negate, not, operatorError, plus } from './operators.js';
 import { BreakSignal, CONTINUE, ReturnSignal, type RunContext } from './runtime.js';
-import { Scope, type LoopInfo } from './scope.js';
-import { copyValue, displayText, FnPtr, RhaiChar, RhaiRange, typeName, valuesEqual, type RhaiMap, type Value } from './values.js';
+import { Scope } from './scope.js';
+import { compileFor, compileIf, compileLoop, compileSwitch, compileWhile, type ControlCompiler } from './control.js';
+import { copyValue, displayText, FnPtr, valuesEqual, type RhaiMap, type Value } from './values.js';
 
 const isContainer = (v: Value): boolean => Array.isArray(v) || v instanceof Map;
 
@@ -31,30 +32,6 @@ function rootVariable(e: Expr): string | undefined {
   return undefined;
 }
 
-function notBool(v: Value, what: string, pos: Pos): RhaiRuntimeError {
-  return new RhaiRuntimeError(`${what} must be a bool, found ${typeName(v)}`, pos);
-}
-
-/** Runs a loop body once; answers the break that ends the loop, if any. */
-function iterate(body: Ev, f: Frame): BreakSignal | undefined {
-  try {
-    body(f);
-    return undefined;
-  } catch (e) {
-    if (e === CONTINUE) return undefined;
-    if (e instanceof BreakSignal) return e;
-    throw e;
-  }
-}
-
-function loopStep(body: Ev, loop: LoopInfo): (f: Frame) => BreakSignal | undefined {
-  if (loop.signals) return (f) => iterate(body, f);
-  return (f) => {
-    body(f);
-    return undefined;
-  };
-}
-
 /** `&&` and `||`: the right side runs only when the left does not decide; both must be bools. */
 function logical(op: string, left: Ev, right: Ev, decidesOn: boolean, pos: Pos): Ev {
   return (f) => {
@@ -73,8 +50,8 @@ export interface CompileTarget {
   globals: Map<string, Value>;
 }
 
-export class Compiler {
-  private scope: Scope;
+export class Compiler implements ControlCompiler {
+  scope: Scope;
 
   constructor(private readonly target: CompileTarget) {
     this.scope = new Scope();
@@ -131,7 +108,7 @@ export class Compiler {
     };
   }
 
-  private block(b: Block): Ev {
+  block(b: Block): Ev {
     this.scope.push();
     const ev = this.statements(b.body);
     this.scope.pop();
@@ -358,11 +335,11 @@ export class Compiler {
       case 'call': return this.call(e);
       case 'method': return this.method(e);
       case 'closure': return this.closure(e);
-      case 'if': return this.ifExpr(e);
-      case 'switch': return this.switchExpr(e);
-      case 'while': return this.whileLoop(e);
-      case 'loop': return this.loop(e);
-      case 'for': return this.forLoop(e);
+      case 'if': return compileIf(this, e);
+      case 'switch': return compileSwitch(this, e);
+      case 'while': return compileWhile(this, e);
+      case 'loop': return compileLoop(this, e);
+      case 'for': return compileFor(this, e);
       case 'block': return this.block(e);
     }
   }
@@ -504,128 +481,5 @@ export class Compiler {
       return runFrame(body, { slots, thisValue, ctx }, pos);
     };
     return (f) => new FnPtr('anonymous', [], { arity, captured: captures.map((c) => copyValue(f.slots[c.outer.slot])), run });
-  }
-
-  private ifExpr(e: Expr & { k: 'if' }): Ev {
-    const cond = this.expr(e.cond);
-    const then = this.block(e.then);
-    const otherwise = e.otherwise ? this.expr(e.otherwise) : undefined;
-    return (f) => {
-      const c = cond(f);
-      if (c === true) return then(f);
-      if (c !== false) throw notBool(c, "an 'if' condition", e.cond);
-      return otherwise ? otherwise(f) : undefined;
-    };
-  }
-
-  private switchExpr(e: Expr & { k: 'switch' }): Ev {
-    const value = this.expr(e.value);
-    const cases = e.cases.map((c) => ({
-      values: c.values.map((v) => this.expr(v)),
-      guard: c.guard ? this.expr(c.guard) : undefined,
-      guardPos: c.guard,
-      body: this.expr(c.body),
-    }));
-    const fallback = e.fallback ? this.expr(e.fallback) : undefined;
-    return (f) => {
-      const v = value(f);
-      for (const c of cases) {
-        for (const candidate of c.values) {
-          const x = candidate(f);
-          const hit = valuesEqual(v, x) || (x instanceof RhaiRange && typeof v === 'number' && x.contains(v));
-          if (!hit) continue;
-          if (c.guard) {
-            const g = c.guard(f);
-            if (typeof g !== 'boolean') throw notBool(g, "a 'switch' case condition", c.guardPos!);
-            if (!g) continue;
-          }
-          return c.body(f);
-        }
-      }
-      return fallback ? fallback(f) : undefined;
-    };
-  }
-
-  private whileLoop(e: Expr & { k: 'while' }): Ev {
-    const cond = this.expr(e.cond);
-    const info = this.scope.enterLoop();
-    const body = this.block(e.body);
-    this.scope.exitLoop();
-    const step = loopStep(body, info);
-    const keepGoing = (c: Value): boolean => {
-      if (typeof c !== 'boolean') throw notBool(c, `a '${e.until ? 'until' : 'while'}' condition`, e.cond);
-      return c !== e.until;
-    };
-    if (e.doFirst) {
-      return (f) => {
-        do {
-          f.ctx.tick(e);
-          const b = step(f);
-          if (b) return b.value;
-        } while (keepGoing(cond(f)));
-        return undefined;
-      };
-    }
-    return (f) => {
-      for (;;) {
-        f.ctx.tick(e);
-        const c = cond(f);
-        if (c !== true && !keepGoing(c)) return undefined;
-        const b = step(f);
-        if (b) return b.value;
-      }
-    };
-  }
-
-  private loop(e: Expr & { k: 'loop' }): Ev {
-    const info = this.scope.enterLoop();
-    const body = this.block(e.body);
-    this.scope.exitLoop();
-    const step = loopStep(body, info);
-    return (f) => {
-      for (;;) {
-        f.ctx.tick(e);
-        const b = step(f);
-        if (b) return b.value;
-      }
-    };
-  }
-
-  private forLoop(e: Expr & { k: 'for' }): Ev {
-    const iterable = this.expr(e.iterable);
-    this.scope.push();
-    const item = this.scope.declare(e.item, false).slot;
-    const counter = e.counter ? this.scope.declare(e.counter, false).slot : -1;
-    const info = this.scope.enterLoop();
-    const body = this.block(e.body);
-    this.scope.exitLoop();
-    this.scope.pop();
-    const step = loopStep(body, info);
-    return (f) => {
-      const it = iterable(f);
-      const { slots, ctx } = f;
-      if (it instanceof RhaiRange) {
-        for (let i = it.start, n = 0; i < it.stop; i++, n++) {
-          ctx.tick(e);
-          slots[item] = i;
-          if (counter >= 0) slots[counter] = n;
-          const b = step(f);
-          if (b) return b.value;
-        }
-        return undefined;
-      }
-      let items: readonly Value[];
-      if (Array.isArray(it)) items = it.slice();
-      else if (typeof it === 'string') items = [...it].map((c) => new RhaiChar(c));
-      else throw new RhaiRuntimeError(`cannot iterate over ${typeName(it)}${it instanceof Map ? ': use its keys() or values()' : ''}`, e.iterable);
-      for (let n = 0; n < items.length; n++) {
-        ctx.tick(e);
-        slots[item] = copyValue(items[n]);
-        if (counter >= 0) slots[counter] = n;
-        const b = step(f);
-        if (b) return b.value;
-      }
-      return undefined;
-    };
   }
 }
