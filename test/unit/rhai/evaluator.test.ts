@@ -271,3 +271,42 @@ describe('Rhai arrays, maps and strings', () => {
       ['i64', 'f64', 'string', 'char', 'bool', '()', 'array', 'map', 'Fn', 'range']);
   });
 });
+
+describe('Rhai built-ins beyond the basics', () => {
+  it('pads, crops, truncates and splits strings as Rhai does', () => {
+    assert.equal(run('let s = "ab"; s.pad(5, \'*\'); s'), 'ab***');
+    assert.equal(run('let s = "abcdef"; s.crop(2, 3); s'), 'cde');
+    assert.equal(run('let s = "abcdef"; s.truncate(2); s'), 'ab');
+    assert.equal(run('let s = "ab"; s.clear(); s.is_empty()'), true);
+    assert.equal(run('let s = "ab"; s.make_upper(); s'), 'AB');
+    assert.deepEqual(run('"a b  c".split()'), ['a', 'b', 'c']);
+    assert.deepEqual(run('"a:b:c".split(":", 2)'), ['a', 'b:c']);
+    assert.deepEqual(run('"hello".split(2)'), ['he', 'llo']);
+    assert.deepEqual(run('"abc".chars()'), ['a', 'b', 'c']);
+    assert.equal(run('"ff".parse_int(16) + parse_int("101", 2)'), 260);
+    assert.equal(run('let s = "abc"; s[0] = \'X\'; s'), 'Xbc');
+  });
+
+  it('rounds and converts numbers, keeping int and float apart', () => {
+    assert.deepEqual(run('[type_of(2.5.floor()), 2.5.floor(), 2.5.round(), (-2.5).round(), 2.1.ceiling(), (-7).abs(), 9.0.sqrt()]'), ['f64', 2, 3, -3, 3, 7, 3]);
+    assert.deepEqual(run('[max(1, 5), min(1, 5), type_of(max(1, 5.0)), 7.is_odd(), 8.is_even(), 0.is_zero()]'), [5, 1, 'f64', true, true, true]);
+    assert.deepEqual(run('[(1.0/3).to_string(), 1e20.to_string(), 0.0.to_string(), 100.0.to_string()]'), ['0.3333333333333333', '1e20', '0.0', '100.0']);
+  });
+
+  it('has ?? for unit, and in / !in', () => {
+    assert.equal(run('let m = #{}; m.missing ?? "fallback"'), 'fallback');
+    assert.equal(run('let m = #{a: 0}; m.a ?? 5'), 0);
+    assert.equal(run('"ell" in "hello" && !("z" in "hello") && 3 !in [1, 2]'), true);
+  });
+
+  it('parses JSON and writes maps as JSON', () => {
+    assert.deepEqual(run('let v = parse_json(a0); [v.n + 1, type_of(v.f), v.list.len(), v.nested.ok]', ['{"n": 41, "f": 1.5, "list": [1, 2], "nested": {"ok": true}}']), [42, 'f64', 2, true]);
+    assert.equal(run('#{a: 1, b: [true, ()]}.to_json()'), '{"a":1,"b":[true,null]}');
+    fails('parse_json("{nope")', /parse_json:/);
+  });
+
+  it('measures time with timestamp()', () => {
+    assert.deepEqual(run('let t = timestamp(); let e = t.elapsed; [type_of(t), type_of(e), e >= 0.0, type_of(timestamp() - t)]'), ['timestamp', 'f64', true, 'f64']);
+    assert.match(String(run('timestamp_header()')), /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+  });
+});
