@@ -382,13 +382,16 @@ export class Compiler implements ControlCompiler {
         return (f) => {
           const a = left(f);
           const b = right(f);
-          return a === b ? a === a : valuesEqual(a, b);
+          // `x == ()` is the common test: unit equals only unit.
+          if (a === undefined || b === undefined || a === b) return a === b && a === a;
+          return valuesEqual(a, b);
         };
       case '!=':
         return (f) => {
           const a = left(f);
           const b = right(f);
-          return a === b ? a !== a : !valuesEqual(a, b);
+          if (a === undefined || b === undefined || a === b) return a !== b || a !== a;
+          return !valuesEqual(a, b);
         };
       case '<':
         return this.comparison(left, right, e, (a, b) => a < b);
