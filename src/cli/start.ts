@@ -1,6 +1,6 @@
 // `standin start`: listen, load --configfile, then write the pidfile (the readiness signal mb's
 // tooling waits for). SIGTERM/SIGINT close everything, remove our pidfile and say goodbye.
-import { Logger, type Log } from '../logging/logger.js';
+import { Logger, type ConsoleStyle, type Log } from '../logging/logger.js';
 import { StandinError, ValidationFailure } from '../model/errors.js';
 import type { StandinOptions } from '../server/options.js';
 import { startStandin, type RunningStandin } from '../server/standin.js';
@@ -17,6 +17,16 @@ const fail = (message: string): number => {
   return 1;
 };
 
+/** Imposters another front door prepared (`standin imposter`), loaded instead of --configfile. */
+export interface PreparedImposters {
+  imposters: unknown[];
+  /** Where they came from, for error messages. */
+  source: string;
+  consoleStyle?: ConsoleStyle;
+  /** Called once the logger exists, before the imposters load. */
+  withLogger?(logger: Logger): void;
+}
+
 /**
  * Returns an exit code when start failed (everything it opened is closed again, no pidfile),
  * or undefined when the server is up: the process then lives until a signal arrives.
@@ -24,10 +34,12 @@ const fail = (message: string): number => {
 export async function start(
   options: StandinOptions,
   formatterOptions: Record<string, unknown> = {},
+  prepared?: PreparedImposters,
 ): Promise<number | undefined> {
   // Read the config file first: a missing or malformed file should not cost a server start.
-  let imposters: unknown[] | undefined;
-  if (options.configfile !== undefined) {
+  let imposters: unknown[] | undefined = prepared?.imposters;
+  const source = prepared?.source ?? options.configfile;
+  if (prepared === undefined && options.configfile !== undefined) {
     try {
       imposters = usesCustomFormatter(options.formatter)
         ? await loadConfigWithFormatter(options.configfile, options.formatter, { ...options, ...formatterOptions })
@@ -41,7 +53,9 @@ export async function start(
     level: options.loglevel,
     logfile: options.nologfile ? null : options.logfile,
     console: true,
+    consoleStyle: prepared?.consoleStyle,
   });
+  prepared?.withLogger?.(logger);
 
   let running: RunningStandin;
   try {
@@ -57,11 +71,11 @@ export async function start(
   const shutdown = installShutdown(running, logger, log, options.pidfile);
 
   if (imposters !== undefined) {
-    log.debug(`loading ${imposters.length} imposter(s) from ${options.configfile}`);
+    log.debug(`loading ${imposters.length} imposter(s) from ${source}`);
     try {
       await running.replaceImposters(imposters);
     } catch (err) {
-      const code = fail(`cannot load imposters from ${options.configfile}:${describeLoadError(err)}`);
+      const code = fail(`cannot load imposters from ${source}:${describeLoadError(err)}`);
       await shutdown.abandon();
       return code;
     }

@@ -7,6 +7,7 @@ const COMMANDS: ReadonlyArray<[string, string]> = [
   ['restart', 'stops the server in --pidfile if it runs, then starts in this process'],
   ['save', 'writes the running imposters, replayable, to --savefile'],
   ['replay', 'switches from record mode to replay by removing proxies'],
+  ['imposter', 'serves an Imposter config directory: standin imposter DIR [--port 8080] [--adminPort 2525]'],
   ['help', 'prints this text'],
 ];
 

@@ -4,6 +4,9 @@ import { isoNow } from './isoNow.js';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
+/** Console lines as mountebank writes them (`info: msg`) or as Imposter does (`[INFO] msg`). */
+export type ConsoleStyle = 'mountebank' | 'imposter';
+
 export interface LogEntry {
   level: LogLevel;
   message: string;
@@ -16,6 +19,7 @@ export interface LoggerOptions {
   logfile: string | null;
   /** Write `level: message` lines to stdout. */
   console: boolean;
+  consoleStyle?: ConsoleStyle;
   /** How many entries GET /logs keeps in memory. */
   memoryCap?: number;
 }
@@ -46,11 +50,13 @@ export class Logger implements Log {
   private readonly file: WriteStream | null;
   private readonly logfile: string | null;
   private readonly toConsole: boolean;
+  private readonly imposterStyle: boolean;
 
   constructor(options: LoggerOptions) {
     this.threshold = RANK[options.level];
     this.memoryCap = options.memoryCap ?? 10_000;
     this.toConsole = options.console;
+    this.imposterStyle = options.consoleStyle === 'imposter';
     this.logfile = options.logfile;
     this.file = options.logfile ? createWriteStream(options.logfile, { flags: 'a' }) : null;
     this.file?.on('error', (err) => {
@@ -147,7 +153,7 @@ export class Logger implements Log {
       this.memory.splice(0, excess);
       this.dropped += excess;
     }
-    if (this.toConsole) this.consoleBuffer += `${level}: ${message}\n`;
+    if (this.toConsole) this.consoleBuffer += this.imposterStyle ? `[${level.toUpperCase()}] ${message}\n` : `${level}: ${message}\n`;
     if (this.file) this.fileBuffer += JSON.stringify(entry) + '\n';
     if (!this.flushScheduled) {
       this.flushScheduled = true;

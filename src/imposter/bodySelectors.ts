@@ -1,0 +1,60 @@
+// JSONPath and XPath queries into a value, for capture (`requestBody.jsonPath`) and for the
+// `${...:$.path}` / `${...:/xpath}` template trailers. Expressions are checked once, when compiled.
+import { DOMParser } from '@xmldom/xmldom';
+import { JSONPath } from 'jsonpath-plus';
+import xpath from 'xpath';
+import { ImposterConfigError } from './configModel.js';
+
+export type ValueSelector = (value: unknown) => unknown;
+
+/** One JSONPath match as is (objects stay objects), several as an array, none as undefined. */
+export function compileJsonPathSelector(path: string, where: string): ValueSelector {
+  try {
+    JSONPath({ path, json: {}, wrap: true });
+  } catch (err) {
+    throw new ImposterConfigError(`${where}: invalid JSONPath ${JSON.stringify(path)}: ${(err as Error).message}`);
+  }
+  return (value) => {
+    let json = value;
+    if (typeof value === 'string') {
+      try {
+        json = JSON.parse(value);
+      } catch {
+        return undefined;
+      }
+    }
+    if (json === null || typeof json !== 'object') return undefined;
+    const found = JSONPath({ path, json: json as object, wrap: true }) as unknown[];
+    if (found.length === 0) return undefined;
+    return found.length === 1 ? found[0] : found;
+  };
+}
+
+/** The text of the first node the XPath selects (namespaces by prefix), or undefined. */
+export function compileXPathSelector(expression: string, namespaces: Record<string, string> | undefined, where: string): ValueSelector {
+  const select = namespaces ? xpath.useNamespaces(namespaces) : xpath.select;
+  try {
+    select(expression, new DOMParser().parseFromString('<x/>', 'text/xml') as unknown as Node);
+  } catch (err) {
+    throw new ImposterConfigError(`${where}: invalid XPath ${JSON.stringify(expression)}: ${(err as Error).message}`);
+  }
+  return (value) => {
+    if (typeof value !== 'string' || value.trim() === '') return undefined;
+    try {
+      const document = new DOMParser({ onError: () => undefined }).parseFromString(value, 'text/xml');
+      const result = select(expression, document as unknown as Node);
+      const first = Array.isArray(result) ? result[0] : result;
+      if (first === undefined || first === null) return undefined;
+      if (typeof first === 'object') return (first as Node).textContent ?? undefined;
+      return String(first);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** Store and template values as text: strings as they are, anything else as JSON. */
+export function valueAsText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

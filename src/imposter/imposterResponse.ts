@@ -1,0 +1,180 @@
+// The `_imposter` response type: what an Imposter-config resource or interceptor answers with,
+// as an ordinary stub response (printed by GET /imposters/:port, saved and replayed like any
+// other). The stub's predicates did the matching; this runs Imposter's per-request steps:
+//   /system endpoints | continue-interceptors that precede ("before") | passthrough | capture,
+//   response (statusCode, content/file, headers, template, delay).
+// Everything is compiled here once; a plain static response is a prebuilt reply.
+import { compilePredicates, MatchRequest, type RequestMatcher } from '../matching/index.js';
+import { StandinError, validationError } from '../model/errors.js';
+import type { HttpRequest, ProtocolRequest } from '../model/request.js';
+import { isPlainObject } from '../model/types.js';
+import type { Outcome } from '../protocols/protocol.js';
+import type { HttpReply } from '../protocols/http/httpReply.js';
+import type { CompiledResponse, ResponseContext } from '../responses/compileResponse.js';
+import { compileCapture, type CompiledCapture } from './capture.js';
+import { ImposterConfigError } from './configModel.js';
+import { imposterLogFor, logHandled } from './imposterLog.js';
+import { compileMockResponse, newResponseState, replyOf, type CompiledMockResponse } from './mockResponse.js';
+import { forward, type PassthroughSettings } from './passthrough.js';
+import { compilePathPattern, pathParamsOf } from './pathPattern.js';
+import { RequestScope } from './requestScope.js';
+import { imposterStores } from './stores.js';
+import { answerSystem } from './systemEndpoints.js';
+import type { TemplateContext } from './template.js';
+import { parseUpstreamUrl } from './upstreamUrl.js';
+
+/** The response types mountebank knows; `_imposter` stands alone. */
+const OTHER_TYPES = ['is', 'proxy', 'inject', 'fault'];
+
+interface Step {
+  /** Only for continue-interceptors: the request must match these to run. */
+  matcher: RequestMatcher | undefined;
+  pathParams: ((path: string) => Record<string, string>) | undefined;
+  capture: CompiledCapture | undefined;
+  response: CompiledMockResponse;
+}
+
+export function compileImposterResponse(config: Record<string, unknown>, context: ResponseContext): CompiledResponse {
+  try {
+    return compile(config, context);
+  } catch (err) {
+    if (err instanceof ImposterConfigError) throw validationError(err.message, config);
+    throw err;
+  }
+}
+
+function compile(config: Record<string, unknown>, context: ResponseContext): CompiledResponse {
+  const spec = config._imposter;
+  if (!isPlainObject(spec)) throw validationError("'_imposter' must be an object", config);
+  if (OTHER_TYPES.some((t) => config[t] !== undefined && config[t] !== null)) {
+    throw validationError('each response object must have only one response type', config);
+  }
+  if (context.protocol.name !== 'http') throw validationError('_imposter responses need an http imposter', config);
+  const where = typeof spec.source === 'string' ? spec.source : '_imposter';
+  const base = { config, repeat: 1 };
+
+  if (spec.system === true) {
+    return {
+      ...base,
+      resolve: (request, recorder) => {
+        const http = request as HttpRequest;
+        const reply = answerSystem(http, imposterStores);
+        logHandled(imposterLogFor(recorder), http.method, http.path, reply.statusCode, reply.body.length);
+        return { reply, delayMs: 0 };
+      },
+    };
+  }
+
+  const before = compileBefore(spec.before, where);
+  const own = compileStep(spec, undefined, where);
+  const serverUrl = typeof spec.serverUrl === 'string' ? spec.serverUrl : 'http://localhost:8080';
+  const passthrough = spec.passthrough === undefined ? undefined : compilePassthrough(spec.passthrough, where);
+  const needsScope = before.length > 0 || own.capture !== undefined || own.response.dynamic;
+
+  if (passthrough) {
+    return {
+      ...base,
+      resolve: async (request, recorder) => {
+        const http = request as HttpRequest;
+        // Interceptors that precede still run; the resource's own capture, response and templates do not.
+        if (before.length > 0) runSteps(before, http, serverUrl);
+        const log = imposterLogFor(recorder);
+        const outcome = await forward(passthrough, http, log);
+        const reply = outcome.reply as HttpReply;
+        logHandled(log, http.method, http.path, reply.statusCode, reply.body.length);
+        return outcome;
+      },
+    };
+  }
+
+  if (!needsScope) {
+    const state = newResponseState();
+    own.response.apply(state, undefined);
+    const fixedDelay = state.delayMs;
+    const reply = replyOf(state);
+    // A delay range is drawn per request; everything else was built above.
+    const varies = isPlainObject(spec.response) && isPlainObject(spec.response.delay) && spec.response.delay.exact === undefined;
+    return {
+      ...base,
+      resolve: (request, recorder) => {
+        const http = request as HttpRequest;
+        logHandled(imposterLogFor(recorder), http.method, http.path, reply.statusCode, reply.body.length);
+        if (!varies) return { reply, delayMs: fixedDelay };
+        const drawn = newResponseState();
+        own.response.apply(drawn, undefined);
+        return { reply, delayMs: drawn.delayMs };
+      },
+    };
+  }
+
+  const steps = [...before, own];
+  return {
+    ...base,
+    resolve: (request: ProtocolRequest, recorder: unknown): Outcome => {
+      const http = request as HttpRequest;
+      const state = runSteps(steps, http, serverUrl);
+      const reply = replyOf(state);
+      logHandled(imposterLogFor(recorder), http.method, http.path, reply.statusCode, reply.body.length);
+      return { reply, delayMs: state.delayMs };
+    },
+  };
+}
+
+/** Runs capture then response of each step whose matcher (if any) accepts the request, onto one state. */
+function runSteps(steps: readonly Step[], request: HttpRequest, serverUrl: string) {
+  const state = newResponseState();
+  const scope = new RequestScope(request, {});
+  const context: TemplateContext = { scope, stores: imposterStores, serverUrl };
+  let match: MatchRequest | undefined;
+  for (const step of steps) {
+    if (step.matcher && !step.matcher((match ??= new MatchRequest(request)))) continue;
+    scope.pathParams = step.pathParams ? step.pathParams(request.path) : {};
+    step.capture?.(context);
+    step.response.apply(state, context);
+  }
+  return state;
+}
+
+function compileStep(spec: Record<string, unknown>, matcher: RequestMatcher | undefined, where: string): Step {
+  let pathParams: Step['pathParams'];
+  if (typeof spec.path === 'string') {
+    const pattern = compilePathPattern(spec.path);
+    const regex = new RegExp(pattern.source);
+    if (pattern.params.length > 0) pathParams = (path) => pathParamsOf(regex, pattern.params, path) ?? {};
+  }
+  return {
+    matcher,
+    pathParams,
+    capture: compileCapture(spec.capture, where),
+    response: compileMockResponse(spec.response, where),
+  };
+}
+
+function compileBefore(value: unknown, where: string): Step[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new ImposterConfigError(`${where}: '_imposter.before' must be an array of interceptors`);
+  return value.map((interceptor, i) => {
+    if (!isPlainObject(interceptor)) throw new ImposterConfigError(`${where}: '_imposter.before[${i}]' must be an object`);
+    const at = typeof interceptor.source === 'string' ? interceptor.source : `${where} before[${i}]`;
+    let matcher: RequestMatcher;
+    try {
+      matcher = compilePredicates(interceptor.predicates, { encoding: 'utf8' });
+    } catch (err) {
+      throw new ImposterConfigError(`${at}: ${err instanceof StandinError ? err.message : String(err)}`);
+    }
+    return compileStep(interceptor, matcher, at);
+  });
+}
+
+function compilePassthrough(value: unknown, where: string): PassthroughSettings {
+  if (!isPlainObject(value)) throw new ImposterConfigError(`${where}: '_imposter.passthrough' must be {upstream, url, timeoutMs}`);
+  const upstream = typeof value.upstream === 'string' ? value.upstream : '';
+  const timeoutMs = value.timeoutMs === undefined ? 30_000 : Number(value.timeoutMs);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ImposterConfigError(`${where}: '_imposter.passthrough.timeoutMs' must be a positive number`);
+  return {
+    upstream,
+    target: parseUpstreamUrl(value.url, `${where} upstream ${JSON.stringify(upstream)}`),
+    timeoutMs,
+    forwardedHeaders: value.forwardedHeaders === true,
+  };
+}

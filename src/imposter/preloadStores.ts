@@ -1,0 +1,30 @@
+// `system.stores.<name>.preloadData` (inline mapping) and `.preloadFile` (a JSON object file,
+// relative to the config file) loaded into the stores at startup.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isPlainObject } from '../model/types.js';
+import { ImposterConfigError, type LoadedDocument } from './configModel.js';
+import type { ImposterStores } from './stores.js';
+
+export function preloadStores(documents: readonly LoadedDocument[], stores: ImposterStores): void {
+  for (const document of documents) {
+    const configured = document.config.system?.stores;
+    if (!isPlainObject(configured)) continue;
+    for (const [name, preload] of Object.entries(configured)) {
+      if (!isPlainObject(preload)) continue;
+      const where = `${document.file}: system.stores.${name}`;
+      let data: unknown = preload.preloadData;
+      if (typeof preload.preloadFile === 'string') {
+        try {
+          data = JSON.parse(readFileSync(resolve(document.dir, preload.preloadFile), 'utf8'));
+        } catch (err) {
+          throw new ImposterConfigError(`${where}: cannot load preloadFile ${preload.preloadFile}: ${(err as Error).message}`);
+        }
+      }
+      if (data === undefined) continue;
+      if (!isPlainObject(data)) throw new ImposterConfigError(`${where}: preload data must be a mapping of item names to values`);
+      const store = stores.open(name);
+      for (const [key, value] of Object.entries(data)) store.set(key, value);
+    }
+  }
+}
