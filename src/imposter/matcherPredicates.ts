@@ -9,6 +9,11 @@ type Options = Record<string, unknown>;
 
 const QUERY_OPTIONS: Options = { caseSensitive: true };
 const HEADER_OPTIONS: Options = { caseSensitive: true, keyCaseSensitive: false };
+/**
+ * mountebank's `matches` lower-cases keys only together with an `i` regex, so a header regex is
+ * case-insensitive here (Imposter's is case-sensitive): the price of case-insensitive names.
+ */
+const HEADER_REGEX_OPTIONS: Options = {};
 const BODY_OPTIONS: Options = { caseSensitive: true };
 
 export const OPERATORS = ['EqualTo', 'NotEqualTo', 'Exists', 'NotExists', 'Contains', 'NotContains', 'Matches', 'NotMatches'] as const;
@@ -55,9 +60,10 @@ export function mapPredicates(kind: 'queryParams' | 'requestHeaders', matchers: 
   if (matchers === undefined || matchers === null) return [];
   if (!isPlainObject(matchers)) throw new ImposterConfigError(`${where}: '${kind}' must be a mapping of names to values`);
   const field = kind === 'queryParams' ? 'query' : 'headers';
-  const options = kind === 'queryParams' ? QUERY_OPTIONS : HEADER_OPTIONS;
   return Object.entries(matchers).map(([name, matcher]) => {
     const { value, operator } = valueAndOperator(matcher as MatcherValue);
+    const regex = operator === 'Matches' || operator === 'NotMatches';
+    const options = kind === 'queryParams' ? QUERY_OPTIONS : regex ? HEADER_REGEX_OPTIONS : HEADER_OPTIONS;
     return operatorPredicate(operator, (v) => ({ [field]: { [name]: v } }), value, options, `${where} ${kind}.${name}`);
   });
 }

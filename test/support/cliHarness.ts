@@ -24,8 +24,10 @@ export interface Running {
   stop(): Promise<Finished>;
 }
 
-export function spawnCli(args: string[], cwd: string): Running {
-  const child = spawn(process.execPath, [executable, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `env` is added to this process's environment for the child (e.g. IMPOSTER_* variables). */
+export function spawnCli(args: string[], cwd: string, env?: Record<string, string>): Running {
+  const childEnv = env ? { ...process.env, ...env } : process.env;
+  const child = spawn(process.execPath, [executable, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let done = false;
@@ -69,8 +71,8 @@ export function spawnCli(args: string[], cwd: string): Running {
 }
 
 /** Runs a command that is expected to finish by itself (killed after timeoutMs). */
-export async function runCli(args: string[], cwd: string, timeoutMs = 15_000): Promise<Finished> {
-  const running = spawnCli(args, cwd);
+export async function runCli(args: string[], cwd: string, timeoutMs = 15_000, env?: Record<string, string>): Promise<Finished> {
+  const running = spawnCli(args, cwd, env);
   const timer = setTimeout(() => {
     try {
       process.kill(running.pid, 'SIGKILL');
