@@ -10,7 +10,6 @@ import { readImposterEnv } from '../imposter/imposterSettings.js';
 import { preloadStores } from '../imposter/preloadStores.js';
 import { imposterStores } from '../imposter/stores.js';
 import { parseImposterArgs } from './imposterArgs.js';
-import { start } from './start.js';
 
 export async function runImposter(argv: readonly string[]): Promise<number | undefined> {
   const args = parseImposterArgs(argv);
@@ -36,6 +35,8 @@ export async function runImposter(argv: readonly string[]): Promise<number | und
     process.stderr.write(`standin: ${err.message}\n`);
     return 1;
   }
+  // Loaded only once the config is known to be servable: a refused config exits without the server's imports.
+  const { start } = await import('./start.js');
   return start(args.options, {
     imposters: [imposter],
     source: dirs.join(','),

@@ -49,7 +49,7 @@ function compile(config: Record<string, unknown>, context: ResponseContext): Com
   if (OTHER_TYPES.some((t) => config[t] !== undefined && config[t] !== null)) {
     throw validationError('each response object must have only one response type', config);
   }
-  if (context.protocol.name !== 'http') throw validationError('_imposter responses need an http imposter', config);
+  if (context.protocol.name !== 'http' && context.protocol.name !== 'https') throw validationError('_imposter responses need an http or https imposter', config);
   const where = typeof spec.source === 'string' ? spec.source : '_imposter';
   const base = { config, repeat: 1 };
 

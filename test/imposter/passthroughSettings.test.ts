@@ -54,7 +54,7 @@ plugin: rest
 resources:${reversed ? proxied + mocked : mocked + proxied}`;
 };
 
-describe('the partial mocking example', { concurrency: true }, () => {
+describe('the partial mocking example', () => {
   for (const reversed of [false, true]) {
     it(`mocks /users/1 locally and forwards /users/2 (${reversed ? 'wildcard declared first' : 'as in the seed'})`, async () => {
       const upstream = await startUpstream();
@@ -211,7 +211,7 @@ describe('unreachable upstreams', () => {
   });
 });
 
-describe('startup validation', { concurrency: true }, () => {
+describe('startup validation', () => {
   it('fails when a resource references an upstream that is not defined, naming both', async () => {
     const result = await refusedImposter({
       'bad-config.yaml': `plugin: rest\nupstreams:\n  known:\n    url: ${upstream.url}\nresources:\n  - path: /orders\n    method: GET\n    passthrough: missing\n`,

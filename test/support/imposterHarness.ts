@@ -27,7 +27,7 @@ export async function startImposter(files: Record<string, string | Buffer>, env:
   const args = ['imposter', tmp.dir, '--port', String(port), '--adminPort', String(adminPort), '--host', '127.0.0.1', '--pidfile', pidfile, '--nologfile', ...extraArgs];
   const running = spawnCli(args, tmp.dir, env);
   const output = () => running.stdout() + running.stderr();
-  if (!(await waitForPidfile(running, pidfile))) {
+  if (!(await waitForPidfile(running, pidfile, 30_000))) {
     tmp.cleanup();
     throw new Error(`standin imposter exited before it was ready:\n${output()}`);
   }
@@ -66,7 +66,7 @@ export async function refusedImposter(files: Record<string, string>, env: Record
       tmp.dir,
       env,
     );
-    const timer = setTimeout(() => void running.stop(), 15_000);
+    const timer = setTimeout(() => void running.stop(), 30_000);
     const finished = await running.exited;
     clearTimeout(timer);
     return finished;
