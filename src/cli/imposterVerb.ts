@@ -37,7 +37,7 @@ export async function runImposter(argv: readonly string[]): Promise<number | und
   }
   // Loaded only once the config is known to be servable: a refused config exits without the server's imports.
   const { start } = await import('./start.js');
-  return start(args.options, {
+  return start(args.options, {}, {
     imposters: [imposter],
     source: dirs.join(','),
     consoleStyle: 'imposter',
