@@ -36,7 +36,9 @@ class Lexer {
   private line = 1;
   private lineStart = 0;
 
-  constructor(private readonly src: string) {}
+  constructor(private readonly src: string) {
+    if (src.charCodeAt(0) === 0xfeff) this.pos = this.lineStart = 1; // a byte-order mark is not code
+  }
 
   private here(): Position {
     return { line: this.line, column: this.pos - this.lineStart + 1 };

@@ -47,6 +47,14 @@ describe('Rhai parser: what it accepts', () => {
     assert.equal(p.call('g', []), 3);
   });
 
+  it('ignores a byte-order mark and accepts Windows line ends', () => {
+    const p = compileRhai('\uFEFFfn f() {\r\n  let x = 2;\r\n  x * 21\r\n}\r\n');
+    assert.equal(p.call('f', []), 42);
+    const err = syntaxError('\uFEFFfn f() {\r\n  let x = 2\r\n  x\r\n}');
+    assert.equal(err.line, 3);
+    assert.equal(err.column, 3);
+  });
+
   it('parses a multi-line script with a string continued across lines', () => {
     const p = compileRhai('fn f() {\n  let s = "one \\\n    two";\n  s\n}');
     assert.equal(p.call('f', []), 'one two');
