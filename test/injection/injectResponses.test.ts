@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { freePort, get, post, put, request } from '../support/http.js';
+import { waitForOutput } from '../support/output.js';
 import { startStandin, type StandinProcess } from '../support/standinProcess.js';
 
 let mb: StandinProcess;
@@ -21,13 +22,7 @@ async function imposter(stubs: unknown[], extra: Record<string, unknown> = {}): 
   return `http://127.0.0.1:${port}`;
 }
 
-async function waitForLog(pattern: RegExp): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!pattern.test(mb.output())) {
-    if (Date.now() > deadline) assert.fail(`no log line matching ${pattern} in:\n${mb.output()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitForLog = (pattern: RegExp) => waitForOutput(mb, pattern);
 
 describe('inject responses', () => {
   it("runs seed 002's example: the old signature, synchronous", async () => {
