@@ -63,6 +63,17 @@ export const scenarios: Scenario[] = [
     request: { method: 'POST', path: '/orders', headers: { 'Content-Type': 'application/xml' }, body: xmlBody },
   },
   {
+    // The copy behavior builds `hello` from the path per request (a copy of `is`, a regex, token replacement).
+    name: 'copy behavior',
+    stubs: [{
+      responses: [{
+        is: { ...answer.is, body: '${word}' },
+        behaviors: [{ copy: { from: 'path', into: '${word}', using: { method: 'regex', selector: '[a-z]+$' } } }],
+      }],
+    }],
+    request: { method: 'GET', path: '/copy/hello' },
+  },
+  {
     // The origin is the bare server, which answers the same bytes.
     name: 'proxyTransparent',
     stubs: (origin) => [{ responses: [{ proxy: { to: origin, mode: 'proxyTransparent' } }] }],

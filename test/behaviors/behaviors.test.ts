@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { freePort, get, post, request } from '../support/http.js';
 import { waitForOutput } from '../support/output.js';
 import { startStandin, type StandinProcess } from '../support/standinProcess.js';
+import { tcpExchange } from '../support/tcp.js';
 
 let mb: StandinProcess;
 before(async () => {
@@ -106,6 +107,15 @@ describe('copy', () => {
       { responses: [{ is: { body: 'Have you read BOOK?' }, _behaviors: { copy: [{ from: 'body', into: 'BOOK', using: { method: 'jsonpath', selector: '$..title' } }] } }] },
     ]);
     assert.equal((await request('POST', `${url}/`, { body: booksJson })).body, 'Have you read Game of Thrones?');
+  });
+
+  it("copies from a tcp request's data (mountebank's copy-jsonpath, over tcp as documented)", async () => {
+    const { port } = await imposter(
+      [{ responses: [{ is: { data: 'Have you read BOOK?' }, _behaviors: { copy: [{ from: 'data', into: 'BOOK', using: { method: 'jsonpath', selector: '$..title' } }] } }] }],
+      'tcp',
+    );
+    const answer = await tcpExchange(port, JSON.stringify(booksJson, null, 2), 'Have you read Game of Thrones?'.length);
+    assert.equal(answer.toString('utf8'), 'Have you read Game of Thrones?');
   });
 
   it("fills indexed tokens from regex groups and jsonpath matches (mountebank's copy-indexed)", async () => {

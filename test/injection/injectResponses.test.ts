@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { freePort, get, post, put, request } from '../support/http.js';
 import { waitForOutput } from '../support/output.js';
 import { startStandin, type StandinProcess } from '../support/standinProcess.js';
+import { tcpExchange } from '../support/tcp.js';
 
 let mb: StandinProcess;
 before(async () => {
@@ -79,6 +80,17 @@ describe('inject responses', () => {
     const created = await get(`${url}/new`);
     assert.deepEqual([created.status, created.body], [202, 'new /new']);
     assert.equal((await get(`${url}/promise`)).body, 'awaited');
+  });
+
+  it('answers a tcp request with the data the function returns', async () => {
+    const port = await freePort();
+    const res = await post(`${mb.url}/imposters`, {
+      protocol: 'tcp',
+      port,
+      stubs: [{ responses: [{ inject: "function (config) { return { data: 'echo ' + config.request.data + ' ' + config.data }; }" }] }],
+    });
+    assert.equal(res.status, 201, res.body);
+    assert.equal((await tcpExchange(port, 'ping', 'echo ping ping'.length)).toString(), 'echo ping ping');
   });
 
   it('applies the imposter defaultResponse to fields the function leaves out', async () => {
