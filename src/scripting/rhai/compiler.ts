@@ -10,7 +10,7 @@ import { BINARY_OPERATORS, negate, not, operatorError, plus } from './operators.
 import { BreakSignal, CONTINUE, ReturnSignal, type RunContext } from './runtime.js';
 import { Scope } from './scope.js';
 import { compileFor, compileIf, compileLoop, compileSwitch, compileWhile, type ControlCompiler } from './control.js';
-import { copyValue, displayText, FnPtr, valuesEqual, type RhaiMap, type Value } from './values.js';
+import { copyValue, displayText, FnPtr, readSlot, shareSlot, valuesEqual, writeSlot, type RhaiMap, type SharedCell, type Value } from './values.js';
 
 const isContainer = (v: Value): boolean => Array.isArray(v) || v instanceof Map;
 
@@ -189,16 +189,16 @@ export class Compiler implements ControlCompiler {
     if (s.target.k === 'var' && rootInfo) {
       const { slot } = rootInfo;
       return (f) => {
-        const old = f.slots[slot];
+        const old = readSlot(f.slots, slot);
         const v = value(f);
         if (typeof old === 'number' && typeof v === 'number' && s.op === '+=') {
           const sum = old + v;
           if (Number.isSafeInteger(sum)) {
-            f.slots[slot] = sum;
+            writeSlot(f.slots, slot, sum);
             return undefined;
           }
         }
-        f.slots[slot] = op(old, v, s);
+        writeSlot(f.slots, slot, op(old, v, s));
         return undefined;
       };
     }
@@ -225,9 +225,7 @@ export class Compiler implements ControlCompiler {
             throw new RhaiRuntimeError(`cannot modify the constant '${target.name}'`, target);
           };
         }
-        return (f, v) => {
-          f.slots[slot] = v;
-        };
+        return (f, v) => writeSlot(f.slots, slot, v);
       }
       case 'this':
         return (f, v) => {
@@ -293,7 +291,7 @@ export class Compiler implements ControlCompiler {
           };
         }
         const { slot } = info;
-        return (f) => f.slots[slot];
+        return (f) => readSlot(f.slots, slot);
       }
       case 'global':
         return (f) => f.ctx.links.global(e.name, e);
@@ -441,7 +439,7 @@ export class Compiler implements ControlCompiler {
     return (f) => {
       const argv = new Array<Value>(args.length);
       for (let i = 0; i < args.length; i++) argv[i] = args[i]!(f);
-      return callByName(e.name, argv, slot >= 0 ? f.slots[slot] : undefined, f, e, otherArities);
+      return callByName(e.name, argv, slot >= 0 ? readSlot(f.slots, slot) : undefined, f, e, otherArities);
     };
   }
 
@@ -477,12 +475,13 @@ export class Compiler implements ControlCompiler {
     this.scope = outer;
     const { captures } = scope;
     const arity = e.params.length;
-    const run = (args: Value[], captured: readonly Value[], thisValue: Value, ctx: RunContext, pos: Pos): Value => {
+    const run = (args: Value[], captured: readonly SharedCell[], thisValue: Value, ctx: RunContext, pos: Pos): Value => {
       const slots = new Array<Value>(scope.size);
       for (let i = 0; i < arity; i++) slots[i] = args[i];
-      for (let i = 0; i < captures.length; i++) slots[captures[i]!.inner] = copyValue(captured[i]);
+      // The frame holds the cells themselves: reads and writes go through to the shared variable.
+      for (let i = 0; i < captures.length; i++) (slots as unknown[])[captures[i]!.inner] = captured[i];
       return runFrame(body, { slots, thisValue, ctx }, pos);
     };
-    return (f) => new FnPtr('anonymous', [], { arity, captured: captures.map((c) => copyValue(f.slots[c.outer.slot])), run });
+    return (f) => new FnPtr('anonymous', [], { arity, captured: captures.map((c) => shareSlot(f.slots, c.outer.slot)), run });
   }
 }

@@ -24,9 +24,38 @@ export class FnPtr {
 
 export interface ClosureBody {
   readonly arity: number;
-  /** The values of the enclosing variables the closure uses, as they were when it was made. */
-  readonly captured: readonly Value[];
-  readonly run: (args: Value[], captured: readonly Value[], thisValue: Value, ctx: RunContext, pos: Pos) => Value;
+  /** The enclosing variables the closure uses, shared with the scope that made it. */
+  readonly captured: readonly SharedCell[];
+  readonly run: (args: Value[], captured: readonly SharedCell[], thisValue: Value, ctx: RunContext, pos: Pos) => Value;
+}
+
+/**
+ * A variable captured by a closure: its frame slot holds this cell instead of the value, so the
+ * closure and the enclosing function see each other's changes, as in Rhai. Never a value itself.
+ */
+export class SharedCell {
+  constructor(public value: Value) {}
+}
+
+/** A variable's value, through its cell if a closure shares it. */
+export function readSlot(slots: readonly unknown[], slot: number): Value {
+  const v = slots[slot];
+  return v instanceof SharedCell ? v.value : (v as Value);
+}
+
+export function writeSlot(slots: unknown[], slot: number, value: Value): void {
+  const cell = slots[slot];
+  if (cell instanceof SharedCell) cell.value = value;
+  else slots[slot] = value;
+}
+
+/** The cell of a variable a closure captures, made on the first capture. */
+export function shareSlot(slots: unknown[], slot: number): SharedCell {
+  const v = slots[slot];
+  if (v instanceof SharedCell) return v;
+  const cell = new SharedCell(v as Value);
+  slots[slot] = cell;
+  return cell;
 }
 
 /** A JS object handed in by the host: its function properties are callable as methods. */

@@ -199,6 +199,14 @@ describe('Rhai functions', () => {
     assert.equal(run('let f = Fn("twice").curry(21); f.call()', [], defs), 42);
   });
 
+  it('shares captured variables between a closure and its scope, as Rhai does', () => {
+    assert.equal(run('let count = 0; let inc = || { count += 1; }; inc.call(); inc.call(); count'), 2);
+    assert.equal(run('let x = 1; let f = || x; x = 5; f.call()'), 5);
+    assert.deepEqual(run('let fs = []; for i in 0..3 { fs.push(|| i * 10); } fs.map(|f| f.call())'), [0, 10, 20], 'each iteration is its own variable');
+    assert.deepEqual(run('let log = []; let add = |v| log.push(v); add.call(1); add.call(2); log'), [1, 2]);
+    assert.equal(run('let n = 1; let outer = || { let inner = || { n += 10; }; inner.call(); n }; outer.call() + n'), 22);
+  });
+
   it('reports unknown functions and wrong arities clearly, with their position', () => {
     const err = fails('let x = 1;\n  nope(x, "a")', /function not found: nope \(i64, string\)/);
     assert.equal(err.line, 4);
