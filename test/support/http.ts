@@ -16,6 +16,8 @@ export interface HttpOptions {
   headers?: Record<string, string | string[]>;
   body?: string | Buffer | object;
   timeoutMs?: number;
+  /** The client socket's own address (to call from a non-loopback address of this machine). */
+  localAddress?: string;
 }
 
 /** A free TCP port on 127.0.0.1 (bind 0, read, release). */
@@ -43,7 +45,7 @@ export function request(method: string, url: string, options: HttpOptions = {}):
     if (payload && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) {
       headers['Content-Length'] = payload.length;
     }
-    const req = http.request(url, { method, headers, agent: false }, (res) => {
+    const req = http.request(url, { method, headers, agent: false, localAddress: options.localAddress }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
