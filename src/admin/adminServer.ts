@@ -40,6 +40,7 @@ export function createAdminRouter(
     .add('PUT', '/imposters/:id/stubs/:stubIndex', imposter.replaceStub)
     .add('DELETE', '/imposters/:id/stubs/:stubIndex', imposter.deleteStub)
     .add('DELETE', '/imposters/:id/savedRequests', imposter.deleteSavedRequests)
+    .add('POST', '/imposters/:id/_requests', imposter.postRequest)
     .add('DELETE', '/imposters/:id/savedProxyResponses', imposter.deleteSavedProxyResponses)
     // Deprecated in mountebank, and an alias of savedProxyResponses there, not of savedRequests.
     .add('DELETE', '/imposters/:id/requests', imposter.deleteSavedProxyResponses);

@@ -136,6 +136,8 @@ export const FLAGS: readonly FlagSpec[] = [
   valueFlag('injectionTimeout', undefined, 'MS',
     'how long one injected script (inject, decorate, wait, shellTransform...) may run before its request fails with 500; 0 for no limit (standin only)',
     '10000', integerIn(0, 3_600_000, 'a number of milliseconds from 0 to 3600000')),
+  valueFlag('protofile', undefined, 'FILE', 'custom protocols, each run as a command (mb\'s out-of-process protocols)',
+    'protocols.json, if present', nonEmpty('a file path')),
   valueFlag('savefile', undefined, 'FILE', 'the file save writes the imposters to', 'mb.json', nonEmpty('a file path')),
   booleanFlag('removeProxies', 'r', 'save without proxy responses'),
   valueFlag('journalCap', undefined, 'N', 'most recorded requests kept per imposter, oldest dropped first (standin only)',
@@ -149,7 +151,6 @@ export const FLAGS: readonly FlagSpec[] = [
 export const UNSUPPORTED_FLAGS: ReadonlyArray<{ name: string; alias?: string; boolean: boolean }> = [
   { name: 'impostersRepository', boolean: false },
   { name: 'impostersRepositoryConfig', boolean: false },
-  { name: 'protofile', boolean: false },
   { name: 'log', boolean: false },
   { name: 'heroku', boolean: true },
 ];

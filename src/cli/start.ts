@@ -5,6 +5,7 @@ import { StandinError, ValidationFailure } from '../model/errors.js';
 import type { StandinOptions } from '../server/options.js';
 import { startStandin, type RunningStandin } from '../server/standin.js';
 import { DatadirError } from '../persistence/datadirRepository.js';
+import { ProtofileError } from '../protocols/custom/protofile.js';
 import { ConfigFileError, loadConfigFile, loadConfigWithFormatter } from './configFile.js';
 import { usesCustomFormatter } from './formatter.js';
 import { removePidfileIfOwned, writePidfile } from './pidfile.js';
@@ -62,7 +63,7 @@ export async function start(
     running = await startStandin(options, logger);
   } catch (err) {
     await logger.close();
-    if (err instanceof DatadirError) return fail(err.message);
+    if (err instanceof DatadirError || err instanceof ProtofileError) return fail(err.message);
     const where = `${options.host ?? 'all interfaces'}:${options.port}`;
     return fail(`cannot start the admin API on ${where}: ${reason(err)}`);
   }

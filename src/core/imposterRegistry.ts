@@ -35,6 +35,11 @@ export class ImposterRegistry {
     this.observer = observer;
   }
 
+  /** --localOnly / --ipWhitelist, for requests a custom protocol's process relays. */
+  allowsAddress(address: string): boolean {
+    return this.options.allowAddress(address);
+  }
+
   get(port: number): Imposter | undefined {
     return this.imposters.get(port);
   }

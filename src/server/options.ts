@@ -33,6 +33,8 @@ export interface StandinOptions {
   formatter?: string;
   /** Milliseconds one injected function may run or wait for its callback; 0 = no limit. */
   injectionTimeout: number;
+  /** `--protofile FILE`: custom protocols; undefined = ./protocols.json if it exists, as mb. */
+  protofile?: string;
   /** `save`: the file written. */
   savefile: string;
   /** `save`: leave proxy responses out (replay always does). */

@@ -7,6 +7,7 @@ import { StandinError } from '../model/errors.js';
 import { ProcessMetrics } from '../metrics/processMetrics.js';
 import { DatadirRepository } from '../persistence/datadirRepository.js';
 import { ImposterPersistence } from '../persistence/imposterPersistence.js';
+import { loadProtofile } from '../protocols/custom/protofile.js';
 import { protocols } from '../protocols/registry.js';
 import { createIpFilter } from './ipFilter.js';
 import type { StandinOptions } from './options.js';
@@ -20,8 +21,17 @@ export interface RunningStandin {
 
 export async function startStandin(options: StandinOptions, logger: Logger): Promise<RunningStandin> {
   const allowAddress = createIpFilter(options.localOnly, options.ipWhitelist);
+  const custom = loadProtofile(
+    options.protofile,
+    {
+      callbackURLTemplate: `http://${options.host ?? 'localhost'}:${options.port}/imposters/:port/_requests`,
+      loglevel: options.loglevel,
+      allowInjection: options.allowInjection,
+    },
+    logger.scoped(`[mb:${options.port}] `),
+  );
   const registry = new ImposterRegistry(
-    protocols,
+    custom.length === 0 ? protocols : new Map([...protocols, ...custom.map((p) => [p.name, p] as const)]),
     {
       host: options.host,
       allowAddress,

@@ -211,3 +211,24 @@ describe('usage', () => {
     }
   });
 });
+
+describe("parseArgs: mb's short aliases", () => {
+  it('-d -h -i -l -m -p -r -w -o are debug, host, allowInjection, localOnly, mock, port, removeProxies, ipWhitelist, origin', () => {
+    const options = optionsOf(['-dilmr', '-h', '127.0.0.1', '-p', '3000', '-w', '10.0.0.1|10.0.0.2', '-o', 'http://app.test']);
+    assert.equal(options.debug, true);
+    assert.equal(options.allowInjection, true);
+    assert.equal(options.localOnly, true);
+    assert.equal(options.mock, true);
+    assert.equal(options.removeProxies, true);
+    assert.equal(options.host, '127.0.0.1');
+    assert.equal(options.port, 3000);
+    assert.deepEqual(options.ipWhitelist, ['10.0.0.1', '10.0.0.2']);
+    assert.equal(options.origin, 'http://app.test');
+  });
+
+  it('flags unknown to standin go to a --formatter, wherever it appears', () => {
+    const parsed = run(['save', '--customName', 'x', '--formatter', './fmt.js', '--flagOnly']);
+    assert.deepEqual(parsed.formatterOptions, { customName: 'x', flagOnly: true });
+    refused(['save', '--customName', 'x'], /unknown flag --customName/);
+  });
+});

@@ -3,6 +3,7 @@ import type { Imposter } from '../../core/imposter.js';
 import type { ImposterRegistry } from '../../core/imposterRegistry.js';
 import { printImposter } from '../../core/imposterPrinter.js';
 import { StandinError, validationError } from '../../model/errors.js';
+import type { ProtocolRequest } from '../../model/request.js';
 import { isPlainObject } from '../../model/types.js';
 import { flag, ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
 
@@ -81,6 +82,21 @@ export function imposterController(registry: ImposterRegistry) {
       imposter.deleteStub(stubIndex(req, imposter));
       await registry.changed(imposter);
       return full(req, imposter);
+    },
+
+    /** A custom protocol's process asks for the response to a request it received (mb's contract). */
+    async postRequest(req: AdminRequest): Promise<AdminReply> {
+      const imposter = find(req);
+      const body = req.body;
+      if (!isPlainObject(body) || !isPlainObject(body.request)) throw validationError("must contain a 'request' object");
+      const request = body.request as unknown as ProtocolRequest;
+      if (typeof request.ip === 'string' && !registry.allowsAddress(request.ip)) {
+        imposter.metrics.blocked++;
+        return ok({ blocked: true, code: 'unauthorized ip address' });
+      }
+      const outcome = await imposter.handle(request);
+      if (outcome.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, outcome.delayMs));
+      return ok({ response: imposter.protocol.describeReply(outcome.reply) });
     },
 
     deleteSavedRequests(req: AdminRequest): AdminReply {
