@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger.js';
 import { asStandinError, StandinError, ValidationFailure, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { upcastImposter } from '../model/upcast.js';
+import { compileRiftImposter } from '../rift/riftImposter.js';
 import type { ProtocolAdapter } from '../protocols/protocol.js';
 import { Imposter, type ImposterSettings } from './imposter.js';
 import type { StubContext } from './stub.js';
@@ -27,6 +28,8 @@ export function compileImposter(
   const errors: StandinError[] = [];
   const config = upcastImposter(raw);
 
+  // Rift's configurations (seed 002's quota and circuit breaker) leave out the protocol: http.
+  if ((config.protocol === undefined || config.protocol === null) && config._rift !== undefined) config.protocol = 'http';
   const protocolName = config.protocol;
   let protocol: ProtocolAdapter | undefined;
   if (protocolName === undefined || protocolName === null || protocolName === '') {
@@ -76,6 +79,7 @@ export function compileImposter(
       : { encoding },
   };
   try {
+    context.rift = compileRiftImposter(config._rift, log);
     // The constructor compiles the defaultResponse, which may be refused.
     imposter = new Imposter(config, port ?? 0, protocol, [], context, settings, log);
   } catch (err) {

@@ -88,6 +88,8 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   }
 
   async listen(options: ListenOptions): Promise<void> {
+    // Flow state first: an unreachable Redis refuses the imposter before its port is taken.
+    await this.stubContext.rift?.open();
     this.server = await this.protocol.listen(this, { ...options, port: this.port });
     this.port = this.server.port;
   }
@@ -96,6 +98,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     const server = this.server;
     this.server = null;
     await server?.close();
+    await this.stubContext.rift?.close();
   }
 
   clearRequests(): void {

@@ -4,9 +4,10 @@ import { compilePredicates, type CompileOptions, type RequestMatcher } from '../
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { upcastStub } from '../model/upcast.js';
-import { compileResponse, type CompiledResponse, type ResponseContext } from '../responses/compileResponse.js';
+import type { CompiledResponse } from '../responses/compileResponse.js';
+import { compileRiftResponse, type RiftResponseContext } from '../rift/compileRiftResponse.js';
 
-export interface StubContext extends ResponseContext {
+export interface StubContext extends RiftResponseContext {
   predicates: CompileOptions;
 }
 
@@ -72,7 +73,7 @@ export function compileStub(raw: unknown, context: StubContext): Stub {
   }
   try {
     const matcher = compilePredicates(config.predicates, context.predicates);
-    const compiled = responses.map((r) => compileResponse(r, context));
+    const compiled = responses.map((r) => compileRiftResponse(r, context));
     return new Stub(config, matcher, compiled);
   } catch (err) {
     // mountebank checks injection per stub and names the stub as the source.

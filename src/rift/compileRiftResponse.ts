@@ -1,0 +1,106 @@
+// A response carrying `_rift`: its script runs first and decides (an answer of its own, a delay,
+// or the response's own `is`/`proxy` with its behaviors); then `_rift.fault` has its say.
+// Responses without `_rift` go straight to compileResponse.
+import { validationError } from '../model/errors.js';
+import type { ProtocolRequest } from '../model/request.js';
+import { isPlainObject } from '../model/types.js';
+import type { Outcome } from '../protocols/protocol.js';
+import { compileResponse, type CompiledResponse, type ProxyRecorder, type ResponseContext } from '../responses/compileResponse.js';
+import { ScriptTimeoutError } from '../scripting/engine.js';
+import { FlowStoreError } from '../state/flowStore.js';
+import { addDelay, compileRiftFault, TCP_FAULTS } from './compileRiftFault.js';
+import { compileScript, type RiftScript } from './compileScript.js';
+import type { RiftImposter } from './riftImposter.js';
+import { toScriptRequest } from './scriptRequest.js';
+
+export interface RiftResponseContext extends ResponseContext {
+  rift?: RiftImposter;
+}
+
+const RESPONSE_TYPES = ['is', 'proxy', 'inject', 'fault'];
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+
+export function compileRiftResponse(config: unknown, context: RiftResponseContext): CompiledResponse {
+  const rift = context.rift;
+  if (!isPlainObject(config) || config._rift === undefined || !rift) return compileResponse(config, context);
+  const riftConfig = config._rift;
+  if (!isPlainObject(riftConfig)) throw validationError("'_rift' must be an object", config);
+
+  // Only `_rift` (the quota reset of the seed): the normal response is an empty one.
+  const hasType = RESPONSE_TYPES.some((t) => config[t] !== undefined && config[t] !== null);
+  const inner = compileResponse(hasType ? config : { ...config, is: {} }, context);
+  const fault = riftConfig.fault === undefined ? null : compileRiftFault(riftConfig.fault, context);
+  const serve = (request: ProtocolRequest, recorder: ProxyRecorder, stub: object): Outcome | Promise<Outcome> =>
+    fault ? fault.apply(() => inner.resolve(request, recorder, stub)) : inner.resolve(request, recorder, stub);
+  if (riftConfig.script === undefined) return { config, repeat: inner.repeat, resolve: serve };
+
+  const script = compileScript(riftConfig.script, rift.scriptTimeoutMs, context.allowInjection);
+  const answers = new ScriptAnswers(script, rift, context, config);
+  return {
+    config,
+    repeat: inner.repeat,
+    resolve(request, recorder, stub) {
+      const next = () => serve(request, recorder, stub);
+      let result: unknown;
+      try {
+        result = script.compiled.run({ request: toScriptRequest(request), store: rift.store, deadline: Date.now() + rift.scriptTimeoutMs });
+      } catch (err) {
+        return answers.failure(err);
+      }
+      if (result instanceof Promise) return result.then((value) => answers.decide(value, next), (err) => answers.failure(err));
+      return answers.decide(result, next);
+    },
+  };
+}
+
+/** Turns what a script returned (or threw) into an outcome. */
+class ScriptAnswers {
+  constructor(
+    private readonly script: RiftScript,
+    private readonly rift: RiftImposter,
+    private readonly context: ResponseContext,
+    private readonly source: unknown,
+  ) {}
+
+  decide(result: unknown, next: () => Outcome | Promise<Outcome>): Outcome | Promise<Outcome> {
+    if (!isPlainObject(result) || result.inject !== true) return next();
+    switch (result.fault) {
+      case 'error':
+        return this.errorAnswer(result);
+      case 'latency':
+        return addDelay(next(), Math.max(0, Number(result.duration_ms ?? result.durationMs ?? 0)) || 0);
+      case 'tcp': {
+        const fault = TCP_FAULTS[String(result.type ?? 'CONNECTION_RESET_BY_PEER')] ?? 'CONNECTION_RESET_BY_PEER';
+        return { reply: this.context.protocol.compileReply({}, undefined, this.source), fault, delayMs: 0 };
+      }
+      default:
+        return this.failure(new Error(`should_inject returned inject: true with an unknown fault ${JSON.stringify(result.fault)} (expected "error", "latency" or "tcp")`));
+    }
+  }
+
+  failure(err: unknown): Outcome {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof FlowStoreError) {
+      this.rift.log.error(`_rift.script (${this.script.engine}): ${message}`);
+      return this.json(503, 'flow state unavailable', message);
+    }
+    const code = err instanceof ScriptTimeoutError ? 'script timeout' : 'script error';
+    this.rift.log.error(`_rift.script (${this.script.engine}) failed: ${message}`);
+    return this.json(500, code, message);
+  }
+
+  private errorAnswer(result: Record<string, unknown>): Outcome {
+    const headers = result.headers ?? {};
+    try {
+      const is = { statusCode: result.status ?? 503, headers: isPlainObject(headers) ? headers : {}, body: result.body ?? '' };
+      return { reply: this.context.protocol.compileReply(is, undefined, this.source), delayMs: 0 };
+    } catch (err) {
+      return this.failure(new Error(`should_inject returned an answer standin cannot send: ${(err as Error).message}`));
+    }
+  }
+
+  private json(status: number, code: string, message: string): Outcome {
+    const body = JSON.stringify({ errors: [{ code, message, engine: this.script.engine }] }, null, 2);
+    return { reply: this.context.protocol.compileReply({ statusCode: status, headers: JSON_HEADERS, body }, undefined, this.source), delayMs: 0 };
+  }
+}

@@ -1,0 +1,49 @@
+// An imposter's `_rift` settings, compiled once: its flow store and its script budget. Every
+// imposter has one, so stubs added later may carry scripts (in-memory store, default TTL).
+import type { Log } from '../logging/logger.js';
+import { validationError } from '../model/errors.js';
+import { isPlainObject } from '../model/types.js';
+import { compileFlowState } from '../state/compileFlowState.js';
+import { FlowStoreError, type FlowStore } from '../state/flowStore.js';
+
+/** `_rift.scriptEngine.timeoutMs` when not set: the wall-clock budget of one script run. */
+export const DEFAULT_SCRIPT_TIMEOUT_MS = 5_000;
+
+export interface RiftImposter {
+  readonly store: FlowStore;
+  readonly scriptTimeoutMs: number;
+  readonly log: Log;
+  /** Connects the store; an unreachable Redis is a 400 for the imposter. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function compileRiftImposter(config: unknown, log: Log): RiftImposter {
+  if (config !== undefined && !isPlainObject(config)) throw validationError("'_rift' must be an object", config);
+  const store = compileFlowState(config?.flowState, log);
+  const scriptTimeoutMs = compileScriptTimeout(config?.scriptEngine);
+  return {
+    store,
+    scriptTimeoutMs,
+    log,
+    async open() {
+      try {
+        await store.open();
+      } catch (err) {
+        if (err instanceof FlowStoreError) throw validationError(`_rift.flowState: ${err.message}`, config?.flowState);
+        throw err;
+      }
+    },
+    close: () => store.close(),
+  };
+}
+
+function compileScriptTimeout(config: unknown): number {
+  if (config === undefined) return DEFAULT_SCRIPT_TIMEOUT_MS;
+  if (!isPlainObject(config)) throw validationError("'_rift.scriptEngine' must be an object", config);
+  const value = config.timeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw validationError(`'_rift.scriptEngine.timeoutMs' must be a positive integer, got ${JSON.stringify(value)}`, config);
+  }
+  return value;
+}

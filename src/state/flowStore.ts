@@ -1,0 +1,35 @@
+// Flow state (`_rift.flowState`): values kept per flow id (a user, a client, a circuit) so that
+// scripts can count, remember and expire things per flow instead of per stub.
+// One interface, two backends: in memory (synchronous) and Redis (asynchronous).
+
+/** What a store keeps: JSON values (numbers stay numbers, maps stay maps). */
+export type FlowValue = null | boolean | number | string | FlowValue[] | { [key: string]: FlowValue };
+
+/** Memory answers at once; Redis answers later. Engines handle both without awaiting a sync value. */
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface FlowStore {
+  /** The value, or undefined when the key is absent or expired. */
+  get(flowId: string, key: string): MaybePromise<FlowValue | undefined>;
+  /** Stores the value and resets the key's expiry to the store's TTL. */
+  set(flowId: string, key: string, value: FlowValue): MaybePromise<boolean>;
+  /** Adds 1 (a missing key counts as 0, so the first call answers 1) and resets the key's expiry. */
+  increment(flowId: string, key: string): MaybePromise<number>;
+  /** True when a key was removed. */
+  delete(flowId: string, key: string): MaybePromise<boolean>;
+  exists(flowId: string, key: string): MaybePromise<boolean>;
+  /** Sets the expiry of every key the flow has now to `seconds` from now. */
+  setTtl(flowId: string, seconds: number): MaybePromise<boolean>;
+  /** Connects and checks the backend answers; throws FlowStoreError when it does not. */
+  open(): Promise<void>;
+  /** Frees connections and timers; `open` may be called again afterwards. */
+  close(): Promise<void>;
+}
+
+/** The backend failed (Redis unreachable, a command refused): the request gets a clear 5xx. */
+export class FlowStoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FlowStoreError';
+  }
+}

@@ -1,0 +1,150 @@
+// Flow state in Redis, shared by every standin process pointed at it and kept across restarts.
+// Keys are `{keyPrefix}flow:{flowId}:{key}`, values JSON. Each write is one server-side script
+// (atomic INCR + EXPIRE), sent through ioredis's auto-pipelining. A set of the flow's key names,
+// `{keyPrefix}flowkeys:{flowId}`, lets set_ttl reach every key of a flow without a SCAN.
+import { Redis } from 'ioredis';
+import { FlowStoreError, type FlowStore, type FlowValue } from './flowStore.js';
+
+export interface RedisFlowStoreOptions {
+  url: string;
+  keyPrefix: string;
+  ttlSeconds: number;
+  /** Connection lost and regained: one line each, not one per failed request. */
+  log: { warn(message: string): void; info(message: string): void };
+}
+
+/** How long creation waits for Redis to answer, and any command for its reply. */
+const TIMEOUT_MS = 2_000;
+
+// KEYS: the value key, the flow's key set. ARGV: ttl seconds, key name, value (set only).
+const TOUCH_INDEX = `redis.call('SADD', KEYS[2], ARGV[2])
+if redis.call('TTL', KEYS[2]) < tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[2], ARGV[1]) end`;
+const SET_SCRIPT = `redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[1])
+${TOUCH_INDEX}
+return 1`;
+const INCREMENT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+${TOUCH_INDEX}
+return n`;
+// KEYS: the flow's key set. ARGV: seconds, the flow's key prefix.
+const SET_TTL_SCRIPT = `local names = redis.call('SMEMBERS', KEYS[1])
+if #names == 0 then return 0 end
+for _, name in ipairs(names) do redis.call('EXPIRE', ARGV[2] .. name, ARGV[1]) end
+if redis.call('TTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return 1`;
+
+interface FlowCommands {
+  flowSet(valueKey: string, indexKey: string, ttl: number, name: string, json: string): Promise<number>;
+  flowIncrement(valueKey: string, indexKey: string, ttl: number, name: string): Promise<number>;
+  flowSetTtl(indexKey: string, seconds: number, flowPrefix: string): Promise<number>;
+}
+
+export class RedisFlowStore implements FlowStore {
+  private client: (Redis & FlowCommands) | null = null;
+  private lost = false;
+
+  constructor(private readonly options: RedisFlowStoreOptions) {}
+
+  async open(): Promise<void> {
+    if (this.client) return;
+    const client = new Redis(this.options.url, {
+      lazyConnect: true,
+      enableAutoPipelining: true,
+      // While Redis is away, commands fail at once (a clear 5xx) instead of queueing.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: TIMEOUT_MS,
+      commandTimeout: TIMEOUT_MS,
+      retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
+    }) as Redis & FlowCommands;
+    client.defineCommand('flowSet', { numberOfKeys: 2, lua: SET_SCRIPT });
+    client.defineCommand('flowIncrement', { numberOfKeys: 2, lua: INCREMENT_SCRIPT });
+    client.defineCommand('flowSetTtl', { numberOfKeys: 1, lua: SET_TTL_SCRIPT });
+    let firstError: Error | undefined;
+    client.on('error', (err: Error) => {
+      firstError ??= err;
+      if (this.client === client && !this.lost) {
+        this.lost = true;
+        this.options.log.warn(`flow state: lost Redis at ${this.options.url} (${err.message}); retrying`);
+      }
+    });
+    client.on('ready', () => {
+      if (this.lost) this.options.log.info(`flow state: Redis at ${this.options.url} is back`);
+      this.lost = false;
+    });
+    try {
+      await withTimeout(client.connect(), TIMEOUT_MS);
+      await client.ping();
+    } catch (err) {
+      client.disconnect();
+      throw new FlowStoreError(`Redis at ${this.options.url} does not answer: ${(firstError ?? (err as Error)).message}`);
+    }
+    this.client = client;
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (!client) return;
+    await client.quit().catch(() => client.disconnect());
+  }
+
+  async get(flowId: string, key: string): Promise<FlowValue | undefined> {
+    const text = await this.run('get', (c) => c.get(this.valueKey(flowId, key)));
+    if (text === null) return undefined;
+    try {
+      return JSON.parse(text) as FlowValue;
+    } catch {
+      return text; // written by something else than standin: the raw string
+    }
+  }
+
+  async set(flowId: string, key: string, value: FlowValue): Promise<boolean> {
+    const json = JSON.stringify(value) ?? 'null';
+    await this.run('set', (c) => c.flowSet(this.valueKey(flowId, key), this.indexKey(flowId), this.options.ttlSeconds, key, json));
+    return true;
+  }
+
+  increment(flowId: string, key: string): Promise<number> {
+    return this.run('increment', (c) => c.flowIncrement(this.valueKey(flowId, key), this.indexKey(flowId), this.options.ttlSeconds, key));
+  }
+
+  async delete(flowId: string, key: string): Promise<boolean> {
+    return (await this.run('delete', (c) => c.del(this.valueKey(flowId, key)))) > 0;
+  }
+
+  async exists(flowId: string, key: string): Promise<boolean> {
+    return (await this.run('exists', (c) => c.exists(this.valueKey(flowId, key)))) > 0;
+  }
+
+  async setTtl(flowId: string, seconds: number): Promise<boolean> {
+    const flowPrefix = `${this.options.keyPrefix}flow:${flowId}:`;
+    return (await this.run('set_ttl', (c) => c.flowSetTtl(this.indexKey(flowId), seconds, flowPrefix))) === 1;
+  }
+
+  private valueKey(flowId: string, key: string): string {
+    return `${this.options.keyPrefix}flow:${flowId}:${key}`;
+  }
+
+  private indexKey(flowId: string): string {
+    return `${this.options.keyPrefix}flowkeys:${flowId}`;
+  }
+
+  private async run<T>(operation: string, command: (client: Redis & FlowCommands) => Promise<T>): Promise<T> {
+    const client = this.client;
+    if (!client) throw new FlowStoreError(`flow state: the Redis store is closed (${operation})`);
+    try {
+      return await command(client);
+    } catch (err) {
+      throw new FlowStoreError(`flow state: Redis ${operation} failed at ${this.options.url}: ${(err as Error).message}`);
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
