@@ -2,10 +2,12 @@
 import type { ScriptEngine } from './engine.js';
 import { javascriptEngine } from './javascriptEngine.js';
 import { luaEngine } from './lua/luaEngine.js';
+import { rhaiEngine } from './rhaiEngine.js';
 
 export const scriptEngines: ReadonlyMap<string, ScriptEngine> = new Map([
   [javascriptEngine.name, javascriptEngine],
   [luaEngine.name, luaEngine],
+  [rhaiEngine.name, rhaiEngine],
 ]);
 
 /** Engines that run arbitrary JavaScript, allowed only with --allowInjection (as mountebank's inject). */

@@ -87,6 +87,12 @@ describe('_rift.script validation (400 at creation)', () => {
     assert.deepEqual([error.line, error.column], [2, 19]);
   });
 
+  it('names the line and column of a Rhai syntax error', async () => {
+    const error = await refused(scripted('rhai', 'fn should_inject(request, flow_store) {\n  let x = ;\n}'));
+    assert.match(error.message, /rhai syntax error at line 2, column 11/);
+    assert.deepEqual([error.line, error.column], [2, 11]);
+  });
+
   it('refuses an unknown engine, a script without should_inject, and both code and file', async () => {
     assert.match((await refused(scripted('python', 'x'))).message, /engine' must be one of .*got "python"/);
     assert.match((await refused(scripted('lua', 'function other() end'))).message, /must define a function should_inject/);
@@ -118,6 +124,7 @@ describe('script failures at run time', () => {
   for (const [engine, code] of [
     ['lua', 'function should_inject(request, flow_store)\n  return request.nothing.here\nend'],
     ['javascript', 'function should_inject(request, flow_store) { return request.nothing.here; }'],
+    ['rhai', 'fn should_inject(request, flow_store) { request.nothing.here }'],
   ] as const) {
     it(`${engine}: a script that throws answers 500 with a JSON error and a log line; standin serves on`, async () => {
       const url = await createImposter(mb.url, scripted(engine, code));
@@ -127,7 +134,8 @@ describe('script failures at run time', () => {
       const [error] = res.json().errors;
       assert.equal(error.code, 'script error');
       assert.equal(error.engine, engine);
-      assert.match(error.message, engine === 'lua' ? /attempt to index a nil value/ : /TypeError: Cannot read properties of undefined/);
+      const expected = { lua: /attempt to index a nil value/, javascript: /TypeError: Cannot read properties of undefined/, rhai: /cannot read property 'here' of \(\)/ };
+      assert.match(error.message, expected[engine]);
       await waitFor('the log line', () => mb.output().includes(`_rift.script (${engine}) failed:`));
       assert.equal((await get(`${url}/other`)).body, 'still here');
     });
@@ -137,6 +145,9 @@ describe('script failures at run time', () => {
     ['lua', 'function should_inject(request, flow_store)\n  while true do end\nend'],
     ['javascript', 'function should_inject(request, flow_store) { while (true) {} }'],
     ['javascript', 'async function should_inject(request, flow_store) { await flow_store.get("a", "b"); while (true) {} }'],
+    ['rhai', 'fn should_inject(request, flow_store) { loop { } }'],
+    ['rhai', 'fn should_inject(request, flow_store) { let await = flow_store.get("a", "b"); loop { } }'],
+    ['lua', 'function should_inject(request, flow_store)\n  local await = flow_store:get("a", "b")\n  while true do end\nend'],
   ] as const) {
     it(`${engine}: a script that never returns is stopped by _rift.scriptEngine.timeoutMs${code.includes('await') ? ' (also after an await on Redis)' : ''}`, async () => {
       const flowState = code.includes('await') ? { backend: 'redis', redis: { url: redis.url } } : undefined;

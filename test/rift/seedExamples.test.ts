@@ -22,7 +22,9 @@ type Variant = { name: string; retry?: Config; rateLimit?: Config; quota?: Confi
 const variants = (): Variant[] => [
   {
     name: 'as printed in the seed',
+    retry: seedConfig('per-user-retry'),
     rateLimit: seedConfig('rate-limit'),
+    quota: seedConfig('quota-with-reset'),
     circuit: seedConfig('circuit-breaker'),
   },
   {
