@@ -1,6 +1,6 @@
 // What the benchmark drives: each scenario is an imposter's stubs and the request wrk sends.
-// Every scenario's matching stub answers with the same bytes (`hello`, except the 500 KB pair),
-// so servers are compared on the work of choosing the answer, not on what they send.
+// Every scenario's matching stub answers with the same bytes (`hello` unless the scenario says
+// otherwise), so servers are compared on the work of choosing the answer, not on what they send.
 
 import type { ServerKind } from './servers.js';
 
@@ -9,34 +9,65 @@ export interface Scenario {
   /** The stubs, or a function of the local origin's URL for proxy scenarios. */
   stubs: unknown[] | ((origin: string) => unknown[]);
   request: { method: string; path: string; headers?: Record<string, string>; body?: string };
-  /** What a server must answer before it is measured; default: exactly `hello`. */
+  /** What a server must answer before it is measured; default: exactly `responseBody`. */
   expect?: (text: string, kind: ServerKind) => boolean;
-  /** Servers that cannot give this scenario's answer (the bare server only says `hello`). */
+  /** Servers that cannot give this scenario's answer. */
   skip?: ServerKind[];
+  /** Imposter fields besides protocol, port and stubs (defaultResponse, recordRequests...). */
+  imposter?: Record<string, unknown>;
+  /** The answer's body when it is not `hello`; the bare server is told to send the same. */
+  responseBody?: string;
+  /** Sample the server's RSS during the run and print how it grew (recordRequests). */
+  sampleRss?: boolean;
+  /** Not driven by wrk: the admin API churn (creating and deleting imposters). */
+  api?: { imposters: number; stubsEach: number };
+  /** False when the in-process microbenchmark (handleMicro.ts) cannot run it. */
+  micro?: boolean;
 }
 
 /** Keep-alive, so the benchmark measures request handling rather than TCP handshakes. */
-const answer = { is: { statusCode: 200, headers: { Connection: 'keep-alive', 'Content-Type': 'text/plain' }, body: 'hello' } };
-const pathStubs = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ predicates: [{ equals: { method: 'GET', path: `/items/${i + 1}` } }], responses: [answer] }));
+const answerWith = (body: string) => ({ is: { statusCode: 200, headers: { Connection: 'keep-alive', 'Content-Type': 'text/plain' }, body } });
+const answer = answerWith('hello');
+const hundred = <T>(make: (n: number) => T): T[] => Array.from({ length: 100 }, (_, i) => make(i + 1));
+const pathStubs = () => hundred((n) => ({ predicates: [{ equals: { method: 'GET', path: `/items/${n}` } }], responses: [answer] }));
 
-const jsonBody = JSON.stringify({ order: { id: 'A-17', lines: [{ sku: 'x1', qty: 2 }, { sku: 'y2', qty: 1 }] }, customer: { tier: 'gold' } });
+const order = { order: { id: 'A-17', lines: [{ sku: 'x1', qty: 2 }, { sku: 'y2', qty: 1 }] }, customer: { tier: 'gold' } };
+const jsonBody = JSON.stringify(order);
 const xmlBody = '<order xmlns="urn:shop"><id>A-17</id><customer tier="gold"/><line sku="x1" qty="2"/><line sku="y2" qty="1"/></order>';
 
 // About 500 KB of JSON with a few tags at both ends: templates cost what their tags compute, not
 // what their static text weighs. mountebank has no response templates and sends the text as is;
-// the static twin shows what the same bytes cost without rendering.
+// the static twin shows what the same bytes cost without rendering. The bare server sends the
+// static bytes in both.
 const bigItems = Array.from({ length: 520 }, (_, i) => JSON.stringify({ id: i, text: 'x'.repeat(940) })).join(',');
 const bigTemplate = `{"path": "<%- request.path %>", "at": "<%- new Date().toISOString() %>", "items": [${bigItems}], "id": "<%= request.query.id %>"}`;
+const bigStatic = bigTemplate.replace(/<%[-=] [^%]* %>/g, 'v');
 const bigAnswer = (body: string) => ({ is: { statusCode: 200, headers: { Connection: 'keep-alive', 'Content-Type': 'application/json' }, body } });
 const isBig = (text: string) => text.length > 490_000 && text.startsWith('{"path": "');
 const bigRendered = (text: string, kind: ServerKind) => isBig(text) && (kind !== 'standin' || (text.startsWith('{"path": "/big"') && text.endsWith('"id": "7"}')));
 
 export const scenarios: Scenario[] = [
   { name: 'simple stub', stubs: [{ responses: [answer] }], request: { method: 'GET', path: '/hello' } },
-  { name: '100 path stubs, 1st', stubs: pathStubs(100), request: { method: 'GET', path: '/items/1' } },
-  { name: '100 path stubs, 50th', stubs: pathStubs(100), request: { method: 'GET', path: '/items/50' } },
-  { name: '100 path stubs, 100th', stubs: pathStubs(100), request: { method: 'GET', path: '/items/100' } },
+  { name: '100 path stubs, 1st', stubs: pathStubs(), request: { method: 'GET', path: '/items/1' } },
+  { name: '100 path stubs, 50th', stubs: pathStubs(), request: { method: 'GET', path: '/items/50' } },
+  { name: '100 path stubs, 100th', stubs: pathStubs(), request: { method: 'GET', path: '/items/100' } },
+  {
+    // Nothing matches: the imposter's defaultResponse answers.
+    name: '100 path stubs, no match',
+    stubs: pathStubs(),
+    imposter: { defaultResponse: answer.is },
+    request: { method: 'GET', path: '/items/none' },
+  },
+  {
+    name: 'query routing, 100th',
+    stubs: hundred((n) => ({ predicates: [{ equals: { query: { id: String(n) } } }], responses: [answer] })),
+    request: { method: 'GET', path: '/items?id=100&view=full' },
+  },
+  {
+    name: 'header routing, 100th',
+    stubs: hundred((n) => ({ predicates: [{ equals: { headers: { 'X-Route': `r${n}` } } }], responses: [answer] })),
+    request: { method: 'GET', path: '/routed', headers: { 'X-Route': 'r100' } },
+  },
   {
     name: 'complex and/or/not',
     stubs: [{
@@ -74,6 +105,16 @@ export const scenarios: Scenario[] = [
     request: { method: 'GET', path: '/copy/hello' },
   },
   {
+    name: 'matches, 100th regex',
+    stubs: hundred((n) => ({ predicates: [{ matches: { path: `^/orders/\\d+/lines/${n}$` } }], responses: [answer] })),
+    request: { method: 'GET', path: '/orders/17/lines/100' },
+  },
+  {
+    name: 'JSON body deepEquals',
+    stubs: [{ predicates: [{ deepEquals: { body: order } }], responses: [answer] }],
+    request: { method: 'POST', path: '/orders', headers: { 'Content-Type': 'application/json' }, body: jsonBody },
+  },
+  {
     // The origin is the bare server, which answers the same bytes.
     name: 'proxyTransparent',
     stubs: (origin) => [{ responses: [{ proxy: { to: origin, mode: 'proxyTransparent' } }] }],
@@ -81,16 +122,30 @@ export const scenarios: Scenario[] = [
   },
   {
     name: '500 KB body, static',
-    stubs: [{ responses: [bigAnswer(bigTemplate.replace(/<%[-=] [^%]* %>/g, 'v'))] }],
+    stubs: [{ responses: [bigAnswer(bigStatic)] }],
     request: { method: 'GET', path: '/big?id=7' },
-    expect: isBig,
-    skip: ['bare'],
+    responseBody: bigStatic,
   },
   {
     name: '500 KB body, templated',
     stubs: [{ responses: [bigAnswer(bigTemplate)] }],
     request: { method: 'GET', path: '/big?id=7' },
+    responseBody: bigStatic,
     expect: bigRendered,
-    skip: ['bare'],
+  },
+  {
+    // standin keeps the newest --journalCap (10,000) requests, so its RSS must level off.
+    name: 'recordRequests',
+    stubs: [{ responses: [answer] }],
+    imposter: { recordRequests: true },
+    request: { method: 'GET', path: '/recorded?run=1', headers: { 'X-Trace': 'abc-123' } },
+    sampleRss: true,
+  },
+  {
+    name: 'create+delete 200 imposters',
+    stubs: [],
+    api: { imposters: 200, stubsEach: 10 },
+    request: { method: 'POST', path: '/imposters' },
+    micro: false,
   },
 ];

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
+import type { Scenario } from './scenarios.js';
 
 export type ServerKind = 'standin' | 'mountebank' | 'bare';
 
@@ -12,10 +13,14 @@ export interface RunningServer {
   pid: number;
   /** Where the scenario's requests go. */
   url: string;
-  /** Creates the scenario's imposter (nothing to do for the bare server). */
-  load(stubs: unknown[] | ((origin: string) => unknown[]), origin: string): Promise<void>;
+  /** The admin API (the bare server's control port). */
+  adminUrl: string;
+  /** Creates the scenario's imposter; the bare server is told the body to answer with. */
+  load(scenario: Scenario, origin: string): Promise<void>;
   /** Peak resident memory so far, in MiB (VmHWM). */
   peakRssMiB(): number;
+  /** Resident memory now, in MiB (VmRSS). */
+  rssMiB(): number;
   stop(): Promise<void>;
 }
 
@@ -73,7 +78,7 @@ export async function startServer(kind: ServerKind, repoRoot: string, core: stri
   } else if (kind === 'mountebank') {
     command = [join(repoRoot, 'node_modules', 'mountebank', 'bin', 'mb'), 'start', '--port', String(adminPort), '--host', host, '--nologfile', '--pidfile', `/tmp/mb-bench-${adminPort}.pid`, '--allowInjection'];
   } else {
-    command = [join(repoRoot, 'dist', 'bench', 'bareServer.js'), String(imposterPort)];
+    command = [join(repoRoot, 'dist', 'bench', 'bareServer.js'), String(imposterPort), String(adminPort)];
   }
   // Both mock servers run at their default log level, output discarded: what users get.
   // --allowInjection: scenarios with templates or scripts need it; it costs nothing elsewhere.
@@ -83,24 +88,33 @@ export async function startServer(kind: ServerKind, repoRoot: string, core: stri
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const imposterUrl = `http://${host}:${imposterPort}`;
-  await waitUntilAnswering(kind === 'bare' ? imposterUrl : `http://${host}:${adminPort}/`, child, () => output);
+  const adminUrl = `http://${host}:${adminPort}`;
+  await waitUntilAnswering(kind === 'bare' ? imposterUrl : `${adminUrl}/`, child, () => output);
+  const memory = (field: string) => {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+    return kb ? Number(kb[1]) / 1024 : NaN;
+  };
 
   return {
     kind,
     pid: child.pid!,
     url: imposterUrl,
-    async load(stubs, origin) {
-      if (kind === 'bare') return;
-      await call('DELETE', `http://${host}:${adminPort}/imposters`);
-      const definition = { protocol: 'http', port: imposterPort, stubs: typeof stubs === 'function' ? stubs(origin) : stubs };
-      const res = await call('POST', `http://${host}:${adminPort}/imposters`, definition);
+    adminUrl,
+    async load(scenario, origin) {
+      if (kind === 'bare') {
+        await call('PUT', adminUrl, scenario.responseBody ?? 'hello');
+        return;
+      }
+      await call('DELETE', `${adminUrl}/imposters`);
+      if (scenario.api) return;
+      const stubs = typeof scenario.stubs === 'function' ? scenario.stubs(origin) : scenario.stubs;
+      const definition = { protocol: 'http', port: imposterPort, ...scenario.imposter, stubs };
+      const res = await call('POST', `${adminUrl}/imposters`, definition);
       if (res.status !== 201) throw new Error(`${kind} refused the imposter: ${res.status} ${res.text}`);
     },
-    peakRssMiB() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = /VmHWM:\s+(\d+) kB/.exec(status);
-      return kb ? Number(kb[1]) / 1024 : NaN;
-    },
+    peakRssMiB: () => memory('VmHWM'),
+    rssMiB: () => memory('VmRSS'),
     async stop() {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);

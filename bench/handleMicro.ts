@@ -1,0 +1,54 @@
+// In-process microbenchmark of Imposter.handle() over the bench scenarios' stubs: no sockets, so
+// it isolates standin's own per-request work (request object excluded) from node's HTTP
+// machinery, and is steadier than wrk on a shared machine. Reports nanoseconds per call.
+//   node dist/bench/handleMicro.js [--only TEXT] [--calls N]
+import { compileImposter } from '../src/core/compileImposter.js';
+import { Logger } from '../src/logging/logger.js';
+import type { HttpRequest } from '../src/model/request.js';
+import { protocols } from '../src/protocols/registry.js';
+import { parseQuery } from '../src/protocols/http/httpRequest.js';
+import { scenarios } from './scenarios.js';
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+const only = option('--only');
+const calls = Number(option('--calls') ?? 200_000);
+const settings = { debug: false, mock: false, journalCap: 1000, allowInjection: false, proxyTimeout: 1000 };
+const logger = new Logger({ level: 'warn', logfile: null, console: false });
+
+function requestOf(scenario: (typeof scenarios)[number]): () => HttpRequest {
+  const { method, path, headers = {}, body = '' } = scenario.request;
+  const q = path.indexOf('?');
+  return () => ({
+    requestFrom: '127.0.0.1:50000',
+    method,
+    path: q === -1 ? path : path.slice(0, q),
+    query: q === -1 ? {} : parseQuery(path.slice(q + 1)),
+    headers: { Host: '127.0.0.1', ...headers },
+    body,
+    ip: '127.0.0.1',
+  });
+}
+
+for (const scenario of scenarios) {
+  if (only && !scenario.name.includes(only)) continue;
+  if (typeof scenario.stubs === 'function' || scenario.micro === false) continue; // proxies need a network
+  const imposter = compileImposter({ protocol: 'http', port: 0, stubs: scenario.stubs, ...scenario.imposter }, protocols, settings, logger);
+  const make = requestOf(scenario);
+  const requests = Array.from({ length: 64 }, make);
+  const run = (n: number) => {
+    for (let i = 0; i < n; i++) imposter.handle(requests[i & 63]!);
+  };
+  run(calls / 4); // warm-up: let V8 optimize
+  const best: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const started = process.hrtime.bigint();
+    run(calls);
+    best.push(Number(process.hrtime.bigint() - started) / calls);
+  }
+  best.sort((a, b) => a - b);
+  console.log(`${scenario.name.padEnd(36)} ${best[0]!.toFixed(0).padStart(7)} ns/call (median ${best[2]!.toFixed(0)})`);
+}
