@@ -1,7 +1,8 @@
 // In-process microbenchmark of Imposter.handle() over the bench scenarios' stubs: no sockets, so
 // it isolates standin's own per-request work (request object excluded) from node's HTTP
 // machinery, and is steadier than wrk on a shared machine. Reports nanoseconds per call.
-//   node dist/bench/handleMicro.js [--only TEXT] [--calls N]
+//   node dist/bench/handleMicro.js [--only TEXT] [--calls N] [--rounds N]
+// Timings move with the machine's load; bench/instructions.sh counts instructions instead.
 import { compileImposter } from '../src/core/compileImposter.js';
 import { Logger } from '../src/logging/logger.js';
 import type { HttpRequest } from '../src/model/request.js';
@@ -16,6 +17,8 @@ function option(name: string): string | undefined {
 
 const only = option('--only');
 const calls = Number(option('--calls') ?? 200_000);
+const rounds = Number(option('--rounds') ?? 5);
+const warmup = Number(option('--warmup') ?? calls / 4);
 const settings = { debug: false, mock: false, journalCap: 1000, allowInjection: false, proxyTimeout: 1000 };
 const logger = new Logger({ level: 'warn', logfile: null, console: false });
 
@@ -36,19 +39,19 @@ function requestOf(scenario: (typeof scenarios)[number]): () => HttpRequest {
 for (const scenario of scenarios) {
   if (only && !scenario.name.includes(only)) continue;
   if (typeof scenario.stubs === 'function' || scenario.micro === false) continue; // proxies need a network
-  const imposter = compileImposter({ protocol: 'http', port: 0, stubs: scenario.stubs, ...scenario.imposter }, protocols, settings, logger);
+  const imposter = compileImposter({ protocol: 'http', stubs: scenario.stubs, ...scenario.imposter }, protocols, settings, logger);
   const make = requestOf(scenario);
   const requests = Array.from({ length: 64 }, make);
   const run = (n: number) => {
     for (let i = 0; i < n; i++) imposter.handle(requests[i & 63]!);
   };
-  run(calls / 4); // warm-up: let V8 optimize
+  run(warmup); // let V8 optimize first
   const best: number[] = [];
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < rounds; round++) {
     const started = process.hrtime.bigint();
     run(calls);
     best.push(Number(process.hrtime.bigint() - started) / calls);
   }
   best.sort((a, b) => a - b);
-  console.log(`${scenario.name.padEnd(36)} ${best[0]!.toFixed(0).padStart(7)} ns/call (median ${best[2]!.toFixed(0)})`);
+  console.log(`${scenario.name.padEnd(36)} ${best[0]!.toFixed(0).padStart(7)} ns/call (median ${best[best.length >> 1]!.toFixed(0)})`);
 }

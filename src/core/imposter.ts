@@ -1,6 +1,7 @@
 // An imposter at run time: its stubs, its counters and journal, and the protocol server that
 // feeds it requests. Stub edits compile the new stubs before touching the running ones.
 import { MatchRequest } from '../matching/index.js';
+import { StubIndex } from '../matching/stubIndex.js';
 import { isoNow } from '../logging/isoNow.js';
 import type { Log } from '../logging/logger.js';
 import { compileEach, StandinError } from '../model/errors.js';
@@ -34,13 +35,15 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   readonly journal: RequestJournal<ProtocolRequest> | null;
   private server: ProtocolServer | null = null;
   private readonly defaultOutcome: Outcome;
+  /** The stubs and the index of them, rebuilt together whenever the stubs change. */
+  private index: StubIndex<Stub>;
 
   constructor(
     /** Canonical imposter definition without its stubs, echoed by the printer. */
     readonly config: Record<string, unknown>,
     public port: number,
     readonly protocol: ProtocolAdapter,
-    public stubs: Stub[],
+    stubs: Stub[],
     private readonly stubContext: StubContext,
     private readonly settings: ImposterSettings,
     readonly log: Log,
@@ -49,33 +52,56 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     const recording = config.recordRequests === true || settings.mock;
     this.journal = recording ? new RequestJournal(settings.journalCap) : null;
     this.defaultOutcome = { reply: protocol.compileReply({}, stubContext.defaultResponse, config), delayMs: 0 };
+    this.index = new StubIndex(stubs, stubContext.predicates.encoding);
   }
 
+  /** In order; replaced as a whole (never edited in place), which rebuilds the index. */
+  get stubs(): Stub[] {
+    return this.index.stubs;
+  }
 
-  /** The hot path: count, record, first matching stub wins, else the default response. */
+  set stubs(stubs: Stub[]) {
+    this.index = new StubIndex(stubs, this.stubContext.predicates.encoding);
+  }
+
+  /**
+   * The hot path: count, record, first matching stub wins, else the default response. The index
+   * narrows the stubs tried to those that can match; they are tried in order.
+   */
   handle(request: ProtocolRequest): Outcome | Promise<Outcome> {
     const started = performance.now();
     this.metrics.requests++;
     this.numberOfRequests++;
     if (this.journal) this.journal.add({ ...request, timestamp: isoNow() });
     const match = new MatchRequest(request);
-    const stubs = this.stubs;
+    const index = this.index;
+    const stubs = index.stubs;
+    const candidates = index.candidates(match);
     let i = 0;
     try {
-      for (; i < stubs.length; i++) {
-        const stub = stubs[i]!;
-        if (stub.matcher(match)) {
-          const matched = this.metrics.matched(started);
-          const response = stub.nextResponse();
-          const outcome = response.resolve(request, this, stub);
-          const named = outcome instanceof Promise ? outcome.catch((err: unknown) => this.stubFailed(i, err)) : outcome;
-          return this.metrics.generated(matched, stub.matches ? this.recordMatch(stub, request, response.config, named) : named);
+      if (candidates === null) {
+        for (; i < stubs.length; i++) {
+          if (stubs[i]!.matcher(match)) return this.answer(i, request, started);
+        }
+      } else {
+        for (let c = 0; c < candidates.length; c++) {
+          i = candidates[c]!;
+          if (stubs[i]!.matcher(match)) return this.answer(i, request, started);
         }
       }
     } catch (err) {
       this.stubFailed(i, err);
     }
     return this.metrics.unmatched(started, this.defaultOutcome);
+  }
+
+  private answer(position: number, request: ProtocolRequest, started: number): Outcome | Promise<Outcome> {
+    const stub = this.stubs[position]!;
+    const matched = this.metrics.matched(started);
+    const response = stub.nextResponse();
+    const outcome = response.resolve(request, this, stub);
+    const named = outcome instanceof Promise ? outcome.catch((err: unknown) => this.stubFailed(position, err)) : outcome;
+    return this.metrics.generated(matched, stub.matches ? this.recordMatch(stub, request, response.config, named) : named);
   }
 
   /** A failed script names its stub in the log (by its index now) before the error answers the request. */

@@ -6,21 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compilePredicateWith } from '../../src/matching/compilePredicate.js';
 import { MatchRequest } from '../../src/matching/index.js';
+import { generator, pick, type Random } from '../support/random.js';
 
-/** mulberry32: small, fast, seedable. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Random = () => number;
-const pick = <T>(random: Random, values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
 
 const WORDS = ['', 'a', 'A', 'ab', 'Ab', 'aB', 'abc', 'b', 'x1', 'X1', '1', '12', 'true', 'null', 'Hello World', '/items/1', '/Items', 'é', 'É', 'a.b', 'GET'];
 const KEYS = ['a', 'A', 'b', 'Key', 'key', 'x-id', 'X-Id', 'length', '0', 'Accept'];

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Instructions per handle() call for one scenario, counted by valgrind's callgrind: steady under
+# a loaded machine, where timings are not. Runs the microbenchmark twice (N and 2N calls after
+# the same warm-up) and divides the difference, so start-up and JIT warm-up cancel out.
+#   bench/instructions.sh "100 path stubs, 100th" [N]    (after npm run build)
+set -e
+scenario="$1"
+n="${2:-20000}"
+dir="$(cd "$(dirname "$0")/.." && pwd)"
+count() {
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null node "$dir/dist/bench/handleMicro.js" \
+    --only "$scenario" --calls "$1" --rounds 1 --warmup 20000 2>&1 >/dev/null | sed -n 's/.*Collected : *//p'
+}
+a=$(count "$n")
+b=$(count $((n * 2)))
+echo "$scenario: $(( (b - a) / n )) instructions per call"
