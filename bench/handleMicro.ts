@@ -4,6 +4,7 @@
 //   node dist/bench/handleMicro.js [--only TEXT] [--calls N] [--rounds N]
 // Timings move with the machine's load; bench/instructions.sh counts instructions instead.
 import { compileImposter } from '../src/core/compileImposter.js';
+import type { ImposterSettings } from '../src/core/imposter.js';
 import { Logger } from '../src/logging/logger.js';
 import type { HttpRequest } from '../src/model/request.js';
 import { protocols } from '../src/protocols/registry.js';
@@ -19,7 +20,7 @@ const only = option('--only');
 const calls = Number(option('--calls') ?? 200_000);
 const rounds = Number(option('--rounds') ?? 5);
 const warmup = Number(option('--warmup') ?? calls / 4);
-const settings = { debug: false, mock: false, journalCap: 1000, allowInjection: false, proxyTimeout: 1000 };
+const settings: ImposterSettings = { debug: false, mock: false, journalCap: 1000, allowInjection: false, proxyTimeout: 1000, injectionTimeout: 1000 };
 const logger = new Logger({ level: 'warn', logfile: null, console: false });
 
 function requestOf(scenario: (typeof scenarios)[number]): () => HttpRequest {
