@@ -1,0 +1,108 @@
+// How `standin imposter` finds its config and port (arguments or IMPOSTER_* variables), what it
+// refuses before listening, and the compiled stubs as ordinary admin API data.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { spawnCli, tempDir, waitFor, waitForPidfile } from '../support/cliHarness.js';
+import { freePort, get, post } from '../support/http.js';
+import { refusedImposter, startImposter } from '../support/imposterHarness.js';
+
+const hello = 'plugin: rest\nresources:\n  - path: /hello\n    method: GET\n    response:\n      content: hi\n';
+
+describe('standin imposter startup', () => {
+  it('reads IMPOSTER_CONFIG_DIR (comma-separated) and IMPOSTER_PORT when no DIR or --port is given', async () => {
+    const a = tempDir();
+    const b = tempDir();
+    writeFileSync(join(a.dir, 'a-config.yaml'), hello);
+    writeFileSync(join(b.dir, 'b-config.yml'), 'plugin: rest\nresources:\n  - path: /bye\n    response:\n      content: bye\n');
+    const port = await freePort();
+    const adminPort = await freePort();
+    const pidfile = join(a.dir, 'pid');
+    const running = spawnCli(['imposter', '--adminPort', String(adminPort), '--host', '127.0.0.1', '--pidfile', pidfile, '--nologfile'], a.dir, {
+      IMPOSTER_CONFIG_DIR: `${a.dir},${b.dir}`,
+      IMPOSTER_PORT: String(port),
+    });
+    try {
+      assert.ok(await waitForPidfile(running, pidfile, 30_000), running.stderr());
+      assert.equal((await get(`http://127.0.0.1:${port}/hello`)).body, 'hi');
+      assert.equal((await get(`http://127.0.0.1:${port}/bye`)).body, 'bye');
+      assert.equal((await get(`http://127.0.0.1:${adminPort}/imposters/${port}`)).status, 200);
+    } finally {
+      await running.stop();
+      a.cleanup();
+      b.cleanup();
+    }
+  });
+
+  it('refuses to start without a config directory', async () => {
+    const tmp = tempDir();
+    try {
+      const running = spawnCli(['imposter', '--adminPort', String(await freePort()), '--pidfile', join(tmp.dir, 'pid'), '--nologfile'], tmp.dir, { IMPOSTER_CONFIG_DIR: '' });
+      const result = await running.exited;
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /no config directory: run standin imposter DIR, or set IMPOSTER_CONFIG_DIR/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('refuses a directory without *-config files', async () => {
+    const result = await refusedImposter({ 'imposter.yaml': hello, 'notes-config.txt': 'x' });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /no Imposter config files \(\*-config\.yaml, \*-config\.yml, \*-config\.json\) in /);
+  });
+
+  it('refuses YAML that does not parse, naming the file', async () => {
+    const result = await refusedImposter({ 'broken-config.yaml': 'plugin: rest\nresources: [\n' });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /broken-config\.yaml: not valid YAML or JSON/);
+  });
+
+  it('refuses Imposter features standin does not serve, by name', async () => {
+    const result = await refusedImposter({
+      'steps-config.yaml': 'plugin: rest\nresources:\n  - path: /s\n    method: GET\n    steps:\n      - type: script\n        code: respond()\n',
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /steps-config\.yaml: resource \(method GET, path "\/s"\): steps \(scripts and remote calls\) are not supported by standin/);
+  });
+
+  it('warns that passthrough takes precedence over a response on the same resource', async () => {
+    const server = await startImposter({
+      'both-config.yaml': 'plugin: rest\nupstreams:\n  u:\n    url: http://127.0.0.1:1\nresources:\n  - path: /both\n    method: GET\n    passthrough: u\n    response:\n      content: never\n',
+    });
+    try {
+      await waitFor(() => server.output().includes('[WARN]'), 10_000, 'the warning');
+      assert.match(server.output(), /\[WARN\] .*both-config\.yaml: resource \(method GET, path "\/both"\) declares passthrough and also response\/capture; passthrough takes precedence/);
+      assert.equal((await get(`${server.url}/both`)).status, 502, 'forwarded (to a closed port), not mocked');
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('_imposter responses on the admin API', () => {
+  it('accepts them in an ordinary imposter and refuses a malformed one with a 400', async () => {
+    const server = await startImposter({ 'x-config.yaml': hello });
+    try {
+      const port = await freePort();
+      const created = await post(`${server.adminUrl}/imposters`, {
+        protocol: 'http',
+        port,
+        stubs: [{ responses: [{ _imposter: { path: '/pets/{id}', response: { template: true, content: 'pet ${context.request.pathParams.id}' } } }] }],
+      });
+      assert.equal(created.status, 201, created.body);
+      assert.equal((await get(`http://127.0.0.1:${port}/pets/9`)).body, 'pet 9');
+      const refused = await post(`${server.adminUrl}/imposters`, {
+        protocol: 'http',
+        port: await freePort(),
+        stubs: [{ responses: [{ _imposter: { passthrough: { upstream: 'u', url: 'ftp://x' } } }] }],
+      });
+      assert.equal(refused.status, 400);
+      assert.equal(refused.json().errors[0].code, 'bad data');
+      assert.match(refused.json().errors[0].message, /must be http or https/);
+    } finally {
+      await server.stop();
+    }
+  });
+});
