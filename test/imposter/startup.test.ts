@@ -106,3 +106,46 @@ describe('_imposter responses on the admin API', () => {
     }
   });
 });
+
+describe('an Imposter config saved as mountebank JSON', () => {
+  it('replays through standin start --configfile: mocks, templates and passthrough', async () => {
+    const { startUpstream } = await import('../support/imposterHarness.js');
+    const { runCli } = await import('../support/cliHarness.js');
+    const upstream = await startUpstream();
+    const server = await startImposter({
+      'saved-config.yaml': `plugin: rest
+upstreams:
+  u:
+    url: ${upstream.url}/base
+resources:
+  - path: /pets/{id}
+    method: GET
+    response:
+      template: true
+      content: "pet \${context.request.pathParams.id}"
+  - path: /remote/*
+    method: GET
+    passthrough: u
+`,
+    });
+    const saves = tempDir();
+    const savefile = join(saves.dir, 'saved.json');
+    let replayed: Awaited<ReturnType<typeof spawnCli>> | undefined;
+    try {
+      const saved = await runCli(['save', '--host', '127.0.0.1', '--port', new URL(server.adminUrl).port, '--savefile', savefile], server.dir);
+      assert.equal(saved.code, 0, saved.stderr);
+      await server.stop();
+      const pidfile = join(saves.dir, 'pid');
+      replayed = spawnCli(['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--configfile', savefile, '--pidfile', pidfile, '--nologfile'], saves.dir);
+      assert.ok(await waitForPidfile(replayed, pidfile, 30_000), replayed.stderr());
+      assert.equal((await get(`${server.url}/pets/5`)).body, 'pet 5');
+      await get(`${server.url}/remote/x?y=1`);
+      assert.equal(upstream.last().url, '/base/remote/x?y=1');
+    } finally {
+      await replayed?.stop();
+      await server.stop();
+      await upstream.close();
+      saves.cleanup();
+    }
+  });
+});
