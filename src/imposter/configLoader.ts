@@ -1,6 +1,7 @@
 // Finds and parses the config files of one or more directories: every `*-config.yaml|yml|json`
-// (not recursive), env placeholders substituted over the raw text, each `---` document kept as
-// its own config, in lexical file order (imposter-go walks directories the same way).
+// (subdirectories too with IMPOSTER_CONFIG_SCAN_RECURSIVE=true), env placeholders substituted over
+// the raw text, each `---` document kept as its own config, in lexical order (imposter-go walks
+// directories the same way, and skips .git, .idea, .svn and node_modules).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -10,23 +11,38 @@ import { substituteEnv } from './envSubstitution.js';
 
 const CONFIG_FILE = /-config\.(ya?ml|json)$/;
 
+const SKIPPED_DIRS = new Set(['.git', '.idea', '.svn', 'node_modules']);
+
 export function loadConfigDirs(dirs: readonly string[], env: NodeJS.ProcessEnv): LoadedDocument[] {
+  const recursive = (env.IMPOSTER_CONFIG_SCAN_RECURSIVE ?? '').toLowerCase() === 'true';
   const documents: LoadedDocument[] = [];
   for (const dir of dirs) {
-    let names: string[];
     try {
       if (!statSync(dir).isDirectory()) throw new ImposterConfigError(`${dir} is not a directory`);
-      names = readdirSync(dir).filter((name) => CONFIG_FILE.test(name)).sort();
     } catch (err) {
       if (err instanceof ImposterConfigError) throw err;
       throw new ImposterConfigError(`cannot read config directory ${dir}: ${(err as Error).message}`);
     }
-    for (const name of names) documents.push(...loadConfigFile(join(dir, name), dir, env));
+    for (const file of configFiles(dir, recursive)) documents.push(...loadConfigFile(file.path, file.dir, env));
   }
   if (documents.length === 0) {
     throw new ImposterConfigError(`no Imposter config files (*-config.yaml, *-config.yml, *-config.json) in ${dirs.join(', ')}`);
   }
   return documents;
+}
+
+function configFiles(dir: string, recursive: boolean): { path: string; dir: string }[] {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files: { path: string; dir: string }[] = [];
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (recursive && !SKIPPED_DIRS.has(entry.name)) files.push(...configFiles(path, true));
+    } else if (CONFIG_FILE.test(entry.name)) {
+      files.push({ path, dir });
+    }
+  }
+  return files;
 }
 
 function loadConfigFile(file: string, dir: string, env: NodeJS.ProcessEnv): LoadedDocument[] {

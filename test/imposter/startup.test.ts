@@ -35,6 +35,28 @@ describe('standin imposter startup', () => {
     }
   });
 
+  it('reads subdirectories only with IMPOSTER_CONFIG_SCAN_RECURSIVE=true, files relative to their own folder', async () => {
+    const files = {
+      'top-config.yaml': hello,
+      'users/users-config.yaml': 'plugin: rest\nresources:\n  - path: /users\n    method: GET\n    response:\n      file: users.json\n',
+      'users/users.json': '[{"id":1}]',
+      'node_modules/x/skip-config.yaml': 'plugin: openapi\n',
+    };
+    const flat = await startImposter(files);
+    try {
+      assert.equal((await get(`${flat.url}/users`)).status, 404);
+    } finally {
+      await flat.stop();
+    }
+    const deep = await startImposter(files, { IMPOSTER_CONFIG_SCAN_RECURSIVE: 'true' });
+    try {
+      assert.equal((await get(`${deep.url}/hello`)).body, 'hi');
+      assert.equal((await get(`${deep.url}/users`)).body, '[{"id":1}]');
+    } finally {
+      await deep.stop();
+    }
+  });
+
   it('refuses to start without a config directory', async () => {
     const tmp = tempDir();
     try {
