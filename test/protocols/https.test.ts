@@ -244,6 +244,20 @@ describe('everything http does, over https', () => {
     assert.equal(proxied.body, 'hello over tls');
   });
 
+  it('a proxy presents its own client certificate to an origin that enforces mutualAuth', async () => {
+    const origin = await create({ mutualAuth: true, rejectUnauthorized: true, ca: clientPair.cert, stubs: hello });
+    const to = `https://localhost:${origin.port}`;
+    const withCert = await create({ stubs: [{ responses: [{ proxy: { to, mode: 'proxyTransparent', key: clientPair.key, cert: clientPair.cert } }] }] });
+    const res = await tlsRequest(withCert.port, { ca: withCert.body.cert });
+    assert.equal(res.status, 201);
+    assert.equal(res.body, 'hello over tls');
+
+    const without = await create({ stubs: [{ responses: [{ proxy: { to, mode: 'proxyTransparent' } }] }] });
+    const refusedByOrigin = await tlsRequest(without.port, { ca: without.body.cert });
+    assert.equal(refusedByOrigin.status, 500);
+    assert.equal(JSON.parse(refusedByOrigin.body).errors[0].code, 'invalid proxy');
+  });
+
   it('frees the port when deleted', async () => {
     const { port } = await create({});
     assert.equal((await del(`${mb.url}/imposters/${port}`)).status, 200);

@@ -136,6 +136,15 @@ describe('text mode', () => {
     }
   });
 
+  it('still answers a client that shut its sending side, then ends the connection', async () => {
+    const { port } = await create({ stubs: [{ responses: [{ is: { data: 'late answer' }, behaviors: [{ wait: 300 }] }] }] });
+    const client = await TcpClient.connect(port);
+    client.write('question');
+    client.endWrite();
+    assert.equal((await client.read(11)).toString(), 'late answer');
+    assert.equal(await client.closedByServer(), null);
+  });
+
   it('resets the connection for a CONNECTION_RESET_BY_PEER fault', async () => {
     const { port } = await create({ stubs: [{ responses: [{ fault: 'CONNECTION_RESET_BY_PEER' }] }] });
     const client = await TcpClient.connect(port);

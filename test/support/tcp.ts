@@ -81,6 +81,11 @@ export class TcpClient {
     return this.error;
   }
 
+  /** Shuts the sending side (FIN) and keeps reading. */
+  endWrite(): void {
+    this.socket.end();
+  }
+
   close(): void {
     this.socket.destroy();
   }

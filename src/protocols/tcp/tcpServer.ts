@@ -14,7 +14,9 @@ const LOGGED_CHARS = 20;
 export type TcpRequest = { requestFrom: string; ip: string; data: string; timestamp?: string };
 
 export function listenTcp(handler: RequestHandler, options: ListenOptions, settings: TcpSettings): Promise<ProtocolServer> {
-  const server = net.createServer();
+  // Half-open: a client that sends and then shuts its side (`printf x | nc -N`) still gets the
+  // answer; the connection is ended once every pending answer is written.
+  const server = net.createServer({ allowHalfOpen: true });
   const sockets = guardConnections(server, handler.log, options);
   settings.log = handler.log;
   server.on('connection', (socket: Socket) => {
@@ -42,6 +44,9 @@ function serveConnection(socket: Socket, handler: RequestHandler, settings: TcpS
       handler.log.info(`${requestFrom} => ${shown}`);
     }
     answered = answered.then(() => answer(socket, handler, request));
+  });
+  socket.on('end', () => {
+    void answered.then(() => socket.end());
   });
 }
 
