@@ -142,6 +142,18 @@ describe('smtp imposter', () => {
     assert.deepEqual(file.content, { type: 'Buffer', data: [...attachment] });
   });
 
+  it('offers STARTTLS with the generated certificate, which a client trusting only it accepts', async () => {
+    const { port } = await create({ recordRequests: true });
+    const https = await post(`${mb.url}/imposters`, { protocol: 'https', port: await freePort() });
+    const cert = https.json().cert as string;
+    const session = await sendMail(port, { from: 'x@example.test', to: ['y@example.test'] }, 'Subject: secret\n\nover tls\n', { starttlsCa: cert });
+    assert.equal(session.queued, '250 OK: message queued');
+    assert.equal(session.peerCertificate?.subject.CN, 'localhost');
+    const [request] = await requestsOf(port);
+    assert.equal(request!.subject, 'secret');
+    await del(`${mb.url}/imposters/${https.json().port}`);
+  });
+
   it('counts messages without recording them unless recordRequests', async () => {
     const { port } = await create();
     await sendMail(port, { from: 'x@example.test', to: ['y@example.test'] }, 'Subject: one\n\nbody\n');
