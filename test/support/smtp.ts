@@ -42,16 +42,16 @@ class ReplyReader {
   }
 
   private readonly onData = (chunk: Buffer) => {
-      this.buffer += chunk.toString('utf8');
-      let end: number;
-      while ((end = this.buffer.indexOf('\r\n')) !== -1) {
-        const line = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        // `250-...` continues a multi-line reply; `250 ...` ends it.
-        if (/^\d{3}-/.test(line)) continue;
-        this.lines.push(line);
-      }
-      this.wake();
+    this.buffer += chunk.toString('utf8');
+    let end: number;
+    while ((end = this.buffer.indexOf('\r\n')) !== -1) {
+      const line = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + 2);
+      // `250-...` continues a multi-line reply; `250 ...` ends it.
+      if (/^\d{3}-/.test(line)) continue;
+      this.lines.push(line);
+    }
+    this.wake();
   };
 
   private readonly onError = (err: Error) => {
