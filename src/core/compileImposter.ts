@@ -49,13 +49,6 @@ export function compileImposter(
     errors.push(validationError("'defaultResponse' must be an object"));
   }
   if (!protocol || errors.length > 0) throw new ValidationFailure(errors);
-  if (protocol.configure) {
-    try {
-      protocol = protocol.configure(config, { allowInjection: settings.allowInjection });
-    } catch (err) {
-      throw err instanceof ValidationFailure ? err : new ValidationFailure([asStandinError(err)]);
-    }
-  }
 
   const defaultResponse = config.defaultResponse as Record<string, unknown> | undefined;
   const stubConfigs = (config.stubs ?? []) as unknown[];
@@ -67,6 +60,13 @@ export function compileImposter(
   const log = logger.scoped(() => `[${scope}${imposter?.port ?? port ?? 0}${scopeName}] `);
   // One script scope per imposter: its `state` lives as long as the imposter, across stub edits.
   const scripts = createScriptScope(log, settings.injectionTimeout);
+  if (protocol.configure) {
+    try {
+      protocol = protocol.configure(config, { allowInjection: settings.allowInjection, scripts });
+    } catch (err) {
+      throw err instanceof ValidationFailure ? err : new ValidationFailure([asStandinError(err)]);
+    }
+  }
   const encoding = protocol.predicateEncoding ?? 'utf8';
   const context: StubContext = {
     protocol,

@@ -2,6 +2,8 @@
 // an `is` response, how to serve an imposter, and what the imposter's own protocol fields mean.
 import type { Log } from '../logging/logger.js';
 import type { ProtocolRequest } from '../model/request.js';
+import type { ScriptScope } from '../injection/index.js';
+import type { CompiledBehaviors } from '../responses/behaviors.js';
 import type { CompiledResponse, ResponseContext } from '../responses/compileResponse.js';
 import type { TemplateOptions } from '../templates/compileTemplate.js';
 
@@ -37,6 +39,8 @@ export interface ListenOptions {
 /** What a protocol may need from the command line when it configures an imposter. */
 export interface ProtocolSettings {
   allowInjection: boolean;
+  /** The imposter's script scope (state, logger, time limit) for injected protocol functions. */
+  scripts: ScriptScope;
 }
 
 export interface ProtocolAdapter {
@@ -67,5 +71,5 @@ export interface ProtocolAdapter {
    */
   configure?(config: Record<string, unknown>, settings: ProtocolSettings): ProtocolAdapter;
   /** Compiles a `proxy` response for this protocol; absent means the http(s) proxy. */
-  compileProxy?(config: Record<string, unknown>, context: ResponseContext, repeat: number, delayMs: number): CompiledResponse;
+  compileProxy?(config: Record<string, unknown>, context: ResponseContext, repeat: number, behaviors: CompiledBehaviors): CompiledResponse;
 }

@@ -74,9 +74,8 @@ export function compileResponse(config: unknown, context: ResponseContext): Comp
       if (!context.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
       return compileInjectResponse(config, context, repeat, behaviors);
     default:
-      // tcp brings its own proxy (behaviors other than a fixed wait do not run on it yet).
-      if (context.protocol.compileProxy) return context.protocol.compileProxy(config, context, repeat, behaviors.delayMs);
-      return compileProxyResponse(config, context, repeat, behaviors);
+      // tcp brings its own proxy.
+      return (context.protocol.compileProxy ?? compileProxyResponse)(config, context, repeat, behaviors);
   }
 }
 

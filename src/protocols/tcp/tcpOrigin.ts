@@ -43,7 +43,7 @@ export class TcpOrigin {
       const onData = (packet: Buffer) => {
         packets.push(packet);
         const bytes = packets.length === 1 ? packet : Buffer.concat(packets);
-        if (this.endOfRequest(bytes, log)) finish(null, bytes);
+        if (this.endOfRequest(bytes)) finish(null, bytes);
       };
       // The origin hung up before the rule was met: its answer is what it sent.
       const onEnd = () => finish(null, Buffer.concat(packets));

@@ -6,6 +6,7 @@ import { isPlainObject } from '../../model/types.js';
 import { compilePredicateGenerators } from '../../proxy/predicateGenerators.js';
 import { savedResponse } from '../../proxy/recordResponse.js';
 import { checkAddDecorateBehavior, type ProxyMode } from '../../proxy/proxyResponse.js';
+import type { CompiledBehaviors } from '../../responses/behaviors.js';
 import type { CompiledResponse, ProxyRecorder, ResponseContext } from '../../responses/compileResponse.js';
 import type { Outcome } from '../protocol.js';
 import { TcpOrigin, type TcpTarget } from './tcpOrigin.js';
@@ -18,7 +19,7 @@ export function compileTcpProxy(
   config: Record<string, unknown>,
   context: ResponseContext,
   repeat: number,
-  delayMs: number,
+  behaviors: CompiledBehaviors,
   settings: TcpSettings,
 ): CompiledResponse {
   const proxy = config.proxy;
@@ -32,12 +33,13 @@ export function compileTcpProxy(
   const resolve = async (request: Record<string, unknown>, recorder: ProxyRecorder, stub: object): Promise<Outcome> => {
     const tcp = request as TcpRequest;
     const started = Date.now();
-    const answer = await origin.exchange(Buffer.from(tcp.data, settings.encoding), settings.log);
-    if (mode !== 'proxyTransparent') {
-      const is = { data: answer.toString(settings.encoding), _proxyResponseTime: Date.now() - started };
-      recorder.recordProxyResponse(stub, mode, generate(request), savedResponse(is, proxy));
-    }
-    return { reply: { data: answer }, delayMs };
+    const answer = await origin.exchange(Buffer.from(tcp.data, settings.encoding), context.scripts.log);
+    let is: Record<string, unknown> = { data: answer.toString(settings.encoding), _proxyResponseTime: Date.now() - started };
+    // As for http: behaviors run once, on the origin's answer; the result is the reply and what is saved.
+    if (behaviors.run) is = await behaviors.run(request, is);
+    if (mode !== 'proxyTransparent') recorder.recordProxyResponse(stub, mode, generate(request), savedResponse(is, proxy));
+    if (!behaviors.run) return { reply: { data: answer }, delayMs: behaviors.delayMs };
+    return { reply: context.protocol.compileReply(is, context.defaultResponse, config), delayMs: 0 };
   };
   return { config, repeat, resolve };
 }

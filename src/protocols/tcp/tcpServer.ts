@@ -18,7 +18,6 @@ export function listenTcp(handler: RequestHandler, options: ListenOptions, setti
   // answer; the connection is ended once every pending answer is written.
   const server = net.createServer({ allowHalfOpen: true });
   const sockets = guardConnections(server, handler.log, options);
-  settings.log = handler.log;
   server.on('connection', (socket: Socket) => {
     if (!socket.destroyed) serveConnection(socket, handler, settings);
   });
@@ -36,7 +35,7 @@ function serveConnection(socket: Socket, handler: RequestHandler, settings: TcpS
   socket.on('data', (packet: Buffer) => {
     packets.push(packet);
     const bytes = packets.length === 1 ? packet : Buffer.concat(packets);
-    if (!settings.endOfRequest(bytes, handler.log)) return;
+    if (!settings.endOfRequest(bytes)) return;
     packets = [];
     const request: TcpRequest = { requestFrom, ip, data: bytes.toString(settings.encoding) };
     if (handler.log.isInfoEnabled()) {
