@@ -20,7 +20,7 @@ export const rhaiEngine: ScriptEngine = {
       program = compileRhai(source);
     } catch (err) {
       if (!(err instanceof RhaiSyntaxError)) throw err;
-      throw new ScriptSyntaxError(`rhai syntax error at line ${err.line}, column ${err.column}: ${err.message}`, err.line, err.column);
+      throw new ScriptSyntaxError(`rhai syntax error at line ${err.line}, column ${err.column}: ${err.reason}`, err.line, err.column);
     }
     if (!program.hasFunction(ENTRY_POINT)) {
       throw new ScriptRuntimeError(`the rhai script must define a function ${ENTRY_POINT}(request, flow_store)`);
