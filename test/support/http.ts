@@ -20,17 +20,32 @@ export interface HttpOptions {
   localAddress?: string;
 }
 
-/** A free TCP port on 127.0.0.1 (bind 0, read, release). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Ports come from below the kernel's ephemeral range (32768+ here), so an outgoing client
+// connection can never be holding the number a test is about to listen on; each test process
+// starts in its own block (by pid) and never hands out a number twice, so two test files running
+// side by side do not pick the same port between the check and the listen.
+const PORT_LOW = 10_000;
+const PORT_HIGH = 32_000;
+const BLOCK = 100;
+let nextPort = PORT_LOW + ((process.pid * 7919) % ((PORT_HIGH - PORT_LOW) / BLOCK)) * BLOCK;
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** A free TCP port on 127.0.0.1, not handed out before by this process. */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < PORT_HIGH - PORT_LOW; tries++) {
+    const port = nextPort;
+    nextPort = nextPort + 1 >= PORT_HIGH ? PORT_LOW : nextPort + 1;
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port below the ephemeral range');
 }
 
 export function request(method: string, url: string, options: HttpOptions = {}): Promise<HttpResult> {
