@@ -1,0 +1,92 @@
+// The last N log entries, for GET /logs. With a line per request, keeping each entry as its own
+// objects made every young-generation GC copy thousands of them (4 ms pauses instead of 0.7 ms,
+// straight into p99 latency). Entries wait in a small array until the next flush, then are packed
+// into one batch of a few flat strings and typed arrays, which the GC moves as a handful of objects.
+import type { LogEntry, LogLevel } from './logger.js';
+
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+const LEVEL_CODE: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** Entries packed together: messages and timestamps joined, with where each one ends. */
+interface Batch {
+  count: number;
+  levels: Uint8Array;
+  messages: string;
+  messageEnds: Uint32Array;
+  timestamps: string;
+  timestampEnds: Uint32Array;
+}
+
+export class LogMemory {
+  private batches: Batch[] = [];
+  private packed = 0;
+  private pending: LogEntry[] = [];
+  /** Entries dropped from the front since start: absolute index = dropped + position. */
+  private dropped = 0;
+
+  constructor(private readonly cap: number) {}
+
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  add(entry: LogEntry): void {
+    this.pending.push(entry);
+  }
+
+  /** Packs the pending entries into a batch; drops whole old batches beyond the cap. */
+  pack(): void {
+    const entries = this.pending;
+    if (entries.length === 0) return;
+    this.pending = [];
+    const levels = new Uint8Array(entries.length);
+    const messageEnds = new Uint32Array(entries.length);
+    const timestampEnds = new Uint32Array(entries.length);
+    let messageLength = 0;
+    let timestampLength = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      levels[i] = LEVEL_CODE[e.level];
+      messageLength += e.message.length;
+      messageEnds[i] = messageLength;
+      timestampLength += e.timestamp.length;
+      timestampEnds[i] = timestampLength;
+    }
+    const messages = entries.map((e) => e.message).join('');
+    const timestamps = entries.map((e) => e.timestamp).join('');
+    this.batches.push({ count: entries.length, levels, messages, messageEnds, timestamps, timestampEnds });
+    this.packed += entries.length;
+    while (this.batches.length > 1 && this.packed - this.batches[0]!.count >= this.cap) {
+      const old = this.batches.shift()!;
+      this.packed -= old.count;
+      this.dropped += old.count;
+    }
+  }
+
+  /** Entries by absolute index since start (inclusive bounds); the last `cap` are kept. */
+  entries(startIndex = 0, endIndex?: number): LogEntry[] {
+    this.pack();
+    const total = this.dropped + this.packed;
+    const keptFrom = Math.max(this.dropped, total - this.cap);
+    const first = Math.max(keptFrom, startIndex);
+    const last = Math.min(total - 1, endIndex ?? total - 1);
+    const out: LogEntry[] = [];
+    let base = this.dropped;
+    for (const batch of this.batches) {
+      const end = base + batch.count;
+      for (let abs = Math.max(first, base); abs <= last && abs < end; abs++) out.push(unpack(batch, abs - base));
+      base = end;
+    }
+    return out;
+  }
+}
+
+function unpack(batch: Batch, i: number): LogEntry {
+  const messageStart = i === 0 ? 0 : batch.messageEnds[i - 1]!;
+  const timestampStart = i === 0 ? 0 : batch.timestampEnds[i - 1]!;
+  return {
+    level: LEVELS[batch.levels[i]!]!,
+    message: batch.messages.slice(messageStart, batch.messageEnds[i]),
+    timestamp: batch.timestamps.slice(timestampStart, batch.timestampEnds[i]),
+  };
+}

@@ -1,0 +1,48 @@
+// GET /logs reads the logger's memory: entries packed in batches must come back exactly, in
+// order, by absolute index, with only the newest `cap` kept.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Logger } from '../../src/logging/logger.js';
+import { LogMemory } from '../../src/logging/logMemory.js';
+
+const entry = (n: number) => ({ level: (['debug', 'info', 'warn', 'error'] as const)[n % 4], message: `line ${n} ✓`, timestamp: `2026-12-01T00:00:00.${String(n % 1000).padStart(3, '0')}Z` });
+
+describe('log memory', () => {
+  it('gives back every entry across batches, pending ones included', () => {
+    const memory = new LogMemory(100);
+    for (let n = 0; n < 30; n++) {
+      memory.add(entry(n));
+      if (n % 7 === 6) memory.pack();
+    }
+    assert.deepEqual(memory.entries(), Array.from({ length: 30 }, (_, n) => entry(n)));
+    assert.deepEqual(memory.entries(5, 9), [5, 6, 7, 8, 9].map(entry));
+    assert.deepEqual(memory.entries(29, 40), [entry(29)]);
+    assert.deepEqual(memory.entries(31), []);
+  });
+
+  it('keeps the newest cap entries and keeps absolute indexes', () => {
+    const memory = new LogMemory(10);
+    for (let n = 0; n < 57; n++) {
+      memory.add(entry(n));
+      if (n % 4 === 3) memory.pack();
+    }
+    const all = memory.entries();
+    assert.deepEqual(all, Array.from({ length: 10 }, (_, i) => entry(47 + i)));
+    assert.deepEqual(memory.entries(0, 48), [entry(47), entry(48)]);
+    assert.deepEqual(memory.entries(50, 50), [entry(50)]);
+  });
+
+  it('the logger serves what it logged, beyond one flush', async () => {
+    const logger = new Logger({ level: 'info', logfile: null, console: false, memoryCap: 5000 });
+    for (let n = 0; n < 3000; n++) logger.info(`request ${n}`);
+    logger.debug('not kept: below the level');
+    logger.warn('last');
+    const logs = logger.entries();
+    assert.equal(logs.length, 3001);
+    assert.equal(logs[0]!.message, 'request 0');
+    assert.equal(logs[2999]!.message, 'request 2999');
+    assert.deepEqual({ level: logs[3000]!.level, message: logs[3000]!.message }, { level: 'warn', message: 'last' });
+    assert.match(logs[3000]!.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    await logger.close();
+  });
+});
