@@ -5,7 +5,7 @@
 // Expected strings are computed at compile time; actual ones once per request and view.
 import { canonical } from './canonical.js';
 import { NOT_CACHED, slotFor, type MatchRequest } from './matchRequest.js';
-import { forceStrings, isObjectLike, transformJsonValue, tryJSON, type PlainObject } from './normalize.js';
+import { forceStrings, isObjectLike, transformFreshJson, tryJSON, type PlainObject } from './normalize.js';
 import { fieldKeys, topView, type FieldKeys, type ViewSpec } from './views.js';
 import type { RequestMatcher } from './types.js';
 
@@ -26,7 +26,7 @@ function actualCanonical(request: MatchRequest, spec: ViewSpec, field: DeepField
   if (cached !== NOT_CACHED) return cached as string | undefined;
   let text: string | undefined;
   try {
-    text = canonical(asJSON ? transformJsonValue(forceStrings(tryJSON(view, spec)), spec) : view);
+    text = canonical(asJSON ? transformFreshJson(forceStrings(tryJSON(view, spec)), spec) : view);
   } catch {
     text = undefined; // nested deeper than the stack allows: equal to nothing
   }

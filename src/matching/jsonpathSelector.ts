@@ -46,6 +46,49 @@ function checkScripts(segments: readonly string[]): void {
   }
 }
 
+const SLICE = /^(-?\d*):(-?\d*):?(\d*)$/u;
+
+/** A path segment jsonpath-plus follows as a plain own property: none of its special forms. */
+function isPlainSegment(segment: unknown): segment is string {
+  if (typeof segment !== 'string') return false;
+  if (segment === '*' || segment === '..' || segment === '^' || segment === '~' || segment === '$') return false;
+  if (SLICE.test(segment) || segment.includes(',')) return false;
+  const first = segment.charAt(0);
+  return first !== '?' && first !== '(' && first !== '@' && first !== '`';
+}
+
+/**
+ * Selectors made only of property names and indexes (`$.customer.tier`, `$.lines[0].sku`) are
+ * walked directly: what jsonpath-plus's evaluate does for them (each step follows an own property
+ * of a truthy value, else nothing matches), without its per-call path bookkeeping.
+ */
+function compilePlainPath(selector: string): ((json: unknown) => unknown[] | undefined) | null {
+  const segments = JSONPath.toPathArray(selector);
+  if (segments[0] === '$' && segments.length > 1) segments.shift();
+  if (segments.length === 0 || !segments.every(isPlainSegment)) return null;
+  return (json) => {
+    if (!json) return undefined;
+    let value: unknown = json;
+    for (const segment of segments) {
+      if (!value || !Object.hasOwn(value, segment)) return [];
+      value = (value as Record<string, unknown>)[segment];
+    }
+    return [value];
+  };
+}
+
+const plainPaths = new Map<string, ReturnType<typeof compilePlainPath>>();
+
+function plainPathFor(selector: string): ReturnType<typeof compilePlainPath> {
+  let walk = plainPaths.get(selector);
+  if (walk === undefined) {
+    walk = compilePlainPath(selector);
+    if (plainPaths.size >= 10_000) plainPaths.clear(); // selectors come from configs: bounded in practice
+    plainPaths.set(selector, walk);
+  }
+  return walk;
+}
+
 const SHAPE_MESSAGE = 'the jsonpath predicate parameter must be an object with a non-empty string selector, e.g. {"selector": "$.name"}';
 
 export function compileJsonPath(config: unknown, lowerCase: boolean, predicate: unknown): Selector {
@@ -58,30 +101,54 @@ export function compileJsonPath(config: unknown, lowerCase: boolean, predicate: 
   } catch (error) {
     throw validationError(`malformed jsonpath predicate selector: ${(error as Error).message}`, predicate);
   }
+  const walk = plainPathFor(selector);
   return {
     key: `jsonpath:${selector}`,
     select: (text: string, spec: ViewSpec, request: MatchRequest, field: FieldKeys | null) => {
       const parsed = field === null ? tryJSON(text, spec) : topJSON(request, text, spec, field);
-      return selectJsonPath(selector, spec.forceStrings ? forceStrings(parsed) : parsed);
+      return oneOrMany(selectAll(selector, walk, spec.forceStrings ? forceStrings(parsed) : parsed));
     },
   };
 }
 
 /** mountebank's jsonpath.select + predicates.select: one match → value, several → array, none → undefined. */
 export function selectJsonPath(selector: string, possibleJSON: unknown): unknown {
-  const result = selectJsonPathAll(selector, possibleJSON);
+  return oneOrMany(selectJsonPathAll(selector, possibleJSON));
+}
+
+function oneOrMany(result: unknown[] | undefined): unknown {
   if (result === undefined || result.length === 0) return undefined;
   return result.length === 1 ? result[0] : result;
 }
 
 /** Every value the selector matches (the copy and lookup behaviors); undefined for text that is not JSON. */
 export function selectJsonPathAll(selector: string, possibleJSON: unknown): unknown[] | undefined {
+  return selectAll(selector, plainPathFor(selector), possibleJSON);
+}
+
+function selectAll(selector: string, walk: ReturnType<typeof compilePlainPath>, possibleJSON: unknown): unknown[] | undefined {
   let json = possibleJSON;
   try {
     if (!isObjectLike(json)) json = JSON.parse(String(json));
+    if (walk !== null) return walk(json);
     const result = evaluator.evaluate(selector, json);
     return Array.isArray(result) ? result : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** jsonpath-plus alone, for the test that compares it with the plain-path walk. @internal */
+export function selectWithJsonPathPlus(selector: string, json: unknown): unknown[] | undefined {
+  try {
+    const result = evaluator.evaluate(selector, json);
+    return Array.isArray(result) ? result : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The plain-path walk for a selector, or null when jsonpath-plus must evaluate it. @internal */
+export function plainPathWalk(selector: string): ((json: unknown) => unknown[] | undefined) | null {
+  return plainPathFor(selector);
 }

@@ -39,7 +39,9 @@ export class MatchRequest {
    */
   field(key: string, lowerKeys: boolean): unknown {
     const request = this.request;
-    if (!lowerKeys) return Object.hasOwn(request, key) ? request[key] : undefined;
+    if (Object.hasOwn(request, key)) return request[key];
+    // Request field names are lower-case but for requestFrom, so this is rarely needed.
+    if (!lowerKeys) return undefined;
     let index = this.lowerKeyIndex;
     if (index === undefined) {
       index = new Map();

@@ -36,16 +36,38 @@ function transformJsonText(text: string, spec: TextSpec): string {
   return spec.except === null ? lowered : lowered.replace(spec.except, '');
 }
 
-/** lower-case → strip except over every string (and key) of a parsed JSON value. */
-export function transformJsonValue(value: unknown, spec: TextSpec): unknown {
+const hasUpperCaseKey = (record: PlainObject): boolean => {
+  for (const key of Object.keys(record)) if (key !== key.toLowerCase()) return true;
+  return false;
+};
+
+/**
+ * lower-case → strip except over every string (and key) of a JSON value that was just built (by
+ * JSON.parse or forceStrings) and is not shared yet: it is transformed in place, which saves
+ * copying every object of a body per request. An object whose keys change case is rebuilt (keys
+ * keep their order; of keys equal but for case the last wins, as in mountebank).
+ */
+export function transformFreshJson(value: unknown, spec: TextSpec): unknown {
   if (typeof value === 'string') return transformJsonText(value, spec);
   if (!isObjectLike(value)) return value;
-  if (Array.isArray(value)) return value.map((element) => transformJsonValue(element, spec));
-  const result = newObject();
-  for (const key of Object.keys(value)) {
-    result[spec.lowerKeys ? key.toLowerCase() : key] = transformJsonValue((value as PlainObject)[key], spec);
+  if (!spec.lowerValues && spec.except === null && !spec.lowerKeys) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = transformFreshJson(value[i], spec);
+    return value;
   }
-  return result;
+  const record = value as PlainObject;
+  if (spec.lowerKeys && hasUpperCaseKey(record)) {
+    const result = newObject();
+    for (const key of Object.keys(record)) result[key.toLowerCase()] = transformFreshJson(record[key], spec);
+    return result;
+  }
+  for (const key of Object.keys(record)) {
+    const transformed = transformFreshJson(record[key], spec);
+    // An own `__proto__` key (JSON.parse makes one) is data: define it rather than assign.
+    if (key === '__proto__') Object.defineProperty(record, key, { value: transformed, enumerable: true, writable: true, configurable: true });
+    else record[key] = transformed;
+  }
+  return record;
 }
 
 /**
@@ -54,7 +76,7 @@ export function transformJsonValue(value: unknown, spec: TextSpec): unknown {
  */
 export function tryJSON(text: string, spec: TextSpec): unknown {
   try {
-    return transformJsonValue(JSON.parse(text), spec);
+    return transformFreshJson(JSON.parse(text), spec);
   } catch {
     // Not JSON, or nested deeper than the stack allows: either way, plain text.
     return text;
