@@ -25,7 +25,7 @@ export interface CompiledBehaviors {
   /** Total delay of fixed `wait` behaviors, when they are all there is (else 0). */
   delayMs: number;
   /** Runs every behavior on a response object; undefined when there is nothing to run per request. */
-  run: ((request: ProtocolRequest, response: ResponseObject) => Promise<ResponseObject>) | undefined;
+  run: ((request: ProtocolRequest, response: ResponseObject) => ResponseObject | Promise<ResponseObject>) | undefined;
 }
 
 export function compileBehaviors(behaviors: unknown, context: BehaviorContext, response: unknown): CompiledBehaviors {
@@ -64,12 +64,18 @@ export function compileBehaviors(behaviors: unknown, context: BehaviorContext, r
     onlyFixedWaits = false;
   }
   if (onlyFixedWaits) return { delayMs: fixedDelay, run: undefined };
-  const run = async (request: ProtocolRequest, response: ResponseObject): Promise<ResponseObject> => {
+  // Synchronous while the steps are (copy, lookup, fixed-free chains): no promise per request
+  // unless a step really waits; the rest of the chain then continues after it.
+  const runFrom = (start: number, request: ProtocolRequest, response: ResponseObject): ResponseObject | Promise<ResponseObject> => {
     let current = response;
-    for (const step of steps) current = await step(request, current);
+    for (let i = start; i < steps.length; i++) {
+      const next = steps[i]!(request, current);
+      if (next instanceof Promise) return next.then((resolved) => runFrom(i + 1, request, resolved));
+      current = next;
+    }
     return current;
   };
-  return { delayMs: 0, run };
+  return { delayMs: 0, run: (request, response) => runFrom(0, request, response) };
 }
 
 export { INJECTION_MESSAGE };

@@ -89,11 +89,28 @@ function compileTransformedIs(
   const is = config.is as Record<string, unknown>;
   const run = behaviors.run!;
   const render = compileTemplatedIsObject(is, context, config);
-  const resolve = async (request: ProtocolRequest): Promise<Outcome> => {
-    const response = await run(request, render ? render(request) : structuredClone(is));
-    return { reply: context.protocol.compileReply(response, context.defaultResponse, config), delayMs: 0 };
+  const toOutcome = (response: Record<string, unknown>): Outcome => ({
+    reply: context.protocol.compileReply(response, context.defaultResponse, config),
+    delayMs: 0,
+  });
+  const resolve = (request: ProtocolRequest): Outcome | Promise<Outcome> => {
+    const response = run(request, render ? render(request) : (cloneJson(is) as Record<string, unknown>));
+    return response instanceof Promise ? response.then(toOutcome) : toOutcome(response);
   };
   return { config, repeat, resolve };
+}
+
+/** A copy of parsed JSON configuration (objects, arrays, primitives); several times faster than structuredClone. */
+function cloneJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneJson);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = cloneJson((value as Record<string, unknown>)[key]);
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else copy[key] = v;
+  }
+  return copy;
 }
 
 function compileRepeat(value: unknown, source: unknown): number {
