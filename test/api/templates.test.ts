@@ -1,6 +1,7 @@
 // Response templates over the wire: EJS tags in `is` bodies and header values, rendered per
 // request when standin runs with --allowInjection, served as written without it.
 import assert from 'node:assert/strict';
+import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { del, freePort, get, post, request } from '../support/http.js';
 import { startStandin, type StandinProcess } from '../support/standinProcess.js';
@@ -210,6 +211,24 @@ describe('response templates', () => {
     const echoed = (await get(`${mb.url}/imposters/${port}`)).json();
     assert.deepEqual(echoed.stubs[0].responses, [{ is: { body: 'at <%- request.path %>' } }]);
     await del(`${mb.url}/imposters/${port}`);
+  });
+});
+
+describe('response templates on other protocols', () => {
+  it('renders on https imposters, which share the http adapter', async () => {
+    const port = await freePort();
+    const created = await post(`${mb.url}/imposters`, { protocol: 'https', port, stubs: answering({ body: 'tls <%- request.path %>' }) });
+    assert.equal(created.status, 201, created.body);
+    const body = await new Promise<string>((resolve, reject) => {
+      // The generated certificate is not what this test is about.
+      const req = https.get({ host: '127.0.0.1', port, path: '/secure', rejectUnauthorized: false, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+    });
+    assert.equal(body, 'tls /secure');
   });
 });
 
