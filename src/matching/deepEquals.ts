@@ -5,7 +5,7 @@
 // Expected strings are computed at compile time; actual ones once per request and view.
 import { canonical } from './canonical.js';
 import { NOT_CACHED, slotFor, type MatchRequest } from './matchRequest.js';
-import { forceStrings, isObjectLike, transformFreshJson, tryJSON, type PlainObject } from './normalize.js';
+import { forceStrings, isObjectLike, transformFreshJson, transformJsonText, tryJSON, type PlainObject, type TextSpec } from './normalize.js';
 import { fieldKeys, topView, type FieldKeys, type ViewSpec } from './views.js';
 import type { RequestMatcher } from './types.js';
 
@@ -26,11 +26,49 @@ function actualCanonical(request: MatchRequest, spec: ViewSpec, field: DeepField
   if (cached !== NOT_CACHED) return cached as string | undefined;
   let text: string | undefined;
   try {
-    text = canonical(asJSON ? transformFreshJson(forceStrings(tryJSON(view, spec)), spec) : view);
+    text = asJSON ? canonicalOfJsonText(view, spec) : canonical(view);
   } catch {
     text = undefined; // nested deeper than the stack allows: equal to nothing
   }
   return request.store(key, text);
+}
+
+/**
+ * canonical(transform(forceStrings(tryJSON(text)))), mountebank's steps for an expected object
+ * against a string field, in one pass over the parsed JSON without building the intermediate
+ * copies: strings go through the text transform twice (tryJSON's, then the forced value's),
+ * numbers, booleans and null become strings transformed once, keys are lower-cased (when asked)
+ * with the last of equal keys winning. A test compares it with the step-by-step composition.
+ */
+export function canonicalOfJsonText(text: string, spec: TextSpec): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return JSON.stringify(transformJsonText(text, spec));
+  }
+  return canonicalForced(parsed, spec);
+}
+
+function canonicalForced(value: unknown, spec: TextSpec): string {
+  if (typeof value === 'string') return JSON.stringify(transformJsonText(transformJsonText(value, spec), spec));
+  if (value === null || typeof value !== 'object') return JSON.stringify(transformJsonText(String(value), spec));
+  if (Array.isArray(value)) {
+    const parts = value.map((element) => canonicalForced(element, spec));
+    parts.sort();
+    return `[${parts.join(',')}]`;
+  }
+  const record = value as PlainObject;
+  const byKey = new Map<string, unknown>();
+  for (const key of Object.keys(record)) byKey.set(spec.lowerKeys ? key.toLowerCase() : key, record[key]);
+  const parts: string[] = [];
+  for (const key of [...byKey.keys()].sort()) parts.push(`${JSON.stringify(key)}:${canonicalForced(byKey.get(key), spec)}`);
+  return `{${parts.join(',')}}`;
+}
+
+/** The step-by-step composition canonicalOfJsonText stands for (its test compares them). @internal */
+export function canonicalOfJsonTextStepwise(text: string, spec: TextSpec): string | undefined {
+  return canonical(transformFreshJson(forceStrings(tryJSON(text, spec)), spec));
 }
 
 /** `expected` is the deepEquals object already passed through forceStrings and normalizeExpected. */

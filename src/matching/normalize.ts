@@ -31,7 +31,7 @@ export function transformText(text: string, spec: TextSpec): string {
 }
 
 /** lower-case → strip except: the value transform tryJSON applies inside parsed JSON. */
-function transformJsonText(text: string, spec: TextSpec): string {
+export function transformJsonText(text: string, spec: TextSpec): string {
   const lowered = spec.lowerValues ? text.toLowerCase() : text;
   return spec.except === null ? lowered : lowered.replace(spec.except, '');
 }
