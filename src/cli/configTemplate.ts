@@ -5,13 +5,18 @@
 // dropped; it is rewritten to `include('file.json')` so existing config files keep loading.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import ejs from 'ejs';
+import type ejs from 'ejs';
+import { lazyModule } from '../model/lazyModule.js';
 import { ConfigFileError } from './configFileError.js';
+
+// Loaded when a --configfile is rendered, not at startup (ejs takes ~35 ms to import).
+const lazyEjs = lazyModule<typeof ejs>('ejs');
 
 /** Renders the text of `filename` into JSON text. */
 export type ConfigRenderer = (text: string, filename: string) => string | Promise<string>;
 
 export const renderConfigTemplate: ConfigRenderer = (text, filename) => {
+  const { render } = lazyEjs();
   const options: ejs.Options & { async: false } = { filename, includer, async: false };
   /**
    * mountebank's signature; paths are relative to the config file (not to the file that calls
@@ -22,12 +27,12 @@ export const renderConfigTemplate: ConfigRenderer = (text, filename) => {
     const relative = String(includeFile ? includeFile : file);
     const path = join(dirname(filename), relative);
     const contents = readIncluded(path, `stringify('${relative}')`);
-    const rendered = ejs.render(withCallIncludes(contents), { data, filename, stringify, inject: stringify }, options);
+    const rendered = render(withCallIncludes(contents), { data, filename, stringify, inject: stringify }, options);
     // The surrounding quotes are the template's own: `"body": "<%- stringify(filename, 'b.xml') %>"`.
     return JSON.stringify(rendered.trim()).slice(1, -1);
   };
   try {
-    return ejs.render(withCallIncludes(text), { filename, stringify, inject: stringify }, options);
+    return render(withCallIncludes(text), { filename, stringify, inject: stringify }, options);
   } catch (err) {
     throw new ConfigFileError(`cannot render config file ${filename} as EJS: ${(err as Error).message}${hint(err)}`);
   }

@@ -1,14 +1,18 @@
 // JSONPath and XPath queries into a value, for capture (`requestBody.jsonPath`) and for the
 // `${...:$.path}` / `${...:/xpath}` template trailers. Expressions are checked once, when compiled.
-import { DOMParser } from '@xmldom/xmldom';
-import { JSONPath } from 'jsonpath-plus';
-import xpath from 'xpath';
+import { lazyModule } from '../model/lazyModule.js';
 import { ImposterConfigError } from './configModel.js';
+
+// Loaded when the first selector is compiled, not at startup (most imposters capture nothing).
+const jsonpathPlus = lazyModule<typeof import('jsonpath-plus')>('jsonpath-plus');
+const xpathModule = lazyModule<typeof import('xpath')>('xpath');
+const xmldom = lazyModule<typeof import('@xmldom/xmldom')>('@xmldom/xmldom');
 
 export type ValueSelector = (value: unknown) => unknown;
 
 /** One JSONPath match as is (objects stay objects), several as an array, none as undefined. */
 export function compileJsonPathSelector(path: string, where: string): ValueSelector {
+  const { JSONPath } = jsonpathPlus();
   try {
     JSONPath({ path, json: {}, wrap: true });
   } catch (err) {
@@ -32,6 +36,8 @@ export function compileJsonPathSelector(path: string, where: string): ValueSelec
 
 /** The text of the first node the XPath selects (namespaces by prefix), or undefined. */
 export function compileXPathSelector(expression: string, namespaces: Record<string, string> | undefined, where: string): ValueSelector {
+  const xpath = xpathModule();
+  const { DOMParser } = xmldom();
   const select = namespaces ? xpath.useNamespaces(namespaces) : xpath.select;
   try {
     select(expression, new DOMParser().parseFromString('<x/>', 'text/xml') as unknown as Node);

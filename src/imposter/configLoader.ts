@@ -4,10 +4,13 @@
 // directories the same way, and skips .git, .idea, .svn and node_modules).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { lazyModule } from '../model/lazyModule.js';
 import { isPlainObject } from '../model/types.js';
 import { ImposterConfigError, type ImposterConfigDocument, type LoadedDocument } from './configModel.js';
 import { substituteEnv } from './envSubstitution.js';
+
+// Loaded when the first config file is parsed, not at startup (yaml takes ~95 ms to import).
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 const CONFIG_FILE = /-config\.(ya?ml|json)$/;
 
@@ -52,7 +55,7 @@ function loadConfigFile(file: string, dir: string, env: NodeJS.ProcessEnv): Load
   } catch (err) {
     throw new ImposterConfigError(`cannot read ${file}: ${(err as Error).message}`);
   }
-  const parsed = parseAllDocuments(substituteEnv(text, env));
+  const parsed = yaml().parseAllDocuments(substituteEnv(text, env));
   const documents = Array.isArray(parsed) ? parsed : [parsed];
   const loaded: LoadedDocument[] = [];
   for (const document of documents) {

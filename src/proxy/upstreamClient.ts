@@ -1,9 +1,12 @@
 // Sends one request to an origin through a keep-alive undici pool and collects the answer as
 // received: status, raw header names and values (case and repetition kept), body bytes. Redirects
 // are not followed, bodies are not decoded, TLS certificates are not checked (as mountebank).
-import { Pool } from 'undici';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
+import { lazyModule } from '../model/lazyModule.js';
 import { StandinError } from '../model/errors.js';
+
+// Loaded by the first proxied request, not at startup (undici takes ~150 ms to import).
+const undici = lazyModule<typeof import('undici')>('undici');
 
 export interface UpstreamTls {
   cert?: string;
@@ -38,6 +41,7 @@ function poolFor(origin: string, tls: UpstreamTls, timeoutMs: number): Pool {
   const key = JSON.stringify([origin, tls.cert, tls.key, tls.passphrase, tls.ciphers, tls.secureProtocol, timeoutMs]);
   let pool = pools.get(key);
   if (!pool) {
+    const { Pool } = undici();
     pool = new Pool(origin, {
       connect: {
         rejectUnauthorized: false,

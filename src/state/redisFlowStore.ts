@@ -2,7 +2,7 @@
 // Keys are `{keyPrefix}flow:{flowId}:{key}`, values JSON. Each write is one server-side script
 // (atomic INCR + EXPIRE), sent through ioredis's auto-pipelining. A set of the flow's key names,
 // `{keyPrefix}flowkeys:{flowId}`, lets set_ttl reach every key of a flow without a SCAN.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { FlowStoreError, type FlowStore, type FlowValue } from './flowStore.js';
 
 export interface RedisFlowStoreOptions {
@@ -47,6 +47,8 @@ export class RedisFlowStore implements FlowStore {
 
   async open(): Promise<void> {
     if (this.client) return;
+    // Loaded by the first Redis-backed imposter, not at startup (ioredis takes ~200 ms to import).
+    const { Redis } = await import('ioredis');
     const client = new Redis(this.options.url, {
       lazyConnect: true,
       enableAutoPipelining: true,

@@ -2,7 +2,6 @@
 // this process, the first time one is needed, and shared after that. mountebank ships a fixed pair
 // that has long expired; a fresh one is valid for a year, for localhost, 127.0.0.1 and ::1.
 // node can make keys but not write X.509, so `selfsigned` (node's WebCrypto underneath) signs it.
-import { generate } from 'selfsigned';
 
 export interface KeyAndCertificate {
   key: string;
@@ -26,6 +25,8 @@ export function defaultCertificate(): Promise<KeyAndCertificate> {
 }
 
 export async function createCertificate(now: number = Date.now()): Promise<KeyAndCertificate> {
+  // Loaded when the first certificate is made, not at startup (selfsigned takes ~165 ms to import).
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: 'localhost' }, { name: 'organizationName', value: 'standin' }], {
     keySize: 2048,
     algorithm: 'sha256',

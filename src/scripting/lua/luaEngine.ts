@@ -1,7 +1,6 @@
 // Lua scripts on fengari (Lua 5.3 in JavaScript). Each call runs `should_inject` as a coroutine:
 // a flow_store call that must wait (Redis) yields, and the coroutine resumes with the answer, so
 // scripts read as synchronous code. A count hook stops scripts that run past their deadline.
-import fengari from 'fengari';
 import type { FlowStore } from '../../state/flowStore.js';
 import {
   ENTRY_POINT,
@@ -12,16 +11,15 @@ import {
   type ScriptCall,
   type ScriptEngine,
 } from '../engine.js';
+import { lauxlib, loadFengari, lua, lualib, to_jsstring, to_luastring } from './fengariApi.js';
 import { pushValue, readValue } from './luaValues.js';
-
-const { lua, lauxlib, lualib, to_luastring, to_jsstring } = fengari;
 
 /** Instructions between deadline checks: cheap enough to ignore, fine enough to stop a loop in time. */
 const HOOK_INSTRUCTIONS = 10_000;
 const CHUNK_NAME = 'script';
 
 /** Standard libraries scripts get; io, package (require) and debug (sethook) stay out. */
-const LIBRARIES: [string, unknown][] = [
+const libraries = (): [string, unknown][] => [
   ['_G', lualib.luaopen_base],
   [lualib.LUA_COLIBNAME, lualib.luaopen_coroutine],
   [lualib.LUA_TABLIBNAME, lualib.luaopen_table],
@@ -65,8 +63,9 @@ class LuaScript implements CompiledScript {
   private readonly storeRef: number;
 
   constructor(source: string, private readonly timeoutMs: number) {
+    loadFengari();
     const L = (this.L = lauxlib.luaL_newstate());
-    for (const [name, open] of LIBRARIES) {
+    for (const [name, open] of libraries()) {
       lauxlib.luaL_requiref(L, to_luastring(name), open, 1);
       lua.lua_pop(L, 1);
     }

@@ -1,8 +1,6 @@
 // Moves values between JavaScript and a fengari Lua stack: integers stay integers (so `'' .. 1`
 // is "1", not "1.0"), tables with keys 1..n become arrays, other tables objects.
-import fengari from 'fengari';
-
-const { lua, to_luastring, to_jsstring } = fengari;
+import { lua, to_jsstring, to_luastring } from './fengariApi.js';
 
 export function pushValue(L: unknown, value: unknown): void {
   if (value === undefined || value === null) lua.lua_pushnil(L);
