@@ -15,8 +15,10 @@ export interface FieldKeys {
   readonly text: number;
   /** tryJSON of the text. */
   readonly json: number;
-  /** Parsed XML document of the text. */
+  /** Parsed XML document of the text (the fast parser's where it can). */
   readonly xml: number;
+  /** xmldom's document of the text, for the few selectors needing it. */
+  readonly xmldom: number;
 }
 
 /** xpath/jsonpath: turns one normalized string of the request into the selected value(s). */
@@ -75,6 +77,7 @@ export function fieldKeys(spec: ViewSpec, field: string): FieldKeys {
     text: slotFor(`t${spec.textId}\0${field}`),
     json: slotFor(`j${spec.textId}\0${field}`),
     xml: slotFor(`x${spec.textId}\0${field}`),
+    xmldom: slotFor(`X${spec.textId}\0${field}`),
   };
 }
 

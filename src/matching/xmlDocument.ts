@@ -1,4 +1,5 @@
-// Parsing request text as XML for xpath predicates, with @xmldom/xmldom 0.9.
+// Parsing request text as XML for xpath predicates: plain well-formed XML with the fast parser
+// (xmlFastParser.ts), everything else with @xmldom/xmldom 0.9.
 // - mountebank's xmldom 0.8 carried on past malformed markup; 0.9 throws on the first fatal error.
 //   The DOM handler is recorded so the document built up to that error is used instead, and text
 //   with no elements at all becomes an empty document (count() = 0), as in mountebank.
@@ -7,6 +8,7 @@
 //   parts and carry no state (no g/y flag), so reg() is memoized: same results, ~10x faster parses.
 import { createRequire } from 'node:module';
 import { DOMImplementation, DOMParser } from '@xmldom/xmldom';
+import { parseLightDocument } from './xmlFastParser.js';
 
 type RegPart = RegExp | string;
 interface Grammar {
@@ -70,8 +72,8 @@ export const SMOKE_DOCUMENT = parser.parseFromString('<x a="b">t<y/></x>', 'text
 /** Stand-in for "no document": mountebank's parser gives none for empty text. */
 export const NO_DOCUMENT = Symbol('no document');
 
-/** The document, or what was parsed of it before a fatal error (a document without elements at worst). */
-export function parseDocument(text: string): unknown {
+/** xmldom's document, or what was parsed of it before a fatal error (a document without elements at worst). */
+export function parseXmldomDocument(text: string): unknown {
   if (text === '') return NO_DOCUMENT;
   currentHandler = undefined;
   try {
@@ -82,4 +84,9 @@ export function parseDocument(text: string): unknown {
   } finally {
     currentHandler = undefined;
   }
+}
+
+/** The same document for xpath, built by the fast parser where it can (plain well-formed XML). */
+export function parseDocument(text: string): unknown {
+  return parseLightDocument(text) ?? parseXmldomDocument(text);
 }

@@ -4,12 +4,14 @@
 // Node values: text → its value, attribute → its value, element → String(firstChild.data) (so
 // an empty element still "exists"); number/boolean/string results are used directly; one match
 // gives a string, several an array, none undefined.
+// Documents come from the fast parser where it can (a LightDocument, see xmlFastParser.ts), else
+// from xmldom; selectors calling id() always get xmldom's DOM (id() of a node-set serializes nodes).
 import xpathModule from 'xpath';
 import { validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { NOT_CACHED, type MatchRequest } from './matchRequest.js';
 import type { FieldKeys, Selector, ViewSpec } from './views.js';
-import { NO_DOCUMENT, parseDocument, SMOKE_DOCUMENT } from './xmlDocument.js';
+import { NO_DOCUMENT, parseDocument, parseXmldomDocument, SMOKE_DOCUMENT } from './xmlDocument.js';
 
 interface XNode {
   readonly nodeType: number;
@@ -70,7 +72,20 @@ function namespaceMap(ns: unknown, lowerCase: boolean, predicate: unknown): Map<
   return map;
 }
 
-export function compileXPath(config: unknown, lowerCase: boolean, predicate: unknown): Selector {
+/** A compiled xpath parameter: evaluates on a parsed document (either parser's). @internal */
+export interface XPathQuery {
+  /** The selector as evaluated (lower-cased unless caseSensitive) and its namespaces. */
+  readonly key: string;
+  /** The selector relies on xmldom's own DOM (id()). */
+  readonly needsXmldom: boolean;
+  /** Throws on a type error, as the xpath package does. */
+  evaluate(document: unknown): unknown;
+}
+
+const CALLS_ID = /(^|[^\w.-])id\s*\(/;
+
+/** @internal */
+export function compileXPathQuery(config: unknown, lowerCase: boolean, predicate: unknown): XPathQuery {
   if (!isPlainObject(config) || typeof config.selector !== 'string' || config.selector.trim() === '') {
     throw validationError(SHAPE_MESSAGE, predicate);
   }
@@ -106,21 +121,27 @@ export function compileXPath(config: unknown, lowerCase: boolean, predicate: unk
   } catch {
     throw validationError(MALFORMED, predicate);
   }
+  return { key: `xpath:${JSON.stringify([selector, [...namespaces]])}`, needsXmldom: CALLS_ID.test(selector), evaluate };
+}
 
+export function compileXPath(config: unknown, lowerCase: boolean, predicate: unknown): Selector {
+  const query = compileXPathQuery(config, lowerCase, predicate);
+  const parse = query.needsXmldom ? parseXmldomDocument : parseDocument;
   return {
-    key: `xpath:${JSON.stringify([selector, [...namespaces]])}`,
+    key: query.key,
     select: (text: string, spec: ViewSpec, request: MatchRequest, field: FieldKeys | null) => {
       let document: unknown;
       if (field === null) {
-        document = parseDocument(text);
+        document = parse(text);
       } else {
-        document = request.cached(field.xml);
-        if (document === NOT_CACHED) document = request.store(field.xml, parseDocument(text));
+        const slot = query.needsXmldom ? field.xmldom : field.xml;
+        document = request.cached(slot);
+        if (document === NOT_CACHED) document = request.store(slot, parse(text));
       }
       if (document === NO_DOCUMENT) return undefined;
       let result: unknown;
       try {
-        result = evaluate(document);
+        result = query.evaluate(document);
       } catch {
         return undefined;
       }

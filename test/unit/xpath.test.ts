@@ -148,14 +148,15 @@ describe('xpath', () => {
       return parse.apply(this, args);
     };
     try {
-      const request = new MatchRequest({ body: '<r><a>1</a><b>2</b></r>' });
+      // A comment sends the body to xmldom (the fast parser refuses it), where parses can be counted.
+      const request = new MatchRequest({ body: '<r><!-- x --><a>1</a><b>2</b></r>' });
       assert.deepEqual(
         matchers.map((matcher) => matcher(request)),
         [true, true, true, false],
       );
       assert.equal(parses, 1);
       // A new request parses its own body.
-      assert.equal((matchers[0] as (request: MatchRequest) => boolean)(new MatchRequest({ body: '<r/>' })), false);
+      assert.equal((matchers[0] as (request: MatchRequest) => boolean)(new MatchRequest({ body: '<r><!-- x --></r>' })), false);
       assert.equal(parses, 2);
     } finally {
       DOMParser.prototype.parseFromString = parse;
