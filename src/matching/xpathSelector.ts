@@ -6,11 +6,13 @@
 // gives a string, several an array, none undefined.
 // Documents come from the fast parser where it can (a LightDocument, see xmlFastParser.ts), else
 // from xmldom; selectors calling id() always get xmldom's DOM (id() of a node-set serializes nodes).
+// Simple paths are evaluated by xpathFastPath.ts, everything else by the xpath package.
 import xpathModule from 'xpath';
 import { validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { NOT_CACHED, type MatchRequest } from './matchRequest.js';
 import type { FieldKeys, Selector, ViewSpec } from './views.js';
+import { compileFastPath, type XPathClasses } from './xpathFastPath.js';
 import { NO_DOCUMENT, parseDocument, parseXmldomDocument, SMOKE_DOCUMENT } from './xmlDocument.js';
 
 interface XNode {
@@ -41,7 +43,7 @@ interface XPathInternals {
   XBoolean: abstract new () => unknown;
 }
 
-const xpath = xpathModule as unknown as XPathInternals;
+const xpath = xpathModule as unknown as XPathInternals & XPathClasses;
 
 // Stateless; shared by every evaluation instead of rebuilt per context.
 const FUNCTIONS = new xpath.FunctionResolver();
@@ -80,6 +82,10 @@ export interface XPathQuery {
   readonly needsXmldom: boolean;
   /** Throws on a type error, as the xpath package does. */
   evaluate(document: unknown): unknown;
+  /** Evaluated by xpathFastPath.ts rather than the xpath package. */
+  readonly fastPath: boolean;
+  /** The same by the xpath package alone, without the fast path (for tests). */
+  evaluateWithPackage(document: unknown): unknown;
 }
 
 const CALLS_ID = /(^|[^\w.-])id\s*\(/;
@@ -100,16 +106,16 @@ export function compileXPathQuery(config: unknown, lowerCase: boolean, predicate
     throw validationError(MALFORMED, predicate);
   }
 
-  const evaluate = (document: unknown): unknown => {
+  const values = (nodes: XNode[]): unknown => {
+    if (nodes.length === 0) return undefined;
+    return nodes.length === 1 ? nodeValue(nodes[0]!) : nodes.map(nodeValue);
+  };
+  const evaluateWithPackage = (document: unknown): unknown => {
     const context = new xpath.XPathContext(VARIABLES, resolver, FUNCTIONS);
     context.expressionContextNode = document;
     context.caseInsensitive = false;
     const result = expression.evaluate(context);
-    if (result instanceof xpath.XNodeSet) {
-      const values = (result.toArray as () => XNode[])().map(nodeValue);
-      if (values.length === 0) return undefined;
-      return values.length === 1 ? values[0] : values;
-    }
+    if (result instanceof xpath.XNodeSet) return values((result.toArray as () => XNode[])());
     if (result instanceof xpath.XNumber) return result.numberValue();
     if (result instanceof xpath.XBoolean) return result.booleanValue();
     return result.stringValue();
@@ -117,11 +123,19 @@ export function compileXPathQuery(config: unknown, lowerCase: boolean, predicate
 
   // Unknown functions, unresolvable prefixes and type errors show on any document with an element.
   try {
-    evaluate(SMOKE_DOCUMENT);
+    evaluateWithPackage(SMOKE_DOCUMENT);
   } catch {
     throw validationError(MALFORMED, predicate);
   }
-  return { key: `xpath:${JSON.stringify([selector, [...namespaces]])}`, needsXmldom: CALLS_ID.test(selector), evaluate };
+  const fast = compileFastPath(xpath, expression, namespaces);
+  const evaluate =
+    fast === null
+      ? evaluateWithPackage
+      : (document: unknown): unknown => {
+          const nodes = fast.select(document) as XNode[];
+          return fast.count ? nodes.length : values(nodes);
+        };
+  return { key: `xpath:${JSON.stringify([selector, [...namespaces]])}`, needsXmldom: CALLS_ID.test(selector), fastPath: fast !== null, evaluate, evaluateWithPackage };
 }
 
 export function compileXPath(config: unknown, lowerCase: boolean, predicate: unknown): Selector {

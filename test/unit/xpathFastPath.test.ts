@@ -1,4 +1,5 @@
-// The fast XML parser (LightDocument) against xmldom, differentially: seeded random documents
+// The fast XML parser (LightDocument) and the fast path for simple selectors (xpathFastPath.ts)
+// against the xpath package on xmldom's DOM, differentially: seeded random documents
 // (namespaces, attributes, repeated elements, entities, mixed content, whitespace, XML
 // declarations, and malformed variants) × selectors (paths, attributes, predicates, functions,
 // axes), case-insensitive and caseSensitive, must give exactly the results xmldom's DOM gives.
@@ -83,6 +84,10 @@ const SELECTORS = [
   '//b/ancestor::*', '/descendant::node()', '//a | //b', '//*[local-name()="item" and namespace-uri()="urn:p"]',
   '//line/@sku', 'string-length(string(/))', '//*[text()="x"]', '//b/..', '//@id/..', '//item[2]/@*', 'concat(//a, //b)',
   '//*[starts-with(name(), "p:")]', '//a//text()', 'translate(string(/), "abc", "ABC")', '//*[@xml:lang]/@id',
+  // Shapes the fast path takes.
+  '//a/b', '//a//b', '/a//b/@id', '//p:*', '//q:*', '//d:*', '//*/@*', '//a[2]', '/*[1]/*[2]', 'count(//a//@*)', '/text()',
+  '//item/text()', '/a/b[1]/@n', 'count(/*)', '/a/*[3]', '//b//a[1]', 'a/b', '*', 'item', '//*[1]', '//p:item[2]/text()',
+  '//a/@p:n', '//a//@xml:lang', '/*//*', 'count(//text())', '//line/@*', '//@d:x', '//b[3]', '/a/b/a', '//zz:a', 'count(//a[1])',
 ];
 
 type Outcome = { value: unknown } | { error: true };
@@ -120,9 +125,10 @@ describe('xpath on the fast parser', () => {
         for (const selector of SELECTORS) {
           const query = compiled(selector, lowerCase);
           if (query === null) continue;
-          const expected = outcome(() => query.evaluate(reference));
-          const actual = outcome(() => query.evaluate(query.needsXmldom ? reference : light));
-          assert.deepEqual(actual, expected, `seed ${seed}, document ${d}, lowerCase ${lowerCase}\n${JSON.stringify(text)}\nselector ${selector}`);
+          const expected = outcome(() => query.evaluateWithPackage(reference));
+          const where = `seed ${seed}, document ${d}, lowerCase ${lowerCase}\n${JSON.stringify(text)}\nselector ${selector}`;
+          assert.deepEqual(outcome(() => query.evaluate(query.needsXmldom ? reference : light)), expected, where);
+          assert.deepEqual(outcome(() => query.evaluate(reference)), expected, `${where} (on xmldom's DOM)`);
         }
       }
     }
@@ -130,6 +136,16 @@ describe('xpath on the fast parser', () => {
     // The comparison must exercise the fast parser, and the fallback too.
     assert.ok(fast > total * 0.6, `fast parser took ${fast} of ${total}`);
     assert.ok(fast < total * 0.95, `fast parser took ${fast} of ${total}`);
+  });
+
+  it('takes the simple selectors on the fast path, and only those', () => {
+    const fast = (selector: string) => compiled(selector, false)?.fastPath;
+    for (const selector of ['//a', '/a/b', '//p:item', '//item/@sku', '//@*', 'count(//item)', '//b[1]', '/a/text()', 'a/b', '//p:*']) {
+      assert.equal(fast(selector), true, selector);
+    }
+    for (const selector of ['//zz:a', '/', '//a[@id="1"]', '//a[last()]', '(//item)[1]', '//b/..', 'string(//a)', '//a | //b', '//node()', '//b[0]', '//b[1.5]', 'count(//a, //b)']) {
+      assert.notEqual(fast(selector), true, selector);
+    }
   });
 
   it('refuses what only xmldom handles, so its recovery applies', () => {
