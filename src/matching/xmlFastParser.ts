@@ -2,9 +2,9 @@
 // namespaces, text with the five predefined entities and character references, and an XML
 // declaration. It builds a LightDocument equal, for every xpath selector, to the DOM xmldom 0.9
 // builds (same nodes, names, namespaces, values and whitespace text). Anything else — comments,
-// CDATA, DOCTYPE/entities, other processing instructions, non-ASCII names, line endings xmldom
-// rewrites, and every malformed or doubtful construct — returns null, and the caller parses the
-// text with xmldom, whose lenient recovery mountebank's behaviour depends on.
+// CDATA, DOCTYPE/entities, other processing instructions, non-ASCII names, and every malformed
+// or doubtful construct — returns null, and the caller parses the text with xmldom, whose
+// lenient recovery mountebank's behaviour depends on.
 // xmldom spends most of a parse in validation regexes and its live DOM bookkeeping; a single
 // charCode scan over the text is several times cheaper.
 import {
@@ -27,8 +27,12 @@ interface Binding {
 
 const XML_BINDING: Binding = { prefix: 'xml', uri: XML_NAMESPACE, next: null };
 
-/** Characters xmldom rewrites before parsing (normalizeLineEndings). */
+/** Characters xmldom rewrites before parsing (normalizeLineEndings): rewritten here the same way. */
 const REWRITTEN_LINE_ENDINGS = /[\r\u0085\u2028\u2029]/;
+
+function normalizeLineEndings(text: string): string {
+  return text.replace(/\r[\n\u0085]/g, '\n').replace(/[\r\u0085\u2028\u2029]/g, '\n');
+}
 // xmldom's XMLDecl production, restricted to its common spellings; the data is what follows "<?xml ".
 const XML_DECLARATION =
   /^<\?xml[ \t\n]+(version=(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\n]+encoding=(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\n]+standalone=(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*)\?>/;
@@ -137,16 +141,27 @@ function scanAttributes(text: string, i: number): number {
     while (isSpace(text.charCodeAt(i))) i++;
     const quote = text.charCodeAt(i);
     if (quote !== 34 && quote !== 39) return -1;
-    const close = text.indexOf(quote === 34 ? '"' : "'", i + 1);
-    if (close === -1) return -1;
+    // One pass to the closing quote, noting what needs work: '<' (xmldom refuses), tab/newline
+    // (normalized to spaces before references are replaced, so &#10; stays a newline), '&'.
+    let close = i + 1;
+    let special = 0;
+    for (;;) {
+      const v = text.charCodeAt(close);
+      if (v === quote) break;
+      if (v !== v || v === 60) return -1; // end of text (NaN) or '<'
+      if (v === 38 || v === 9 || v === 10) special = 1;
+      close++;
+    }
     let value = text.slice(i + 1, close);
-    if (value.includes('<') || isDeclared(name)) return -1;
-    // Attribute-value normalization before references, as xmldom does (so &#10; stays a newline).
-    if (value.includes('\n') || value.includes('\t')) value = value.replace(/[\t\n]/g, ' ');
-    const decoded = decodeReferences(value);
-    if (decoded === null) return -1;
+    if (special === 1) {
+      if (value.includes('\n') || value.includes('\t')) value = value.replace(/[\t\n]/g, ' ');
+      const decoded = decodeReferences(value);
+      if (decoded === null) return -1;
+      value = decoded;
+    }
+    if (isDeclared(name)) return -1;
     attrNames[attrCount] = name;
-    attrValues[attrCount++] = decoded;
+    attrValues[attrCount++] = value;
     i = close + 1;
   }
 }
@@ -205,8 +220,8 @@ function buildElement(document: LightDocument, parent: LightDocument | LightElem
 }
 
 /** The document, or null when xmldom must parse this text. */
-export function parseLightDocument(text: string): LightDocument | null {
-  if (REWRITTEN_LINE_ENDINGS.test(text)) return null;
+export function parseLightDocument(source: string): LightDocument | null {
+  const text = REWRITTEN_LINE_ENDINGS.test(source) ? normalizeLineEndings(source) : source;
   const document = new LightDocument();
   let i = 0;
   if (text.startsWith('<?xml')) {

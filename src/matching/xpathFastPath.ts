@@ -1,88 +1,33 @@
 // A direct evaluation of the simple selectors most predicates use — location paths of child (`/`)
-// and descendant (`//`) steps naming elements (`name`, `p:name`, `p:*`, `*`, optionally `[N]`),
-// ending in an element, attribute (`@name`, `@*`) or `text()` step, optionally inside `count()` —
-// compiled once from the `xpath` package's own parse of the selector, so both read it alike.
+// and descendant (`//`) steps naming elements (`name`, `p:name`, `p:*`, `*`, with the predicates
+// of xpathFastPredicates.ts: `[N]`, `[@a='v']`, `[local-name()='v']`, ...), ending in an element,
+// attribute (`@name`, `@*`) or `text()` step, optionally inside `count()` — compiled once from the
+// `xpath` package's own parse of the selector, so both read it alike.
 // The package evaluates a path by building intermediate node-sets (contexts, arrays, a sorted
-// tree) per step; here one pre-order walk of the document tests each node against the steps from
-// right to left, which yields the same nodes already in document order and without duplicates.
-// Anything else (other axes, predicates, functions, unresolvable prefixes) returns null and the
-// xpath package evaluates it. Works on any DOM (LightDocument or xmldom's).
+// tree) per step; here one pre-order walk of the document tracks which steps each node is a
+// context for, which yields the same nodes already in document order and without duplicates.
+// Anything else (other axes, other predicates and functions, unresolvable prefixes) returns null
+// and the xpath package evaluates it. Works on any DOM (LightDocument or xmldom's).
 
-interface DomNode {
-  readonly nodeType: number;
-  readonly nodeName: string;
-  readonly localName?: string | null;
-  readonly namespaceURI?: string | null;
-  readonly parentNode: DomNode | null;
-  readonly firstChild: DomNode | null;
-  readonly nextSibling: DomNode | null;
-  readonly previousSibling: DomNode | null;
-  readonly ownerElement?: DomNode | null;
-  readonly attributes?: ArrayLike<DomNode> | null;
-}
+import { stepPredicates } from './xpathFastPredicates.js';
+import { CDATA, DOCUMENT, ELEMENT, nameTest, TEXT, type DomNode, type NodeTest, type ParsedExpression, type XPathClasses } from './xpathParsed.js';
 
-interface ParsedStep {
-  readonly axis: number;
-  readonly nodeTest: { readonly prefix?: string | null; readonly localName?: string };
-  readonly predicates: readonly ParsedExpression[];
-}
-
-interface ParsedExpression {
-  readonly filter?: ParsedExpression & { readonly functionName?: string; readonly arguments?: readonly ParsedExpression[]; readonly num?: number };
-  readonly filterPredicates?: readonly ParsedExpression[];
-  readonly locationPath?: { readonly absolute: boolean; readonly steps: readonly ParsedStep[] };
-}
-
-/** The `xpath` package's classes the parsed selector is made of. */
-export interface XPathClasses {
-  readonly Step: { readonly CHILD: number; readonly ATTRIBUTE: number; readonly DESCENDANTORSELF: number };
-  readonly NodeTest: {
-    readonly nodeTest: unknown;
-    readonly textTest: unknown;
-    readonly nameTestAny: unknown;
-    readonly NameTestQName: abstract new (...args: never[]) => unknown;
-    readonly NameTestPrefixAny: abstract new (...args: never[]) => unknown;
-  };
-  readonly PathExpr: abstract new (...args: never[]) => unknown;
-  readonly FunctionCall: abstract new (...args: never[]) => unknown;
-  readonly XNumber: abstract new (...args: never[]) => unknown;
-}
-
-const DOCUMENT = 9;
-const ELEMENT = 1;
-const TEXT = 3;
-const CDATA = 4;
-
-/** A name test as the xpath package applies it (NodeTest.nameSpaceMatches and localNameMatches). */
-type NameTest = (node: DomNode) => boolean;
-
-function nameTest(classes: XPathClasses, test: ParsedStep['nodeTest'], namespaces: ReadonlyMap<string, string>): NameTest | null {
-  if (test === classes.NodeTest.nameTestAny) return () => true;
-  const isQName = test instanceof classes.NodeTest.NameTestQName;
-  if (!isQName && !(test instanceof classes.NodeTest.NameTestPrefixAny)) return null;
-  const prefix = test.prefix;
-  // An unresolvable prefix throws in the package, on the first node of a matching type it meets.
-  const uri = prefix ? namespaces.get(prefix) : '';
-  if (uri === undefined) return null;
-  const spaceMatches = prefix ? (n: DomNode) => uri === (n.namespaceURI || '') : (n: DomNode) => !n.namespaceURI;
-  if (!isQName) return spaceMatches;
-  const local = test.localName!;
-  return (n) => spaceMatches(n) && local === (n.localName || n.nodeName);
-}
-
-/** A positive integer literal predicate (`[N]`), or 0 for none; null for any other predicate. */
-function position(classes: XPathClasses, predicates: readonly ParsedExpression[]): number | null {
-  if (predicates.length === 0) return 0;
-  if (predicates.length > 1) return null;
-  const predicate = predicates[0]!;
-  if (!(predicate instanceof classes.PathExpr) || predicate.locationPath || (predicate.filterPredicates?.length ?? 0) > 0) return null;
-  const literal = predicate.filter;
-  if (literal === undefined || !(literal instanceof classes.XNumber)) return null;
-  const n = literal.num!;
-  return Number.isInteger(n) && n >= 1 ? n : null;
-}
+export type { XPathClasses } from './xpathParsed.js';
 
 type Target = 'element' | 'attribute' | 'text';
+
+/** Element steps 0..n-1 and the target step n (its test is targetTest). */
+interface Steps {
+  readonly tests: readonly NodeTest[];
+  readonly targetTest: NodeTest;
+  readonly target: Target;
+  /** Per step 0..n: taken after `//` (from descendants) rather than from children. */
+  readonly descendant: readonly boolean[];
+  /** Per step 0..n: the `[N]` position, 0 for none. */
+  readonly positions: readonly number[];
+  /** Per step 0..n: the predicates after the position. */
+  readonly afters: readonly (NodeTest | null)[];
+}
 
 /** The selected nodes, in document order. */
 export type FastPath = (document: unknown) => DomNode[];
@@ -111,11 +56,12 @@ export function compileFastPath(classes: XPathClasses, parsed: unknown, namespac
 
   // Element steps 0..n-1, each with how it relates to the one before (child or descendant), then
   // the target step. `//` is descendant-or-self::node() followed by the next step.
-  const tests: NameTest[] = [];
+  const tests: NodeTest[] = [];
   const descendant: boolean[] = [];
   const positions: number[] = [];
+  const afters: (NodeTest | null)[] = [];
   let target: Target = 'element';
-  let targetTest: NameTest = () => true;
+  let targetTest: NodeTest = () => true;
   let targetDescendant = false;
   let afterDescendant = false;
   for (let s = 0; s < steps.length; s++) {
@@ -134,11 +80,13 @@ export function compileFastPath(classes: XPathClasses, parsed: unknown, namespac
       targetTest = test;
     } else if (step.axis === classes.Step.CHILD) {
       const test = nameTest(classes, step.nodeTest, namespaces);
-      const at = position(classes, step.predicates);
-      if (test === null || at === null) return null;
-      tests.push(test);
+      const predicates = stepPredicates(classes, step.predicates, namespaces);
+      if (test === null || predicates === null) return null;
+      const { before, after } = predicates;
+      tests.push(before === null ? test : (n) => test(n) && before(n));
+      afters.push(after);
       descendant.push(afterDescendant);
-      positions.push(at);
+      positions.push(predicates.position);
       afterDescendant = false;
       continue;
     } else {
@@ -147,17 +95,21 @@ export function compileFastPath(classes: XPathClasses, parsed: unknown, namespac
     targetDescendant = afterDescendant;
   }
   let targetPosition = 0;
+  let targetAfter: NodeTest | null = null;
   if (target === 'element') {
     // The last element step is the target itself.
     targetTest = tests.pop()!;
     targetDescendant = descendant.pop()!;
     targetPosition = positions.pop()!;
+    targetAfter = afters.pop()!;
   }
   const n = tests.length;
   if (n > 30) return null; // step sets are bit masks
   descendant.push(targetDescendant);
   positions.push(targetPosition);
-  return { select: (document) => walk(document as DomNode, tests, targetTest, target, descendant, positions), count };
+  afters.push(targetAfter);
+  const compiled: Steps = { tests, targetTest, target, descendant, positions, afters };
+  return { select: (document) => walk(document as DomNode, compiled), count };
 }
 
 /**
@@ -167,14 +119,9 @@ export function compileFastPath(classes: XPathClasses, parsed: unknown, namespac
  * `//` needs x or an ancestor to match it. Step 0 starts at the document. A subtree whose root is
  * a context for no step holds nothing selected, and is skipped.
  */
-function walk(
-  document: DomNode,
-  tests: readonly NameTest[],
-  targetTest: NameTest,
-  target: Target,
-  descendant: readonly boolean[],
-  positions: readonly number[],
-): DomNode[] {
+function walk(document: DomNode, steps: Steps): DomNode[] {
+  const { tests, targetTest, target, descendant, positions, afters } = steps;
+  const targetAfter = afters[tests.length] ?? null;
   // Selectors are only evaluated on documents; anything else is refused, as the package refuses it.
   if (typeof document !== 'object' || document === null || document.nodeType !== DOCUMENT) throw new Error('not a document');
   const out: DomNode[] = [];
@@ -193,10 +140,13 @@ function walk(
       for (let k = 0; k < n; k++) {
         if (((context >>> k) & 1) === 0 || !tests[k]!(node)) continue;
         if (positions[k] !== 0 && (counted[depth * stride + k] = (counted[depth * stride + k] ?? 0) + 1) !== positions[k]) continue;
+        if (afters[k] !== null && !afters[k]!(node)) continue;
         matched |= 1 << k;
       }
       if (target === 'element' && ((context >>> n) & 1) === 1 && targetTest(node)) {
-        if (positions[n] === 0 || (counted[depth * stride + n] = (counted[depth * stride + n] ?? 0) + 1) === positions[n]) out.push(node);
+        if (positions[n] === 0 || (counted[depth * stride + n] = (counted[depth * stride + n] ?? 0) + 1) === positions[n]) {
+          if (targetAfter === null || targetAfter(node)) out.push(node);
+        }
       }
       let own = descendant[0] ? 1 : 0;
       for (let k = 1; k <= n; k++) {
