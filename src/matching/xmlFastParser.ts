@@ -189,6 +189,7 @@ function declare(bindings: Binding): Binding | null {
 function buildElement(document: LightDocument, parent: LightDocument | LightElement, qname: string, scope: Binding): LightElement | null {
   const colon = qname.indexOf(':');
   let element: LightElement;
+  if (qname === 'xmlns') return null; // xmldom's createElementNS refuses it (a fatal DOM error)
   if (colon === -1) {
     element = new LightElement(document, parent, qname, null, qname, lookup(scope, '') ?? null);
   } else {

@@ -70,6 +70,7 @@ function documentText(random: Random): string {
   if (roll < 0.18) return text.replace(/<\/[^>]+>$/, '');
   if (roll < 0.2) return text.replace('\n', '\r\n');
   if (roll < 0.22) return `<!DOCTYPE a>${text}`;
+  if (roll < 0.23) return text.replace('>', '><xmlns>t</xmlns>');
   if (roll < 0.24) return pick(random, ['', 'hello', '   ', '<a b="1" b="2"/>', '<a b="<"/>', '<a>x</A>', '<a:b:c/>', '<1a/>']);
   return text;
 }
@@ -161,7 +162,7 @@ describe('xpath on the fast parser', () => {
     for (const text of [
       '', 'hello', '<a><!-- c --></a>', '<a><![CDATA[x]]></a>', '<!DOCTYPE a><a/>', '<a>&nbsp;</a>', '<a>& b</a>',
       '<a><u:b/></a>', '<a b="1" b="2"/>', '<a b="1"c="2"/>', '<a b/>', '<a>x</b>', '<a/><b/>', '<a/>x', 'x<a/>', '<a>', '<é/>',
-      '<a xmlns:p=""/>', '<?xml version="1.0"?><?pi x?><a/>', ' <?xml version="1.0"?><a/>', '<a xmlns:p="urn:p" xmlns:q="urn:p" p:x="1" q:x="2"/>',
+      '<a xmlns:p=""/>', '<?xml version="1.0"?><?pi x?><a/>', ' <?xml version="1.0"?><a/>', '<a xmlns:p="urn:p" xmlns:q="urn:p" p:x="1" q:x="2"/>', '<a><xmlns/></a>', '<a><xmlns:b/></a>',
     ]) {
       assert.equal(parseLightDocument(text), null, JSON.stringify(text));
     }
