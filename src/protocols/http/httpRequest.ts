@@ -47,8 +47,10 @@ export function parseQuery(search: string): Record<string, QueryValue> {
     const value = eq === -1 ? '' : decodeComponent(pair.slice(eq + 1));
     const existing = Object.hasOwn(query, key) ? query[key] : undefined;
     if (existing === undefined) {
-      // A key named __proto__ is data, not the object's prototype.
-      Object.defineProperty(query, key, { value, enumerable: true, writable: true, configurable: true });
+      // A key named __proto__ is data, not the object's prototype (defineProperty only for it: it
+      // costs a descriptor and a map migration per key).
+      if (key === '__proto__') Object.defineProperty(query, key, { value, enumerable: true, writable: true, configurable: true });
+      else query[key] = value;
     } else if (Array.isArray(existing)) {
       existing.push(value);
     } else {
