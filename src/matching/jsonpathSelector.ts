@@ -57,12 +57,14 @@ function isPlainSegment(segment: unknown): segment is string {
   return first !== '?' && first !== '(' && first !== '@' && first !== '`';
 }
 
+type PlainWalk = (json: unknown) => unknown[] | undefined;
+
 /**
  * Selectors made only of property names and indexes (`$.customer.tier`, `$.lines[0].sku`) are
  * walked directly: what jsonpath-plus's evaluate does for them (each step follows an own property
  * of a truthy value, else nothing matches), without its per-call path bookkeeping.
  */
-function compilePlainPath(selector: string): ((json: unknown) => unknown[] | undefined) | null {
+function compilePlainPath(selector: string): PlainWalk | null {
   const segments = JSONPath.toPathArray(selector);
   if (segments[0] === '$' && segments.length > 1) segments.shift();
   if (segments.length === 0 || !segments.every(isPlainSegment)) return null;
@@ -77,9 +79,9 @@ function compilePlainPath(selector: string): ((json: unknown) => unknown[] | und
   };
 }
 
-const plainPaths = new Map<string, ReturnType<typeof compilePlainPath>>();
+const plainPaths = new Map<string, PlainWalk | null>();
 
-function plainPathFor(selector: string): ReturnType<typeof compilePlainPath> {
+function plainPathFor(selector: string): PlainWalk | null {
   let walk = plainPaths.get(selector);
   if (walk === undefined) {
     walk = compilePlainPath(selector);
@@ -126,19 +128,17 @@ export function selectJsonPathAll(selector: string, possibleJSON: unknown): unkn
   return selectAll(selector, plainPathFor(selector), possibleJSON);
 }
 
-function selectAll(selector: string, walk: ReturnType<typeof compilePlainPath>, possibleJSON: unknown): unknown[] | undefined {
+function selectAll(selector: string, walk: PlainWalk | null, possibleJSON: unknown): unknown[] | undefined {
   let json = possibleJSON;
   try {
     if (!isObjectLike(json)) json = JSON.parse(String(json));
-    if (walk !== null) return walk(json);
-    const result = evaluator.evaluate(selector, json);
-    return Array.isArray(result) ? result : undefined;
+    return walk !== null ? walk(json) : selectWithJsonPathPlus(selector, json);
   } catch {
     return undefined;
   }
 }
 
-/** jsonpath-plus alone, for the test that compares it with the plain-path walk. @internal */
+/** jsonpath-plus's evaluation: selectors the plain walk does not take, and the reference its test compares with. */
 export function selectWithJsonPathPlus(selector: string, json: unknown): unknown[] | undefined {
   try {
     const result = evaluator.evaluate(selector, json);
@@ -149,6 +149,6 @@ export function selectWithJsonPathPlus(selector: string, json: unknown): unknown
 }
 
 /** The plain-path walk for a selector, or null when jsonpath-plus must evaluate it. @internal */
-export function plainPathWalk(selector: string): ((json: unknown) => unknown[] | undefined) | null {
+export function plainPathWalk(selector: string): PlainWalk | null {
   return plainPathFor(selector);
 }

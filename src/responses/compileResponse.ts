@@ -1,5 +1,6 @@
 // Turns one canonical response definition into something that answers a request without
 // re-reading configuration: static replies are built here, once.
+import { cloneJson } from '../model/cloneJson.js';
 import { StandinError, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
@@ -94,23 +95,10 @@ function compileTransformedIs(
     delayMs: 0,
   });
   const resolve = (request: ProtocolRequest): Outcome | Promise<Outcome> => {
-    const response = run(request, render ? render(request) : (cloneJson(is) as Record<string, unknown>));
+    const response = run(request, render ? render(request) : cloneJson(is));
     return response instanceof Promise ? response.then(toOutcome) : toOutcome(response);
   };
   return { config, repeat, resolve };
-}
-
-/** A copy of parsed JSON configuration (objects, arrays, primitives); several times faster than structuredClone. */
-function cloneJson(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(cloneJson);
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const v = cloneJson((value as Record<string, unknown>)[key]);
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: v, enumerable: true, writable: true, configurable: true });
-    else copy[key] = v;
-  }
-  return copy;
 }
 
 function compileRepeat(value: unknown, source: unknown): number {

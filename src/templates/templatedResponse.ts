@@ -2,6 +2,7 @@
 // only with --allowInjection, like every other way of running a user's JavaScript. Without it
 // the response is served as written, tags included, which is what mountebank does with the same
 // imposter: existing imposters whose bodies happen to contain `<%` keep working unchanged.
+import { cloneJson } from '../model/cloneJson.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 import type { ResponseContext } from '../responses/compileResponse.js';
@@ -37,7 +38,7 @@ export function compileTemplatedIsObject(
   if (!body && headers.length === 0) return undefined;
   return (request) => {
     const view = templateRequest(request);
-    const rendered = structuredClone(is);
+    const rendered = cloneJson(is);
     if (body) {
       const text = renderField(() => body.template.renderString(view), 'body');
       rendered.body = body.isText ? text : parseOrText(text);
