@@ -78,12 +78,18 @@ function write(handler: RequestHandler, req: IncomingMessage, res: ServerRespons
   else res.end(reply.body);
 }
 
-/** Corked, so node hands the parts to the socket in one writev instead of copying them together. */
+/**
+ * The socket is corked so the parts go out in one writev instead of being copied together, and
+ * end() uncorks it. Not res.cork(): from Node 22 on, a corked response holds chunks back until its
+ * uncork while end() writes the terminating chunk at once, so the body would arrive after it.
+ * No socket yet (an earlier pipelined answer is still going out): node queues the parts itself.
+ */
 function writeChunks(res: ServerResponse, chunks: readonly Buffer[]): void {
-  res.cork();
+  const socket = res.socket;
+  socket?.cork();
   for (const chunk of chunks) res.write(chunk);
   res.end();
-  res.uncork();
+  socket?.uncork();
 }
 
 /** mountebank answers a CORS preflight only when all three of its headers are present. */
