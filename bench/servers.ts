@@ -54,8 +54,8 @@ export function call(method: string, url: string, body?: unknown, headers: Recor
   });
 }
 
-async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string, startupMs: number): Promise<void> {
+  const deadline = Date.now() + startupMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
     try {
@@ -68,7 +68,14 @@ async function waitUntilAnswering(url: string, child: ChildProcess, output: () =
   }
 }
 
-export async function startServer(kind: ServerKind, repoRoot: string, core: string): Promise<RunningServer> {
+export interface StartOptions {
+  /** A command the server runs under, e.g. valgrind with its flags. */
+  wrapper?: string[];
+  /** How long the server may take to answer its first request (default 20 s). */
+  startupMs?: number;
+}
+
+export async function startServer(kind: ServerKind, repoRoot: string, core: string, options: StartOptions = {}): Promise<RunningServer> {
   const adminPort = await freeLowPort();
   const imposterPort = await freeLowPort();
   const host = '127.0.0.1';
@@ -82,14 +89,14 @@ export async function startServer(kind: ServerKind, repoRoot: string, core: stri
   }
   // Both mock servers run at their default log level, output discarded: what users get.
   // --allowInjection: scenarios with templates or scripts need it; it costs nothing elsewhere.
-  const child = spawn('taskset', ['-c', core, process.execPath, ...command], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('taskset', ['-c', core, ...(options.wrapper ?? []), process.execPath, ...command], { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const imposterUrl = `http://${host}:${imposterPort}`;
   const adminUrl = `http://${host}:${adminPort}`;
-  await waitUntilAnswering(kind === 'bare' ? imposterUrl : `${adminUrl}/`, child, () => output);
+  await waitUntilAnswering(kind === 'bare' ? imposterUrl : `${adminUrl}/`, child, () => output, options.startupMs ?? 20_000);
   const memory = (field: string) => {
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);

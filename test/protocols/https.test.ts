@@ -6,7 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import tls, { type TLSSocket } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { generate } from 'selfsigned';
 import { del, freePort, get, post } from '../support/http.js';
@@ -28,6 +28,7 @@ interface TlsOptions {
   method?: string;
   path?: string;
   body?: string;
+  ciphers?: string;
 }
 
 /** One https request with its own agent-less connection; the server's certificate is verified against `ca`. */
@@ -44,6 +45,7 @@ function tlsRequest(port: number, options: TlsOptions = {}): Promise<TlsResult> 
         ca: options.ca,
         key: options.key,
         cert: options.cert,
+        ciphers: options.ciphers,
         // Verification is on unless a test trusts nothing in particular.
         rejectUnauthorized: options.ca !== undefined,
         headers: options.body === undefined ? {} : { 'Content-Length': Buffer.byteLength(options.body) },
@@ -64,9 +66,9 @@ function tlsRequest(port: number, options: TlsOptions = {}): Promise<TlsResult> 
 
 const day = 24 * 60 * 60 * 1000;
 
-async function pair(commonName: string, clientAuth: boolean): Promise<{ key: string; cert: string }> {
+async function pair(commonName: string, clientAuth: boolean, keySize = 2048): Promise<{ key: string; cert: string }> {
   const pems = await generate([{ name: 'commonName', value: commonName }], {
-    keySize: 2048,
+    keySize,
     algorithm: 'sha256',
     notBeforeDate: new Date(Date.now() - day),
     notAfterDate: new Date(Date.now() + 30 * day),
@@ -285,6 +287,31 @@ describe('bad TLS settings are a 400 and change nothing', () => {
       assert.equal((await get(`${mb.url}/imposters`)).json().imposters.length, before);
     });
   }
+
+  it('a 1024-bit RSA key: served where this Node accepts it, else a 400 that says to use 2048 bits', async () => {
+    const weak = await pair('weak-key', false, 1024);
+    let acceptedHere = true;
+    try {
+      tls.createSecureContext(weak);
+    } catch {
+      acceptedHere = false;
+    }
+    const port = await freePort();
+    const res = await post(`${mb.url}/imposters`, { protocol: 'https', port, ...weak, stubs: hello });
+    if (acceptedHere) {
+      assert.equal(res.status, 201, res.body);
+      assert.equal((await tlsRequest(port, { ca: weak.cert, ciphers: 'DEFAULT@SECLEVEL=1' })).body, 'hello over tls');
+      assert.equal((await del(`${mb.url}/imposters/${port}`)).status, 200);
+    } else {
+      assert.equal(res.status, 400, res.body);
+      assert.match(res.json().errors[0].message, /^invalid TLS settings: .*key too small \(the key is shorter than this Node version accepts: use an RSA key of 2048 bits or more, or an EC key, or allow it with "ciphers": "DEFAULT@SECLEVEL=1"\)$/);
+    }
+    // What the message offers works on every version.
+    const allowed = await create({ ...weak, ciphers: 'DEFAULT@SECLEVEL=1', stubs: hello });
+    // A Node 24 client refuses the short key too, unless told the same.
+    assert.equal((await tlsRequest(allowed.port, { ca: weak.cert, ciphers: 'DEFAULT@SECLEVEL=1' })).body, 'hello over tls');
+    assert.equal((await del(`${mb.url}/imposters/${allowed.port}`)).status, 200);
+  });
 
   it('a key and cert that do not belong together', async () => {
     const port = await freePort();

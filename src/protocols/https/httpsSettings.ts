@@ -16,6 +16,10 @@ export interface HttpsSettings {
   ciphers: string | undefined;
 }
 
+// Node 24's default TLS security level refuses RSA keys under 2048 bits, which Node 20 and 22 accept.
+const KEY_TOO_SMALL =
+  ' (the key is shorter than this Node version accepts: use an RSA key of 2048 bits or more, or an EC key, or allow it with "ciphers": "DEFAULT@SECLEVEL=1")';
+
 const ECHO_ORDER = ['key', 'cert', 'mutualAuth', 'rejectUnauthorized', 'ca', 'ciphers'] as const;
 
 /**
@@ -47,7 +51,8 @@ export function compileHttpsSettings(config: Record<string, unknown>): HttpsSett
   try {
     tls.createSecureContext({ key, cert, ca, ciphers });
   } catch (err) {
-    throw validationError(`invalid TLS settings: ${(err as Error).message}`, { key: key !== undefined, cert: cert !== undefined, ca: ca !== undefined, ciphers });
+    const hint = (err as { code?: string }).code === 'ERR_SSL_EE_KEY_TOO_SMALL' ? KEY_TOO_SMALL : '';
+    throw validationError(`invalid TLS settings: ${(err as Error).message}${hint}`, { key: key !== undefined, cert: cert !== undefined, ca: ca !== undefined, ciphers });
   }
 
   const settings: HttpsSettings = {
