@@ -2,13 +2,13 @@
 // as one ordinary imposter on --port / IMPOSTER_PORT (default 8080), with the admin API beside it
 // on --adminPort (default 2525), where GET /imposters/PORT lists the compiled stubs.
 // A config that cannot be served stops startup before anything listens.
-import { compileConfig } from '../imposter/compileConfig.js';
-import { loadConfigDirs } from '../imposter/configLoader.js';
-import { ImposterConfigError } from '../imposter/configModel.js';
-import { useImposterLog } from '../imposter/imposterLog.js';
-import { readImposterEnv } from '../imposter/imposterSettings.js';
-import { preloadStores } from '../imposter/preloadStores.js';
-import { imposterStores } from '../imposter/stores.js';
+import { compileConfig } from '../imposterConfig/compileConfig.js';
+import { loadConfigDirs } from '../imposterConfig/configLoader.js';
+import { ImposterConfigError } from '../imposterConfig/configModel.js';
+import { useImposterLog } from '../imposterConfig/imposterLog.js';
+import { readImposterEnv } from '../imposterConfig/imposterSettings.js';
+import { preloadStores } from '../imposterConfig/preloadStores.js';
+import { imposterStores } from '../imposterConfig/stores.js';
 import { parseImposterArgs } from './imposterArgs.js';
 
 export async function runImposter(argv: readonly string[]): Promise<number | undefined> {

@@ -6,7 +6,7 @@ import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 import type { Outcome, ProtocolAdapter } from '../protocols/protocol.js';
 import type { ScriptScope } from '../injection/index.js';
-import { compileImposterResponse } from '../imposter/imposterResponse.js';
+import { compileImposterResponse } from '../imposterConfig/imposterResponse.js';
 import { compileProxyResponse } from '../proxy/proxyResponse.js';
 import { compileTemplatedIs, compileTemplatedIsObject } from '../templates/templatedResponse.js';
 import { compileBehaviors, INJECTION_MESSAGE, type CompiledBehaviors } from './behaviors.js';
@@ -45,7 +45,7 @@ const RESPONSE_TYPES = ['is', 'proxy', 'inject', 'fault'] as const;
 
 export function compileResponse(config: unknown, context: ResponseContext): CompiledResponse {
   if (!isPlainObject(config)) throw validationError('each response must be an object', config);
-  // Hook for the Imposter-config front door (src/imposter/): its resources answer with `_imposter`.
+  // Hook for the Imposter-config front door (src/imposterConfig/): its resources answer with `_imposter`.
   if (config._imposter !== undefined) return compileImposterResponse(config, context);
   // A null type (`"proxy": null`, emitted by some generators) means the type is absent.
   const types = RESPONSE_TYPES.filter((t) => config[t] !== undefined && config[t] !== null);

@@ -2,11 +2,11 @@
 // specificity ordering, upstream path joining.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { substituteEnv } from '../../src/imposter/envSubstitution.js';
-import { formatGoMillis, parseGoDuration } from '../../src/imposter/goDuration.js';
-import { compilePathPattern } from '../../src/imposter/pathPattern.js';
-import { bySpecificity, specificityScore } from '../../src/imposter/specificity.js';
-import { joinUpstreamPath, parseUpstreamUrl } from '../../src/imposter/upstreamUrl.js';
+import { substituteEnv } from '../../src/imposterConfig/envSubstitution.js';
+import { formatGoMillis, parseGoDuration } from '../../src/imposterConfig/goDuration.js';
+import { compilePathPattern } from '../../src/imposterConfig/pathPattern.js';
+import { bySpecificity, specificityScore } from '../../src/imposterConfig/specificity.js';
+import { joinUpstreamPath, parseUpstreamUrl } from '../../src/imposterConfig/upstreamUrl.js';
 
 describe('Go durations', () => {
   it('parses Go duration syntax into milliseconds', () => {
