@@ -6,7 +6,7 @@ import { applyRcfile } from './rcfile.js';
 import { replay, save } from './saveReplay.js';
 import { stop } from './stop.js';
 import { usage } from './usage.js';
-import { VERSION } from '../server/version.js';
+import { VERSION } from '../model/version.js';
 
 
 export async function main(argv: string[]): Promise<void> {

@@ -42,25 +42,3 @@ export function removePidfileIfOwned(path: string, pid: number = process.pid): v
     // unreadable: not ours to remove
   }
 }
-
-/** 'alive', 'gone', or 'alive' but owned by someone we may not signal. */
-export function processState(pid: number): 'alive' | 'gone' | 'not permitted' {
-  try {
-    process.kill(pid, 0);
-    return 'alive';
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EPERM') return 'not permitted';
-    return 'gone';
-  }
-}
-
-/** A killed process nobody has reaped yet still answers signal 0; on Linux /proc tells it apart. */
-export function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch {
-    return false;
-  }
-}

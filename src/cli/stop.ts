@@ -1,5 +1,6 @@
 // `standin stop [--pidfile F]`: SIGTERM the process named in the pidfile and wait for it to go.
-import { processState, readPidfile, removePidfile } from './pidfile.js';
+import { processState } from '../process/processState.js';
+import { readPidfile, removePidfile } from './pidfile.js';
 
 export interface StopOptions {
   pidfile: string;

@@ -5,7 +5,7 @@
 // Any other /system path is a 404.
 import type { HttpRequest } from '../model/request.js';
 import type { HttpReply } from '../protocols/http/httpReply.js';
-import { VERSION } from '../server/version.js';
+import { VERSION } from '../model/version.js';
 import type { ImposterStores } from './stores.js';
 
 const reply = (statusCode: number, body = '', contentType?: string): HttpReply => {

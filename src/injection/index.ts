@@ -7,3 +7,4 @@ export { createScriptScope, type ScriptLogger, type ScriptScope } from './script
 export { cloneRequest, injectionConfig } from './injectionConfig.js';
 export { injectionFailure, syntaxFailure } from './injectionErrors.js';
 export { compilePredicateInjection } from './predicateInjection.js';
+export { INJECTION_MESSAGE, SHELL_MESSAGE } from './injectionMessages.js';

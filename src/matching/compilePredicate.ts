@@ -2,6 +2,7 @@
 // mountebank's messages) and turns them into matcher closures. Everything that depends only on
 // the predicate (normalized expected values, regexes, xpath/jsonpath selectors, cache keys)
 // is computed here; the returned matchers only read the request.
+import { INJECTION_MESSAGE } from '../injection/injectionMessages.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { allOf } from './combine.js';
@@ -74,11 +75,7 @@ function compileLogical(
 
 function compileInjection(predicate: Record<string, unknown>, options: CompileOptions): RequestMatcher {
   if (options.compileInject === undefined) {
-    throw new StandinError(
-      'invalid injection',
-      'JavaScript injection is not allowed unless mb is run with the --allowInjection flag',
-      predicate,
-    );
+    throw new StandinError('invalid injection', INJECTION_MESSAGE, predicate);
   }
   const source = predicate.inject;
   if (typeof source !== 'string') {

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isZombie, processState } from '../cli/pidfile.js';
+import { isZombie, processState } from '../process/processState.js';
 import { TEMP_SUFFIX, writeFileAtomic } from './atomicFile.js';
 import type { CyclePosition, ImposterRepository, StoredImposter } from './imposterRepository.js';
 

@@ -4,7 +4,7 @@
 import { cloneRequest, compileScript, injectionFailure, runSync, syntaxFailure, type ScriptScope } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
-import { INJECTION_MESSAGE } from '../responses/behaviors.js';
+import { INJECTION_MESSAGE } from '../injection/index.js';
 import { selectJsonPath } from '../matching/jsonpathSelector.js';
 import { namespacedSelect, selectXPath } from '../matching/xpathValues.js';
 

@@ -1,6 +1,6 @@
 // The origin's answer as mountebank saves it: an `is` with the raw headers, the body as JSON,
 // text or base64 (`_mode: "binary"`), and the time the origin took.
-import { headersFromRaw } from '../protocols/http/httpRequest.js';
+import { headersFromRaw } from '../model/headers.js';
 import type { UpstreamResponse } from './upstreamClient.js';
 
 const BINARY_CONTENT_ENCODINGS = ['gzip', 'br', 'compress', 'deflate'];

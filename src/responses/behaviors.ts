@@ -8,7 +8,7 @@ import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 import type { BehaviorStep, ResponseObject } from './behaviorStep.js';
 import { compileCopy } from './copyBehavior.js';
-import { compileDecorate, INJECTION_MESSAGE } from './decorateBehavior.js';
+import { compileDecorate } from './decorateBehavior.js';
 import { compileLookup } from './lookupBehavior.js';
 import { compileShellTransform } from './shellTransformBehavior.js';
 import { compileWait, delay } from './waitBehavior.js';
@@ -78,4 +78,3 @@ export function compileBehaviors(behaviors: unknown, context: BehaviorContext, r
   return { delayMs: 0, run: (request, response) => runFrom(0, request, response) };
 }
 
-export { INJECTION_MESSAGE };

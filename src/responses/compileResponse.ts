@@ -9,7 +9,8 @@ import type { ScriptScope } from '../injection/index.js';
 import { compileImposterResponse } from '../imposterConfig/imposterResponse.js';
 import { compileProxyResponse } from '../proxy/proxyResponse.js';
 import { compileTemplatedIs, compileTemplatedIsObject } from '../templates/templatedResponse.js';
-import { compileBehaviors, INJECTION_MESSAGE, type CompiledBehaviors } from './behaviors.js';
+import { INJECTION_MESSAGE } from '../injection/index.js';
+import { compileBehaviors, type CompiledBehaviors } from './behaviors.js';
 import { compileInjectResponse } from './injectResponse.js';
 
 export interface ResponseContext {

@@ -2,13 +2,11 @@
 // (or the old `function (request, response, logger)`) changes `config.response` in place or
 // returns a new response. Runs under the injection time limit; a throw or a loop fails the
 // request with `invalid decorator injection`.
-import { compileScript, injectionConfig, injectionFailure, runSync, syntaxFailure, type ScriptScope } from '../injection/index.js';
+import { compileScript, INJECTION_MESSAGE, injectionConfig, injectionFailure, runSync, syntaxFailure, type ScriptScope } from '../injection/index.js';
 import { StandinError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { BehaviorFields } from './behaviorFields.js';
 import type { BehaviorStep } from './behaviorStep.js';
-
-export const INJECTION_MESSAGE = 'JavaScript injection is not allowed unless mb is run with the --allowInjection flag';
 
 export function compileDecorate(value: unknown, scope: ScriptScope | undefined, source: unknown): BehaviorStep {
   if (!scope) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);

@@ -4,11 +4,10 @@
 // that fails, prints something else or outlives the injection time limit fails the request.
 import { exec } from 'node:child_process';
 import { StandinError } from '../model/errors.js';
-import type { ScriptScope } from '../injection/index.js';
+import { SHELL_MESSAGE, type ScriptScope } from '../injection/index.js';
 import { BehaviorFields } from './behaviorFields.js';
 import type { BehaviorStep, ResponseObject } from './behaviorStep.js';
 
-const SHELL_MESSAGE = 'Shell execution is not allowed unless mb is run with the --allowInjection flag';
 const MAX_COMMAND_LENGTH = 2048;
 
 export function compileShellTransform(value: unknown, scope: ScriptScope | undefined, source: unknown): BehaviorStep {

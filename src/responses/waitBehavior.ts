@@ -3,7 +3,7 @@
 import { compileScript, injectionFailure, runSync, syntaxFailure, type ScriptScope } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import type { BehaviorStep } from './behaviorStep.js';
-import { INJECTION_MESSAGE } from './decorateBehavior.js';
+import { INJECTION_MESSAGE } from '../injection/index.js';
 
 /** A fixed wait gives its milliseconds; a function gives a step that asks it each time. */
 export function compileWait(value: unknown, scope: ScriptScope | undefined, source: unknown): number | BehaviorStep {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
-import { INJECTION_MESSAGE } from '../responses/behaviors.js';
+import { INJECTION_MESSAGE } from '../injection/index.js';
 import { ScriptRuntimeError, ScriptSyntaxError, ScriptTimeoutError, type CompiledScript } from '../scripting/engine.js';
 import { INJECTION_ENGINES, scriptEngines } from '../scripting/engines.js';
 

@@ -11,7 +11,7 @@ import { loadProtofile } from '../protocols/custom/protofile.js';
 import { protocols } from '../protocols/registry.js';
 import { createIpFilter } from './ipFilter.js';
 import type { StandinOptions } from './options.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../model/version.js';
 
 export interface RunningStandin {
   readonly port: number;

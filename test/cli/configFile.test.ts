@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigFileError, loadConfigFile } from '../../src/cli/configFile.js';
-import { processState, readPidfile, removePidfileIfOwned, writePidfile } from '../../src/cli/pidfile.js';
+import { readPidfile, removePidfileIfOwned, writePidfile } from '../../src/cli/pidfile.js';
+import { processState } from '../../src/process/processState.js';
 import { tempDir } from '../support/cliHarness.js';
 
 const tmp = tempDir();

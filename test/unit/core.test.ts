@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RequestJournal } from '../../src/core/requestJournal.js';
 import { upcastResponse } from '../../src/model/upcast.js';
-import { headersFromRaw, parseQuery } from '../../src/protocols/http/httpRequest.js';
+import { headersFromRaw } from '../../src/model/headers.js';
+import { parseQuery } from '../../src/protocols/http/httpRequest.js';
 import { compileHttpReply } from '../../src/protocols/http/httpReply.js';
 
 describe('RequestJournal', () => {

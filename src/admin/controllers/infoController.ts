@@ -1,7 +1,7 @@
 // GET /, /config and /logs.
 import type { Logger } from '../../logging/logger.js';
 import type { StandinOptions } from '../../server/options.js';
-import { VERSION } from '../../server/version.js';
+import { VERSION } from '../../model/version.js';
 import { ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
 
 export function infoController(options: StandinOptions, logger: Logger) {

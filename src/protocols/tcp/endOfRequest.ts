@@ -2,10 +2,9 @@
 // `endOfRequestResolver: {inject: "function (requestData, logger) {...}"}` decides instead, seeing
 // the packets so far (a string in text mode, a Buffer in binary). The same rule tells the tcp
 // proxy when the origin's answer is complete.
-import { compileScript, runSync, syntaxFailure, type ScriptScope } from '../../injection/index.js';
+import { compileScript, INJECTION_MESSAGE, runSync, syntaxFailure, type ScriptScope } from '../../injection/index.js';
 import { StandinError, validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/types.js';
-import { INJECTION_MESSAGE } from '../../responses/behaviors.js';
 import type { TcpEncoding } from './tcpReply.js';
 
 /** True when `data` (every packet since the last request) is a whole request. */
