@@ -7,7 +7,7 @@ import { compileImposter } from '../src/core/compileImposter.js';
 import type { ImposterSettings } from '../src/core/imposter.js';
 import { Logger } from '../src/logging/logger.js';
 import type { HttpRequest } from '../src/model/request.js';
-import { protocols } from '../src/protocols/registry.js';
+import { registries } from '../src/server/registries.js';
 import { parseQuery } from '../src/protocols/http/httpRequest.js';
 import { scenarios } from './scenarios.js';
 
@@ -40,7 +40,7 @@ function requestOf(scenario: (typeof scenarios)[number]): () => HttpRequest {
 for (const scenario of scenarios) {
   if (only && !scenario.name.includes(only)) continue;
   if (typeof scenario.stubs === 'function' || scenario.micro === false) continue; // proxies need a network
-  const imposter = compileImposter({ protocol: 'http', stubs: scenario.stubs, ...scenario.imposter }, protocols, settings, logger);
+  const imposter = compileImposter({ protocol: 'http', stubs: scenario.stubs, ...scenario.imposter }, registries, settings, logger);
   const make = requestOf(scenario);
   const requests = Array.from({ length: 64 }, make);
   const run = (n: number) => {

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { ImposterRegistry } from '../core/imposterRegistry.js';
 import type { Logger } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
-import type { StandinOptions } from '../server/options.js';
+import type { StandinOptions } from '../model/options.js';
 import type { AdminAccess } from './adminAccess.js';
 import { errorReply, parseJsonBody, writeReply, type AdminRequest } from './adminHttp.js';
 import { imposterController } from './controllers/imposterController.js';

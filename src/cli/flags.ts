@@ -1,7 +1,7 @@
 // The table of `standin` flags: mountebank's `mb` names and short aliases, plus standin's own.
 // parseArgs.ts reads values with it, usage.ts prints it, docs/cli.md mirrors it.
 import { LOG_LEVELS, type LogLevel } from '../logging/logger.js';
-import type { StandinOptions } from '../server/options.js';
+import type { StandinOptions } from '../model/options.js';
 
 /** A flag's value was refused; the message names the flag and what was expected. */
 export class UsageError extends Error {

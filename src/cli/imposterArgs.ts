@@ -3,7 +3,7 @@
 // taken out first and the remaining flags go through the ordinary `start` parser.
 import { FLAGS, UsageError } from './flags.js';
 import { parseArgs } from './parseArgs.js';
-import type { StandinOptions } from '../server/options.js';
+import type { StandinOptions } from '../model/options.js';
 
 export interface ImposterArgs {
   /** Config directories from the command line (none: IMPOSTER_CONFIG_DIR). */

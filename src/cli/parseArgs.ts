@@ -1,7 +1,7 @@
 // Turns argv into a verb and StandinOptions, the way mb (yargs) reads its command line:
 // `--flag value`, `--flag=value`, `-p 2525`, `-p2525`, `-il`, `--flag true|false`, `--no-flag`,
 // kebab-case spellings (`--allow-injection`). Every refusal is a UsageError with a one-line message.
-import { DEFAULT_OPTIONS, type StandinOptions } from '../server/options.js';
+import { DEFAULT_OPTIONS, type StandinOptions } from '../model/options.js';
 import { FLAGS, UNSUPPORTED_FLAGS, UsageError, type FlagSpec } from './flags.js';
 
 export const VERBS = ['start', 'stop', 'restart', 'save', 'replay', 'help'] as const;

@@ -1,7 +1,7 @@
 // `--rcfile FILE`: options from a JSON object (`{"port": 3000, "allowInjection": true}`), as mb's
 // "run commands" file. Options given on the command line win over the file's.
 import { readFileSync } from 'node:fs';
-import type { StandinOptions } from '../server/options.js';
+import type { StandinOptions } from '../model/options.js';
 import { FLAGS, UNSUPPORTED_FLAGS, UsageError } from './flags.js';
 
 const camelCase = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

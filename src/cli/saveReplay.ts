@@ -1,7 +1,7 @@
 // `standin save` and `standin replay`: clients of a running standin's admin API, as mb's.
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import type { StandinOptions } from '../server/options.js';
+import type { StandinOptions } from '../model/options.js';
 import { formatterFunction, loadFormatter, usesCustomFormatter } from './formatter.js';
 
 interface Answer {

@@ -2,7 +2,7 @@
 // tooling waits for). SIGTERM/SIGINT close everything, remove our pidfile and say goodbye.
 import { Logger, type ConsoleStyle, type Log } from '../logging/logger.js';
 import { StandinError, ValidationFailure } from '../model/errors.js';
-import type { StandinOptions } from '../server/options.js';
+import type { StandinOptions } from '../model/options.js';
 import { startStandin, type RunningStandin } from '../server/standin.js';
 import { DatadirError } from '../persistence/datadirRepository.js';
 import { ProtofileError } from '../protocols/custom/protofile.js';

@@ -1,14 +1,24 @@
 // Validates an imposter definition and compiles it, collecting every error it finds, as
 // mountebank reports them all at once. Nothing here listens on a socket.
+import type { CompiledExtension, ImposterExtension, ProtocolAdapter, ResponseCompiler, ResponseKind } from '../contracts/index.js';
 import { compilePredicateInjection, createScriptScope } from '../injection/index.js';
 import type { Logger } from '../logging/logger.js';
 import { asStandinError, StandinError, ValidationFailure, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { upcastImposter } from '../model/upcast.js';
-import { compileRiftImposter } from '../rift/riftImposter.js';
-import type { ProtocolAdapter } from '../protocols/protocol.js';
 import { Imposter, type ImposterSettings } from './imposter.js';
 import type { StubContext } from './stub.js';
+import { compileResponse } from '../responses/compileResponse.js';
+
+/** What an imposter can be made of, assembled once by the composition root (server/registries.ts). */
+export interface Registries {
+  /** Protocols by the name used in an imposter's `protocol` field. */
+  protocols: ReadonlyMap<string, ProtocolAdapter>;
+  /** The response kinds, each named by its top-level key. */
+  responseKinds: readonly ResponseKind[];
+  /** Top-level imposter fields owned by an extension (`_rift`), compiled for every imposter. */
+  imposterExtensions: readonly ImposterExtension[];
+}
 
 export function parsePort(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
@@ -20,7 +30,7 @@ export function parsePort(value: unknown): number | undefined {
 
 export function compileImposter(
   raw: unknown,
-  protocols: ReadonlyMap<string, ProtocolAdapter>,
+  registries: Registries,
   settings: ImposterSettings,
   logger: Logger,
 ): Imposter {
@@ -35,7 +45,7 @@ export function compileImposter(
   if (protocolName === undefined || protocolName === null || protocolName === '') {
     errors.push(validationError("'protocol' is a required field"));
   } else {
-    protocol = protocols.get(String(protocolName));
+    protocol = registries.protocols.get(String(protocolName));
     if (!protocol) errors.push(validationError(`the ${String(protocolName)} protocol is not yet supported`));
   }
 
@@ -74,12 +84,17 @@ export function compileImposter(
     allowInjection: settings.allowInjection,
     proxyTimeout: settings.proxyTimeout,
     scripts,
+    kinds: registries.responseKinds,
+    compileResponse,
+    extensions: [],
     predicates: settings.allowInjection
       ? { encoding, compileInject: (source, predicate) => compilePredicateInjection(source, predicate, scripts) }
       : { encoding },
   };
   try {
-    context.rift = compileRiftImposter(config._rift, log);
+    const extensions = registries.imposterExtensions.map((extension) => extension.compile(config[extension.key], log));
+    context.extensions = extensions;
+    context.compileResponse = wrapCompile(extensions);
     // The constructor compiles the defaultResponse, which may be refused.
     imposter = new Imposter(config, port ?? 0, protocol, [], context, settings, log);
   } catch (err) {
@@ -94,4 +109,14 @@ export function compileImposter(
   }
   if (errors.length > 0) throw new ValidationFailure(errors);
   return imposter;
+}
+
+/** compileResponse inside each extension's wrapper, the first extension outermost (undici's compose). */
+function wrapCompile(extensions: readonly CompiledExtension[]): ResponseCompiler {
+  let compile: ResponseCompiler = compileResponse;
+  for (let i = extensions.length - 1; i >= 0; i--) {
+    const wrap = extensions[i]!.wrapResponses;
+    if (wrap) compile = wrap(compile);
+  }
+  return compile;
 }

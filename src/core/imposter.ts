@@ -1,13 +1,12 @@
 // An imposter at run time: its stubs, its counters and journal, and the protocol server that
 // feeds it requests. Stub edits compile the new stubs before touching the running ones.
+import type { ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, ProxyRecorder, RequestHandler } from '../contracts/index.js';
 import { MatchRequest } from '../matching/index.js';
 import { StubIndex } from '../matching/stubIndex.js';
 import { isoNow } from '../logging/isoNow.js';
 import type { Log } from '../logging/logger.js';
 import { compileEach, StandinError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
-import type { ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, RequestHandler } from '../protocols/protocol.js';
-import type { ProxyRecorder } from '../responses/compileResponse.js';
 import { ImposterMetrics } from '../metrics/imposterMetrics.js';
 import { RequestJournal } from './requestJournal.js';
 import { compileStub, type Stub, type StubContext } from './stub.js';
@@ -99,7 +98,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     const stub = this.stubs[position]!;
     const matched = this.metrics.matched(started);
     const response = stub.nextResponse();
-    const outcome = response.resolve(request, this, stub);
+    const outcome = response.resolve(request, stub);
     const named = outcome instanceof Promise ? outcome.catch((err: unknown) => this.stubFailed(position, err)) : outcome;
     return this.metrics.generated(matched, stub.matches ? this.recordMatch(stub, request, response.config, named) : named);
   }
@@ -114,8 +113,8 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   }
 
   async listen(options: ListenOptions): Promise<void> {
-    // Flow state first: an unreachable Redis refuses the imposter before its port is taken.
-    await this.stubContext.rift?.open();
+    // Extensions first (Rift's flow state): an unreachable Redis refuses the imposter before its port is taken.
+    for (const extension of this.stubContext.extensions) await extension.open?.();
     this.server = await this.protocol.listen(this, { ...options, port: this.port });
     this.port = this.server.port;
   }
@@ -124,7 +123,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     const server = this.server;
     this.server = null;
     await server?.close();
-    await this.stubContext.rift?.close();
+    for (const extension of this.stubContext.extensions) await extension.close?.();
   }
 
   clearRequests(): void {
@@ -135,7 +134,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   // Stub editing: compile first (a bad stub changes nothing), then swap.
 
   compileStub(config: unknown): Stub {
-    const stub = compileStub(config, this.stubContext);
+    const stub = compileStub(config, this.stubContext, this);
     if (this.settings.debug) stub.matches = [];
     return stub;
   }

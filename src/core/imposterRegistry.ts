@@ -1,9 +1,9 @@
 // The running imposters, by port. Creation validates and compiles before anything listens;
 // replacing the whole set restores the previous one if any new imposter cannot start.
+import type { ListenOptions } from '../contracts/index.js';
 import type { Logger } from '../logging/logger.js';
 import { asStandinError, compileEach, StandinError } from '../model/errors.js';
-import type { ListenOptions, ProtocolAdapter } from '../protocols/protocol.js';
-import { compileImposter } from './compileImposter.js';
+import { compileImposter, type Registries } from './compileImposter.js';
 import type { Imposter, ImposterSettings } from './imposter.js';
 
 export interface RegistryOptions extends ImposterSettings {
@@ -26,7 +26,7 @@ export class ImposterRegistry {
   private observer: RegistryObserver | undefined;
 
   constructor(
-    private readonly protocols: ReadonlyMap<string, ProtocolAdapter>,
+    private readonly registries: Registries,
     private readonly options: RegistryOptions,
     private readonly logger: Logger,
   ) {}
@@ -50,7 +50,7 @@ export class ImposterRegistry {
   }
 
   compile(config: unknown): Imposter {
-    return compileImposter(config, this.protocols, this.options, this.logger);
+    return compileImposter(config, this.registries, this.options, this.logger);
   }
 
   async create(config: unknown): Promise<Imposter> {

@@ -1,14 +1,18 @@
 // A stub at run time: its compiled predicates, its compiled responses and where it is in
 // their cycle. The canonical JSON it was made from is kept for echoing.
+import type { CompiledExtension, CompiledResponse, ProxyRecorder, ResolveScope, ResponseCompiler, ResponseContext } from '../contracts/index.js';
 import { compilePredicates, type CompileOptions, type RequestMatcher } from '../matching/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { upcastStub } from '../model/upcast.js';
-import type { CompiledResponse } from '../responses/compileResponse.js';
-import { compileRiftResponse, type RiftResponseContext } from '../rift/compileRiftResponse.js';
+import type { Log } from '../logging/logger.js';
 
-export interface StubContext extends RiftResponseContext {
+export interface StubContext extends ResponseContext {
   predicates: CompileOptions;
+  /** compileResponse inside the wrappers the imposter's extensions install (`_rift`), composed once. */
+  compileResponse: ResponseCompiler;
+  /** What the imposter's extensions compiled to: opened before it listens, closed after it stops. */
+  extensions: readonly CompiledExtension[];
 }
 
 export interface MatchRecord {
@@ -19,7 +23,8 @@ export interface MatchRecord {
   processingTime: number;
 }
 
-export class Stub {
+/** The stub is the scope its responses resolve in: its imposter's log and proxy recorder. */
+export class Stub implements ResolveScope {
   /** Recorded matches, kept only with --debug. */
   matches: MatchRecord[] | undefined;
   private position = 0;
@@ -29,7 +34,16 @@ export class Stub {
     readonly config: Record<string, unknown>,
     readonly matcher: RequestMatcher,
     readonly responses: CompiledResponse[],
+    private readonly imposter: ProxyRecorder & { readonly log: Log },
   ) {}
+
+  get log(): Log {
+    return this.imposter.log;
+  }
+
+  recordProxyResponse(mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void {
+    this.imposter.recordProxyResponse(this, mode, predicates, response);
+  }
 
   /** Adds a response at the end of the cycle, keeping the cycle's position (proxyAlways recording). */
   appendResponse(config: Record<string, unknown>, compiled: CompiledResponse): void {
@@ -63,7 +77,7 @@ export class Stub {
   }
 }
 
-export function compileStub(raw: unknown, context: StubContext): Stub {
+export function compileStub(raw: unknown, context: StubContext, imposter: ProxyRecorder & { readonly log: Log }): Stub {
   if (!isPlainObject(raw)) throw validationError('each stub must be an object', raw);
   // Stubs added or replaced later accept the old formats too (`_behaviors`), as at creation.
   const config = upcastStub(raw);
@@ -73,8 +87,8 @@ export function compileStub(raw: unknown, context: StubContext): Stub {
   }
   try {
     const matcher = compilePredicates(config.predicates, context.predicates);
-    const compiled = responses.map((r) => compileRiftResponse(r, context));
-    return new Stub(config, matcher, compiled);
+    const compiled = responses.map((r) => context.compileResponse(r, context));
+    return new Stub(config, matcher, compiled, imposter);
   } catch (err) {
     // mountebank checks injection per stub and names the stub as the source.
     if (err instanceof StandinError && err.code === 'invalid injection') throw new StandinError(err.code, err.message, config);

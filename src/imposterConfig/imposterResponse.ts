@@ -4,13 +4,12 @@
 //   /system endpoints | continue-interceptors that precede ("before") | passthrough | capture,
 //   response (statusCode, content/file, headers, template, delay).
 // Everything is compiled here once; a plain static response is a prebuilt reply.
+import type { CompiledResponse, Outcome, ResolveScope, ResponseContext, ResponseKind } from '../contracts/index.js';
 import { compilePredicates, MatchRequest, type RequestMatcher } from '../matching/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import type { HttpRequest, ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
-import type { Outcome } from '../protocols/protocol.js';
 import type { HttpReply } from '../protocols/http/httpReply.js';
-import type { CompiledResponse, ResponseContext } from '../responses/compileResponse.js';
 import { compileCapture, type CompiledCapture } from './capture.js';
 import { ImposterConfigError } from './configModel.js';
 import { imposterLogFor, logHandled } from './imposterLog.js';
@@ -23,9 +22,6 @@ import { answerSystem } from './systemEndpoints.js';
 import type { TemplateContext } from './template.js';
 import { parseUpstreamUrl } from './upstreamUrl.js';
 
-/** The response types mountebank knows; `_imposter` stands alone. */
-const OTHER_TYPES = ['is', 'proxy', 'inject', 'fault'];
-
 interface Step {
   /** Only for continue-interceptors: the request must match these to run. */
   matcher: RequestMatcher | undefined;
@@ -34,21 +30,27 @@ interface Step {
   response: CompiledMockResponse;
 }
 
-export function compileImposterResponse(config: Record<string, unknown>, context: ResponseContext): CompiledResponse {
-  try {
-    return compile(config, context);
-  } catch (err) {
-    if (err instanceof ImposterConfigError) throw validationError(err.message, config);
-    throw err;
-  }
-}
+/**
+ * Written only by the Imposter-config loader (`standin imposter DIR`), never by users; `repeat`
+ * and `behaviors` are not Imposter's, so they are not read.
+ */
+export const imposterKind: ResponseKind = {
+  key: '_imposter',
+  public: false,
+  takesCommonFields: false,
+  compile(config, context) {
+    try {
+      return compile(config, context);
+    } catch (err) {
+      if (err instanceof ImposterConfigError) throw validationError(err.message, config);
+      throw err;
+    }
+  },
+};
 
 function compile(config: Record<string, unknown>, context: ResponseContext): CompiledResponse {
   const spec = config._imposter;
   if (!isPlainObject(spec)) throw validationError("'_imposter' must be an object", config);
-  if (OTHER_TYPES.some((t) => config[t] !== undefined && config[t] !== null)) {
-    throw validationError('each response object must have only one response type', config);
-  }
   if (context.protocol.name !== 'http' && context.protocol.name !== 'https') throw validationError('_imposter responses need an http or https imposter', config);
   const where = typeof spec.source === 'string' ? spec.source : '_imposter';
   const base = { config, repeat: 1 };
@@ -56,10 +58,10 @@ function compile(config: Record<string, unknown>, context: ResponseContext): Com
   if (spec.system === true) {
     return {
       ...base,
-      resolve: (request, recorder) => {
+      resolve: (request, scope) => {
         const http = request as HttpRequest;
         const reply = answerSystem(http, imposterStores);
-        logHandled(imposterLogFor(recorder), http.method, http.path, reply.statusCode, reply.body.length);
+        logHandled(imposterLogFor(scope), http.method, http.path, reply.statusCode, reply.body.length);
         return { reply, delayMs: 0 };
       },
     };
@@ -74,11 +76,11 @@ function compile(config: Record<string, unknown>, context: ResponseContext): Com
   if (passthrough) {
     return {
       ...base,
-      resolve: async (request, recorder) => {
+      resolve: async (request, scope) => {
         const http = request as HttpRequest;
         // Interceptors that precede still run; the resource's own capture, response and templates do not.
         if (before.length > 0) runSteps(before, http, serverUrl);
-        const log = imposterLogFor(recorder);
+        const log = imposterLogFor(scope);
         const outcome = await forward(passthrough, http, log);
         const reply = outcome.reply as HttpReply;
         logHandled(log, http.method, http.path, reply.statusCode, reply.body.length);
@@ -96,9 +98,9 @@ function compile(config: Record<string, unknown>, context: ResponseContext): Com
     const varies = isPlainObject(spec.response) && isPlainObject(spec.response.delay) && spec.response.delay.exact === undefined;
     return {
       ...base,
-      resolve: (request, recorder) => {
+      resolve: (request, scope) => {
         const http = request as HttpRequest;
-        logHandled(imposterLogFor(recorder), http.method, http.path, reply.statusCode, reply.body.length);
+        logHandled(imposterLogFor(scope), http.method, http.path, reply.statusCode, reply.body.length);
         if (!varies) return { reply, delayMs: fixedDelay };
         const drawn = newResponseState();
         own.response.apply(drawn, undefined);
@@ -110,11 +112,11 @@ function compile(config: Record<string, unknown>, context: ResponseContext): Com
   const steps = [...before, own];
   return {
     ...base,
-    resolve: (request: ProtocolRequest, recorder: unknown): Outcome => {
+    resolve: (request: ProtocolRequest, scope: ResolveScope): Outcome => {
       const http = request as HttpRequest;
       const state = runSteps(steps, http, serverUrl);
       const reply = replyOf(state);
-      logHandled(imposterLogFor(recorder), http.method, http.path, reply.statusCode, reply.body.length);
+      logHandled(imposterLogFor(scope), http.method, http.path, reply.statusCode, reply.body.length);
       return { reply, delayMs: state.delayMs };
     },
   };

@@ -2,9 +2,9 @@
 // headers, body bytes) to the upstream through the shared undici pools and answers with the
 // upstream's status, headers and body bytes. Hop-by-hop headers are dropped both ways; redirects
 // are returned, not followed; nothing is decoded. Any transport failure or timeout is a 502.
+import type { Outcome } from '../contracts/index.js';
 import { RAW_HTTP, type HttpRequest } from '../model/request.js';
 import type { Log } from '../logging/logger.js';
-import type { Outcome } from '../protocols/protocol.js';
 import { sendUpstream, type UpstreamResponse } from '../proxy/upstreamClient.js';
 import { formatGoMillis } from './goDuration.js';
 import { joinUpstreamPath, type UpstreamTarget } from './upstreamUrl.js';

@@ -1,18 +1,13 @@
 import { appendFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { isoNow } from './isoNow.js';
+import type { LogEntry, LogLevel } from './logEntry.js';
 import { LogMemory } from './logMemory.js';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+export { LOG_LEVELS, type LogEntry, type LogLevel } from './logEntry.js';
+
 
 /** Console lines as mountebank writes them (`info: msg`) or as Imposter does (`[INFO] msg`). */
 export type ConsoleStyle = 'mountebank' | 'imposter';
-
-export interface LogEntry {
-  level: LogLevel;
-  message: string;
-  timestamp: string;
-}
 
 export interface LoggerOptions {
   level: LogLevel;

@@ -4,7 +4,7 @@
 // other value (arrays, JSON strings, objects) falls back to the generic checker. A randomized test
 // (test/unit/predicates.fastpath.test.ts) asserts they agree with the generic walk.
 import type { ExpectedLeaf, ExpectedNode } from './expected.js';
-import type { FieldChecker } from './fieldPredicate.js';
+import type { FieldChecker } from './types.js';
 import { stringLeafTest, type FieldOperator } from './operators.js';
 import { topView, type FieldKeys, type ViewSpec } from './views.js';
 

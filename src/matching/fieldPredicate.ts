@@ -10,10 +10,9 @@ import type { PlainObject } from './normalize.js';
 import { LEAF_TESTS, type FieldOperator } from './operators.js';
 import type { Sides } from './parameters.js';
 import { fieldSatisfied, satisfiedParsed, type WalkContext } from './satisfies.js';
-import type { CompilerSettings, RequestMatcher } from './types.js';
+import type { CompilerSettings, FieldChecker, RequestMatcher } from './types.js';
 import { fieldKeys, topJSON, topView, type FieldKeys, type ViewSpec } from './views.js';
 
-export type FieldChecker = (request: MatchRequest) => boolean;
 
 /** The generic check of one top-level field: mountebank's walk, with the field's JSON parse cached. */
 export function genericFieldChecker(

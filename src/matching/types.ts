@@ -15,6 +15,9 @@ export interface CompileOptions {
 
 export type RequestMatcher = (request: MatchRequest) => boolean;
 
+/** One field predicate's test: the generic walk or a fast path. */
+export type FieldChecker = (request: MatchRequest) => boolean;
+
 /** Internal compiler switches (not exported from index.ts); tests turn fast paths off to compare them with the generic walk. */
 export interface CompilerSettings {
   readonly fastPaths: boolean;

@@ -1,7 +1,15 @@
 // mountebank's per-imposter metric families, labelled as mb labels them: `imposter` is the
 // imposter's log scope, e.g. `[http:4545 orders] ` (trailing space included).
-import type { Imposter } from '../core/imposter.js';
 import type { Exposition, Labels } from './exposition.js';
+import type { ImposterMetrics } from './imposterMetrics.js';
+
+/** What the families read of an imposter (core's Imposter has it). */
+interface Imposter {
+  readonly config: Record<string, unknown>;
+  readonly protocol: { readonly name: string };
+  readonly port: number;
+  readonly metrics: ImposterMetrics;
+}
 
 const labelsOf = (imposter: Imposter): Labels => {
   const name = typeof imposter.config.name === 'string' ? ` ${imposter.config.name}` : '';

@@ -1,6 +1,6 @@
 // What an imposter counts while serving, read by GET /metrics. The imposter's request path calls
 // these with timestamps from performance.now(); nothing here allocates for a synchronous outcome.
-import type { Outcome } from '../protocols/protocol.js';
+import type { Outcome } from '../contracts/index.js';
 import { Histogram, PREDICATE_MATCH_BUCKETS, RESPONSE_GENERATION_BUCKETS } from './histogram.js';
 
 export class ImposterMetrics {

@@ -1,11 +1,11 @@
 // What every imposter server does with its sockets, whatever it speaks: refuse addresses that
 // --localOnly/--ipWhitelist exclude, track the rest so closing frees the port at once, and turn a
 // failed listen into the admin API's error.
+import type { ListenOptions, ProtocolServer } from '../contracts/index.js';
 import type net from 'node:net';
 import type { Socket } from 'node:net';
 import type { Log } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
-import type { ListenOptions, ProtocolServer } from './protocol.js';
 
 /** Register before the protocol's own 'connection' listener: it then sees only allowed sockets (check `destroyed`). */
 export function guardConnections(server: net.Server, log: Log, options: ListenOptions): Set<Socket> {

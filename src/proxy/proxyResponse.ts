@@ -1,13 +1,11 @@
 // A `proxy` response: validated and compiled once; per request it forwards to the origin, answers
 // with the origin's bytes and, unless transparent, saves the answer as a new `is` response.
+import type { CompiledBehaviors, CompiledResponse, Outcome, ResolveScope, ResponseContext, ResponseKind } from '../contracts/index.js';
 import { RAW_HTTP, type HttpRequest, type RawHttpRequest } from '../model/request.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
-import type { Outcome } from '../protocols/protocol.js';
-import type { HttpReply } from '../protocols/http/httpReply.js';
+import type { HttpReply } from '../model/reply.js';
 import { compileScript, INJECTION_MESSAGE, syntaxFailure } from '../injection/index.js';
-import type { CompiledBehaviors } from '../responses/behaviors.js';
-import type { CompiledResponse, ProxyRecorder, ResponseContext } from '../responses/compileResponse.js';
 import { compilePredicateGenerators } from './predicateGenerators.js';
 import { savedIs, savedResponse } from './recordResponse.js';
 import { proxyError, sendUpstream, type UpstreamResponse, type UpstreamTls } from './upstreamClient.js';
@@ -19,6 +17,14 @@ const MODES: readonly string[] = ['proxyOnce', 'proxyAlways', 'proxyTransparent'
 const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'content-length', 'upgrade', 'expect', 'te']);
 
 const EMPTY_RAW: RawHttpRequest = { url: '/', rawHeaders: [], body: Buffer.alloc(0) };
+
+export const proxyKind: ResponseKind = {
+  key: 'proxy',
+  public: true,
+  takesCommonFields: true,
+  // tcp brings its own proxy.
+  compile: (config, context, { repeat, behaviors }) => (context.protocol.compileProxy ?? compileProxyResponse)(config, context, repeat, behaviors),
+};
 
 export function compileProxyResponse(
   config: Record<string, unknown>,
@@ -59,7 +65,7 @@ export function compileProxyResponse(
     return headers;
   };
 
-  const resolve = async (request: Record<string, unknown>, recorder: ProxyRecorder, stub: object): Promise<Outcome> => {
+  const resolve = async (request: Record<string, unknown>, scope: ResolveScope): Promise<Outcome> => {
     const http = request as HttpRequest;
     const raw = http[RAW_HTTP] ?? EMPTY_RAW;
     const started = Date.now();
@@ -78,12 +84,12 @@ export function compileProxyResponse(
       // As mountebank: the behaviors run once, on the proxied answer, and what they make is both
       // the reply and what is saved (so a saved response is not transformed again on replay).
       const transformed = await behaviors.run(request, savedIs(upstream, Date.now() - started));
-      if (mode !== 'proxyTransparent') recorder.recordProxyResponse(stub, mode, generate(request), savedResponse(transformed, proxy));
+      if (mode !== 'proxyTransparent') scope.recordProxyResponse(mode, generate(request), savedResponse(transformed, proxy));
       return { reply: context.protocol.compileReply(transformed, context.defaultResponse, config), delayMs: 0 };
     }
     if (mode !== 'proxyTransparent') {
       const is = savedIs(upstream, Date.now() - started);
-      recorder.recordProxyResponse(stub, mode, generate(request), savedResponse(is, proxy));
+      scope.recordProxyResponse(mode, generate(request), savedResponse(is, proxy));
     }
     return { reply: toReply(upstream), delayMs };
   };

@@ -2,11 +2,12 @@
 // (mountebank 2.x; the old `_behaviors` object is upcast into this order before it gets here).
 // When the only behaviors are fixed waits, nothing runs per request: the response stays
 // precompiled and the protocol server delays the reply.
+import type { CompiledBehaviors, ResponseObject } from '../contracts/index.js';
 import type { ScriptScope } from '../injection/index.js';
 import { validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
-import type { BehaviorStep, ResponseObject } from './behaviorStep.js';
+import type { BehaviorStep } from './behaviorStep.js';
 import { compileCopy } from './copyBehavior.js';
 import { compileDecorate } from './decorateBehavior.js';
 import { compileLookup } from './lookupBehavior.js';
@@ -19,13 +20,6 @@ export interface BehaviorContext {
   allowInjection: boolean;
   /** The imposter's script scope (state, logger, time limit). */
   scripts: ScriptScope;
-}
-
-export interface CompiledBehaviors {
-  /** Total delay of fixed `wait` behaviors, when they are all there is (else 0). */
-  delayMs: number;
-  /** Runs every behavior on a response object; undefined when there is nothing to run per request. */
-  run: ((request: ProtocolRequest, response: ResponseObject) => ResponseObject | Promise<ResponseObject>) | undefined;
 }
 
 export function compileBehaviors(behaviors: unknown, context: BehaviorContext, response: unknown): CompiledBehaviors {

@@ -2,16 +2,23 @@
 // the request's fields) or the old `function (request, state, logger, callback)` returns the
 // response, returns a promise of it, or returns nothing and calls `callback` later. The result
 // goes through the behaviors and the same defaults as an `is` response.
-import { compileScript, injectionConfig, injectionFailure, runWithCallback, syntaxFailure } from '../injection/index.js';
-import { validationError } from '../model/errors.js';
+import type { CompiledBehaviors, CompiledResponse, Outcome, ResponseContext, ResponseKind, ResponseObject } from '../contracts/index.js';
+import { compileScript, INJECTION_MESSAGE, injectionConfig, injectionFailure, runWithCallback, syntaxFailure } from '../injection/index.js';
+import { StandinError, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
-import type { Outcome } from '../protocols/protocol.js';
-import type { CompiledBehaviors } from './behaviors.js';
-import type { ResponseObject } from './behaviorStep.js';
-import type { CompiledResponse, ResponseContext } from './compileResponse.js';
 
-export function compileInjectResponse(
+export const injectKind: ResponseKind = {
+  key: 'inject',
+  public: true,
+  takesCommonFields: true,
+  compile(config, context, { repeat, behaviors }) {
+    if (!context.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
+    return compileInjectResponse(config, context, repeat, behaviors);
+  },
+};
+
+function compileInjectResponse(
   config: Record<string, unknown>,
   context: ResponseContext,
   repeat: number,

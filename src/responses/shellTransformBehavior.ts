@@ -2,11 +2,12 @@
 // MB_REQUEST and MB_RESPONSE (and, for older scripts, as two quoted arguments while the command
 // line stays under 2048 characters), and takes the JSON it prints as the new response. A command
 // that fails, prints something else or outlives the injection time limit fails the request.
+import type { ResponseObject } from '../contracts/index.js';
 import { exec } from 'node:child_process';
 import { StandinError } from '../model/errors.js';
 import { SHELL_MESSAGE, type ScriptScope } from '../injection/index.js';
 import { BehaviorFields } from './behaviorFields.js';
-import type { BehaviorStep, ResponseObject } from './behaviorStep.js';
+import type { BehaviorStep } from './behaviorStep.js';
 
 const MAX_COMMAND_LENGTH = 2048;
 

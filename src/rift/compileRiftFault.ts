@@ -1,9 +1,8 @@
 // A response's `_rift.fault`: latency (fixed or a min/max range), an error answer, or a TCP
 // fault, each with a probability. All draws happen first; then latency; tcp wins over error.
+import type { Outcome, ResponseContext } from '../contracts/index.js';
 import { validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
-import type { Outcome } from '../protocols/protocol.js';
-import type { ResponseContext } from '../responses/compileResponse.js';
 
 /** The TCP faults the http adapter performs, by their names and Rift's short aliases. */
 export const TCP_FAULTS: Readonly<Record<string, string>> = {

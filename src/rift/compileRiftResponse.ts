@@ -1,37 +1,45 @@
 // A response carrying `_rift`: its script runs first and decides (an answer of its own, a delay,
 // or the response's own `is`/`proxy` with its behaviors); then `_rift.fault` has its say.
-// Responses without `_rift` go straight to compileResponse.
+// Responses without `_rift` go straight to the next compiler. The imposter's `_rift` (flow store,
+// script budget) is the extension that installs this wrapper.
+import type { CompiledResponse, ImposterExtension, Outcome, ResolveScope, ResponseCompiler, ResponseContext } from '../contracts/index.js';
 import { validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
-import type { Outcome } from '../protocols/protocol.js';
-import { compileResponse, type CompiledResponse, type ProxyRecorder, type ResponseContext } from '../responses/compileResponse.js';
+import { presentKinds } from '../responses/compileResponse.js';
 import { ScriptTimeoutError } from '../scripting/engine.js';
 import { FlowStoreError } from '../state/flowStore.js';
 import { addDelay, compileRiftFault, TCP_FAULTS } from './compileRiftFault.js';
 import { compileScript, type RiftScript } from './compileScript.js';
-import type { RiftImposter } from './riftImposter.js';
+import { compileRiftImposter, type RiftImposter } from './riftImposter.js';
 import { toScriptRequest } from './scriptRequest.js';
 
-export interface RiftResponseContext extends ResponseContext {
-  rift?: RiftImposter;
-}
-
-const RESPONSE_TYPES = ['is', 'proxy', 'inject', 'fault'];
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
-export function compileRiftResponse(config: unknown, context: RiftResponseContext): CompiledResponse {
-  const rift = context.rift;
-  if (!isPlainObject(config) || config._rift === undefined || !rift) return compileResponse(config, context);
+/** Rift's imposter-level `_rift`, compiled for every imposter so that stubs added later may carry scripts. */
+export const riftExtension: ImposterExtension = {
+  key: '_rift',
+  compile(value, log) {
+    const rift = compileRiftImposter(value, log);
+    return {
+      wrapResponses: (next) => (config, context) => compileRiftResponse(config, context, rift, next),
+      open: () => rift.open(),
+      close: () => rift.close(),
+    };
+  },
+};
+
+function compileRiftResponse(config: unknown, context: ResponseContext, rift: RiftImposter, compileResponse: ResponseCompiler): CompiledResponse {
+  if (!isPlainObject(config) || config._rift === undefined) return compileResponse(config, context);
   const riftConfig = config._rift;
   if (!isPlainObject(riftConfig)) throw validationError("'_rift' must be an object", config);
 
   // Only `_rift` (the quota reset of the seed): the normal response is an empty one.
-  const hasType = RESPONSE_TYPES.some((t) => config[t] !== undefined && config[t] !== null);
+  const hasType = presentKinds(config, context.kinds).length > 0;
   const inner = compileResponse(hasType ? config : { ...config, is: {} }, context);
   const fault = riftConfig.fault === undefined ? null : compileRiftFault(riftConfig.fault, context);
-  const serve = (request: ProtocolRequest, recorder: ProxyRecorder, stub: object): Outcome | Promise<Outcome> =>
-    fault ? fault.apply(() => inner.resolve(request, recorder, stub)) : inner.resolve(request, recorder, stub);
+  const serve = (request: ProtocolRequest, scope: ResolveScope): Outcome | Promise<Outcome> =>
+    fault ? fault.apply(() => inner.resolve(request, scope)) : inner.resolve(request, scope);
   if (riftConfig.script === undefined) return { config, repeat: inner.repeat, resolve: serve };
 
   const script = compileScript(riftConfig.script, rift.scriptTimeoutMs, context.allowInjection);
@@ -39,8 +47,8 @@ export function compileRiftResponse(config: unknown, context: RiftResponseContex
   return {
     config,
     repeat: inner.repeat,
-    resolve(request, recorder, stub) {
-      const next = () => serve(request, recorder, stub);
+    resolve(request, scope) {
+      const next = () => serve(request, scope);
       let result: unknown;
       try {
         result = script.compiled.run({ request: toScriptRequest(request), store: rift.store, deadline: Date.now() + rift.scriptTimeoutMs });

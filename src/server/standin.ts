@@ -8,9 +8,9 @@ import { ProcessMetrics } from '../metrics/processMetrics.js';
 import { DatadirRepository } from '../persistence/datadirRepository.js';
 import { ImposterPersistence } from '../persistence/imposterPersistence.js';
 import { loadProtofile } from '../protocols/custom/protofile.js';
-import { protocols } from '../protocols/registry.js';
 import { createIpFilter } from './ipFilter.js';
-import type { StandinOptions } from './options.js';
+import { registries } from './registries.js';
+import type { StandinOptions } from '../model/options.js';
 import { VERSION } from '../model/version.js';
 
 export interface RunningStandin {
@@ -31,7 +31,7 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
     logger.scoped(`[mb:${options.port}] `),
   );
   const registry = new ImposterRegistry(
-    custom.length === 0 ? protocols : new Map([...protocols, ...custom.map((p) => [p.name, p] as const)]),
+    custom.length === 0 ? registries : { ...registries, protocols: new Map([...registries.protocols, ...custom.map((p) => [p.name, p] as const)]) },
     {
       host: options.host,
       allowAddress,

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { UsageError } from '../../src/cli/flags.js';
 import { parseArgs, type ParsedCommand } from '../../src/cli/parseArgs.js';
 import { usage } from '../../src/cli/usage.js';
-import { DEFAULT_OPTIONS, type StandinOptions } from '../../src/server/options.js';
+import { DEFAULT_OPTIONS, type StandinOptions } from '../../src/model/options.js';
 
 function run(argv: string[]): Extract<ParsedCommand, { kind: 'run' }> {
   const parsed = parseArgs(argv);

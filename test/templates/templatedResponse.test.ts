@@ -2,13 +2,14 @@
 // keep the reply precompiled at creation, the same object for every request.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { ResolveScope, ResponseContext } from '../../src/contracts/index.js';
 import { createScriptScope } from '../../src/injection/index.js';
 import type { Log } from '../../src/logging/logger.js';
 import { httpProtocol } from '../../src/protocols/http/httpProtocol.js';
 import type { HttpReply } from '../../src/protocols/http/httpReply.js';
-import { compileResponse, type ResponseContext } from '../../src/responses/compileResponse.js';
+import { compileResponse } from '../../src/responses/compileResponse.js';
+import { responseKinds } from '../../src/server/registries.js';
 
-const noRecorder = { recordProxyResponse() {} };
 
 function context(allowInjection: boolean, warnings: string[] = []): ResponseContext {
   const log: Log = {
@@ -19,13 +20,15 @@ function context(allowInjection: boolean, warnings: string[] = []): ResponseCont
     isDebugEnabled: () => false,
     isInfoEnabled: () => false,
   };
-  return { protocol: httpProtocol, defaultResponse: undefined, allowInjection, proxyTimeout: 1_000, scripts: createScriptScope(log, 1_000) };
+  return { protocol: httpProtocol, defaultResponse: undefined, allowInjection, proxyTimeout: 1_000, scripts: createScriptScope(log, 1_000), kinds: responseKinds };
 }
+
+const scope: ResolveScope = { log: { debug() {}, info() {}, warn() {}, error() {}, isDebugEnabled: () => false, isInfoEnabled: () => false }, recordProxyResponse() {} };
 
 const request = { method: 'GET', path: '/p', query: {}, headers: {}, body: '' };
 const resolve = (config: unknown, ctx: ResponseContext) => {
   const compiled = compileResponse(config, ctx);
-  return () => compiled.resolve(request, noRecorder, {}) as { reply: HttpReply };
+  return () => compiled.resolve(request, scope) as { reply: HttpReply };
 };
 
 describe('templated responses', () => {
@@ -68,9 +71,9 @@ describe('templated responses', () => {
   it('render before behaviors run, and a throwing template rejects the response', async () => {
     const decorate = [{ decorate: "function (config) { config.response.body += '!'; }" }];
     const ok = compileResponse({ is: { body: 'at <%- request.path %>' }, behaviors: decorate }, context(true));
-    const outcome = (await ok.resolve(request, noRecorder, {})) as { reply: HttpReply };
+    const outcome = (await ok.resolve(request, scope)) as { reply: HttpReply };
     assert.equal(outcome.reply.body.toString(), 'at /p!');
     const failing = compileResponse({ is: { body: '<%- request.nope.x %>' }, behaviors: decorate }, context(true));
-    await assert.rejects(async () => failing.resolve(request, noRecorder, {}), /invalid response template in body: TypeError/);
+    await assert.rejects(async () => failing.resolve(request, scope), /invalid response template in body: TypeError/);
   });
 });

@@ -1,6 +1,6 @@
 // The layering rule of docs/architecture.md, checked on the TypeScript sources: no import cycle
-// between files (type imports included) and none between the folders of src/. A cycle found
-// here is printed as the path that closes it, so the import to move is plain to see.
+// between files (type imports included) and none between the folders of src/. A failure lists
+// each group of files (or folders) that import each other.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -53,30 +53,38 @@ function folderGraph(files: Map<string, string[]>): Map<string, string[]> {
   return new Map([...graph].map(([k, v]) => [k, [...v]]));
 }
 
-/** One cycle of the graph as a path `a -> b -> a`, or undefined when there is none (depth-first). */
-function findCycle(graph: Map<string, string[]>): string | undefined {
-  const state = new Map<string, 'open' | 'done'>();
-  const path: string[] = [];
-  const visit = (node: string): string | undefined => {
-    state.set(node, 'open');
-    path.push(node);
+/** The groups of nodes that reach each other (Tarjan's strongly connected components), larger than one. */
+function cycles(graph: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    onStack.add(node);
     for (const next of graph.get(node) ?? []) {
-      if (state.get(next) === 'open') return [...path.slice(path.indexOf(next)), next].join(' -> ');
-      if (state.get(next) === undefined) {
-        const found = visit(next);
-        if (found) return found;
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (onStack.has(next)) {
+        low.set(node, Math.min(low.get(node)!, index.get(next)!));
       }
     }
-    path.pop();
-    state.set(node, 'done');
-    return undefined;
+    if (low.get(node) !== index.get(node)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== node);
+    if (component.length > 1 || (graph.get(node) ?? []).includes(node)) found.push(component.sort());
   };
-  for (const node of [...graph.keys()].sort()) {
-    if (state.get(node) !== undefined) continue;
-    const found = visit(node);
-    if (found) return found;
-  }
-  return undefined;
+  for (const node of [...graph.keys()].sort()) if (!index.has(node)) visit(node);
+  return found;
 }
 
 const files = fileGraph();
@@ -84,22 +92,24 @@ const files = fileGraph();
 test('the checker reads the sources and sees a cycle when there is one', () => {
   assert.ok(files.size > 100, `expected the sources under ${src}`);
   assert.ok(files.get('core/imposter.ts')!.includes('core/stub.ts'));
-  assert.equal(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]])), 'a -> b -> c -> a');
-  assert.equal(findCycle(new Map([['a', ['b']], ['b', []], ['c', ['a', 'b']]])), undefined);
+  assert.deepEqual(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]])), [['a', 'b', 'c']]);
+  assert.deepEqual(cycles(new Map([['a', ['b']], ['b', []], ['c', ['a', 'b']]])), []);
 });
 
 test('no import cycle between the files of src/ (type imports included)', () => {
-  assert.equal(findCycle(files), undefined);
+  assert.deepEqual(cycles(files), []);
 });
 
 test('no import cycle between the folders of src/', () => {
-  assert.equal(findCycle(folderGraph(files)), undefined);
+  assert.deepEqual(cycles(folderGraph(files)), []);
 });
 
-test('the contracts module is a leaf: it imports only model/ and logging/ types', () => {
-  const imports = files.get('responses/contracts.ts');
-  assert.ok(imports, 'src/responses/contracts.ts exists');
-  assert.deepEqual(imports.filter((f) => !f.startsWith('model/') && !f.startsWith('logging/')), []);
+test('the contracts are a leaf: they import only types of the folders beneath responses', () => {
+  const imports = files.get('contracts/index.ts');
+  assert.ok(imports, 'src/contracts/index.ts exists');
+  assert.deepEqual(imports.filter((f) => !/^(model|logging|injection|templates)\//.test(f)), []);
+  const text = readFileSync(join(src, 'contracts/index.ts'), 'utf8');
+  assert.doesNotMatch(text, /^import (?!type )/m, 'contracts import types only');
 });
 
 test('the imposter core knows no extension: core/ imports neither rift/ nor imposterConfig/', () => {

@@ -1,6 +1,6 @@
 // GET /, /config and /logs.
 import type { Logger } from '../../logging/logger.js';
-import type { StandinOptions } from '../../server/options.js';
+import type { StandinOptions } from '../../model/options.js';
 import { VERSION } from '../../model/version.js';
 import { ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
 

@@ -2,10 +2,10 @@
 // JSON as the last argument, waits for its first line on stdout (optional JSON metadata, such as
 // the port it chose), relays its `level message` lines to the log, and answers the requests it
 // POSTs to `callbackURLTemplate` (POST /imposters/:port/_requests, see the imposter controller).
+import type { ListenOptions, ProtocolAdapter, ProtocolServer, RequestHandler } from '../../contracts/index.js';
 import { spawn } from 'node:child_process';
 import { StandinError } from '../../model/errors.js';
 import type { ProtocolRequest } from '../../model/request.js';
-import type { ProtocolAdapter, ProtocolServer, RequestHandler, ListenOptions } from '../protocol.js';
 
 export interface CustomProtocolContext {
   /** `http://HOST:PORT/imposters/:port/_requests` of this standin's admin API. */

@@ -1,9 +1,9 @@
 // `--protofile FILE` (default ./protocols.json, as mb): custom protocols, each an out-of-process
 // server started by a shell command. `{"foo": {"createCommand": "node foo.js", "testRequest": {...}}}`
+import type { ProtocolAdapter } from '../../contracts/index.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Log } from '../../logging/logger.js';
-import type { ProtocolAdapter } from '../protocol.js';
 import { customProtocol, type CustomProtocolContext } from './customProtocol.js';
 
 export const DEFAULT_PROTOFILE = 'protocols.json';

@@ -1,6 +1,6 @@
 // The http protocol as the core sees it.
+import type { ProtocolAdapter } from '../../contracts/index.js';
 import type { HttpRequest } from '../../model/request.js';
-import type { ProtocolAdapter } from '../protocol.js';
 import { compileHttpReply, type HttpReply } from './httpReply.js';
 import { compileHttpTemplatedReply } from './httpTemplatedReply.js';
 import { listenHttp } from './httpServer.js';

@@ -3,15 +3,9 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/types.js';
+import type { HttpReply } from '../../model/reply.js';
 
-export interface HttpReply {
-  statusCode: number;
-  /** Name/value pairs flattened, names in the user's case, as writeHead takes them. */
-  headers: string[];
-  body: Buffer;
-  /** The body in parts, when it was rendered from a template: written without joining them. */
-  readonly chunks?: readonly Buffer[];
-}
+export type { HttpReply };
 
 const BASE64_NOISE = /[^A-Za-z0-9=+/]/g;
 

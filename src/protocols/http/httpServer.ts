@@ -1,12 +1,12 @@
 // Serves one http (or https) imposter: reads the body, builds mountebank's request, asks the
 // imposter, writes the compiled reply. The imposter's sockets are tracked so closing frees the port
 // at once.
+import type { ListenOptions, Outcome, ProtocolServer, RequestHandler } from '../../contracts/index.js';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type https from 'node:https';
 import { StandinError } from '../../model/errors.js';
 import type { HttpRequest } from '../../model/request.js';
 import { applyFault } from '../faults.js';
-import type { ListenOptions, Outcome, ProtocolServer, RequestHandler } from '../protocol.js';
 import { guardConnections, startListening } from '../serverLifecycle.js';
 import { createHttpRequest } from './httpRequest.js';
 import type { HttpReply } from './httpReply.js';

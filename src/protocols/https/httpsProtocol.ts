@@ -1,9 +1,9 @@
 // The https protocol: the http adapter (requests, replies, proxies, recording) on a TLS server.
+import type { ListenOptions, ProtocolAdapter, ProtocolServer, RequestHandler } from '../../contracts/index.js';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { httpProtocol } from '../http/httpProtocol.js';
 import { HTTP_SERVER_OPTIONS, serveHttp } from '../http/httpServer.js';
-import type { ListenOptions, ProtocolAdapter, ProtocolServer, RequestHandler } from '../protocol.js';
 import { defaultCertificate } from './defaultCertificate.js';
 import { compileHttpsSettings, type HttpsSettings } from './httpsSettings.js';
 

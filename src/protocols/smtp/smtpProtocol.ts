@@ -1,5 +1,5 @@
 // The smtp protocol as the core sees it: record-only, so replies are nothing to compile.
-import type { ProtocolAdapter } from '../protocol.js';
+import type { ProtocolAdapter } from '../../contracts/index.js';
 import { listenSmtp } from './smtpServer.js';
 
 export const smtpProtocol: ProtocolAdapter = {

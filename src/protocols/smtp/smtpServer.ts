@@ -1,9 +1,9 @@
 // Serves one smtp imposter: accepts every message (no authentication needed, STARTTLS with the
 // generated certificate), records it as a request and answers `250 OK: message queued`, as
 // mountebank does. Stubs and responses have no say over smtp.
+import type { ListenOptions, ProtocolServer, RequestHandler } from '../../contracts/index.js';
 import type { Socket } from 'node:net';
 import { defaultCertificate } from '../https/defaultCertificate.js';
-import type { ListenOptions, ProtocolServer, RequestHandler } from '../protocol.js';
 import { listenError } from '../serverLifecycle.js';
 import { createSmtpRequest } from './smtpRequest.js';
 

@@ -1,16 +1,12 @@
 // The tcp protocol as the core sees it: `mode` (text or binary) and `endOfRequestResolver` are
 // read once per imposter and bound into its adapter.
+import type { ProtocolAdapter, ProtocolSettings } from '../../contracts/index.js';
 import { ValidationFailure, validationError } from '../../model/errors.js';
-import type { ProtocolAdapter, ProtocolSettings } from '../protocol.js';
 import { compileEndOfRequest, EVERY_PACKET, type EndOfRequest } from './endOfRequest.js';
 import { compileTcpProxy } from './tcpProxy.js';
 import { compileTcpReply, type TcpEncoding, type TcpReply } from './tcpReply.js';
 import { listenTcp } from './tcpServer.js';
-
-export interface TcpSettings {
-  encoding: TcpEncoding;
-  endOfRequest: EndOfRequest;
-}
+import type { TcpSettings } from './tcpSettings.js';
 
 function adapterFor(settings: TcpSettings): ProtocolAdapter {
   return {

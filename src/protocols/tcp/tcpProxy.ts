@@ -1,16 +1,14 @@
 // A tcp `proxy` response (`{"to": "tcp://host:port"}`): compiled once; per request it sends the
 // request's bytes to the origin and answers with the origin's, saving them as `{is: {data}}` next
 // to the proxy stub (proxyOnce, proxyAlways) as the http proxy does, or not (proxyTransparent).
+import type { CompiledBehaviors, CompiledResponse, Outcome, ResolveScope, ResponseContext } from '../../contracts/index.js';
 import { validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/types.js';
 import { compilePredicateGenerators } from '../../proxy/predicateGenerators.js';
 import { savedResponse } from '../../proxy/recordResponse.js';
 import { checkAddDecorateBehavior, type ProxyMode } from '../../proxy/proxyResponse.js';
-import type { CompiledBehaviors } from '../../responses/behaviors.js';
-import type { CompiledResponse, ProxyRecorder, ResponseContext } from '../../responses/compileResponse.js';
-import type { Outcome } from '../protocol.js';
 import { TcpOrigin, type TcpTarget } from './tcpOrigin.js';
-import type { TcpSettings } from './tcpProtocol.js';
+import type { TcpSettings } from './tcpSettings.js';
 import type { TcpRequest } from './tcpServer.js';
 
 const MODES: readonly string[] = ['proxyOnce', 'proxyAlways', 'proxyTransparent'];
@@ -30,14 +28,14 @@ export function compileTcpProxy(
   const generate = compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection ? context.scripts : undefined, config);
   const origin = new TcpOrigin(target, proxy.keepalive === true, settings.endOfRequest, context.proxyTimeout);
 
-  const resolve = async (request: Record<string, unknown>, recorder: ProxyRecorder, stub: object): Promise<Outcome> => {
+  const resolve = async (request: Record<string, unknown>, scope: ResolveScope): Promise<Outcome> => {
     const tcp = request as TcpRequest;
     const started = Date.now();
     const answer = await origin.exchange(Buffer.from(tcp.data, settings.encoding), context.scripts.log);
     let is: Record<string, unknown> = { data: answer.toString(settings.encoding), _proxyResponseTime: Date.now() - started };
     // As for http: behaviors run once, on the origin's answer; the result is the reply and what is saved.
     if (behaviors.run) is = await behaviors.run(request, is);
-    if (mode !== 'proxyTransparent') recorder.recordProxyResponse(stub, mode, generate(request), savedResponse(is, proxy));
+    if (mode !== 'proxyTransparent') scope.recordProxyResponse(mode, generate(request), savedResponse(is, proxy));
     if (!behaviors.run) return { reply: { data: answer }, delayMs: behaviors.delayMs };
     return { reply: context.protocol.compileReply(is, context.defaultResponse, config), delayMs: 0 };
   };

@@ -1,12 +1,12 @@
 // Serves one tcp imposter: packets become requests (`{requestFrom, ip, data}`) where the
 // end-of-request rule says so, each is answered with the stub's bytes, in order per connection.
 // Errors (a failed proxy, say) are written on the socket as mountebank's JSON error envelope.
+import type { ListenOptions, Outcome, ProtocolServer, RequestHandler } from '../../contracts/index.js';
 import net, { type Socket } from 'node:net';
 import { StandinError } from '../../model/errors.js';
 import { applyFault } from '../faults.js';
-import type { ListenOptions, Outcome, ProtocolServer, RequestHandler } from '../protocol.js';
 import { guardConnections, startListening } from '../serverLifecycle.js';
-import type { TcpSettings } from './tcpProtocol.js';
+import type { TcpSettings } from './tcpSettings.js';
 import type { TcpReply } from './tcpReply.js';
 
 const LOGGED_CHARS = 20;

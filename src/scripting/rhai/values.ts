@@ -2,7 +2,6 @@
 // boxed so `1` and `1.0` stay distinct as in Rhai. Maps are JS Maps, arrays JS arrays, `()` is
 // `undefined`. Arrays and maps are values in Rhai: copies are made where a value is stored.
 import type { Pos } from './ast.js';
-import type { RunContext } from './runtime.js';
 
 export class RhaiFloat {
   constructor(readonly value: number) {}
@@ -26,7 +25,12 @@ export interface ClosureBody {
   readonly arity: number;
   /** The enclosing variables the closure uses, shared with the scope that made it. */
   readonly captured: readonly SharedCell[];
-  readonly run: (args: Value[], captured: readonly SharedCell[], thisValue: Value, ctx: RunContext, pos: Pos) => Value;
+  /** `ctx` is the run's RunContext (runtime.ts), named here by the part of it this file needs: runtime.ts holds values. */
+  run(args: Value[], captured: readonly SharedCell[], thisValue: Value, ctx: RunDeadline, pos: Pos): Value;
+}
+
+export interface RunDeadline {
+  readonly deadline: number;
 }
 
 /**

@@ -2,14 +2,14 @@
 // only with --allowInjection, like every other way of running a user's JavaScript. Without it
 // the response is served as written, tags included, which is what mountebank does with the same
 // imposter: existing imposters whose bodies happen to contain `<%` keep working unchanged.
+import type { ResponseContext } from '../contracts/index.js';
 import { cloneJson } from '../model/cloneJson.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
-import type { ResponseContext } from '../responses/compileResponse.js';
-import type { CompiledTemplate, TemplateOptions } from './compileTemplate.js';
-import { compileFieldTemplate, renderField } from './fieldTemplate.js';
-import { hasTemplateTags } from './parseTemplate.js';
-import { templateRequest } from './templateRequest.js';
+import type { CompiledTemplate, TemplateOptions } from '../templates/compileTemplate.js';
+import { compileFieldTemplate, renderField } from '../templates/fieldTemplate.js';
+import { hasTemplateTags } from '../templates/parseTemplate.js';
+import { templateRequest } from '../templates/templateRequest.js';
 
 /** A per-request reply builder for the protocol, or undefined when the static reply serves this response. */
 export function compileTemplatedIs(

@@ -1,4 +1,4 @@
-import type { LogLevel } from '../logging/logger.js';
+import type { LogLevel } from '../logging/logEntry.js';
 
 /** Everything `standin start` accepts, after parsing; names follow mountebank's `mb` flags. */
 export interface StandinOptions {

@@ -1,0 +1,179 @@
+// The shapes the parts of an imposter agree on, and nothing else: what a compiled response is and
+// what it answers with, what a response sees when it compiles and when it resolves, what a
+// response kind and an imposter extension provide, and what a protocol adapter does. A leaf:
+// every folder that implements one of these imports it from here, and this file imports only
+// types from the folders beneath it, so no contract pulls its implementations into a cycle.
+import type { ScriptScope } from '../injection/scriptScope.js';
+import type { Log } from '../logging/logger.js';
+import type { ProtocolRequest } from '../model/request.js';
+import type { TemplateOptions } from '../templates/compileTemplate.js';
+
+// ---- Responses -------------------------------------------------------------------------------
+
+export interface Outcome {
+  /** Protocol-specific reply (e.g. HttpReply); the default reply when nothing else applies. */
+  reply: unknown;
+  /** mountebank's `fault` value, when the response is a fault. */
+  fault?: string;
+  /** Milliseconds to wait before answering (the `wait` behavior). */
+  delayMs: number;
+}
+
+/**
+ * What a response may reach while it resolves a request: the stub that chose it, within its
+ * imposter. The stub itself is the scope, so resolving allocates nothing for it.
+ */
+export interface ResolveScope {
+  /** The imposter's log. */
+  readonly log: Log;
+  /** Saves a proxied answer next to this stub (mountebank's recordProxyResponse). */
+  recordProxyResponse(mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void;
+}
+
+export interface CompiledResponse {
+  /** The canonical definition, echoed in the imposter's JSON. */
+  readonly config: Record<string, unknown>;
+  /** How many times in a row the response is served before the stub moves on (`repeat`). */
+  readonly repeat: number;
+  resolve(request: ProtocolRequest, scope: ResolveScope): Outcome | Promise<Outcome>;
+}
+
+/** The response object behaviors pass along (an `is`, before it becomes the protocol's reply). */
+export type ResponseObject = Record<string, unknown>;
+
+export interface CompiledBehaviors {
+  /** Total delay of fixed `wait` behaviors, when they are all there is (else 0). */
+  delayMs: number;
+  /** Runs every behavior on a response object; undefined when there is nothing to run per request. */
+  run: ((request: ProtocolRequest, response: ResponseObject) => ResponseObject | Promise<ResponseObject>) | undefined;
+}
+
+/** A response's `repeat` and `behaviors`, compiled before its kind for the kinds that take them. */
+export interface CommonFields {
+  repeat: number;
+  behaviors: CompiledBehaviors;
+}
+
+/** Everything a response reads when it compiles: the imposter's settings, never the request. */
+export interface ResponseContext {
+  protocol: ProtocolAdapter;
+  defaultResponse: Record<string, unknown> | undefined;
+  allowInjection: boolean;
+  /** How long a proxy waits for its origin, in milliseconds. */
+  proxyTimeout: number;
+  /** The imposter's injection scope: script state, logger, time limit. */
+  scripts: ScriptScope;
+  /** The response kinds this standin knows (the composition root's list): the one list validation reads. */
+  kinds: readonly ResponseKind[];
+}
+
+/** One response kind, named by its top-level key (`is`, `proxy`, `inject`, `fault`, `_imposter`). */
+export interface ResponseKind {
+  readonly key: string;
+  /**
+   * Whether definitions users send (the admin API, --configfile, --datadir) may use this kind.
+   * False for a kind that only one of standin's own front doors writes (`_imposter`, written by
+   * the Imposter-config loader).
+   */
+  readonly public: boolean;
+  /** Whether `repeat` and `behaviors` apply; when false the kind reads them itself (or ignores them). */
+  readonly takesCommonFields: boolean;
+  /** Validates and compiles once; throws StandinError. `common` is compiled only when takesCommonFields. */
+  compile(config: Record<string, unknown>, context: ResponseContext, common: CommonFields): CompiledResponse;
+}
+
+export type ResponseCompiler = (config: unknown, context: ResponseContext) => CompiledResponse;
+
+/** Wraps response compilation, as undici's interceptors wrap dispatch (`compose`): `_rift` is one. */
+export type ResponseWrapper = (next: ResponseCompiler) => ResponseCompiler;
+
+/**
+ * A top-level field of the imposter an extension owns (`_rift`), compiled once per imposter. What
+ * it compiles to may wrap the compilation of the imposter's responses and has the imposter's life.
+ */
+export interface ImposterExtension {
+  readonly key: string;
+  /** Throws StandinError when the field is invalid. */
+  compile(value: unknown, log: Log): CompiledExtension;
+}
+
+export interface CompiledExtension {
+  readonly wrapResponses?: ResponseWrapper;
+  /** Before the imposter listens: an extension that cannot start refuses the imposter. */
+  open?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** Where a stub's responses are saved by a proxy: the imposter. */
+export interface ProxyRecorder {
+  recordProxyResponse(
+    proxyStub: object,
+    mode: 'proxyOnce' | 'proxyAlways',
+    predicates: Record<string, unknown>[],
+    response: Record<string, unknown>,
+  ): void;
+}
+
+// ---- Protocols -------------------------------------------------------------------------------
+
+/** The part of an imposter a protocol server calls for every request. */
+export interface RequestHandler {
+  handle(request: ProtocolRequest): Outcome | Promise<Outcome>;
+  readonly log: Log;
+  readonly allowCORS: boolean;
+}
+
+export interface ProtocolServer {
+  /** Port actually bound (resolved when 0 was asked). */
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  port: number;
+  host: string | undefined;
+  /** Rejects sockets from addresses not allowed (--localOnly / --ipWhitelist). */
+  allowAddress: (address: string | undefined) => boolean;
+}
+
+/** What a protocol may need from the command line when it configures an imposter. */
+export interface ProtocolSettings {
+  allowInjection: boolean;
+  /** The imposter's script scope (state, logger, time limit) for injected protocol functions. */
+  scripts: ScriptScope;
+}
+
+/**
+ * What the core needs from a protocol (http, https, tcp, smtp): how to build the wire reply for
+ * an `is` response, how to serve an imposter, and what the imposter's own protocol fields mean.
+ */
+export interface ProtocolAdapter {
+  readonly name: string;
+  /** How predicates read request strings: 'base64' is tcp's binary mode. Default 'utf8'. */
+  readonly predicateEncoding?: 'utf8' | 'base64';
+  /** The request used to check that predicates evaluate at creation (mountebank's dry run). */
+  readonly testRequest: ProtocolRequest;
+  /** Compiles an `is` response merged with the imposter's defaultResponse; throws StandinError. */
+  compileReply(is: Record<string, unknown>, defaultResponse: Record<string, unknown> | undefined, source: unknown): unknown;
+  /**
+   * Compiles an `is` response whose fields hold templates into a per-request reply builder;
+   * undefined when nothing in it is a template. Absent: the protocol renders no templates.
+   */
+  compileTemplatedReply?(
+    is: Record<string, unknown>,
+    defaultResponse: Record<string, unknown> | undefined,
+    source: unknown,
+    options: TemplateOptions,
+  ): ((request: ProtocolRequest) => unknown) | undefined;
+  /** The reply as JSON, for `matches` under --debug. */
+  describeReply(reply: unknown): unknown;
+  listen(handler: RequestHandler, options: ListenOptions): Promise<ProtocolServer>;
+  /**
+   * Validates the imposter's protocol fields (https `key`/`cert`, tcp `mode`) once, at creation,
+   * and returns the adapter bound to them. It may fill in defaults in `config`, which the imposter
+   * echoes (mountebank always prints tcp's `mode`). Throws StandinError or ValidationFailure.
+   */
+  configure?(config: Record<string, unknown>, settings: ProtocolSettings): ProtocolAdapter;
+  /** Compiles a `proxy` response for this protocol; absent means the http(s) proxy. */
+  compileProxy?(config: Record<string, unknown>, context: ResponseContext, repeat: number, behaviors: CompiledBehaviors): CompiledResponse;
+}

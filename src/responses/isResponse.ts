@@ -1,0 +1,56 @@
+// The `is` and `fault` response kinds. A static `is` becomes its final reply here, once; an `is`
+// with templates or with behaviors that change it is rendered per request.
+import type { CompiledBehaviors, CompiledResponse, Outcome, ResponseContext, ResponseKind } from '../contracts/index.js';
+import { cloneJson } from '../model/cloneJson.js';
+import { validationError } from '../model/errors.js';
+import type { ProtocolRequest } from '../model/request.js';
+import { isPlainObject } from '../model/types.js';
+import { compileTemplatedIs, compileTemplatedIsObject } from './templatedResponse.js';
+
+export const isKind: ResponseKind = {
+  key: 'is',
+  public: true,
+  takesCommonFields: true,
+  compile(config, context, { repeat, behaviors }) {
+    if (!isPlainObject(config.is)) throw validationError("'is' must be an object", config);
+    const { delayMs } = behaviors;
+    if (behaviors.run) return compileTransformedIs(config, context, repeat, behaviors);
+    const templated = compileTemplatedIs(config.is, context, config);
+    if (templated) return { config, repeat, resolve: (request) => ({ reply: templated(request), delayMs }) };
+    const outcome: Outcome = { reply: context.protocol.compileReply(config.is, context.defaultResponse, config), delayMs };
+    return { config, repeat, resolve: () => outcome };
+  },
+};
+
+export const faultKind: ResponseKind = {
+  key: 'fault',
+  public: true,
+  takesCommonFields: true,
+  compile(config, context, { repeat }) {
+    if (typeof config.fault !== 'string') throw validationError("'fault' must be a string", config);
+    // Unknown faults fall back to the default response, as mountebank does; behaviors do not run.
+    const outcome: Outcome = { reply: context.protocol.compileReply({}, context.defaultResponse, config), fault: config.fault, delayMs: 0 };
+    return { config, repeat, resolve: () => outcome };
+  },
+};
+
+/** An `is` response with behaviors that change it: a copy of `is` goes through them per request. */
+function compileTransformedIs(
+  config: Record<string, unknown>,
+  context: ResponseContext,
+  repeat: number,
+  behaviors: CompiledBehaviors,
+): CompiledResponse {
+  const is = config.is as Record<string, unknown>;
+  const run = behaviors.run!;
+  const render = compileTemplatedIsObject(is, context, config);
+  const toOutcome = (response: Record<string, unknown>): Outcome => ({
+    reply: context.protocol.compileReply(response, context.defaultResponse, config),
+    delayMs: 0,
+  });
+  const resolve = (request: ProtocolRequest): Outcome | Promise<Outcome> => {
+    const response = run(request, render ? render(request) : cloneJson(is));
+    return response instanceof Promise ? response.then(toOutcome) : toOutcome(response);
+  };
+  return { config, repeat, resolve };
+}
