@@ -1,6 +1,6 @@
 // Reading requests and writing answers for the admin API, in mountebank's shapes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StandinError, ValidationFailure, type ErrorBody } from '../model/errors.js';
+import { ERROR_CATALOG, StandinError, ValidationFailure, type ErrorBody } from '../model/errors.js';
 
 export interface AdminRequest {
   method: string;
@@ -45,18 +45,12 @@ export function parseJsonBody(text: string): unknown {
 /** `?replayable=true` (any case) */
 export const flag = (query: URLSearchParams, name: string): boolean => (query.get(name) ?? '').toLowerCase() === 'true';
 
-const STATUS_BY_CODE: Record<string, number> = {
-  'no such resource': 404,
-  'insufficient access': 403,
-  unauthorized: 401,
-};
-
 export function errorReply(err: unknown): AdminReply {
   if (err instanceof ValidationFailure) return new AdminReply(400, { errors: err.errors.map((e) => e.toJSON()) });
-  if (err instanceof StandinError) return new AdminReply(err.status ?? STATUS_BY_CODE[err.code] ?? 400, { errors: [err.toJSON()] });
+  if (err instanceof StandinError) return new AdminReply(err.httpStatus, { errors: [err.toJSON()] });
   const message = err instanceof Error ? err.message : String(err);
   const body: ErrorBody = { code: 'internal error', message };
-  return new AdminReply(500, { errors: [body] });
+  return new AdminReply(ERROR_CATALOG['internal error'].status, { errors: [body] });
 }
 
 export function writeReply(res: ServerResponse, reply: AdminReply, extraHeaders: Record<string, string> = {}): void {

@@ -2,7 +2,7 @@
 // scope scripts share, the `config` they receive, and how failures are reported. Used by every
 // injection point (predicates, inject responses, decorate, wait, predicate generators) and meant
 // for any later one (tcp's endOfRequestResolver): compileScript once, then runSync or runWithCallback.
-export { compileScript, runSync, runWithCallback, ScriptSyntaxError, ScriptTimeoutError, type ScriptFunction } from './sandbox.js';
+export { compileScript, runSync, runWithCallback, InjectionSyntaxError, InjectionTimeoutError, type ScriptFunction } from './sandbox.js';
 export { createScriptScope, type ScriptLogger, type ScriptScope } from './scriptScope.js';
 export { cloneRequest, injectionConfig } from './injectionConfig.js';
 export { injectionFailure, syntaxFailure } from './injectionErrors.js';

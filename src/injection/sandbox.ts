@@ -6,15 +6,16 @@ import { createRequire } from 'node:module';
 import vm from 'node:vm';
 
 /** The script ran past its time limit (a loop, or a callback never called). */
-export class ScriptTimeoutError extends Error {
+export class InjectionTimeoutError extends Error {
   constructor(readonly timeoutMs: number, readonly asynchronous: boolean) {
     super(asynchronous ? `did not call back within ${timeoutMs} ms` : `did not return within ${timeoutMs} ms`);
+    // The name users read in `invalid injection` errors, unchanged since it was first printed.
     this.name = 'ScriptTimeoutError';
   }
 }
 
 /** The source does not compile, or is not a function. */
-export class ScriptSyntaxError extends Error {
+export class InjectionSyntaxError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ScriptSyntaxError';
@@ -42,21 +43,21 @@ export function compileScript(source: string, filename: string): ScriptFunction 
   try {
     factory = new vm.Script(wrapped, { filename, lineOffset: -1 }).runInThisContext();
   } catch (err) {
-    throw new ScriptSyntaxError(err instanceof Error ? err.message : String(err));
+    throw new InjectionSyntaxError(err instanceof Error ? err.message : String(err));
   }
   let fn: unknown;
   try {
     fn = (factory as (...a: unknown[]) => unknown)(scriptRequire, scriptTimers.setTimeout, scriptTimers.setInterval, scriptTimers.setImmediate);
   } catch (err) {
-    throw new ScriptSyntaxError(err instanceof Error ? err.message : String(err));
+    throw new InjectionSyntaxError(err instanceof Error ? err.message : String(err));
   }
-  if (typeof fn !== 'function') throw new ScriptSyntaxError(`expected a JavaScript function, got ${fn === null ? 'null' : typeof fn}`);
+  if (typeof fn !== 'function') throw new InjectionSyntaxError(`expected a JavaScript function, got ${fn === null ? 'null' : typeof fn}`);
   return fn as ScriptFunction;
 }
 
 /**
  * Calls `fn` synchronously; past `timeoutMs` (0 = no limit) V8 interrupts it and
- * ScriptTimeoutError is thrown. What the function throws is rethrown as is.
+ * InjectionTimeoutError is thrown. What the function throws is rethrown as is.
  */
 export function runSync(fn: ScriptFunction, args: unknown[], timeoutMs: number): unknown {
   if (timeoutMs <= 0) return withCall(null, () => fn(...args));
@@ -68,7 +69,7 @@ export function runSync(fn: ScriptFunction, args: unknown[], timeoutMs: number):
   try {
     CALL_SCRIPT.runInThisContext({ timeout: timeoutMs, displayErrors: false });
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new ScriptTimeoutError(timeoutMs, false);
+    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new InjectionTimeoutError(timeoutMs, false);
     throw err;
   } finally {
     slots[CALL_SLOT] = previous;
@@ -79,7 +80,7 @@ export function runSync(fn: ScriptFunction, args: unknown[], timeoutMs: number):
 /**
  * Calls a function that either returns its result (a value or a promise) or returns nothing and
  * calls back later: `makeArgs` receives the callback to hand to the script. A script that neither
- * returns nor calls back within `timeoutMs` (0 = no limit) rejects with ScriptTimeoutError.
+ * returns nor calls back within `timeoutMs` (0 = no limit) rejects with InjectionTimeoutError.
  */
 export function runWithCallback(fn: ScriptFunction, makeArgs: (callback: (value: unknown) => void) => unknown[], timeoutMs: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -107,7 +108,7 @@ export function runWithCallback(fn: ScriptFunction, makeArgs: (callback: (value:
       // A returned promise (an async function) is adopted.
       Promise.resolve(result).then(callback, (err) => call.settle(err, undefined));
     } else if (!settled && timeoutMs > 0) {
-      timer = setTimeout(() => call.settle(new ScriptTimeoutError(timeoutMs, true), undefined), timeoutMs);
+      timer = setTimeout(() => call.settle(new InjectionTimeoutError(timeoutMs, true), undefined), timeoutMs);
     }
   });
 }

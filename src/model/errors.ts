@@ -1,15 +1,28 @@
-// Errors carried to the admin API as mountebank's envelope: {"errors":[{code, message, source?}]}.
-export type ErrorCode =
-  | 'bad data'
-  | 'invalid injection'
-  | 'resource conflict'
-  | 'insufficient access'
-  | 'invalid proxy'
-  | 'no such resource'
-  | 'invalid JSON'
-  | 'communication'
-  | 'cannot start server'
-  | 'unauthorized';
+// Errors carried to the user as mountebank's envelope: {"errors":[{code, message, source?}]}.
+
+/**
+ * Every error code standin answers with: the HTTP status it is sent with and the message when
+ * none more specific is given. docs/admin-api.md lists them all (a test checks).
+ */
+export const ERROR_CATALOG = {
+  'bad data': { status: 400, message: 'the definition is not valid' },
+  'invalid JSON': { status: 400, message: 'Unable to parse body as JSON' },
+  'invalid injection': { status: 400, message: 'JavaScript injection is not allowed unless mb is run with the --allowInjection flag' },
+  'resource conflict': { status: 400, message: 'the port is already in use' },
+  'cannot start server': { status: 400, message: 'the server cannot listen' },
+  unauthorized: { status: 401, message: 'a valid API key is required' },
+  'insufficient access': { status: 403, message: 'not allowed to listen on that port' },
+  'no such resource': { status: 404, message: 'no such resource' },
+  // At request time, answered by the imposter itself.
+  'invalid proxy': { status: 500, message: 'the origin did not answer' },
+  'internal error': { status: 500, message: 'standin failed to answer; the imposter keeps running' },
+  // Rift's `_rift.script` failures.
+  'script error': { status: 500, message: 'the script failed' },
+  'script timeout': { status: 500, message: 'the script ran past its time limit' },
+  'flow state unavailable': { status: 503, message: 'the flow store cannot be reached' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
 
 export interface ErrorBody {
   code: string;
@@ -25,12 +38,17 @@ export class StandinError extends Error {
   /** HTTP status for the admin API when it is not the code's usual one. */
   status: number | undefined;
 
-  constructor(code: ErrorCode, message: string, source?: unknown, extra: Record<string, unknown> = {}) {
+  constructor(code: ErrorCode, message: string = ERROR_CATALOG[code].message, source?: unknown, extra: Record<string, unknown> = {}) {
     super(message);
     this.name = 'StandinError';
     this.code = code;
     this.source = source;
     this.extra = extra;
+  }
+
+  /** The status the admin API answers with: the catalog's, unless withStatus chose another. */
+  get httpStatus(): number {
+    return this.status ?? ERROR_CATALOG[this.code].status;
   }
 
   withStatus(status: number): this {

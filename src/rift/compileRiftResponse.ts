@@ -3,7 +3,7 @@
 // Responses without `_rift` go straight to the next compiler. The imposter's `_rift` (flow store,
 // script budget) is the extension that installs this wrapper.
 import type { CompiledResponse, ImposterExtension, Outcome, ResolveScope, ResponseCompiler, ResponseContext } from '../contracts/index.js';
-import { validationError } from '../model/errors.js';
+import { ERROR_CATALOG, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 import { presentKinds } from '../responses/compileResponse.js';
@@ -90,11 +90,11 @@ class ScriptAnswers {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof FlowStoreError) {
       this.rift.log.error(`_rift.script (${this.script.engine}): ${message}`);
-      return this.json(503, 'flow state unavailable', message);
+      return this.json('flow state unavailable', message);
     }
     const code = err instanceof ScriptTimeoutError ? 'script timeout' : 'script error';
     this.rift.log.error(`_rift.script (${this.script.engine}) failed: ${message}`);
-    return this.json(500, code, message);
+    return this.json(code, message);
   }
 
   private errorAnswer(result: Record<string, unknown>): Outcome {
@@ -107,7 +107,8 @@ class ScriptAnswers {
     }
   }
 
-  private json(status: number, code: string, message: string): Outcome {
+  private json(code: 'flow state unavailable' | 'script timeout' | 'script error', message: string): Outcome {
+    const status = ERROR_CATALOG[code].status;
     const body = JSON.stringify({ errors: [{ code, message, engine: this.script.engine }] }, null, 2);
     return { reply: this.context.protocol.compileReply({ statusCode: status, headers: JSON_HEADERS, body }, undefined, this.source), delayMs: 0 };
   }

@@ -2,7 +2,7 @@
 // callbacks and promises; CSV parsing; token replacement in values and keys.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileScript, runSync, runWithCallback, ScriptSyntaxError, ScriptTimeoutError } from '../../src/injection/index.js';
+import { compileScript, runSync, runWithCallback, InjectionSyntaxError, InjectionTimeoutError } from '../../src/injection/index.js';
 import { parseCsv } from '../../src/responses/csvTable.js';
 import { replaceEverywhere } from '../../src/responses/replaceTokens.js';
 
@@ -14,9 +14,9 @@ describe('compileScript', () => {
   });
 
   it('refuses what does not compile or is not a function', () => {
-    assert.throws(() => compileScript('function ( {', 't'), ScriptSyntaxError);
+    assert.throws(() => compileScript('function ( {', 't'), InjectionSyntaxError);
     assert.throws(() => compileScript('42', 't'), /expected a JavaScript function, got number/);
-    assert.throws(() => compileScript('}) ; (function () {', 't'), ScriptSyntaxError);
+    assert.throws(() => compileScript('}) ; (function () {', 't'), InjectionSyntaxError);
   });
 
   it('gives scripts require', () => {
@@ -29,7 +29,7 @@ describe('runSync', () => {
     assert.equal(runSync(compileScript('function (x) { return x + 1; }', 't'), [1], 1_000), 2);
     assert.equal(runSync(compileScript('function (x) { return x + 1; }', 't'), [1], 0), 2);
     assert.throws(() => runSync(compileScript("function () { throw new TypeError('no'); }", 't'), [], 1_000), TypeError);
-    assert.throws(() => runSync(compileScript('function () { while (true) {} }', 't'), [], 100), ScriptTimeoutError);
+    assert.throws(() => runSync(compileScript('function () { while (true) {} }', 't'), [], 100), InjectionTimeoutError);
   });
 });
 
@@ -44,7 +44,7 @@ describe('runWithCallback', () => {
     await assert.rejects(runWithCallback(compileScript('() => undefined', 't'), () => [], 100), /did not call back within 100 ms/);
     await assert.rejects(runWithCallback(compileScript("async () => { throw new Error('r'); }", 't'), () => [], 1_000), /^Error: r$/);
     await assert.rejects(runWithCallback(compileScript("() => { setTimeout(() => { throw new Error('t'); }, 1); }", 't'), () => [], 1_000), /^Error: t$/);
-    await assert.rejects(runWithCallback(compileScript('() => { setImmediate(() => { for (;;) {} }); }', 't'), () => [], 100), ScriptTimeoutError);
+    await assert.rejects(runWithCallback(compileScript('() => { setImmediate(() => { for (;;) {} }); }', 't'), () => [], 100), InjectionTimeoutError);
   });
 });
 

@@ -104,6 +104,27 @@ test('no import cycle between the folders of src/', () => {
   assert.deepEqual(cycles(folderGraph(files)), []);
 });
 
+/** The `Layers:` line of docs/architecture.md: folders from the top layer down. */
+function documentedLayers(): string[][] {
+  const doc = readFileSync(join(root, 'docs/architecture.md'), 'utf8');
+  const line = /^Layers: (.+)$/m.exec(doc);
+  assert.ok(line, 'docs/architecture.md has a line starting "Layers: "');
+  return line[1]!.split('→').map((layer) => layer.split(',').map((folder) => folder.trim()));
+}
+
+test('each folder imports only from the layers beneath it (the line in docs/architecture.md)', () => {
+  const layers = documentedLayers();
+  const layerOf = new Map(layers.flatMap((folders, i) => folders.map((folder) => [folder, i] as const)));
+  const graph = folderGraph(files);
+  assert.deepEqual([...graph.keys()].filter((f) => !layerOf.has(f)).sort(), [], 'folders missing from the Layers line');
+  const upward: string[] = [];
+  for (const [from, targets] of graph) {
+    // Folders of one layer are independent of each other, so only a layer further right will do.
+    for (const to of targets) if (layerOf.get(to)! <= layerOf.get(from)!) upward.push(`${from} -> ${to}`);
+  }
+  assert.deepEqual(upward.sort(), [], 'imports that go up the Layers line or across one layer');
+});
+
 test('the contracts are a leaf: they import only types of the folders beneath responses', () => {
   const imports = files.get('contracts/index.ts');
   assert.ok(imports, 'src/contracts/index.ts exists');
