@@ -1,5 +1,21 @@
 // An imposter at run time: its stubs, its counters and journal, and the protocol server that
 // feeds it requests. Stub edits compile the new stubs before touching the running ones.
+//
+// Pipeline of one request (everything it reads was compiled when the stub was created):
+//   1. The protocol server (src/protocols/) turns wire bytes into a request object and calls
+//      handle(); the http adapter keeps the raw bytes aside for a proxy (RAW_HTTP).
+//   2. handle() counts it (metrics, numberOfRequests) and, with recordRequests or --mock, adds a
+//      timestamped copy to the journal.
+//   3. The stub index narrows the stubs to those that can match; they are tried in order, each
+//      stub's predicates being one compiled closure over a MatchRequest (lazy views of the request).
+//   4. The first stub that matches gives its next response (round-robin with `repeat`); no stub
+//      matching answers the precompiled default response.
+//   5. The response resolves in the stub's scope: a static `is` is a prebuilt reply; templates,
+//      behaviors, inject, proxy and the extensions' wrappers (`_rift`) run here, sync when they can.
+//      A proxy saves what the origin said through the scope (recordProxyResponse).
+//   6. With --debug, the match is recorded on the stub.
+//   7. The protocol server waits `delayMs` (the `wait` behavior), applies a `fault` or writes the
+//      reply; a thrown error becomes a 500 with mountebank's error envelope.
 import type { ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, ProxyRecorder, RequestHandler } from '../contracts/index.js';
 import { MatchRequest } from '../matching/index.js';
 import { StubIndex } from '../matching/stubIndex.js';
