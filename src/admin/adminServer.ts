@@ -13,17 +13,19 @@ import { infoController } from './controllers/infoController.js';
 import { metricsController } from './controllers/metricsController.js';
 import type { ProcessMetrics } from '../metrics/processMetrics.js';
 import { Router } from './router.js';
+import type { WatchStatus } from '../watch/watchImposters.js';
 
 export function createAdminRouter(
   registry: ImposterRegistry,
   options: StandinOptions,
   logger: Logger,
   processMetrics: ProcessMetrics,
+  watchStatus: () => WatchStatus | undefined = () => undefined,
 ): Router {
   const imposters = impostersController(registry);
   const metrics = metricsController(registry, processMetrics);
   const imposter = imposterController(registry);
-  const info = infoController(options, logger);
+  const info = infoController(options, logger, watchStatus);
   return new Router()
     .add('GET', '/', info.home)
     .add('GET', '/config', info.config)
@@ -58,14 +60,19 @@ export function createAdminServer(
   logger: Logger,
   access: AdminAccess,
 ): AdminServer {
-  const log = logger.scoped(() => `[mb:${port}] `);
+  // With port 0 the OS chooses: the log names the port it chose.
+  let boundPort = port;
+  const log = logger.scoped(() => `[mb:${boundPort}] `);
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      void handle(router, access, req, res, Buffer.concat(chunks).toString('utf8'), port, log);
+      void handle(router, access, req, res, Buffer.concat(chunks).toString('utf8'), boundPort, log);
     });
+  });
+  server.on('listening', () => {
+    boundPort = (server.address() as { port: number }).port;
   });
   server.on('connection', (socket: Socket) => {
     if (!allowAddress(socket.remoteAddress)) {

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigFileError } from './configFileError.js';
 import { renderConfigTemplate, type ConfigRenderer } from './configTemplate.js';
 import { formatterFunction, loadFormatter } from './formatter.js';
+import type { ImposterSource } from '../watch/watchImposters.js';
 
 export { ConfigFileError };
 
@@ -12,10 +13,13 @@ export interface ConfigFileOptions {
   noParse: boolean;
   /** Renders templates; defaults to configTemplate.ts. */
   render?: ConfigRenderer;
+  /** Collects the files read: the config file and what it includes (for --watch). */
+  files?: Set<string>;
 }
 
 export async function loadConfigFile(filename: string, options: ConfigFileOptions): Promise<unknown[]> {
   let text: string;
+  options.files?.add(filename);
   try {
     text = await readFile(filename, 'utf8');
   } catch (err) {
@@ -27,7 +31,7 @@ export async function loadConfigFile(filename: string, options: ConfigFileOption
 
   let rendered = text;
   if (!options.noParse) {
-    rendered = await (options.render ?? renderConfigTemplate)(text, filename);
+    rendered = await (options.render ?? renderConfigTemplate)(text, filename, options.files);
   }
 
   let json: unknown;
@@ -37,6 +41,18 @@ export async function loadConfigFile(filename: string, options: ConfigFileOption
     throw new ConfigFileError(`config file ${filename} is not valid JSON: ${(err as Error).message}`);
   }
   return impostersOf(json, filename);
+}
+
+/** --configfile as a source --watch reloads: the file and every file it includes are watched. */
+export function configFileSource(filename: string, load: (files: Set<string>) => Promise<unknown[]>): ImposterSource {
+  return {
+    name: filename,
+    async load() {
+      const files = new Set<string>([filename]);
+      const imposters = await load(files);
+      return { imposters, targets: { files } };
+    },
+  };
 }
 
 /** --configfile read by a custom --formatter's `load`, given every option (mb's api.loadConfig). */

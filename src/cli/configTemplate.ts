@@ -12,11 +12,20 @@ import { ConfigFileError } from './configFileError.js';
 // Loaded when a --configfile is rendered, not at startup (ejs takes ~35 ms to import).
 const lazyEjs = lazyModule<typeof ejs>('ejs');
 
-/** Renders the text of `filename` into JSON text. */
-export type ConfigRenderer = (text: string, filename: string) => string | Promise<string>;
+/** Renders the text of `filename` into JSON text, adding every file it includes to `files`. */
+export type ConfigRenderer = (text: string, filename: string, files?: Set<string>) => string | Promise<string>;
 
-export const renderConfigTemplate: ConfigRenderer = (text, filename) => {
+export const renderConfigTemplate: ConfigRenderer = (text, filename, files) => {
   const { render } = lazyEjs();
+  const readIncluded = (path: string, what: string): string => {
+    files?.add(path);
+    return readFileText(path, what);
+  };
+  /** EJS resolved the path against the including file (undefined when no such file exists). */
+  const includer = (original: string, resolved: string | undefined): { template: string } => {
+    if (!resolved) throw new Error(`include('${original}'): no such file`);
+    return { template: withCallIncludes(readIncluded(resolved, `include('${original}')`)) };
+  };
   const options: ejs.Options & { async: false } = { filename, includer, async: false };
   /**
    * mountebank's signature; paths are relative to the config file (not to the file that calls
@@ -38,13 +47,7 @@ export const renderConfigTemplate: ConfigRenderer = (text, filename) => {
   }
 };
 
-/** EJS resolved the path against the including file (undefined when no such file exists). */
-function includer(original: string, resolved: string | undefined): { template: string } {
-  if (!resolved) throw new Error(`include('${original}'): no such file`);
-  return { template: withCallIncludes(readIncluded(resolved, `include('${original}')`)) };
-}
-
-function readIncluded(path: string, what: string): string {
+function readFileText(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (err) {

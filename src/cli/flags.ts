@@ -119,6 +119,7 @@ export const FLAGS: readonly FlagSpec[] = [
   valueFlag('configfile', undefined, 'FILE', 'a JSON file of imposters to load at startup (replaces all imposters)',
     'none', nonEmpty('a file path')),
   booleanFlag('noParse', undefined, 'load --configfile as plain JSON, without EJS templating'),
+  booleanFlag('watch', undefined, 'reload --configfile (or standin imposter\'s directory) when it changes (standin only)'),
   booleanFlag('debug', 'd', 'include stub match information in imposter retrievals'),
   booleanFlag('mock', 'm', '[deprecated] record requests on every imposter (use recordRequests per imposter)'),
   valueFlag('proxyTimeout', undefined, 'MS', 'how long a proxy waits for its origin before answering 500 (standin only)',

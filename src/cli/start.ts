@@ -6,7 +6,9 @@ import type { StandinOptions } from '../model/options.js';
 import { startStandin, type RunningStandin } from '../server/standin.js';
 import { DatadirError } from '../persistence/datadirRepository.js';
 import { ProtofileError } from '../protocols/custom/protofile.js';
-import { ConfigFileError, loadConfigFile, loadConfigWithFormatter } from './configFile.js';
+import { ConfigFileError, configFileSource, loadConfigFile, loadConfigWithFormatter } from './configFile.js';
+import type { ImposterSource } from '../watch/watchImposters.js';
+import type { WatchTargets } from '../watch/fileWatcher.js';
 import { usesCustomFormatter } from './formatter.js';
 import { removePidfileIfOwned, writePidfile } from './pidfile.js';
 
@@ -23,6 +25,8 @@ export interface PreparedImposters {
   imposters: unknown[];
   /** Where they came from, for error messages. */
   source: string;
+  /** With --watch: how to read them again when their files change, and what to watch. */
+  watch?: { source: ImposterSource; targets: WatchTargets };
   consoleStyle?: ConsoleStyle;
   /** Called once the logger exists, before the imposters load. */
   withLogger?(logger: Logger): void;
@@ -39,15 +43,28 @@ export async function start(
 ): Promise<number | undefined> {
   // Read the config file first: a missing or malformed file should not cost a server start.
   let imposters: unknown[] | undefined = prepared?.imposters;
+  let watched = prepared?.watch;
   const source = prepared?.source ?? options.configfile;
   if (prepared === undefined && options.configfile !== undefined) {
+    const configfile = options.configfile;
+    const load = (files?: Set<string>): Promise<unknown[]> =>
+      usesCustomFormatter(options.formatter)
+        ? loadConfigWithFormatter(configfile, options.formatter, { ...options, ...formatterOptions })
+        : loadConfigFile(configfile, { noParse: options.noParse, files });
     try {
-      imposters = usesCustomFormatter(options.formatter)
-        ? await loadConfigWithFormatter(options.configfile, options.formatter, { ...options, ...formatterOptions })
-        : await loadConfigFile(options.configfile, { noParse: options.noParse });
+      if (options.watch) {
+        const fileSource = configFileSource(configfile, load);
+        const loaded = await fileSource.load();
+        imposters = loaded.imposters;
+        watched = { source: fileSource, targets: loaded.targets };
+      } else {
+        imposters = await load();
+      }
     } catch (err) {
       return fail(err instanceof ConfigFileError ? err.message : `cannot load config file ${options.configfile}: ${reason(err)}`);
     }
+  } else if (prepared === undefined && options.watch) {
+    return fail('--watch reloads --configfile FILE when it changes: give one (or run standin imposter DIR --watch)');
   }
 
   const logger = new Logger({
@@ -74,7 +91,8 @@ export async function start(
   if (imposters !== undefined) {
     log.debug(`loading ${imposters.length} imposter(s) from ${source}`);
     try {
-      await running.replaceImposters(imposters);
+      if (watched) await running.watch(watched.source, { imposters, targets: watched.targets });
+      else await running.replaceImposters(imposters);
     } catch (err) {
       const code = fail(`cannot load imposters from ${source}:${describeLoadError(err)}`);
       await shutdown.abandon();

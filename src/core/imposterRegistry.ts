@@ -95,10 +95,17 @@ export class ImposterRegistry {
   /** PUT /imposters: validate all, stop all, start the new set; on a failed start put the old set back. */
   async replaceAll(configs: unknown[]): Promise<Imposter[]> {
     const compiled = compileEach(configs, (config) => this.compile(config));
+    await this.swap(this.list(), compiled);
+    return compiled;
+  }
 
-    const previous = this.list();
-    await Promise.all(previous.map((imposter) => imposter.close()));
-    this.imposters.clear();
+  /**
+   * Stops `retired` and starts `compiled` (already validated) in their place, leaving every other
+   * imposter alone; if one cannot start, the started ones stop and `retired` is put back.
+   */
+  async swap(retired: readonly Imposter[], compiled: readonly Imposter[]): Promise<void> {
+    await Promise.all(retired.map((imposter) => imposter.close()));
+    for (const imposter of retired) this.imposters.delete(imposter.port);
     const started: Imposter[] = [];
     try {
       for (const imposter of compiled) {
@@ -107,16 +114,15 @@ export class ImposterRegistry {
       }
     } catch (err) {
       await Promise.all(started.map((imposter) => imposter.close()));
-      this.imposters.clear();
-      for (const imposter of previous) {
+      for (const imposter of started) this.imposters.delete(imposter.port);
+      for (const imposter of retired) {
         await this.start(imposter).catch((restartError: unknown) =>
           imposter.log.error(`could not be restored: ${asStandinError(restartError).message}`),
         );
       }
       throw err;
     }
-    await this.observer?.replaced(compiled);
-    return compiled;
+    await this.observer?.replaced(this.list());
   }
 
   async closeAll(): Promise<void> {

@@ -18,6 +18,8 @@ export interface LoggerOptions {
   consoleStyle?: ConsoleStyle;
   /** How many entries GET /logs keeps in memory. */
   memoryCap?: number;
+  /** Receives every entry at or above `level`, as it is logged (the programmatic API's `log` option). */
+  sink?: (entry: LogEntry) => void;
 }
 
 export interface Log {
@@ -55,12 +57,14 @@ export class Logger implements Log {
   private readonly logfile: string | null;
   private readonly toConsole: boolean;
   private readonly imposterStyle: boolean;
+  private readonly sink: ((entry: LogEntry) => void) | undefined;
 
   constructor(options: LoggerOptions) {
     this.threshold = RANK[options.level];
     this.memory = new LogMemory(options.memoryCap ?? 10_000);
     this.toConsole = options.console;
     this.imposterStyle = options.consoleStyle === 'imposter';
+    this.sink = options.sink;
     this.logfile = options.logfile;
     this.file = options.logfile ? createWriteStream(options.logfile, { flags: 'a' }) : null;
     this.file?.on('error', (err) => {
@@ -146,10 +150,20 @@ export class Logger implements Log {
     if (pending && this.logfile) appendFileSync(this.logfile, pending);
   }
 
+  /** A caller's sink that throws must not break the request being logged. */
+  private callSink(entry: LogEntry): void {
+    try {
+      this.sink!({ ...entry });
+    } catch {
+      // the caller's problem; logging it would call the sink again
+    }
+  }
+
   private write(level: LogLevel, message: string): void {
     const timestamp = isoNow();
     const entry: LogEntry = { level, message, timestamp };
     this.memory.add(entry);
+    if (this.sink) this.callSink(entry);
     if (this.toConsole) this.consoleBuffer += this.imposterStyle ? `[${level.toUpperCase()}] ${message}\n` : `${level}: ${message}\n`;
     if (this.file) this.fileBuffer += JSON.stringify(entry) + '\n';
     if (this.consoleBuffer.length + this.fileBuffer.length > FLUSH_BYTES || this.memory.pendingCount > FLUSH_ENTRIES) {

@@ -15,6 +15,8 @@ export interface StandinOptions {
   pidfile: string;
   configfile?: string;
   noParse: boolean;
+  /** `--watch`: reload --configfile (or `standin imposter`'s directories) when they change. */
+  watch: boolean;
   debug: boolean;
   mock: boolean;
   /** Most requests an imposter's journal keeps (oldest evicted first); numberOfRequests stays exact. */
@@ -51,6 +53,7 @@ export const DEFAULT_OPTIONS: StandinOptions = {
   nologfile: false,
   pidfile: 'mb.pid',
   noParse: false,
+  watch: false,
   debug: false,
   mock: false,
   journalCap: 10_000,

@@ -12,10 +12,16 @@ import { createIpFilter } from './ipFilter.js';
 import { registries } from './registries.js';
 import type { StandinOptions } from '../model/options.js';
 import { VERSION } from '../model/version.js';
+import { watchImposters, type ImposterSource, type ImposterWatch, type LoadedImposters } from '../watch/watchImposters.js';
 
 export interface RunningStandin {
   readonly port: number;
   replaceImposters(configs: unknown[]): Promise<void>;
+  /**
+   * Starts the imposters of `source` (already `loaded`, or read now) in place of every imposter,
+   * then reloads them whenever its files change (--watch).
+   */
+  watch(source: ImposterSource, loaded?: LoadedImposters): Promise<ImposterWatch>;
   close(): Promise<void>;
 }
 
@@ -46,8 +52,9 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
   );
   const persistence = options.datadir === undefined ? undefined : await openDatadir(options.datadir, registry, logger, options.port);
   const processMetrics = new ProcessMetrics();
+  let watching: ImposterWatch | undefined;
   const admin = createAdminServer(
-    createAdminRouter(registry, options, logger, processMetrics),
+    createAdminRouter(registry, options, logger, processMetrics, () => watching?.status),
     options.port,
     allowAddress,
     logger,
@@ -81,7 +88,13 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
     async replaceImposters(configs: unknown[]) {
       await registry.replaceAll(configs);
     },
+    async watch(source: ImposterSource, loaded?: LoadedImposters) {
+      watching = await watchImposters(source, registry, log, loaded);
+      return watching;
+    },
     async close() {
+      watching?.close();
+      await watching?.settled();
       processMetrics.close();
       await Promise.all([admin.close(), registry.closeAll()]);
       // After the imposters stop serving, so the last cycle positions are written too.

@@ -3,17 +3,22 @@ import type { Logger } from '../../logging/logger.js';
 import type { StandinOptions } from '../../model/options.js';
 import { VERSION } from '../../model/version.js';
 import { ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
+import type { WatchStatus } from '../../watch/watchImposters.js';
 
-export function infoController(options: StandinOptions, logger: Logger) {
+export function infoController(options: StandinOptions, logger: Logger, watchStatus: () => WatchStatus | undefined) {
   return {
     home(req: AdminRequest): AdminReply {
-      return ok({
+      const body: Record<string, unknown> = {
         _links: {
           imposters: { href: `${req.baseUrl}/imposters` },
           config: { href: `${req.baseUrl}/config` },
           logs: { href: `${req.baseUrl}/logs` },
         },
-      });
+      };
+      // Only under --watch, so mountebank's shape is unchanged otherwise.
+      const watch = watchStatus();
+      if (watch) body.watch = watch;
+      return ok(body);
     },
 
     config(): AdminReply {

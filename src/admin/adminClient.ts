@@ -1,0 +1,60 @@
+// A client of the admin API over loopback HTTP, for the programmatic API and `standin save`.
+// No keep-alive agent: a closed standin leaves no pooled socket behind in the caller's process.
+import http from 'node:http';
+import { StandinError, ValidationFailure, type ErrorCode } from '../model/errors.js';
+
+export interface AdminAnswer {
+  status: number;
+  text: string;
+}
+
+export interface AdminClient {
+  /** Sends one request; resolves with the status and body text, whatever the status. */
+  send(method: string, path: string, body?: unknown): Promise<AdminAnswer>;
+  /** Sends one request and parses the JSON answer; a 4xx/5xx becomes the error the API reported. */
+  json<T>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+export function createAdminClient(baseUrl: string, apikey: string | undefined): AdminClient {
+  const send = (method: string, path: string, body?: unknown): Promise<AdminAnswer> =>
+    new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      const headers: Record<string, string | number> =
+        data === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) };
+      if (apikey) headers['x-api-key'] = apikey;
+      const req = http.request(`${baseUrl}${path}`, { method, headers, agent: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(data);
+    });
+
+  return {
+    send,
+    async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const answer = await send(method, path, body);
+      if (answer.status >= 400) throw errorFromAnswer(method, path, answer);
+      return JSON.parse(answer.text) as T;
+    },
+  };
+}
+
+/** mountebank's envelope `{"errors":[...]}` as the error it describes: one StandinError, or all of them. */
+function errorFromAnswer(method: string, path: string, answer: AdminAnswer): Error {
+  let errors: { code?: string; message?: string; source?: unknown }[] = [];
+  try {
+    const parsed = JSON.parse(answer.text) as { errors?: unknown };
+    if (Array.isArray(parsed.errors)) errors = parsed.errors as typeof errors;
+  } catch {
+    // not the envelope: described below with the raw text
+  }
+  const toError = ({ code, message, source, ...extra }: (typeof errors)[number]): StandinError =>
+    new StandinError((code ?? 'bad data') as ErrorCode, message ?? '', source, extra).withStatus(answer.status);
+  if (errors.length > 1) return new ValidationFailure(errors.map(toError));
+  if (errors.length === 1) return toError(errors[0]!);
+  return new StandinError('bad data', `${method} ${path} answered ${answer.status}: ${answer.text}`).withStatus(answer.status);
+}
