@@ -201,15 +201,22 @@ interface ResponseCommon {
   _rift?: RiftResponseExtension;
 }
 
-export type IsResponseDefinition = ResponseCommon & { is: IsResponse };
-export type ProxyResponseDefinition = ResponseCommon & { proxy: ProxyDefinition };
+/** The kinds exclude one another: a response with two is refused. */
+interface NoKind {
+  is?: never;
+  proxy?: never;
+  inject?: never;
+  fault?: never;
+}
+
+export type IsResponseDefinition = ResponseCommon & Omit<NoKind, 'is'> & { is: IsResponse };
+export type ProxyResponseDefinition = ResponseCommon & Omit<NoKind, 'proxy'> & { proxy: ProxyDefinition };
 /** A JavaScript function as a string that builds the response (needs allowInjection). */
-export type InjectResponseDefinition = ResponseCommon & { inject: string };
-export type FaultResponseDefinition = ResponseCommon & {
-  fault: 'CONNECTION_RESET_BY_PEER' | 'RANDOM_DATA_THEN_CLOSE' | (string & {});
-};
+export type InjectResponseDefinition = ResponseCommon & Omit<NoKind, 'inject'> & { inject: string };
+export type FaultResponseDefinition = ResponseCommon &
+  Omit<NoKind, 'fault'> & { fault: 'CONNECTION_RESET_BY_PEER' | 'RANDOM_DATA_THEN_CLOSE' | (string & {}) };
 /** Only `_rift`: the script decides, otherwise an empty 200. */
-export type RiftOnlyResponseDefinition = ResponseCommon & { _rift: RiftResponseExtension };
+export type RiftOnlyResponseDefinition = ResponseCommon & NoKind & { _rift: RiftResponseExtension };
 
 /** One response: exactly one of `is`, `proxy`, `inject`, `fault` (or only `_rift`). */
 export type ResponseDefinition =
@@ -228,7 +235,7 @@ export interface StubDefinition {
 }
 
 interface ImposterCommon {
-  /** Omitted or 0: a free port is chosen and reported back. */
+  /** 1 to 65535 (a numeric string too); omitted: a free port is chosen and reported back. */
   port?: number | string;
   name?: string;
   /** Keep requests so tests can read them back (`requests()`). */

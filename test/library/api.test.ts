@@ -1,0 +1,186 @@
+// The programmatic API as a test suite uses it: start(), imposter handles, errors, save, close.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { start, StandinError, ValidationFailure, type LogRecord } from '../../src/index.js';
+import { get, post } from '../support/http.js';
+
+const hello = { responses: [{ is: { statusCode: 200, body: 'hello' } }] };
+
+test('start() on port 0 answers on the port the OS chose; an imposter answers and records', async () => {
+  const standin = await start();
+  try {
+    assert.ok(standin.port > 0);
+    assert.equal(standin.url, `http://127.0.0.1:${standin.port}`);
+    assert.equal((await get(`${standin.url}/imposters`)).json().imposters.length, 0);
+
+    const imposter = await standin.createImposter({ protocol: 'http', recordRequests: true, stubs: [hello] });
+    assert.equal(imposter.url, `http://127.0.0.1:${imposter.port}`);
+    const answer = await get(`${imposter.url}/greeting?name=ann`);
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body, 'hello');
+
+    const requests = await imposter.requests();
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0]!.path, '/greeting');
+    assert.deepEqual(requests[0]!.query, { name: 'ann' });
+    assert.equal((await imposter.get()).numberOfRequests, 1);
+
+    await imposter.clearRequests();
+    assert.deepEqual(await imposter.requests(), []);
+  } finally {
+    await standin.close();
+  }
+});
+
+test('addStub, replaceStubs and delete change the running imposter', async () => {
+  const standin = await start();
+  try {
+    const imposter = await standin.createImposter({ protocol: 'http', stubs: [hello] });
+    await imposter.addStub({ predicates: [{ equals: { path: '/first' } }], responses: [{ is: { body: 'first' } }] }, 0);
+    assert.equal((await get(`${imposter.url}/first`)).body, 'first');
+    assert.equal((await get(`${imposter.url}/other`)).body, 'hello');
+
+    await imposter.replaceStubs([{ responses: [{ is: { statusCode: 404, body: 'gone' } }] }]);
+    const replaced = await get(`${imposter.url}/first`);
+    assert.equal(replaced.status, 404);
+    assert.equal(replaced.body, 'gone');
+
+    await imposter.delete();
+    assert.equal((await get(`${standin.url}/imposters`)).json().imposters.length, 0);
+    await assert.rejects(get(`${imposter.url}/first`, { timeoutMs: 2_000 }), /ECONNREFUSED/);
+  } finally {
+    await standin.close();
+  }
+});
+
+test('a refused definition rejects with the admin API error; several errors with all of them', async () => {
+  const standin = await start();
+  try {
+    await assert.rejects(
+      // @ts-expect-error: a response with two kinds is refused by the types too
+      standin.createImposter({ protocol: 'http', stubs: [{ responses: [{ is: {}, proxy: { to: 'http://x' } }] }] }),
+      (err: unknown) => {
+        assert.ok(err instanceof StandinError);
+        assert.equal(err.code, 'bad data');
+        assert.equal(err.status, 400);
+        assert.match(err.message, /only one response type/);
+        return true;
+      },
+    );
+    const imposter = await standin.createImposter({ protocol: 'http', stubs: [hello] });
+    await assert.rejects(imposter.addStub({ responses: [{ is: {} }] }, 7), /'index' must be between 0 and the length/);
+    await assert.rejects(standin.imposter(1), (err: unknown) => err instanceof StandinError && err.code === 'no such resource');
+    const twoBad = await start({
+      imposters: [
+        { protocol: 'http', stubs: [{ responses: [{ is: { statusCode: 200 }, inject: 'x' } as never] }] },
+        { protocol: 'http', stubs: [{ predicates: [{ pth: '/x' } as never] }] },
+      ],
+    }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    assert.ok(twoBad instanceof ValidationFailure, String(twoBad));
+    assert.equal(twoBad.errors.length, 2);
+  } finally {
+    await standin.close();
+  }
+});
+
+test('requests() on an imposter that does not record says how to turn recording on', async () => {
+  const standin = await start();
+  try {
+    const imposter = await standin.createImposter({ protocol: 'http', stubs: [hello] });
+    await assert.rejects(imposter.requests(), /does not record requests: create it with "recordRequests": true/);
+  } finally {
+    await standin.close();
+  }
+  const mocking = await start({ mock: true });
+  try {
+    const imposter = await mocking.createImposter({ protocol: 'http', stubs: [hello] });
+    await get(`${imposter.url}/m`);
+    assert.deepEqual((await imposter.requests()).map((r) => r.path), ['/m']);
+  } finally {
+    await mocking.close();
+  }
+});
+
+test('silent by default; log receives the lines at the chosen level', async () => {
+  const lines: LogRecord[] = [];
+  const standin = await start({ logLevel: 'debug', log: (entry) => lines.push(entry) });
+  try {
+    const imposter = await standin.createImposter({ protocol: 'http', name: 'orders', stubs: [hello] });
+    await get(`${imposter.url}/x`);
+    assert.ok(lines.some((l) => l.level === 'info' && l.message === `[http:${imposter.port} orders] Open for business...`));
+    assert.ok(lines.some((l) => l.level === 'info' && l.message.startsWith(`[mb:${standin.port}] standin v`)));
+    assert.ok(lines.every((l) => typeof l.timestamp === 'string'));
+  } finally {
+    await standin.close();
+  }
+  const warnOnly: LogRecord[] = [];
+  const quiet = await start({ logLevel: 'warn', log: (entry) => warnOnly.push(entry) });
+  await quiet.createImposter({ protocol: 'http' });
+  await quiet.close();
+  assert.deepEqual(warnOnly, []);
+});
+
+test('imposters, save() and deleteAll(); save writes the file standin save writes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'standin-lib-'));
+  const standin = await start({ imposters: [{ protocol: 'http', name: 'first', stubs: [hello] }] });
+  try {
+    const saved = await standin.save({ file: join(dir, 'saved.json') });
+    assert.equal(saved.imposters.length, 1);
+    const first = saved.imposters[0]!;
+    assert.equal(first.name, 'first');
+    assert.deepEqual(first.stubs, [hello]);
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'saved.json'), 'utf8')), saved);
+    const handle = await standin.imposter(Number(first.port));
+    assert.equal((await get(`${handle.url}/`)).body, 'hello');
+
+    await standin.deleteAll();
+    assert.deepEqual((await standin.save()).imposters, []);
+  } finally {
+    await standin.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('configfile and apikey: the file loads at start, the methods send the key', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'standin-lib-'));
+  const file = join(dir, 'imposters.ejs');
+  writeFileSync(file, JSON.stringify({ imposters: [{ protocol: 'http', name: 'from-file', stubs: [hello] }] }));
+  const standin = await start({ configfile: file, apikey: 's3cret' });
+  try {
+    assert.equal((await get(`${standin.url}/imposters`)).status, 401);
+    const saved = await standin.save();
+    assert.equal(saved.imposters[0]!.name, 'from-file');
+    const created = await standin.createImposter({ protocol: 'http', stubs: [hello] });
+    assert.equal((await get(`${created.url}/`)).body, 'hello');
+  } finally {
+    await standin.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('options are checked before anything starts', async () => {
+  // @ts-expect-error: not an option
+  await assert.rejects(start({ prot: 1 }), /unknown option 'prot'; known options: port, host/);
+  await assert.rejects(start({ port: 70000 }), /port must be an integer from 0 to 65535/);
+  await assert.rejects(start({ watch: true }), /watch needs a configfile/);
+  const taken = await start();
+  try {
+    await assert.rejects(start({ port: taken.port }), (err: unknown) => err instanceof StandinError && /already in use/.test(err.message));
+  } finally {
+    await taken.close();
+  }
+});
+
+test('close() is idempotent and frees the admin port', async () => {
+  const standin = await start();
+  const { port } = standin;
+  await Promise.all([standin.close(), standin.close()]);
+  const again = await start({ port });
+  await again.close();
+});
