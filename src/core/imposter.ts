@@ -164,7 +164,8 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     this.setStubs(this.compileStubs(configs));
   }
 
-  private setStubs(stubs: Stub[]): void {
+  /** Serves `stubs` (compiled by compileStubs) from the next request on. */
+  setStubs(stubs: Stub[]): void {
     this.stubs = stubs;
     this.revision++;
   }

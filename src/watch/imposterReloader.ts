@@ -1,20 +1,32 @@
 // Reloading a set of imposters from their source (a config file, an Imposter config directory)
-// without disturbing what did not change: every new definition is validated first (any error
-// keeps the running set), unchanged imposters keep running untouched (their journal and cycle
-// positions), and the changed, added and removed ones are swapped in one step.
+// without disturbing what did not change. Every new definition is validated first (any error
+// keeps the running set). Unchanged imposters keep running untouched (their journal and cycle
+// positions). An imposter whose only change is its stubs gets them in place, so its port never
+// stops answering; the others (added, removed, or changed in other fields) are swapped in one step.
 import type { Imposter } from '../core/imposter.js';
 import type { ImposterRegistry } from '../core/imposterRegistry.js';
+import type { Stub } from '../core/stub.js';
 import { compileEach } from '../model/errors.js';
+import { isPlainObject } from '../model/types.js';
 
 export interface ReloadResult {
   kept: number;
+  /** Imposters whose stubs were replaced in place. */
+  updated: number;
   started: number;
   stopped: number;
 }
 
+interface Loaded {
+  /** The definition as loaded, and without its stubs (taken before compiling upcasts it in place). */
+  text: string;
+  head: string;
+  imposter: Imposter;
+}
+
 export class ImposterReloader {
-  /** What this source started, by its key (the port it asks for, else its position), with the text it was loaded from. */
-  private loaded = new Map<string, { text: string; imposter: Imposter }>();
+  /** What this source started, by its key (the port it asks for, else its position). */
+  private loaded = new Map<string, Loaded>();
 
   constructor(private readonly registry: ImposterRegistry) {}
 
@@ -23,32 +35,54 @@ export class ImposterReloader {
    * is refused. `replaceAll` (the first load, as `--configfile` does) also stops every other imposter.
    */
   async reload(configs: readonly unknown[], replaceAll = false): Promise<ReloadResult> {
-    // Compiling upcasts a definition in place, so the text is taken first.
-    const texts = configs.map((config) => JSON.stringify(config));
-    const keys = configs.map((config, i) => keyOf(config, i));
-    const unchanged = new Set<number>();
-    keys.forEach((key, i) => {
+    const entries = configs.map((config, i) => ({ config, key: keyOf(config, i), text: JSON.stringify(config), head: headOf(config) }));
+    const running = (key: string): Loaded | undefined => {
       const previous = this.loaded.get(key);
-      if (previous && previous.text === texts[i] && this.registry.get(previous.imposter.port) === previous.imposter) unchanged.add(i);
-    });
-    const changedIndexes = configs.map((_, i) => i).filter((i) => !unchanged.has(i));
-    const compiled = compileEach(changedIndexes.map((i) => configs[i]), (config) => this.registry.compile(config));
+      return previous && this.registry.get(previous.imposter.port) === previous.imposter ? previous : undefined;
+    };
+    const kept = entries.filter((e) => running(e.key)?.text === e.text);
+    const inPlace = entries.filter((e) => !kept.includes(e) && running(e.key)?.head === e.head);
+    const fresh = entries.filter((e) => !kept.includes(e) && !inPlace.includes(e));
 
-    const keptImposters = new Set([...unchanged].map((i) => this.loaded.get(keys[i]!)!.imposter));
-    const retired = (replaceAll ? this.registry.list() : [...this.loaded.values()].map((entry) => entry.imposter)).filter(
-      (imposter) => !keptImposters.has(imposter) && this.registry.get(imposter.port) === imposter,
+    // Everything is compiled before anything changes.
+    const stubSets = new Map<(typeof entries)[number], Stub[]>();
+    const compiled = compileEach(
+      [...inPlace, ...fresh],
+      (entry): Imposter | undefined => {
+        const e = entry as (typeof entries)[number];
+        if (!inPlace.includes(e)) return this.registry.compile(e.config);
+        const stubs = (e.config as { stubs?: unknown }).stubs;
+        stubSets.set(e, running(e.key)!.imposter.compileStubs(Array.isArray(stubs) ? stubs : []));
+        return undefined;
+      },
+    ).filter((imposter): imposter is Imposter => imposter !== undefined);
+
+    const staying = new Set([...kept, ...inPlace].map((e) => running(e.key)!.imposter));
+    const retired = (replaceAll ? this.registry.list() : [...this.loaded.values()].map((l) => l.imposter)).filter(
+      (imposter) => !staying.has(imposter) && this.registry.get(imposter.port) === imposter,
     );
     if (compiled.length > 0 || retired.length > 0 || replaceAll) await this.registry.swap(retired, compiled);
+    for (const [e, stubs] of stubSets) {
+      const imposter = running(e.key)!.imposter;
+      imposter.setStubs(stubs);
+      await this.registry.changed(imposter);
+    }
 
-    const next = new Map<string, { text: string; imposter: Imposter }>();
-    for (const i of unchanged) next.set(keys[i]!, this.loaded.get(keys[i]!)!);
-    changedIndexes.forEach((index, n) => next.set(keys[index]!, { text: texts[index]!, imposter: compiled[n]! }));
+    const next = new Map<string, Loaded>();
+    for (const e of [...kept, ...inPlace]) next.set(e.key, { text: e.text, head: e.head, imposter: running(e.key)!.imposter });
+    fresh.forEach((e, n) => next.set(e.key, { text: e.text, head: e.head, imposter: compiled[n]! }));
     this.loaded = next;
-    return { kept: unchanged.size, started: compiled.length, stopped: retired.length };
+    return { kept: kept.length, updated: inPlace.length, started: compiled.length, stopped: retired.length };
   }
 }
 
 function keyOf(config: unknown, index: number): string {
-  const port = typeof config === 'object' && config !== null ? (config as { port?: unknown }).port : undefined;
+  const port = isPlainObject(config) ? config.port : undefined;
   return port === undefined || port === null || port === 0 || port === '0' ? `#${index}` : `port ${String(port)}`;
+}
+
+function headOf(config: unknown): string {
+  if (!isPlainObject(config)) return JSON.stringify(config);
+  const { stubs: _, ...head } = config;
+  return JSON.stringify(head);
 }

@@ -24,7 +24,7 @@ export interface LoadedImposters {
 export interface WatchStatus {
   watching: string;
   /** The last reload: when, and what went wrong (absent when it worked). */
-  lastReload?: { timestamp: string; error?: string; kept?: number; started?: number; stopped?: number };
+  lastReload?: { timestamp: string; error?: string; kept?: number; updated?: number; started?: number; stopped?: number };
 }
 
 export interface ImposterWatch {
@@ -60,7 +60,9 @@ export async function watchImposters(
       watcher.retarget(targets);
       const result = await reloader.reload(imposters);
       status.lastReload = { timestamp, ...result };
-      log.info(`reloaded ${source.name}: ${result.kept} unchanged, ${result.started} started, ${result.stopped} stopped`);
+      log.info(
+        `reloaded ${source.name}: ${result.kept} unchanged, ${result.updated} with new stubs, ${result.started} started, ${result.stopped} stopped`,
+      );
     } catch (err) {
       const message = describe(err);
       status.lastReload = { timestamp, error: message };
