@@ -3,7 +3,7 @@
 import http from 'node:http';
 import { StandinError, ValidationFailure, type ErrorCode } from '../model/errors.js';
 
-export interface AdminAnswer {
+interface AdminAnswer {
   status: number;
   text: string;
 }

@@ -20,7 +20,7 @@ export interface FileWatcher {
 }
 
 /** How long the files must stay quiet before `onChange` runs: an editor's save is several events. */
-export const DEBOUNCE_MS = 150;
+const DEBOUNCE_MS = 150;
 
 export function watchFiles(targets: WatchTargets, onChange: () => void, debounceMs = DEBOUNCE_MS): FileWatcher {
   let watchers: FSWatcher[] = [];

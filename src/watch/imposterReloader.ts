@@ -9,7 +9,7 @@ import type { Stub } from '../core/stub.js';
 import { compileEach } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 
-export interface ReloadResult {
+interface ReloadResult {
   kept: number;
   /** Imposters whose stubs were replaced in place. */
   updated: number;
