@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { start, StandinError, ValidationFailure, type LogRecord } from '../../src/index.js';
+import { start, StandinError, ValidationFailure, type LogRecord } from '../../src/library/index.js';
 import { get, post } from '../support/http.js';
 
 const hello = { responses: [{ is: { statusCode: 200, body: 'hello' } }] };

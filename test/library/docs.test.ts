@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import * as entry from '../../src/index.js';
+import * as entry from '../../src/library/index.js';
 import { repoRoot } from '../support/standinProcess.js';
 
 const run = promisify(execFile);

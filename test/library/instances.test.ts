@@ -6,7 +6,7 @@ import http from 'node:http';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { start, type Standin } from '../../src/index.js';
+import { start, type Standin } from '../../src/library/index.js';
 import { get } from '../support/http.js';
 
 setFlagsFromString('--expose-gc');
