@@ -8,6 +8,7 @@ import type { ImposterSettings } from '../src/core/imposter.js';
 import { Logger } from '../src/logging/logger.js';
 import type { HttpRequest } from '../src/model/request.js';
 import { registries } from '../src/server/registries.js';
+import { createInstanceResources } from '../src/server/instanceResources.js';
 import { parseQuery } from '../src/protocols/http/httpRequest.js';
 import { scenarios } from './scenarios.js';
 
@@ -20,7 +21,7 @@ const only = option('--only');
 const calls = Number(option('--calls') ?? 200_000);
 const rounds = Number(option('--rounds') ?? 5);
 const warmup = Number(option('--warmup') ?? calls / 4);
-const settings: ImposterSettings = { debug: false, mock: false, journalCap: 1000, allowInjection: false, proxyTimeout: 1000, injectionTimeout: 1000 };
+const settings: ImposterSettings = { debug: false, mock: false, journalCap: 1000, allowInjection: false, proxyTimeout: 1000, injectionTimeout: 1000, instance: createInstanceResources() };
 const logger = new Logger({ level: 'warn', logfile: null, console: false });
 
 function requestOf(scenario: (typeof scenarios)[number]): () => HttpRequest {

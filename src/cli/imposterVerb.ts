@@ -5,10 +5,9 @@
 import { compileConfig } from '../imposterConfig/compileConfig.js';
 import { loadConfigDirs } from '../imposterConfig/configLoader.js';
 import { ImposterConfigError } from '../imposterConfig/configModel.js';
-import { useImposterLog } from '../imposterConfig/imposterLog.js';
 import { readImposterEnv } from '../imposterConfig/imposterSettings.js';
 import { preloadStores } from '../imposterConfig/preloadStores.js';
-import { imposterStores } from '../imposterConfig/stores.js';
+import { ImposterStores } from '../imposterConfig/stores.js';
 import { parseImposterArgs } from './imposterArgs.js';
 import type { Log } from '../logging/logger.js';
 import type { WatchTargets } from '../watch/fileWatcher.js';
@@ -19,6 +18,8 @@ type LoadedConfig = ReturnType<typeof compileConfig>;
 export async function runImposter(argv: readonly string[]): Promise<number | undefined> {
   const args = parseImposterArgs(argv);
   let dirs: string[];
+  // The instance's stores, preloaded here so a refused preload file stops startup early.
+  const stores = new ImposterStores();
   let first: LoadedConfig;
   let load: () => LoadedConfig;
   try {
@@ -36,7 +37,7 @@ export async function runImposter(argv: readonly string[]): Promise<number | und
         forwardedHeaders: env.forwardedHeaders,
         name: `imposter config ${configDirs.join(',')}`,
       });
-      preloadStores(documents, imposterStores);
+      preloadStores(documents, stores);
       return compiled;
     };
     first = load();
@@ -67,9 +68,9 @@ export async function runImposter(argv: readonly string[]): Promise<number | und
     source: dirs.join(','),
     watch: options.watch ? { source, targets } : undefined,
     consoleStyle: 'imposter',
+    stores,
     withLogger(logger) {
       log = logger;
-      useImposterLog(logger);
       for (const warning of first.warnings) logger.warn(warning);
     },
   });

@@ -8,6 +8,7 @@ import { DatadirError } from '../persistence/datadirRepository.js';
 import { ProtofileError } from '../protocols/custom/protofile.js';
 import { ConfigFileError, configFileSource, loadConfigFile, loadConfigWithFormatter } from './configFile.js';
 import type { ImposterSource } from '../watch/watchImposters.js';
+import type { NamedStores } from '../contracts/index.js';
 import type { WatchTargets } from '../watch/fileWatcher.js';
 import { usesCustomFormatter } from './formatter.js';
 import { removePidfileIfOwned, writePidfile } from './pidfile.js';
@@ -28,6 +29,8 @@ export interface PreparedImposters {
   /** With --watch: how to read them again when their files change, and what to watch. */
   watch?: { source: ImposterSource; targets: WatchTargets };
   consoleStyle?: ConsoleStyle;
+  /** Imposter's stores, already preloaded, for the instance to use. */
+  stores?: NamedStores;
   /** Called once the logger exists, before the imposters load. */
   withLogger?(logger: Logger): void;
 }
@@ -77,7 +80,11 @@ export async function start(
 
   let running: RunningStandin;
   try {
-    running = await startStandin(options, logger);
+    // Imposter's own log lines go to the unscoped logger, so they read as Imposter prints them.
+    running = await startStandin(options, logger, {
+      stores: prepared?.stores,
+      imposterLog: prepared?.consoleStyle === 'imposter' ? logger : undefined,
+    });
   } catch (err) {
     await logger.close();
     if (err instanceof DatadirError || err instanceof ProtofileError) return fail(err.message);

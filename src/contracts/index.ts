@@ -65,6 +65,59 @@ export interface ResponseContext {
   scripts: ScriptScope;
   /** The response kinds this standin knows (the composition root's list): the one list validation reads. */
   kinds: readonly ResponseKind[];
+  /** What the standin instance owns and its imposters share. */
+  instance: InstanceResources;
+}
+
+// ---- What a standin instance owns ---------------------------------------------------------------
+
+/**
+ * Shared by the imposters of one standin instance and released by its close(), so that two
+ * instances in one process never share state (no module-level pools or stores).
+ */
+export interface InstanceResources {
+  /** Keep-alive connection pools to origins, for proxies and Imposter-config passthrough. */
+  readonly upstreams: Upstreams;
+  /** Imposter's named stores, read and written by Imposter-config responses. */
+  readonly stores: NamedStores;
+  /** Where Imposter-config responses write Imposter's log lines; undefined: the imposter's own log. */
+  readonly imposterLog: Log | undefined;
+}
+
+export interface Upstreams {
+  /** Sends one request to `origin` through the pool for these settings; the answer as received. */
+  send(origin: string, tls: UpstreamTls, timeoutMs: number, request: UpstreamRequest): Promise<UpstreamResponse>;
+}
+
+export interface UpstreamTls {
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+  ciphers?: string;
+  secureProtocol?: string;
+}
+
+export interface UpstreamRequest {
+  method: string;
+  /** Path and query string exactly as the client sent them. */
+  path: string;
+  /** Flattened name/value pairs. */
+  headers: string[];
+  body: Buffer | null;
+}
+
+export interface UpstreamResponse {
+  statusCode: number;
+  rawHeaders: string[];
+  body: Buffer;
+}
+
+/** Named maps of items (Imposter's stores). */
+export interface NamedStores {
+  /** The store, created empty on first use. */
+  open(name: string): Map<string, unknown>;
+  find(name: string): Map<string, unknown> | undefined;
+  delete(name: string): void;
 }
 
 /** One response kind, named by its top-level key (`is`, `proxy`, `inject`, `fault`, `_imposter`). */

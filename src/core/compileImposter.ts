@@ -85,6 +85,7 @@ export function compileImposter(
     proxyTimeout: settings.proxyTimeout,
     scripts,
     kinds: registries.responseKinds,
+    instance: settings.instance,
     compileResponse,
     extensions: [],
     predicates: settings.allowInjection

@@ -16,7 +16,7 @@
 //   6. With --debug, the match is recorded on the stub.
 //   7. The protocol server waits `delayMs` (the `wait` behavior), applies a `fault` or writes the
 //      reply; a thrown error becomes a 500 with mountebank's error envelope.
-import type { ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, ProxyRecorder, RequestHandler } from '../contracts/index.js';
+import type { InstanceResources, ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, ProxyRecorder, RequestHandler } from '../contracts/index.js';
 import { MatchRequest } from '../matching/index.js';
 import { StubIndex } from '../matching/stubIndex.js';
 import { isoNow } from '../logging/isoNow.js';
@@ -38,6 +38,8 @@ export interface ImposterSettings {
   proxyTimeout: number;
   /** --injectionTimeout: how long one injected function may run, in milliseconds (0 = no limit). */
   injectionTimeout: number;
+  /** What the standin instance owns and its imposters share (upstream pools, Imposter's stores). */
+  instance: InstanceResources;
 }
 
 export class Imposter implements RequestHandler, ProxyRecorder {

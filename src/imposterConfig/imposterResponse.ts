@@ -4,7 +4,7 @@
 //   /system endpoints | continue-interceptors that precede ("before") | passthrough | capture,
 //   response (statusCode, content/file, headers, template, delay).
 // Everything is compiled here once; a plain static response is a prebuilt reply.
-import type { CompiledResponse, Outcome, ResolveScope, ResponseContext, ResponseKind } from '../contracts/index.js';
+import type { CompiledResponse, NamedStores, Outcome, ResolveScope, ResponseContext, ResponseKind } from '../contracts/index.js';
 import { compilePredicates, MatchRequest, type RequestMatcher } from '../matching/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import type { HttpRequest, ProtocolRequest } from '../model/request.js';
@@ -17,7 +17,6 @@ import { compileMockResponse, newResponseState, replyOf, type CompiledMockRespon
 import { forward, type PassthroughSettings } from './passthrough.js';
 import { compilePathPattern, pathParamsOf } from './pathPattern.js';
 import { RequestScope } from './requestScope.js';
-import { imposterStores } from './stores.js';
 import { answerSystem } from './systemEndpoints.js';
 import type { TemplateContext } from './template.js';
 import { parseUpstreamUrl } from './upstreamUrl.js';
@@ -60,8 +59,8 @@ function compile(config: Record<string, unknown>, context: ResponseContext): Com
       ...base,
       resolve: (request, scope) => {
         const http = request as HttpRequest;
-        const reply = answerSystem(http, imposterStores);
-        logHandled(imposterLogFor(scope), http.method, http.path, reply.statusCode, reply.body.length);
+        const reply = answerSystem(http, context.instance.stores);
+        logHandled(imposterLogFor(context.instance, scope), http.method, http.path, reply.statusCode, reply.body.length);
         return { reply, delayMs: 0 };
       },
     };
@@ -79,9 +78,9 @@ function compile(config: Record<string, unknown>, context: ResponseContext): Com
       resolve: async (request, scope) => {
         const http = request as HttpRequest;
         // Interceptors that precede still run; the resource's own capture, response and templates do not.
-        if (before.length > 0) runSteps(before, http, serverUrl);
-        const log = imposterLogFor(scope);
-        const outcome = await forward(passthrough, http, log);
+        if (before.length > 0) runSteps(before, http, serverUrl, context.instance.stores);
+        const log = imposterLogFor(context.instance, scope);
+        const outcome = await forward(context.instance.upstreams, passthrough, http, log);
         const reply = outcome.reply as HttpReply;
         logHandled(log, http.method, http.path, reply.statusCode, reply.body.length);
         return outcome;
@@ -100,7 +99,7 @@ function compile(config: Record<string, unknown>, context: ResponseContext): Com
       ...base,
       resolve: (request, scope) => {
         const http = request as HttpRequest;
-        logHandled(imposterLogFor(scope), http.method, http.path, reply.statusCode, reply.body.length);
+        logHandled(imposterLogFor(context.instance, scope), http.method, http.path, reply.statusCode, reply.body.length);
         if (!varies) return { reply, delayMs: fixedDelay };
         const drawn = newResponseState();
         own.response.apply(drawn, undefined);
@@ -114,19 +113,19 @@ function compile(config: Record<string, unknown>, context: ResponseContext): Com
     ...base,
     resolve: (request: ProtocolRequest, scope: ResolveScope): Outcome => {
       const http = request as HttpRequest;
-      const state = runSteps(steps, http, serverUrl);
+      const state = runSteps(steps, http, serverUrl, context.instance.stores);
       const reply = replyOf(state);
-      logHandled(imposterLogFor(scope), http.method, http.path, reply.statusCode, reply.body.length);
+      logHandled(imposterLogFor(context.instance, scope), http.method, http.path, reply.statusCode, reply.body.length);
       return { reply, delayMs: state.delayMs };
     },
   };
 }
 
 /** Runs capture then response of each step whose matcher (if any) accepts the request, onto one state. */
-function runSteps(steps: readonly Step[], request: HttpRequest, serverUrl: string) {
+function runSteps(steps: readonly Step[], request: HttpRequest, serverUrl: string, stores: NamedStores) {
   const state = newResponseState();
   const scope = new RequestScope(request, {});
-  const context: TemplateContext = { scope, stores: imposterStores, serverUrl };
+  const context: TemplateContext = { scope, stores, serverUrl };
   let match: MatchRequest | undefined;
   for (const step of steps) {
     if (step.matcher && !step.matcher((match ??= new MatchRequest(request)))) continue;

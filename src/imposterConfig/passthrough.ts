@@ -5,7 +5,7 @@
 import type { Outcome } from '../contracts/index.js';
 import { RAW_HTTP, type HttpRequest } from '../model/request.js';
 import type { Log } from '../logging/logger.js';
-import { sendUpstream, type UpstreamResponse } from '../proxy/upstreamClient.js';
+import type { Upstreams, UpstreamResponse } from '../contracts/index.js';
 import { formatGoMillis } from './goDuration.js';
 import { joinUpstreamPath, type UpstreamTarget } from './upstreamUrl.js';
 
@@ -36,7 +36,7 @@ const FAILED: Outcome = {
   delayMs: 0,
 };
 
-export async function forward(settings: PassthroughSettings, request: HttpRequest, log: Log | undefined): Promise<Outcome> {
+export async function forward(upstreams: Upstreams, settings: PassthroughSettings, request: HttpRequest, log: Log | undefined): Promise<Outcome> {
   const raw = request[RAW_HTTP] ?? { url: request.path, rawHeaders: [], body: NO_BODY };
   const path = joinUpstreamPath(settings.target, raw.url);
   const name = JSON.stringify(settings.upstream);
@@ -44,7 +44,7 @@ export async function forward(settings: PassthroughSettings, request: HttpReques
   const started = performance.now();
   let upstream: UpstreamResponse;
   try {
-    upstream = await sendUpstream(settings.target.origin, {}, settings.timeoutMs, {
+    upstream = await upstreams.send(settings.target.origin, {}, settings.timeoutMs, {
       method: request.method,
       path,
       headers: requestHeaders(settings, raw.rawHeaders, request.ip),

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isPlainObject } from '../model/types.js';
 import { ImposterConfigError, type LoadedDocument } from './configModel.js';
-import type { ImposterStores } from './stores.js';
+import type { NamedStores } from '../contracts/index.js';
 
-export function preloadStores(documents: readonly LoadedDocument[], stores: ImposterStores): void {
+export function preloadStores(documents: readonly LoadedDocument[], stores: NamedStores): void {
   for (const document of documents) {
     const configured = document.config.system?.stores;
     if (!isPlainObject(configured)) continue;

@@ -1,7 +1,9 @@
-// Imposter's stores: named maps of items, in memory, shared by every Imposter-config stub of the
-// process (Imposter's stores are server-wide too). The `request` store is not here: it lives for
+// Imposter's stores: named maps of items, in memory, shared by every Imposter-config stub of one
+// standin instance (Imposter's stores are server-wide too). The `request` store is not here: it lives for
 // one request and is created per request (RequestScope).
-export class ImposterStores {
+import type { NamedStores } from '../contracts/index.js';
+
+export class ImposterStores implements NamedStores {
   private readonly stores = new Map<string, Map<string, unknown>>();
 
   /** The store, created empty on first use. */
@@ -26,5 +28,3 @@ export class ImposterStores {
     this.stores.clear();
   }
 }
-
-export const imposterStores = new ImposterStores();

@@ -6,7 +6,7 @@
 import type { HttpRequest } from '../model/request.js';
 import type { HttpReply } from '../protocols/http/httpReply.js';
 import { VERSION } from '../model/version.js';
-import type { ImposterStores } from './stores.js';
+import type { NamedStores } from '../contracts/index.js';
 
 const reply = (statusCode: number, body = '', contentType?: string): HttpReply => {
   const bytes = Buffer.from(body, 'utf8');
@@ -16,7 +16,7 @@ const reply = (statusCode: number, body = '', contentType?: string): HttpReply =
 };
 const json = (statusCode: number, value: unknown) => reply(statusCode, JSON.stringify(value), 'application/json');
 
-export function answerSystem(request: HttpRequest, stores: ImposterStores): HttpReply {
+export function answerSystem(request: HttpRequest, stores: NamedStores): HttpReply {
   const path = request.path;
   if (path === '/system/status') {
     return request.method === 'GET' ? json(200, { status: 'ok', version: VERSION }) : reply(405, 'Method not allowed');
@@ -33,7 +33,7 @@ function decode(text: string): string {
   }
 }
 
-function answerStore(request: HttpRequest, stores: ImposterStores): HttpReply {
+function answerStore(request: HttpRequest, stores: NamedStores): HttpReply {
   const rest = request.path.slice('/system/store'.length).replace(/^\/+/, '');
   const slash = rest.indexOf('/');
   const storeName = decode(slash === -1 ? rest : rest.slice(0, slash));

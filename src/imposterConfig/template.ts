@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { compileJsonPathSelector, compileXPathSelector, valueAsText, type ValueSelector } from './bodySelectors.js';
 import type { RequestScope } from './requestScope.js';
-import type { ImposterStores } from './stores.js';
+import type { NamedStores } from '../contracts/index.js';
 
 export interface TemplateContext {
   scope: RequestScope;
-  stores: ImposterStores;
+  stores: NamedStores;
   /** `${system.server.url}`, e.g. http://localhost:8080. */
   serverUrl: string;
 }

@@ -8,7 +8,7 @@ import type { HttpReply } from '../model/reply.js';
 import { compileScript, INJECTION_MESSAGE, syntaxFailure } from '../injection/index.js';
 import { compilePredicateGenerators } from './predicateGenerators.js';
 import { savedIs, savedResponse } from './recordResponse.js';
-import { proxyError, sendUpstream, type UpstreamResponse, type UpstreamTls } from './upstreamClient.js';
+import { proxyError, type UpstreamResponse, type UpstreamTls } from './upstreamClient.js';
 
 export type ProxyMode = 'proxyOnce' | 'proxyAlways' | 'proxyTransparent';
 const MODES: readonly string[] = ['proxyOnce', 'proxyAlways', 'proxyTransparent'];
@@ -71,7 +71,7 @@ export function compileProxyResponse(
     const started = Date.now();
     let upstream: UpstreamResponse;
     try {
-      upstream = await sendUpstream(to.origin, tls, context.proxyTimeout, {
+      upstream = await context.instance.upstreams.send(to.origin, tls, context.proxyTimeout, {
         method: http.method,
         path: raw.url,
         headers: forwardHeaders(raw.rawHeaders),

@@ -4,71 +4,61 @@
 import type { Dispatcher, Pool } from 'undici';
 import { lazyModule } from '../model/lazyModule.js';
 import { StandinError } from '../model/errors.js';
+import type { Upstreams, UpstreamRequest, UpstreamResponse, UpstreamTls } from '../contracts/index.js';
 
 // Loaded by the first proxied request, not at startup (undici takes ~150 ms to import).
 const undici = lazyModule<typeof import('undici')>('undici');
 
-export interface UpstreamTls {
-  cert?: string;
-  key?: string;
-  passphrase?: string;
-  ciphers?: string;
-  secureProtocol?: string;
-}
-
-export interface UpstreamRequest {
-  method: string;
-  /** Path and query string exactly as the client sent them. */
-  path: string;
-  /** Flattened name/value pairs. */
-  headers: string[];
-  body: Buffer | null;
-}
-
-export interface UpstreamResponse {
-  statusCode: number;
-  rawHeaders: string[];
-  body: Buffer;
-}
-
-const pools = new Map<string, Pool>();
+export type { UpstreamRequest, UpstreamResponse, UpstreamTls } from '../contracts/index.js';
 
 /**
- * One pool per origin, TLS settings and timeout, shared by every proxy that uses them. No answer
- * (a connection, headers, or the next body chunk) within `timeoutMs` is a failed proxy call.
+ * The upstream pools of one standin instance: one pool per origin, TLS settings and timeout,
+ * shared by every proxy of the instance. No answer (a connection, headers, or the next body
+ * chunk) within `timeoutMs` is a failed proxy call. close() ends every pool and its sockets.
  */
-function poolFor(origin: string, tls: UpstreamTls, timeoutMs: number): Pool {
-  const key = JSON.stringify([origin, tls.cert, tls.key, tls.passphrase, tls.ciphers, tls.secureProtocol, timeoutMs]);
-  let pool = pools.get(key);
-  if (!pool) {
-    const { Pool } = undici();
-    pool = new Pool(origin, {
-      connect: {
-        rejectUnauthorized: false,
-        cert: tls.cert,
-        key: tls.key,
-        passphrase: tls.passphrase,
-        ciphers: tls.ciphers ?? 'ALL',
-        secureProtocol: tls.secureProtocol,
-      },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      connectTimeout: timeoutMs,
-    });
-    pools.set(key, pool);
+export class UpstreamPools implements Upstreams {
+  private readonly pools = new Map<string, Pool>();
+  private closed = false;
+
+  send(origin: string, tls: UpstreamTls, timeoutMs: number, request: UpstreamRequest): Promise<UpstreamResponse> {
+    return sendUpstream(this.poolFor(origin, tls, timeoutMs), request);
   }
-  return pool;
+
+  private poolFor(origin: string, tls: UpstreamTls, timeoutMs: number): Pool {
+    const key = JSON.stringify([origin, tls.cert, tls.key, tls.passphrase, tls.ciphers, tls.secureProtocol, timeoutMs]);
+    let pool = this.pools.get(key);
+    if (!pool) {
+      // A request still resolving as the instance closes gets a closed-pool error, not a new pool nobody closes.
+      if (this.closed) throw new StandinError('invalid proxy', 'standin is closing');
+      const { Pool } = undici();
+      pool = new Pool(origin, {
+        connect: {
+          rejectUnauthorized: false,
+          cert: tls.cert,
+          key: tls.key,
+          passphrase: tls.passphrase,
+          ciphers: tls.ciphers ?? 'ALL',
+          secureProtocol: tls.secureProtocol,
+        },
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        connectTimeout: timeoutMs,
+      });
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  /** Closes every pool, dropping idle sockets (they would keep the process alive). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(all.map((p) => p.close().catch(() => undefined)));
+  }
 }
 
-/** Closes every pool (idle sockets would otherwise keep a short-lived process alive). */
-export async function closeUpstreams(): Promise<void> {
-  const all = [...pools.values()];
-  pools.clear();
-  await Promise.all(all.map((p) => p.close().catch(() => undefined)));
-}
-
-export function sendUpstream(origin: string, tls: UpstreamTls, timeoutMs: number, request: UpstreamRequest): Promise<UpstreamResponse> {
-  const pool = poolFor(origin, tls, timeoutMs);
+function sendUpstream(pool: Pool, request: UpstreamRequest): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     let statusCode = 0;
     let rawHeaders: string[] = [];

@@ -2,12 +2,14 @@
 import { createAdminAccess } from '../admin/adminAccess.js';
 import { createAdminRouter, createAdminServer } from '../admin/adminServer.js';
 import { ImposterRegistry } from '../core/imposterRegistry.js';
-import type { Logger } from '../logging/logger.js';
+import type { NamedStores } from '../contracts/index.js';
+import type { Log, Logger } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
 import { ProcessMetrics } from '../metrics/processMetrics.js';
 import { DatadirRepository } from '../persistence/datadirRepository.js';
 import { ImposterPersistence } from '../persistence/imposterPersistence.js';
 import { loadProtofile } from '../protocols/custom/protofile.js';
+import { createInstanceResources } from './instanceResources.js';
 import { createIpFilter } from './ipFilter.js';
 import { registries } from './registries.js';
 import type { StandinOptions } from '../model/options.js';
@@ -25,7 +27,13 @@ export interface RunningStandin {
   close(): Promise<void>;
 }
 
-export async function startStandin(options: StandinOptions, logger: Logger): Promise<RunningStandin> {
+/** What a front door hands the instance instead of new, empty ones (`standin imposter`'s stores and log). */
+export interface PreparedResources {
+  stores?: NamedStores;
+  imposterLog?: Log;
+}
+
+export async function startStandin(options: StandinOptions, logger: Logger, prepared: PreparedResources = {}): Promise<RunningStandin> {
   const allowAddress = createIpFilter(options.localOnly, options.ipWhitelist);
   const custom = loadProtofile(
     options.protofile,
@@ -36,6 +44,7 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
     },
     logger.scoped(`[mb:${options.port}] `),
   );
+  const instance = createInstanceResources(prepared);
   const registry = new ImposterRegistry(
     custom.length === 0 ? registries : { ...registries, protocols: new Map([...registries.protocols, ...custom.map((p) => [p.name, p] as const)]) },
     {
@@ -47,10 +56,17 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
       allowInjection: options.allowInjection,
       proxyTimeout: options.proxyTimeout,
       injectionTimeout: options.injectionTimeout,
+      instance,
     },
     logger,
   );
-  const persistence = options.datadir === undefined ? undefined : await openDatadir(options.datadir, registry, logger, options.port);
+  let persistence: ImposterPersistence | undefined;
+  try {
+    persistence = options.datadir === undefined ? undefined : await openDatadir(options.datadir, registry, logger, options.port);
+  } catch (err) {
+    await instance.close();
+    throw err;
+  }
   const processMetrics = new ProcessMetrics();
   let watching: ImposterWatch | undefined;
   const admin = createAdminServer(
@@ -73,6 +89,7 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
     processMetrics.close();
     await registry.closeAll();
     await persistence?.close();
+    await instance.close();
     throw err;
   });
   const port = (admin.server.address() as { port: number }).port;
@@ -97,8 +114,8 @@ export async function startStandin(options: StandinOptions, logger: Logger): Pro
       await watching?.settled();
       processMetrics.close();
       await Promise.all([admin.close(), registry.closeAll()]);
-      // After the imposters stop serving, so the last cycle positions are written too.
-      await persistence?.close();
+      // After the imposters stop serving: no proxy is left to use a pool, and the last cycle positions are written too.
+      await Promise.all([instance.close(), persistence?.close()]);
     },
   };
 }

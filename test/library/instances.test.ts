@@ -7,7 +7,10 @@ import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { start, type Standin } from '../../src/library/index.js';
-import { get } from '../support/http.js';
+import { Logger } from '../../src/logging/logger.js';
+import { DEFAULT_OPTIONS } from '../../src/model/options.js';
+import { startStandin } from '../../src/server/standin.js';
+import { freePort, get, put } from '../support/http.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -48,6 +51,27 @@ test('closing one standin leaves another, proxying to the same origin, working',
     await first.close();
     await second.close();
     await upstream.close();
+  }
+});
+
+test("Imposter's stores belong to their instance", async () => {
+  // As `standin imposter` serves a config: its /system endpoints, through the server's own front door.
+  const system = async () => {
+    const port = await freePort();
+    const logger = new Logger({ level: 'error', logfile: null, console: false });
+    const running = await startStandin({ ...DEFAULT_OPTIONS, port: 0, host: '127.0.0.1' }, logger);
+    await running.replaceImposters([{ protocol: 'http', port, stubs: [{ responses: [{ _imposter: { system: true } }] }] }]);
+    return { url: `http://127.0.0.1:${port}`, close: () => running.close().then(() => logger.close()) };
+  };
+  const first = await system();
+  const second = await system();
+  try {
+    assert.equal((await put(`${first.url}/system/store/orders/last`, 'o-17')).status, 201);
+    assert.equal((await get(`${first.url}/system/store/orders/last`)).body, 'o-17');
+    assert.equal((await get(`${second.url}/system/store/orders/last`)).status, 404);
+  } finally {
+    await first.close();
+    await second.close();
   }
 });
 

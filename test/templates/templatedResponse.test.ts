@@ -9,6 +9,7 @@ import { httpProtocol } from '../../src/protocols/http/httpProtocol.js';
 import type { HttpReply } from '../../src/protocols/http/httpReply.js';
 import { compileResponse } from '../../src/responses/compileResponse.js';
 import { responseKinds } from '../../src/server/registries.js';
+import { createInstanceResources } from '../../src/server/instanceResources.js';
 
 
 function context(allowInjection: boolean, warnings: string[] = []): ResponseContext {
@@ -20,7 +21,7 @@ function context(allowInjection: boolean, warnings: string[] = []): ResponseCont
     isDebugEnabled: () => false,
     isInfoEnabled: () => false,
   };
-  return { protocol: httpProtocol, defaultResponse: undefined, allowInjection, proxyTimeout: 1_000, scripts: createScriptScope(log, 1_000), kinds: responseKinds };
+  return { protocol: httpProtocol, defaultResponse: undefined, allowInjection, proxyTimeout: 1_000, scripts: createScriptScope(log, 1_000), kinds: responseKinds, instance: createInstanceResources() };
 }
 
 const scope: ResolveScope = { log: { debug() {}, info() {}, warn() {}, error() {}, isDebugEnabled: () => false, isInfoEnabled: () => false }, recordProxyResponse() {} };
