@@ -13,9 +13,14 @@ export class UsageError extends Error {
 
 type BooleanKey = { [K in keyof StandinOptions]-?: StandinOptions[K] extends boolean ? K : never }[keyof StandinOptions];
 
+/** The commands that serve (and so take every server flag). */
+export const SERVER_VERBS = ['start', 'restart', 'imposter'] as const;
+
 export interface FlagSpec {
   /** Long name, without the dashes, as mb spells it. */
   readonly name: string;
+  /** The commands that read the flag (`standin VERB --help` lists it); every command accepts every flag. */
+  readonly usedBy: readonly string[];
   /** One-letter alias, without the dash. */
   readonly alias?: string;
   /** Boolean flags take no value (or an optional `true`/`false`). */
@@ -33,6 +38,7 @@ function booleanFlag(name: BooleanKey, alias: string | undefined, description: s
   return {
     name,
     alias,
+    usedBy: SERVER_VERBS,
     boolean: true,
     description,
     defaultText: 'false',
@@ -53,6 +59,7 @@ function valueFlag<K extends keyof StandinOptions>(
   return {
     name,
     alias,
+    usedBy: SERVER_VERBS,
     boolean: false,
     valueName,
     description,
@@ -103,19 +110,23 @@ function ipList(raw: string, written: string): string[] {
   return ips;
 }
 
+/** The same flag, read by other commands too. */
+const usedBy = (spec: FlagSpec, ...verbs: string[]): FlagSpec => ({ ...spec, usedBy: verbs });
+const CLIENT = ['save', 'replay'];
+
 export const FLAGS: readonly FlagSpec[] = [
-  valueFlag('port', 'p', 'PORT', 'the port of the admin API', '2525',
-    integerIn(1, 65535, 'an integer from 1 to 65535')),
-  valueFlag('host', 'h', 'HOST', 'the hostname or IP to bind the admin API (and, by default, imposters) to',
-    'all interfaces', nonEmpty('a hostname or IP address')),
+  usedBy(valueFlag('port', 'p', 'PORT', 'the port of the admin API', '2525',
+    integerIn(1, 65535, 'an integer from 1 to 65535')), ...SERVER_VERBS, ...CLIENT),
+  usedBy(valueFlag('host', 'h', 'HOST', 'the hostname or IP to bind the admin API (and, by default, imposters) to; save and replay call it',
+    'all interfaces', nonEmpty('a hostname or IP address')), ...SERVER_VERBS, ...CLIENT),
   booleanFlag('allowInjection', 'i', 'allow JavaScript injection and shell transforms'),
   booleanFlag('localOnly', 'l', 'accept connections only from localhost'),
   valueFlag('ipWhitelist', 'w', '"IP1|IP2"', 'pipe-delimited list of IP addresses allowed to connect', '*', ipList),
   valueFlag('loglevel', undefined, 'LEVEL', 'debug, info, warn or error', 'info', logLevel),
   valueFlag('logfile', undefined, 'FILE', 'the JSON-lines log file', 'mb.log', nonEmpty('a file path')),
   booleanFlag('nologfile', undefined, 'do not write a log file'),
-  valueFlag('pidfile', undefined, 'FILE', 'where start writes its process id, and where stop reads it', 'mb.pid',
-    nonEmpty('a file path')),
+  usedBy(valueFlag('pidfile', undefined, 'FILE', 'where start writes its process id, and where stop reads it', 'mb.pid',
+    nonEmpty('a file path')), ...SERVER_VERBS, 'stop'),
   valueFlag('configfile', undefined, 'FILE', 'a JSON file of imposters to load at startup (replaces all imposters)',
     'none', nonEmpty('a file path')),
   booleanFlag('noParse', undefined, 'load --configfile as plain JSON, without EJS templating'),
@@ -128,19 +139,19 @@ export const FLAGS: readonly FlagSpec[] = [
     'none', nonEmpty('a directory path')),
   valueFlag('origin', 'o', 'URL', 'the web origin allowed to call the admin API from a browser (CORS)', 'none',
     nonEmpty('an origin such as http://localhost:8080')),
-  valueFlag('apikey', undefined, 'KEY', 'an API key every admin API request must send in the x-api-key header', 'none',
-    nonEmpty('a non-empty key')),
-  valueFlag('rcfile', undefined, 'FILE', 'a JSON file of options, e.g. {"port": 3000}; command-line options win', 'none',
-    nonEmpty('a file path')),
-  valueFlag('formatter', undefined, 'MODULE', 'a module whose load() reads --configfile and whose save() writes save output',
-    'standin\'s JSON', nonEmpty('a module path or package name')),
+  usedBy(valueFlag('apikey', undefined, 'KEY', 'an API key every admin API request must send in the x-api-key header', 'none',
+    nonEmpty('a non-empty key')), ...SERVER_VERBS, ...CLIENT),
+  usedBy(valueFlag('rcfile', undefined, 'FILE', 'a JSON file of options, e.g. {"port": 3000}; command-line options win', 'none',
+    nonEmpty('a file path')), ...SERVER_VERBS, 'stop', ...CLIENT),
+  usedBy(valueFlag('formatter', undefined, 'MODULE', 'a module whose load() reads --configfile and whose save() writes save output',
+    'standin\'s JSON', nonEmpty('a module path or package name')), ...SERVER_VERBS, 'save'),
   valueFlag('injectionTimeout', undefined, 'MS',
     'how long one injected script (inject, decorate, wait, shellTransform...) may run before its request fails with 500; 0 for no limit (standin only)',
     '10000', integerIn(0, 3_600_000, 'a number of milliseconds from 0 to 3600000')),
   valueFlag('protofile', undefined, 'FILE', 'custom protocols, each run as a command (mb\'s out-of-process protocols)',
     'protocols.json, if present', nonEmpty('a file path')),
-  valueFlag('savefile', undefined, 'FILE', 'the file save writes the imposters to', 'mb.json', nonEmpty('a file path')),
-  booleanFlag('removeProxies', 'r', 'save without proxy responses'),
+  usedBy(valueFlag('savefile', undefined, 'FILE', 'the file save writes the imposters to', 'mb.json', nonEmpty('a file path')), 'save'),
+  usedBy(booleanFlag('removeProxies', 'r', 'save without proxy responses'), 'save'),
   valueFlag('journalCap', undefined, 'N', 'most recorded requests kept per imposter, oldest dropped first (standin only)',
     '10000', integerIn(1, Number.MAX_SAFE_INTEGER, 'a positive integer')),
 ];

@@ -23,11 +23,11 @@ export async function main(argv: string[]): Promise<void> {
 /** The exit code, or undefined while a started server keeps the process alive. */
 async function run(argv: string[]): Promise<number | undefined> {
   // `standin imposter` reads its own flags: there --port is the Imposter server's, --adminPort the admin API's.
-  if (argv[0] === 'imposter') return (await import('./imposterVerb.js')).runImposter(argv.slice(1));
+  if (argv[0] === 'imposter' && !argv.includes('--help')) return (await import('./imposterVerb.js')).runImposter(argv.slice(1));
   const parsed = parseArgs(argv);
   switch (parsed.kind) {
     case 'help':
-      process.stdout.write(usage());
+      process.stdout.write(usage(parsed.verb));
       return 0;
     case 'version':
       process.stdout.write(`${VERSION}\n`);

@@ -1,6 +1,7 @@
 // Turns argv into a verb and StandinOptions, the way mb (yargs) reads its command line:
 // `--flag value`, `--flag=value`, `-p 2525`, `-p2525`, `-il`, `--flag true|false`, `--no-flag`,
 // kebab-case spellings (`--allow-injection`). Every refusal is a UsageError with a one-line message.
+import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { DEFAULT_OPTIONS, type StandinOptions } from '../model/options.js';
 import { FLAGS, UNSUPPORTED_FLAGS, UsageError, type FlagSpec } from './flags.js';
 
@@ -18,7 +19,8 @@ export type ParsedCommand =
       /** Flags standin does not know, kept for the --formatter module (mb passes it every option). */
       formatterOptions: Record<string, string | boolean>;
     }
-  | { kind: 'help' }
+  /** `--help`, `help`, `VERB --help` or `help VERB`: the usage, of one verb when named. */
+  | { kind: 'help'; verb?: string }
   | { kind: 'version' }
   /** The first positional argument is not a verb: mb prints `Invalid command 'x'.` and its usage. */
   | { kind: 'invalidCommand'; command: string };
@@ -40,6 +42,17 @@ for (const flag of UNSUPPORTED_FLAGS) {
 }
 
 const camelCase = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Every long flag a user may write, for "did you mean" hints. */
+const LONG_NAMES = [...FLAGS.map((f) => `--${f.name}`), '--help', '--version'];
+
+function unknownFlag(written: string): UsageError {
+  if (written === '--adminPort' || written === '--admin-port') {
+    return new UsageError(`${written} is for standin imposter; for standin start the admin API's port is --port`);
+  }
+  const hint = written.startsWith('--') ? didYouMeanSuffix(written, LONG_NAMES) : '';
+  return new UsageError(`unknown flag ${written}${hint}; standin --help lists every flag`);
+}
 
 function lookupLong(name: string): { known: Known; negated: boolean } | undefined {
   const exact = byName.get(name) ?? byName.get(camelCase(name));
@@ -130,7 +143,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
         if (takesNext) i++;
         continue;
       }
-      if (!found) throw new UsageError(`unknown flag --${name} (see standin --help)`);
+      if (!found) throw unknownFlag(`--${name}`);
       i += apply(found.known, `--${name}`, inline, next, found.negated);
       continue;
     }
@@ -141,7 +154,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       for (let j = 0; j < letters.length; j++) {
         const letter = letters[j]!;
         const known = byAlias.get(letter);
-        if (!known) throw new UsageError(`unknown flag -${letter} (see standin --help)`);
+        if (!known) throw unknownFlag(`-${letter}`);
         const isBoolean = known.spec?.boolean ?? known.unsupported?.boolean ?? false;
         const rest = letters.slice(j + 1);
         if (!isBoolean || rest.startsWith('=')) {
@@ -157,13 +170,18 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
     positionals.push(token);
   }
 
-  if (help) return { kind: 'help' };
-  if (version) return { kind: 'version' };
+  if (version && !help) return { kind: 'version' };
 
   const command = positionals[0] ?? 'start';
+  if (help || command === 'help') {
+    // `help VERB`, `VERB --help`, `help`, `--help`.
+    const named = command === 'help' ? positionals[1] : positionals[0];
+    if (named === undefined) return { kind: 'help' };
+    if (named !== 'imposter' && !VERBS.some((v) => v === named)) return { kind: 'invalidCommand', command: named };
+    return named === 'help' ? { kind: 'help' } : { kind: 'help', verb: named };
+  }
   const verb = VERBS.find((v) => v === command);
   if (!verb) return { kind: 'invalidCommand', command };
   if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])} after '${verb}'`);
-  if (verb === 'help') return { kind: 'help' };
   return { kind: 'run', verb, options, unsupportedFlags, given, formatterOptions };
 }

@@ -42,6 +42,12 @@ async function replayableImposters(options: StandinOptions, removeProxies: boole
   return JSON.parse(answer.text);
 }
 
+const count = (imposters: unknown): string => {
+  const list = (imposters as { imposters?: unknown }).imposters;
+  const n = Array.isArray(list) ? list.length : 0;
+  return `${n} imposter${n === 1 ? '' : 's'}`;
+};
+
 const fail = (err: unknown): number => {
   process.stderr.write(`standin: ${err instanceof Error ? err.message : String(err)}\n`);
   return 1;
@@ -58,6 +64,8 @@ export async function save(options: StandinOptions, formatterOptions: Record<str
     const imposters = await replayableImposters(options, options.removeProxies);
     if (custom) await custom({ ...options, ...formatterOptions }, imposters);
     else await writeFile(options.savefile, JSON.stringify(imposters, null, 2));
+    const where = custom ? `with --formatter ${formatterName}` : `to ${options.savefile}`;
+    process.stdout.write(`saved ${count(imposters)} from ${adminUrl(options)} ${where}${options.removeProxies ? ', without proxies' : ''}\n`);
     return 0;
   } catch (err) {
     return fail(err);
@@ -70,6 +78,7 @@ export async function replay(options: StandinOptions): Promise<number> {
     const imposters = await replayableImposters(options, true);
     const answer = await call(options, 'PUT', `${adminUrl(options)}/imposters`, imposters);
     if (answer.status !== 200) throw new Error(`replay was refused (${answer.status}): ${answer.text}`);
+    process.stdout.write(`replayed ${count(imposters)} on ${adminUrl(options)}: proxies removed, recorded responses served from now on\n`);
     return 0;
   } catch (err) {
     return fail(err);

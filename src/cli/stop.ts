@@ -10,6 +10,10 @@ export interface StopOptions {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const say = (line: string): number => {
+  process.stdout.write(`${line}\n`);
+  return 0;
+};
 
 /**
  * Returns the exit code. Nothing to stop (no pidfile, or its process is gone) is a success, as in
@@ -24,17 +28,17 @@ export async function stop(options: StopOptions): Promise<number> {
     process.stderr.write(`standin: cannot read pidfile ${pidfile}: ${(err as Error).message}\n`);
     return 1;
   }
-  if (contents.state === 'missing') return 0;
+  if (contents.state === 'missing') return say(`nothing to stop: no pidfile ${pidfile}`);
   if (contents.state === 'invalid' || contents.pid === process.pid) {
     removePidfile(pidfile);
-    return 0;
+    return say(`nothing to stop: ${pidfile} named no other process; removed it`);
   }
 
   const { pid } = contents;
   const state = processState(pid);
   if (state === 'gone') {
     removePidfile(pidfile);
-    return 0;
+    return say(`nothing to stop: process ${pid} (named in ${pidfile}) was not running; removed the pidfile`);
   }
   if (state === 'not permitted') {
     process.stderr.write(`standin: not permitted to stop process ${pid} (named in ${pidfile})\n`);
@@ -65,5 +69,5 @@ export async function stop(options: StopOptions): Promise<number> {
   } catch {
     // unreadable now: leave it
   }
-  return 0;
+  return say(`stopped process ${pid} (named in ${pidfile})`);
 }

@@ -3,6 +3,7 @@
 import type { CompiledExtension, ImposterExtension, ProtocolAdapter, ResponseCompiler, ResponseKind } from '../contracts/index.js';
 import { compilePredicateInjection, createScriptScope } from '../injection/index.js';
 import type { Logger } from '../logging/logger.js';
+import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { asStandinError, StandinError, ValidationFailure, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { upcastImposter } from '../model/upcast.js';
@@ -46,11 +47,17 @@ export function compileImposter(
     errors.push(validationError("'protocol' is a required field"));
   } else {
     protocol = registries.protocols.get(String(protocolName));
-    if (!protocol) errors.push(validationError(`the ${String(protocolName)} protocol is not yet supported`));
+    if (!protocol) {
+      const known = [...registries.protocols.keys()];
+      const hint = `${didYouMeanSuffix(String(protocolName), known)}; the protocols are ${known.join(', ')}`;
+      errors.push(validationError(`the ${String(protocolName)} protocol is not yet supported${hint}`));
+    }
   }
 
   const port = parsePort(config.port);
-  if (Number.isNaN(port)) errors.push(validationError("invalid value for 'port'"));
+  if (Number.isNaN(port)) {
+    errors.push(validationError(`invalid value for 'port': ${JSON.stringify(config.port)}; a port is an integer from 1 to 65535, or leave it out to get a free one`));
+  }
   else if (port !== undefined) config.port = port;
 
   if (config.name !== undefined && typeof config.name !== 'string') errors.push(validationError("'name' must be a string"));

@@ -38,12 +38,12 @@ const slots = globalThis as unknown as Record<symbol, (() => unknown) | undefine
  * is reported to the call that scheduled them instead of crashing standin.
  */
 export function compileScript(source: string, filename: string): ScriptFunction {
-  const wrapped = `(function (require, setTimeout, setInterval, setImmediate) {\nreturn (${source}\n);\n})`;
+  const wrapped = `(function (require, setTimeout, setInterval, setImmediate) {\n${SOURCE_PREFIX}${source}\n);\n})`;
   let factory: unknown;
   try {
     factory = new vm.Script(wrapped, { filename, lineOffset: -1 }).runInThisContext();
   } catch (err) {
-    throw new InjectionSyntaxError(err instanceof Error ? err.message : String(err));
+    throw new InjectionSyntaxError(err instanceof Error ? `${err.message}${whereInSource(err, source)}` : String(err));
   }
   let fn: unknown;
   try {
@@ -53,6 +53,26 @@ export function compileScript(source: string, filename: string): ScriptFunction 
   }
   if (typeof fn !== 'function') throw new InjectionSyntaxError(`expected a JavaScript function, got ${fn === null ? 'null' : typeof fn}`);
   return fn as ScriptFunction;
+}
+
+/** What precedes the user's source on its first line inside the wrapper. */
+const SOURCE_PREFIX = 'return (';
+
+/**
+ * ` at line 2, column 13: "  const a = ;"` — where V8 found a syntax error, in the user's own
+ * source (V8's excerpt shows the wrapper's line; its line number already counts from the source).
+ */
+function whereInSource(err: Error, source: string): string {
+  const excerpt = /:(\d+)\n(.*)\n( *)\^/.exec(err.stack ?? '');
+  if (!excerpt) return '';
+  const line = Number(excerpt[1]);
+  const lines = source.split('\n');
+  if (!(line >= 1 && line <= lines.length)) return '';
+  const column = excerpt[3]!.length - (line === 1 ? SOURCE_PREFIX.length : 0) + 1;
+  const text = lines[line - 1]!;
+  const start = Math.max(0, column - 40);
+  const shown = `${start > 0 ? '…' : ''}${text.slice(start, column + 40)}${column + 40 < text.length ? '…' : ''}`;
+  return ` at line ${line}, column ${Math.max(1, column)} of the function: ${JSON.stringify(shown)}`;
 }
 
 /**

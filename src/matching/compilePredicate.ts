@@ -3,6 +3,7 @@
 // the predicate (normalized expected values, regexes, xpath/jsonpath selectors, cache keys)
 // is computed here; the returned matchers only read the request.
 import { INJECTION_MESSAGE } from '../injection/injectionMessages.js';
+import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { allOf } from './combine.js';
@@ -23,7 +24,7 @@ const DEFAULT_SETTINGS: CompilerSettings = { fastPaths: true };
 function operatorOf(predicate: unknown): string {
   if (!isPlainObject(predicate)) throw validationError('missing predicate', predicate);
   const found = Object.keys(predicate).filter((key) => OPERATORS.includes(key));
-  if (found.length === 0) throw validationError('missing predicate', predicate);
+  if (found.length === 0) throw validationError(`missing predicate: ${missingOperator(predicate)}`, predicate);
   if (found.length > 1) {
     throw validationError(
       `each predicate object must have only one predicate operator, but this one has ${found.join(', ')}; combine them with "and"`,
@@ -31,6 +32,17 @@ function operatorOf(predicate: unknown): string {
     );
   }
   return found[0] as string;
+}
+
+const PARAMETERS = ['caseSensitive', 'except', 'jsonpath', 'xpath'];
+
+/** mountebank says only "missing predicate"; this says what was found instead and what would do. */
+function missingOperator(predicate: Record<string, unknown>): string {
+  const unknown = Object.keys(predicate).filter((key) => !PARAMETERS.includes(key));
+  const choices = `use one of ${OPERATORS.join(', ')}`;
+  if (unknown.length === 0) return `a predicate needs an operator; ${choices}`;
+  const key = unknown[0]!;
+  return `${JSON.stringify(key)} is not a predicate operator${didYouMeanSuffix(key, OPERATORS)}; ${choices}`;
 }
 
 function compileFieldOperator(

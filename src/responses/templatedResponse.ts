@@ -57,7 +57,9 @@ export function compileTemplatedIsObject(
 function templateOptions(is: Record<string, unknown>, context: ResponseContext): TemplateOptions | undefined {
   if (context.allowInjection) return { timeoutMs: context.scripts.timeoutMs };
   if (mentionsTemplate(is, context.defaultResponse)) {
-    context.scripts.log.warn('a response holds EJS tags (<% %>) but --allowInjection is off: it is served as written, tags included');
+    context.scripts.log.warn(
+      'a response holds EJS tags (<% %>): it is served as written, tags included; start standin with --allowInjection to render them as templates',
+    );
   }
   return undefined;
 }

@@ -24,6 +24,8 @@ export interface RunningStandin {
    * then reloads them whenever its files change (--watch).
    */
   watch(source: ImposterSource, loaded?: LoadedImposters): Promise<ImposterWatch>;
+  /** Logs that standin takes orders: once the imposters it starts with are loaded, so a failed load never says it. */
+  announce(): void;
   close(): Promise<void>;
 }
 
@@ -95,13 +97,15 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
   const port = (admin.server.address() as { port: number }).port;
 
   const log = logger.scoped(`[mb:${port}] `);
-  if (options.allowInjection) {
-    log.warn(`Running with --allowInjection set. See http://localhost:${port}/docs/security for security info`);
-  }
-  log.info(`standin v${VERSION} now taking orders - point your browser to http://localhost:${port}/ for help`);
 
   return {
     port,
+    announce() {
+      if (options.allowInjection) {
+        log.warn('Running with --allowInjection set: imposters can run any JavaScript or shell command as this process, so load only imposters you trust');
+      }
+      log.info(`standin v${VERSION} now taking orders - point your browser to http://localhost:${port}/ for help`);
+    },
     async replaceImposters(configs: unknown[]) {
       await registry.replaceAll(configs);
     },

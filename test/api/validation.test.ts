@@ -41,16 +41,24 @@ describe('imposter validation', () => {
     assert.equal(e!.message, "'protocol' is a required field");
   });
 
-  it('refuses an unknown protocol', async () => {
+  it('refuses an unknown protocol with mountebank\'s message, then the protocols there are', async () => {
     const [e] = await refused({ protocol: 'gopher' });
-    assert.equal(e!.message, 'the gopher protocol is not yet supported');
+    assert.equal(e!.message, 'the gopher protocol is not yet supported; the protocols are http, https, tcp, smtp');
+  });
+
+  it('suggests the protocol a typo meant', async () => {
+    const [e] = await refused({ protocol: 'htp' });
+    assert.equal(e!.message, 'the htp protocol is not yet supported (did you mean "http"?); the protocols are http, https, tcp, smtp');
   });
 
   for (const port of [-1, 0.5, 70000, 'abc', '12.5']) {
     it(`refuses port ${JSON.stringify(port)}`, async () => {
       const [e] = await refused({ protocol: 'http', port });
       assert.equal(e!.code, 'bad data');
-      assert.equal(e!.message, "invalid value for 'port'");
+      assert.equal(
+        e!.message,
+        `invalid value for 'port': ${JSON.stringify(port)}; a port is an integer from 1 to 65535, or leave it out to get a free one`,
+      );
     });
   }
 
@@ -70,8 +78,16 @@ describe('predicate validation', () => {
   it('refuses an unknown predicate operator', async () => {
     const [e] = await refused(answering([{ equalz: { path: '/' } }]));
     assert.equal(e!.code, 'bad data');
-    assert.equal(e!.message, 'missing predicate');
+    assert.equal(
+      e!.message,
+      'missing predicate: "equalz" is not a predicate operator (did you mean "equals"?); use one of equals, deepEquals, contains, startsWith, endsWith, matches, exists, not, or, and, inject',
+    );
     assert.deepEqual(e!.source, { equalz: { path: '/' } });
+  });
+
+  it('says what a predicate without an operator needs', async () => {
+    const [e] = await refused(answering([{ caseSensitive: true }]));
+    assert.match(e!.message, /^missing predicate: a predicate needs an operator; use one of equals, deepEquals, /);
   });
 
   it('refuses a predicate with two operators', async () => {

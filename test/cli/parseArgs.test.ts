@@ -48,7 +48,11 @@ describe('parseArgs: verbs', () => {
   it('help, --help and --version', () => {
     assert.deepEqual(parseArgs(['help']), { kind: 'help' });
     assert.deepEqual(parseArgs(['--help']), { kind: 'help' });
-    assert.deepEqual(parseArgs(['start', '--help']), { kind: 'help' });
+    assert.deepEqual(parseArgs(['start', '--help']), { kind: 'help', verb: 'start' });
+    assert.deepEqual(parseArgs(['help', 'save']), { kind: 'help', verb: 'save' });
+    assert.deepEqual(parseArgs(['--help', 'stop']), { kind: 'help', verb: 'stop' });
+    assert.deepEqual(parseArgs(['help', 'imposter']), { kind: 'help', verb: 'imposter' });
+    assert.deepEqual(parseArgs(['help', 'launch']), { kind: 'invalidCommand', command: 'launch' });
     assert.deepEqual(parseArgs(['--version']), { kind: 'version' });
   });
 
@@ -150,7 +154,11 @@ describe('parseArgs: flags', () => {
 
 describe('parseArgs: refusals are one line naming the flag', () => {
   it('an unknown flag', () => {
-    refused(['--prot', '3000'], /^unknown flag --prot\b/);
+    refused(['--prot', '3000'], /^unknown flag --prot \(did you mean "--port"\?\); standin --help lists every flag$/);
+    refused(['--allowinjection'], /^unknown flag --allowinjection \(did you mean "--allowInjection"\?\)/);
+    refused(['--configFile', 'x.json'], /^unknown flag --configFile \(did you mean "--configfile"\?\)/);
+    refused(['--zzzzzz'], /^unknown flag --zzzzzz; standin --help lists every flag$/);
+    refused(['start', '--adminPort', '2526'], /^--adminPort is for standin imposter; for standin start the admin API's port is --port$/);
     refused(['-z'], /^unknown flag -z\b/);
     refused(['-iz'], /^unknown flag -z\b/);
   });

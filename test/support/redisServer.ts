@@ -1,5 +1,7 @@
 // Starts a real redis-server on a free port of 127.0.0.1 (no persistence) and stops it by PID.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Where redis-server is not installed, the tests that need it are skipped with `redisMissing` as
+// the reason, so `npm test` passes on a fresh machine and says what it left out.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { freePort } from './http.js';
 
@@ -13,6 +15,11 @@ export interface RedisServer {
   /** Runs one command through redis-cli-free RESP, for assertions (e.g. CLIENT LIST). */
   command(...args: string[]): Promise<string>;
 }
+
+/** Why the Redis tests cannot run here (for `{ skip: redisMissing }`), or undefined when they can. */
+export const redisMissing: string | undefined = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error
+  ? 'redis-server is not installed: install it (Debian package redis-server) to run the Redis tests; .ci/run does'
+  : undefined;
 
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();

@@ -26,10 +26,12 @@ describe('predicate validation', () => {
     }
   });
 
-  it('refuses an object without a known operator with "missing predicate"', () => {
+  it('refuses an object without a known operator with "missing predicate" and what would do', () => {
     for (const predicate of [{}, { equal: { path: '/' } }, { caseSensitive: true }, { Equals: { path: '/' } }]) {
-      refused(() => compilePredicate(predicate, utf8), 'bad data', 'missing predicate', predicate);
+      refused(() => compilePredicate(predicate, utf8), 'bad data', /^missing predicate: .*; use one of equals, deepEquals, /, predicate);
     }
+    const typo = { equal: { path: '/' } };
+    refused(() => compilePredicate(typo, utf8), 'bad data', /"equal" is not a predicate operator \(did you mean "equals"\?\)/, typo);
   });
 
   it('refuses two operators in one predicate object', () => {
