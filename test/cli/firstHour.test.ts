@@ -3,7 +3,7 @@
 // claiming to take orders, and a test suite that passes without redis-server.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli, spawnCli, tempDir, waitForPidfile } from '../support/cliHarness.js';
@@ -168,5 +168,39 @@ describe('without redis-server', () => {
       /﹣ Redis flow state across processes .*# redis-server is not installed: install it \(Debian package redis-server\) to run the Redis tests; \.ci\/run does/,
     );
     assert.match(output, /ℹ fail 0/);
+  });
+});
+
+describe('running standin from the clone, as the README says', () => {
+  const offline = { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false' };
+  const run = (command: string, args: string[], dir: string) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(command, args, { cwd: dir, env: offline, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      child.on('close', (code) => resolve({ code, output }));
+    });
+  const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+  it('the README says npx standin, and how to install it globally', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    assert.ok(readme.includes('`npx standin stop`'), 'the README stops standin with npx standin stop');
+    assert.ok(readme.includes('npm install --global .'), 'the README says how to install standin globally');
+  });
+
+  it('npx standin runs this checkout', async () => {
+    const result = await run('npx', ['standin', '--version'], repoRoot);
+    assert.equal(result.code, 0, result.output);
+    assert.equal(result.output, `${version}\n`);
+  });
+
+  it('npm install --global . puts standin on the PATH', async () => {
+    const prefix = join(cwd, 'global');
+    const installed = await run('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '.'], repoRoot);
+    assert.equal(installed.code, 0, installed.output);
+    const result = await run(join(prefix, 'bin', 'standin'), ['--version'], cwd);
+    assert.equal(result.code, 0, result.output);
+    assert.equal(result.output, `${version}\n`);
   });
 });
