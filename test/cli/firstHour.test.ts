@@ -204,3 +204,27 @@ describe('running standin from the clone, as the README says', () => {
     assert.equal(result.output, `${version}\n`);
   });
 });
+
+describe("docs/cli.md's error excerpts", () => {
+  const cliDoc = readFileSync(join(repoRoot, 'docs', 'cli.md'), 'utf8');
+  const textBlockAfter = (marker: string): string => {
+    const start = cliDoc.indexOf('```text', cliDoc.indexOf(marker));
+    return cliDoc.slice(cliDoc.indexOf('\n', start) + 1, cliDoc.indexOf('\n```', start));
+  };
+
+  it('are the lines standin prints for those flags', async () => {
+    const shown = textBlockAfter('naming the flag and what was expected').split('\n');
+    const printed: string[] = [];
+    for (const args of [['--port', 'abc'], ['--loglevel', 'verbose'], ['--configFile', 'x.json'], ['-h']]) {
+      printed.push((await runCli(args, cwd)).stderr.trimEnd());
+    }
+    assert.deepEqual(printed, shown);
+  });
+
+  it('is the excerpt standin prints for an include that is not there', async () => {
+    writeFileSync(join(cwd, 'imposters.ejs'), '{\n  "imposters": [\n    <% include nowhere.json %>\n  ]\n}\n');
+    const result = await runCli(['start', '--configfile', 'imposters.ejs', '--port', String(await freePort()), '--nologfile'], cwd);
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, `${textBlockAfter('A failure names the file and the line')}\n`);
+  });
+});
