@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCli, spawnCli, tempDir, waitForPidfile } from '../support/cliHarness.js';
+import { runCli, spawnCli, tempDir, waitFor, waitForPidfile } from '../support/cliHarness.js';
 import { freePort, get, post } from '../support/http.js';
 import { repoRoot, startStandin } from '../support/standinProcess.js';
 
@@ -226,5 +226,21 @@ describe("docs/cli.md's error excerpts", () => {
     const result = await runCli(['start', '--configfile', 'imposters.ejs', '--port', String(await freePort()), '--nologfile'], cwd);
     assert.equal(result.code, 1);
     assert.equal(result.stderr, `${textBlockAfter('A failure names the file and the line')}\n`);
+  });
+});
+
+describe('the startup banner', () => {
+  it('warns about --allowInjection without pointing at a page standin does not serve', async () => {
+    const mb = await startStandin(['--allowInjection']);
+    try {
+      // Log lines are written in batches: wait for the banner rather than assume it is out.
+      await waitFor(() => mb.output().includes('now taking orders'), 10_000, 'the banner');
+      const output = mb.output();
+      assert.match(output, /warn: \[mb:\d+\] Running with --allowInjection set: imposters can run any JavaScript or shell command/);
+      assert.match(output, /now taking orders/);
+      assert.doesNotMatch(output, /\/docs\/security/);
+    } finally {
+      await mb.stop();
+    }
   });
 });
