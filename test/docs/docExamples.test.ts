@@ -34,6 +34,7 @@
 //    none runs gets a plain `npx standin start` (no --allowInjection: a page whose examples need
 //    a flag starts standin with it in a sh block of its own). Each page starts afresh; every
 //    process the page started is stopped by its process group at the end of the page.
+//    A shell block that calls a command this machine lacks (jq, say) is skipped, saying which.
 // 5. User pages use the words of users: no issue numbers, no "seed" documents; relative links
 //    point at files that exist.
 import assert from 'node:assert/strict';
@@ -309,8 +310,33 @@ async function runJson(run: PageRun, block: DocBlock): Promise<void> {
   }
 }
 
-async function runShellBlock(run: PageRun, block: DocBlock): Promise<void> {
+/** The commands a block runs (first words of lines and pipeline parts) that this machine lacks. */
+function missingCommands(script: string): string[] {
+  const words = new Set<string>();
+  for (const line of commandLines(script)) {
+    for (const part of line.split(/\|\|?|&&|;|\$\(/)) {
+      const word = part.trim().replace(/^([A-Z_]+=\S*\s+)*/, '').split(/\s+/)[0];
+      if (word && /^[a-z][\w.-]*$/.test(word)) words.add(word);
+    }
+  }
+  const env = { ...process.env, PATH: `${shimDir}:${process.env.PATH ?? ''}` };
+  return [...words].filter((word) => {
+    try {
+      execFileSync('bash', ['-c', `command -v ${word}`], { env, stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+async function runShellBlock(run: PageRun, block: DocBlock, skip: (reason: string) => void): Promise<void> {
   const script = withPorts(block.text, run.ports);
+  const missing = missingCommands(script);
+  if (missing.length > 0) {
+    skip(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed here (.ci/run installs what the docs use)`);
+    return;
+  }
   const lines = commandLines(script);
   const serverLines = lines.filter((l) => SERVER_LINE.test(l));
   if (serverLines.length > 0) {
@@ -361,11 +387,11 @@ for (const page of PAGES) {
         it(`${name}`, (t) => t.skip(`not run: ${block.notRunReason}`));
         continue;
       }
-      it(name, async () => {
+      it(name, async (t) => {
         ports ??= await portMap(blocks.filter((b) => (SHELL_LANGS.has(b.lang) || JSON_LANGS.has(b.lang)) && b.notRunReason === undefined));
         run ??= new PageRun(page, ports);
         if (JSON_LANGS.has(block.lang)) await runJson(run, block);
-        else await runShellBlock(run, block);
+        else await runShellBlock(run, block, (reason) => t.skip(reason));
       });
     }
   });
