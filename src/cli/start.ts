@@ -215,41 +215,21 @@ function reason(err: unknown): string {
  */
 function describeLoadError(err: unknown, imposters: unknown[]): string {
   if (err instanceof ValidationFailure) {
-    return err.errors.map((e) => `\n  - ${locateError(e.source, imposters)}${e.message}`).join('') || ` ${err.message}`;
+    return err.errors.map((e) => `\n  - ${where(e.location, imposters)}${e.message}`).join('') || ` ${err.message}`;
   }
   const port = err instanceof StandinError ? (err.source as { port?: unknown } | undefined)?.port : undefined;
   const at = port === undefined ? -1 : imposters.findIndex((i) => (i as { port?: unknown } | null)?.port === port);
-  return ` ${at === -1 ? '' : imposterName(imposters, at)}${reason(err)}`;
+  return ` ${at === -1 ? '' : where([at], imposters)}${reason(err)}`;
 }
 
-/** `imposter 2 (http:4546 "orders"): ` for the imposter at index `at`. */
-function imposterName(imposters: unknown[], at: number): string {
+/** `imposter 2 (http:4546 "orders"), stub 3: ` for the location [1, 2]; '' when there is none. */
+function where(location: readonly number[], imposters: unknown[]): string {
+  const [at, stub] = location;
+  if (at === undefined) return '';
   const config = (imposters[at] ?? {}) as { protocol?: unknown; port?: unknown; name?: unknown };
   const parts = [
     [config.protocol, config.port].filter((v) => v !== undefined && v !== null).join(':'),
     typeof config.name === 'string' ? JSON.stringify(config.name) : '',
   ].filter((p) => p !== '');
-  return `imposter ${at + 1}${parts.length > 0 ? ` (${parts.join(' ')})` : ''}: `;
-}
-
-/**
- * Where in the file an error's `source` (the offending predicate, response, stub...) sits:
- * `imposter 2 (http:4546), stub 3: `, found by comparing JSON; '' when it cannot be told.
- */
-function locateError(source: unknown, imposters: unknown[]): string {
-  if (source === undefined) return imposters.length === 1 ? imposterName(imposters, 0) : '';
-  const wanted = JSON.stringify(source);
-  const contains = (value: unknown): boolean => {
-    if (value === null || typeof value !== 'object') return false;
-    if (JSON.stringify(value) === wanted) return true;
-    return Object.values(value).some(contains);
-  };
-  for (let i = 0; i < imposters.length; i++) {
-    const imposter = imposters[i] as { stubs?: unknown } | null;
-    const stubs = Array.isArray(imposter?.stubs) ? imposter.stubs : [];
-    const stub = stubs.findIndex(contains);
-    if (stub !== -1) return `${imposterName(imposters, i).slice(0, -2)}, stub ${stub + 1}: `;
-    if (contains(imposter)) return imposterName(imposters, i);
-  }
-  return '';
+  return `imposter ${at + 1}${parts.length > 0 ? ` (${parts.join(' ')})` : ''}${stub === undefined ? '' : `, stub ${stub + 1}`}: `;
 }

@@ -37,6 +37,11 @@ export class StandinError extends Error {
   readonly extra: Record<string, unknown>;
   /** HTTP status for the admin API when it is not the code's usual one. */
   status: number | undefined;
+  /**
+   * Where the error was found, outermost first: the indexes compileEach compiled it under, e.g.
+   * [imposter, stub] for a bad predicate in a config file. Not part of the JSON answer.
+   */
+  readonly location: number[] = [];
 
   constructor(code: ErrorCode, message: string = ERROR_CATALOG[code].message, source?: unknown, extra: Record<string, unknown> = {}) {
     super(message);
@@ -90,12 +95,13 @@ export function asStandinError(err: unknown): StandinError {
 export function compileEach<T>(items: unknown[], compile: (item: unknown) => T): T[] {
   const compiled: T[] = [];
   const errors: StandinError[] = [];
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
     try {
       compiled.push(compile(item));
     } catch (err) {
-      if (err instanceof ValidationFailure) errors.push(...err.errors);
-      else errors.push(asStandinError(err));
+      const found = err instanceof ValidationFailure ? err.errors : [asStandinError(err)];
+      for (const error of found) error.location.unshift(index);
+      errors.push(...found);
     }
   }
   if (errors.length > 0) throw new ValidationFailure(errors);
