@@ -54,6 +54,7 @@ export async function start(options: StartOptions = {}): Promise<Standin> {
     } else if (options.imposters !== undefined && options.imposters.length > 0) {
       await running.replaceImposters(options.imposters);
     }
+    running.announce();
   } catch (err) {
     await running?.close();
     await logger.close();

@@ -2,6 +2,7 @@
 // configuration. Which kind it is comes from the one list of kinds in the composition root
 // (context.kinds); each kind compiles itself, static replies once, here at creation.
 import type { CommonFields, CompiledResponse, ResponseContext, ResponseKind } from '../contracts/index.js';
+import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { compileBehaviors } from './behaviors.js';
@@ -24,9 +25,20 @@ export function presentKinds(config: Record<string, unknown>, kinds: readonly Re
 
 function responseKindOf(config: Record<string, unknown>, kinds: readonly ResponseKind[]): ResponseKind {
   const present = presentKinds(config, kinds);
-  if (present.length === 0) throw validationError('unrecognized response type', config);
+  if (present.length === 0) throw validationError(`unrecognized response type${unrecognizedHint(config, kinds)}`, config);
   if (present.length > 1) throw validationError('each response object must have only one response type', config);
   return present[0]!;
+}
+
+/** Fields beside the type that every response may have. */
+const COMMON_FIELDS = new Set(['repeat', 'behaviors', '_behaviors']);
+
+/** mountebank says only "unrecognized response type"; this names the field it took for one and the types there are. */
+function unrecognizedHint(config: Record<string, unknown>, kinds: readonly ResponseKind[]): string {
+  const types = kinds.filter((kind) => kind.public).map((kind) => kind.key);
+  const typed = Object.keys(config).find((key) => !COMMON_FIELDS.has(key) && !key.startsWith('_'));
+  const choices = `a response has one of ${types.join(', ')}`;
+  return typed === undefined ? `: ${choices}` : `: ${JSON.stringify(typed)} is not one${didYouMeanSuffix(typed, types)}; ${choices}`;
 }
 
 function compileRepeat(value: unknown, source: unknown): number {

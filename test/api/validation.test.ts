@@ -127,9 +127,16 @@ describe('response validation', () => {
     assert.equal(e!.message, 'each response object must have only one response type');
   });
 
-  it('refuses an unrecognized response type', async () => {
+  it('refuses an unrecognized response type, naming the types there are', async () => {
     const [e] = await refused(withStub({ responses: [{ sometimes: {} }] }));
-    assert.equal(e!.message, 'unrecognized response type');
+    assert.equal(e!.message, 'unrecognized response type: "sometimes" is not one; a response has one of is, proxy, inject, fault');
+  });
+
+  it('suggests the response type a typo meant', async () => {
+    const [e] = await refused(withStub({ responses: [{ iss: { body: 'x' } }] }));
+    assert.equal(e!.message, 'unrecognized response type: "iss" is not one (did you mean "is"?); a response has one of is, proxy, inject, fault');
+    const [empty] = await refused(withStub({ responses: [{ repeat: 2 }] }));
+    assert.equal(empty!.message, 'unrecognized response type: a response has one of is, proxy, inject, fault');
   });
 
   it('refuses a bad repeat and a bad wait', async () => {
