@@ -45,6 +45,7 @@ test('the tarball holds the build, the types, both entries and the schema, and n
     'package/dist/src/cli/main.js',
     'package/schema/imposter.schema.json',
     'package/README.md',
+    'package/docs/library.md',
   ]) {
     assert.ok(files.includes(wanted), `${wanted} is missing from the package`);
   }
