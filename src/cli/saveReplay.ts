@@ -1,40 +1,20 @@
 // `standin save` and `standin replay`: clients of a running standin's admin API, as mb's.
 import { writeFile } from 'node:fs/promises';
-import http from 'node:http';
+import { createAdminClient } from '../admin/adminClient.js';
 import type { StandinOptions } from '../model/options.js';
 import { formatterFunction, loadFormatter, usesCustomFormatter } from './formatter.js';
 
-interface Answer {
-  status: number;
-  text: string;
-}
-
-function call(options: StandinOptions, method: string, url: string, body?: unknown): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string | number> =
-      data === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) };
-    // As mb's save and replay do, so they work against a server started with --apikey.
-    if (options.apikey) headers['x-api-key'] = options.apikey;
-    const req = http.request(url, { method, headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    if (data !== undefined) req.write(data);
-    req.end();
-  });
-}
-
 const adminUrl = (options: StandinOptions) => `http://${options.host ?? 'localhost'}:${options.port}`;
+
+// As mb's save and replay do, the key is sent, so they work against a server started with --apikey.
+const call = (options: StandinOptions, method: string, path: string, body?: unknown) =>
+  createAdminClient(adminUrl(options), options.apikey).send(method, path, body);
 
 async function replayableImposters(options: StandinOptions, removeProxies: boolean): Promise<unknown> {
   const base = adminUrl(options);
-  let answer: Answer;
+  let answer: { status: number; text: string };
   try {
-    answer = await call(options, 'GET', `${base}/imposters?replayable=true${removeProxies ? '&removeProxies=true' : ''}`);
+    answer = await call(options, 'GET', `/imposters?replayable=true${removeProxies ? '&removeProxies=true' : ''}`);
   } catch {
     throw new Error(`No standin (or mb) process running on ${base}`);
   }
@@ -76,7 +56,7 @@ export async function save(options: StandinOptions, formatterOptions: Record<str
 export async function replay(options: StandinOptions): Promise<number> {
   try {
     const imposters = await replayableImposters(options, true);
-    const answer = await call(options, 'PUT', `${adminUrl(options)}/imposters`, imposters);
+    const answer = await call(options, 'PUT', '/imposters', imposters);
     if (answer.status !== 200) throw new Error(`replay was refused (${answer.status}): ${answer.text}`);
     process.stdout.write(`replayed ${count(imposters)} on ${adminUrl(options)}: proxies removed, recorded responses served from now on\n`);
     return 0;
