@@ -10,6 +10,12 @@ import { imposterHandle, urlOf, type ImposterHandle } from './imposterHandle.js'
 import { serverOptions, type StartOptions } from './startOptions.js';
 import { writeFile } from 'node:fs/promises';
 
+interface PrintedImposter {
+  protocol: string;
+  port: number;
+  host?: string;
+}
+
 export interface SaveOptions {
   /** Leave out the responses recorded by proxies (and stubs left empty), as `standin save --removeProxies`. */
   removeProxies?: boolean;
@@ -64,18 +70,19 @@ export async function start(options: StartOptions = {}): Promise<Standin> {
 
   const url = urlOf('http', server.host, opened.port);
   const admin = createAdminClient(url, server.apikey);
-  const handleFor = (imposter: { protocol: string; port: number }): ImposterHandle =>
-    imposterHandle(admin, imposter.port, urlOf(imposter.protocol, server.host, imposter.port), server.mock);
+  // An imposter may bind an interface of its own (`host`); clients reach it there.
+  const handleFor = (imposter: PrintedImposter): ImposterHandle =>
+    imposterHandle(admin, imposter.port, urlOf(imposter.protocol, imposter.host ?? server.host, imposter.port), server.mock);
 
   let closing: Promise<void> | undefined;
   return {
     port: opened.port,
     url,
     async createImposter(definition) {
-      return handleFor(await admin.json<{ protocol: string; port: number }>('POST', '/imposters', definition));
+      return handleFor(await admin.json<PrintedImposter>('POST', '/imposters', definition));
     },
     async imposter(port) {
-      return handleFor(await admin.json<{ protocol: string; port: number }>('GET', `/imposters/${port}`));
+      return handleFor(await admin.json<PrintedImposter>('GET', `/imposters/${port}`));
     },
     async deleteAll() {
       await admin.json('DELETE', '/imposters');
