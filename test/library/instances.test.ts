@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
+import { isDeepStrictEqual } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import { start, type Standin } from '../../src/library/index.js';
 import { Logger } from '../../src/logging/logger.js';
@@ -111,7 +112,7 @@ test('50 standins opened and closed: handles and memory come back to the baselin
     for (let i = 0; i < 50; i++) await oneInstance(upstream.url, 100 + i);
     // The origin's side of each closed connection goes away when its FIN arrives: give a loaded machine time.
     const deadline = Date.now() + 5_000;
-    while (JSON.stringify(handles()) !== JSON.stringify(baseHandles) && Date.now() < deadline) await settle();
+    while (!isDeepStrictEqual(handles(), baseHandles) && Date.now() < deadline) await settle();
     await settle();
 
     assert.deepEqual(handles(), baseHandles, 'something an instance opened outlived close()');
