@@ -59,6 +59,13 @@ export async function watchImposters(
       const { imposters, targets } = await source.load();
       watcher.retarget(targets);
       const result = await reloader.reload(imposters);
+      // An editor that saves without changing anything (or saves twice) changes no imposter: the
+      // last reload stays the one shown, unless it was an error this load has fixed.
+      if (result.updated + result.started + result.stopped === 0) {
+        if (status.lastReload?.error !== undefined) status.lastReload = { timestamp, ...result };
+        log.debug(`${source.name} changed on disk; its imposters did not`);
+        return;
+      }
       status.lastReload = { timestamp, ...result };
       log.info(
         `reloaded ${source.name}: ${result.kept} unchanged, ${result.updated} with new stubs, ${result.started} started, ${result.stopped} stopped`,

@@ -73,7 +73,7 @@ describe('standin start --configfile FILE --watch', () => {
     assert.equal((await get(`http://127.0.0.1:${cycling}/b`)).body, 'two', 'the cycle went on where it was');
     const journal = (await get(`${standin.url}/imposters/${cycling}`)).json();
     assert.deepEqual(journal.requests.map((r: { path: string }) => r.path), ['/a', '/b']);
-    assert.match(standin.output(), /info: \[mb:\d+\] reloaded .*imposters\.ejs: 1 unchanged, 1 with new stubs, 1 started, 0 stopped/);
+    await waitFor(() => /info: \[mb:\d+\] reloaded .*imposters\.ejs: 1 unchanged, 1 with new stubs, 1 started, 0 stopped/.test(standin.output()), 5_000, 'the reload line');
     const home = (await get(`${standin.url}/`)).json();
     assert.equal(home.watch.watching, file);
     assert.deepEqual({ ...home.watch.lastReload, timestamp: undefined }, { timestamp: undefined, kept: 1, updated: 1, started: 1, stopped: 0 });
@@ -85,7 +85,8 @@ describe('standin start --configfile FILE --watch', () => {
     await eventually(async () => (await get(`${standin.url}/`)).json().watch.lastReload?.error !== undefined, 'the refused reload');
     const error = (await get(`${standin.url}/`)).json().watch.lastReload.error as string;
     assert.match(error, /each response object must have only one response type/);
-    assert.match(standin.output(), /error: \[mb:\d+\] cannot reload .*imposters\.ejs, the running imposters are unchanged: /);
+    // The log is written in batches: the line may follow the status by a few milliseconds.
+    await waitFor(() => /error: \[mb:\d+\] cannot reload .*imposters\.ejs, the running imposters are unchanged: /.test(standin.output()), 5_000, 'the error line');
     assert.equal(reloads(standin.output()), before);
     assert.equal((await get(`http://127.0.0.1:${changing}/`)).body, 'after');
     assert.equal((await get(`http://127.0.0.1:${added}/`)).body, 'added');
@@ -108,6 +109,7 @@ describe('standin start --configfile FILE --watch', () => {
     }
     await eventually(async () => (await get(`http://127.0.0.1:${changing}/`)).body === 'included', 'the reload');
     await sleep(500);
+    // One reload changed the imposters; a late file event may cause another, which finds nothing to change.
     assert.equal(reloads(standin.output()), before + 1, standin.output());
     await assert.rejects(get(`http://127.0.0.1:${added}/`, { timeoutMs: 2_000 }), /ECONNREFUSED/);
 
