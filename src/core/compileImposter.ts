@@ -67,8 +67,8 @@ export function compileImposter(
   }
   if (!protocol || errors.length > 0) throw new ValidationFailure(errors);
 
-  const defaultResponse = config.defaultResponse as Record<string, unknown> | undefined;
-  const stubConfigs = (config.stubs ?? []) as unknown[];
+  const defaultResponse = isPlainObject(config.defaultResponse) ? config.defaultResponse : undefined;
+  const stubConfigs: unknown[] = Array.isArray(config.stubs) ? config.stubs : [];
   delete config.stubs;
   // mountebank's log scope, `[http:4545 name] `; the port is known only once it listens.
   const scope = `${protocol.name}:`;

@@ -23,6 +23,7 @@ import { isoNow } from '../logging/isoNow.js';
 import type { Log } from '../logging/logger.js';
 import { compileEach, StandinError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
+import { isPlainObject } from '../model/types.js';
 import { ImposterMetrics } from '../metrics/imposterMetrics.js';
 import { RequestJournal } from './requestJournal.js';
 import { compileStub, type Stub, type StubContext } from './stub.js';
@@ -225,8 +226,8 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   removeSavedProxyResponses(): void {
     const next: Stub[] = [];
     for (const stub of this.stubs) {
-      const responses = stub.config.responses as Record<string, unknown>[];
-      const kept = responses.filter((r) => typeof (r.is as Record<string, unknown> | undefined)?._proxyResponseTime !== 'number');
+      const responses = stub.config.responses;
+      const kept = responses.filter((r) => !(isPlainObject(r.is) && typeof r.is._proxyResponseTime === 'number'));
       if (kept.length === responses.length) next.push(stub);
       else if (kept.length > 0) next.push(this.compileStub({ ...stub.config, responses: kept }));
     }

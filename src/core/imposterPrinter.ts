@@ -1,4 +1,5 @@
 // The JSON shapes of an imposter that mountebank prints: list, full and replayable.
+import { isPlainObject, type ResponseDefinition, type StubDefinition } from '../model/types.js';
 import type { Imposter } from './imposter.js';
 
 export interface PrintOptions {
@@ -60,9 +61,9 @@ export function printImposter(imposter: Imposter, options: PrintOptions): Record
 function printStubs(imposter: Imposter, options: PrintOptions, full: boolean): Record<string, unknown>[] {
   const printed: Record<string, unknown>[] = [];
   imposter.stubs.forEach((stub, index) => {
-    let stubJson: Record<string, unknown> = { ...stub.config };
+    let stubJson: StubDefinition = { ...stub.config };
     if (options.removeProxies) {
-      const responses = (stub.config.responses as Record<string, unknown>[]).filter((r) => r.proxy === undefined || r.proxy === null);
+      const responses = stub.config.responses.filter((r) => r.proxy === undefined || r.proxy === null);
       if (responses.length === 0) return;
       stubJson.responses = responses;
     }
@@ -78,14 +79,14 @@ function printStubs(imposter: Imposter, options: PrintOptions, full: boolean): R
 }
 
 /** Replayable output drops `is._proxyResponseTime`, as mountebank does. */
-function stripProxyResponseTimes(stub: Record<string, unknown>): Record<string, unknown> {
-  const responses = stub.responses as Record<string, unknown>[];
-  if (!responses.some((r) => r.is && typeof r.is === 'object' && '_proxyResponseTime' in (r.is as object))) return stub;
+function stripProxyResponseTimes(stub: StubDefinition): StubDefinition {
+  const saved = (r: ResponseDefinition) => isPlainObject(r.is) && '_proxyResponseTime' in r.is;
+  if (!stub.responses.some(saved)) return stub;
   return {
     ...stub,
-    responses: responses.map((r) => {
-      if (!r.is || typeof r.is !== 'object' || !('_proxyResponseTime' in r.is)) return r;
-      const { _proxyResponseTime: _dropped, ...is } = r.is as Record<string, unknown>;
+    responses: stub.responses.map((r) => {
+      if (!isPlainObject(r.is) || !('_proxyResponseTime' in r.is)) return r;
+      const { _proxyResponseTime: _dropped, ...is } = r.is;
       return { ...r, is };
     }),
   };

@@ -3,7 +3,7 @@
 import type { CompiledExtension, CompiledResponse, ProxyRecorder, ResolveScope, ResponseCompiler, ResponseContext } from '../contracts/index.js';
 import { compilePredicates, type CompileOptions, type RequestMatcher } from '../matching/index.js';
 import { StandinError, validationError } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject, type ResponseDefinition, type StubDefinition } from '../model/types.js';
 import { upcastStub } from '../model/upcast.js';
 import type { Log } from '../logging/logger.js';
 
@@ -31,7 +31,7 @@ export class Stub implements ResolveScope {
   private servedAtPosition = 0;
 
   constructor(
-    readonly config: Record<string, unknown>,
+    readonly config: StubDefinition,
     readonly matcher: RequestMatcher,
     readonly responses: CompiledResponse[],
     private readonly imposter: ProxyRecorder & { readonly log: Log },
@@ -46,8 +46,8 @@ export class Stub implements ResolveScope {
   }
 
   /** Adds a response at the end of the cycle, keeping the cycle's position (proxyAlways recording). */
-  appendResponse(config: Record<string, unknown>, compiled: CompiledResponse): void {
-    (this.config.responses as unknown[]).push(config);
+  appendResponse(config: ResponseDefinition, compiled: CompiledResponse): void {
+    this.config.responses.push(config);
     this.responses.push(compiled);
   }
 
@@ -88,7 +88,8 @@ export function compileStub(raw: unknown, context: StubContext, imposter: ProxyR
   try {
     const matcher = compilePredicates(config.predicates, context.predicates);
     const compiled = responses.map((r) => context.compileResponse(r, context));
-    return new Stub(config, matcher, compiled, imposter);
+    // Each response compiled, so each is an object: the definition can say so.
+    return new Stub({ ...config, responses: compiled.map((c) => c.config) }, matcher, compiled, imposter);
   } catch (err) {
     // mountebank checks injection per stub and names the stub as the source.
     if (err instanceof StandinError && err.code === 'invalid injection') throw new StandinError(err.code, err.message, config);

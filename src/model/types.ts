@@ -1,38 +1,18 @@
-// Shapes of what users send, in mountebank's JSON. Kept loose where mountebank is loose:
-// the stored, echoed stub is the user's own JSON after upcasting (see model/upcast.ts).
+// Shapes of what users send, in mountebank's JSON, as they are after validation. Kept loose where
+// mountebank is loose: the stored, echoed stub is the user's own JSON after upcasting (see
+// model/upcast.ts); what the code reads is typed.
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+/**
+ * A response as stored and echoed: the user's JSON after upcasting. Its kind's field (`is`,
+ * `proxy`, ...) is validated by the kind when the response compiles.
+ */
+export type ResponseDefinition = Record<string, unknown>;
 
-export type Protocol = 'http' | 'https' | 'tcp' | 'smtp';
-
-export interface ImposterConfig {
-  protocol: string;
-  port?: number;
-  name?: string;
-  host?: string;
-  recordRequests?: boolean;
-  allowCORS?: boolean;
-  defaultResponse?: JsonObject;
-  stubs?: StubConfig[];
-  [extra: string]: unknown;
-}
-
-export interface StubConfig {
-  predicates?: JsonObject[];
-  responses?: ResponseConfig[];
-  [extra: string]: unknown;
-}
-
-export interface ResponseConfig {
-  is?: JsonObject;
-  proxy?: JsonObject | null;
-  inject?: string;
-  fault?: string;
-  repeat?: number;
-  behaviors?: JsonObject[];
-  _behaviors?: JsonObject;
-  [extra: string]: unknown;
+/** A stub after validation: `responses` is a non-empty array of objects; the rest is echoed as sent. */
+export interface StubDefinition {
+  predicates?: unknown;
+  responses: ResponseDefinition[];
+  [field: string]: unknown;
 }
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>

@@ -14,7 +14,7 @@ export const isKind: ResponseKind = {
   compile(config, context, { repeat, behaviors }) {
     if (!isPlainObject(config.is)) throw validationError("'is' must be an object", config);
     const { delayMs } = behaviors;
-    if (behaviors.run) return compileTransformedIs(config, context, repeat, behaviors);
+    if (behaviors.run) return compileTransformedIs(config.is, config, context, repeat, behaviors);
     const templated = compileTemplatedIs(config.is, context, config);
     if (templated) return { config, repeat, resolve: (request) => ({ reply: templated(request), delayMs }) };
     const outcome: Outcome = { reply: context.protocol.compileReply(config.is, context.defaultResponse, config), delayMs };
@@ -36,12 +36,12 @@ export const faultKind: ResponseKind = {
 
 /** An `is` response with behaviors that change it: a copy of `is` goes through them per request. */
 function compileTransformedIs(
+  is: Record<string, unknown>,
   config: Record<string, unknown>,
   context: ResponseContext,
   repeat: number,
   behaviors: CompiledBehaviors,
 ): CompiledResponse {
-  const is = config.is as Record<string, unknown>;
   const run = behaviors.run!;
   const render = compileTemplatedIsObject(is, context, config);
   const toOutcome = (response: Record<string, unknown>): Outcome => ({
