@@ -12,7 +12,9 @@ import { tcpExchange } from '../support/tcp.js';
 
 let mb: StandinProcess;
 before(async () => {
-  mb = await startStandin(['--allowInjection', '--injectionTimeout', '2000']);
+  // shellTransform starts a node process per request, which takes seconds on a loaded machine;
+  // --injectionTimeout bounds it too, so it is far above that.
+  mb = await startStandin(['--allowInjection', '--injectionTimeout', '15000']);
 });
 after(async () => {
   await mb.stop();
