@@ -1,8 +1,12 @@
 // `--rcfile FILE`: options from a JSON object (`{"port": 3000, "allowInjection": true}`), as mb's
 // "run commands" file. Options given on the command line win over the file's.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { StandinOptions } from '../model/options.js';
 import { FLAGS, UNSUPPORTED_FLAGS, UsageError } from './flags.js';
+
+const warn = (message: string): void => {
+  process.stderr.write(`${message}\n`);
+};
 
 const camelCase = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -12,16 +16,21 @@ export function applyRcfile(
   given: ReadonlySet<string>,
   formatterOptions: Record<string, unknown>,
 ): void {
+  // A missing or unreadable rcfile is not fatal in mb: it warns (these lines) and starts without it.
+  if (!existsSync(path)) {
+    warn(`Cannot find rcfile ${path}; starting without it`);
+    return;
+  }
   let rc: unknown;
   try {
     rc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new UsageError(`cannot read --rcfile ${path}: ${reason}`);
+    warn(`Cannot parse rcfile ${path}: ${String(err)}; starting without it`);
+    return;
   }
   if (typeof rc !== 'object' || rc === null || Array.isArray(rc)) {
-    throw new UsageError(`--rcfile ${path} must hold a JSON object of options, such as {"port": 3000}`);
+    warn(`Cannot use rcfile ${path}: it must hold a JSON object of options, such as {"port": 3000}; starting without it`);
+    return;
   }
 
   for (const [key, value] of Object.entries(rc as Record<string, unknown>)) {

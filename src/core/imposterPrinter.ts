@@ -13,7 +13,9 @@ export interface PrintOptions {
 
 /** Keys printed in this order, before the protocol's and the stubs. */
 const HEAD_KEYS = ['protocol', 'port', 'name', 'defaultResponse'] as const;
-const KNOWN_KEYS = new Set<string>([...HEAD_KEYS, 'recordRequests', 'stubs', 'requests', 'numberOfRequests', '_links']);
+/** Keys mountebank prints last in the header, in every shape (the list too), and only when set. */
+const TAIL_KEYS = ['endOfRequestResolver', 'allowCORS'] as const;
+const KNOWN_KEYS = new Set<string>([...HEAD_KEYS, ...TAIL_KEYS, 'recordRequests', 'stubs', 'requests', 'numberOfRequests', '_links']);
 
 function head(imposter: Imposter): Record<string, unknown> {
   const out: Record<string, unknown> = { protocol: imposter.protocol.name, port: imposter.port };
@@ -22,11 +24,23 @@ function head(imposter: Imposter): Record<string, unknown> {
   return out;
 }
 
-/** Fields standin keeps beyond mountebank's list (allowCORS, host, ...), so a save/replay round trip keeps them. */
+/**
+ * The protocol's fields and those standin keeps beyond mountebank's list (host, ...), so a
+ * save/replay round trip keeps them; then the tail keys.
+ */
 function otherFields(imposter: Imposter): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(imposter.config)) {
     if (!KNOWN_KEYS.has(key)) out[key] = value;
+  }
+  return Object.assign(out, tail(imposter));
+}
+
+/** `endOfRequestResolver`, and `allowCORS` as mountebank 2.9.2 added it: printed when truthy. */
+function tail(imposter: Imposter): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of TAIL_KEYS) {
+    if (imposter.config[key]) out[key] = imposter.config[key];
   }
   return out;
 }
@@ -37,7 +51,7 @@ function links(imposter: Imposter, baseUrl: string) {
 }
 
 export function printListEntry(imposter: Imposter, baseUrl: string): Record<string, unknown> {
-  return { ...head(imposter), numberOfRequests: imposter.numberOfRequests, _links: links(imposter, baseUrl) };
+  return { ...head(imposter), numberOfRequests: imposter.numberOfRequests, ...tail(imposter), _links: links(imposter, baseUrl) };
 }
 
 export function printImposter(imposter: Imposter, options: PrintOptions): Record<string, unknown> {

@@ -1,13 +1,13 @@
 // Parsing request text as XML for xpath predicates: plain well-formed XML with the fast parser
 // (xmlFastParser.ts), everything else with @xmldom/xmldom 0.9.
-// - mountebank's xmldom 0.8 carried on past malformed markup; 0.9 throws on the first fatal error.
-//   The DOM handler is recorded so the document built up to that error is used instead, and text
-//   with no elements at all becomes an empty document (count() = 0), as in mountebank.
+// - xmldom 0.9 throws on the first fatal error (unclosed or mismatched tags, a second root, no
+//   root at all); such text has no document, so the selection has no value, as in mountebank
+//   2.9.3 and later (2.9.1's xmldom 0.8 carried on and selected from what it had parsed).
 // - xmldom 0.9's SAX parser rebuilds a large Unicode RegExp from constant grammar parts for every
 //   closing tag (grammar.reg), which dominates parse time. Those regexes depend only on their
 //   parts and carry no state (no g/y flag), so reg() is memoized: same results, ~10x faster parses.
 import { createRequire } from 'node:module';
-import { DOMImplementation, DOMParser } from '@xmldom/xmldom';
+import { DOMParser } from '@xmldom/xmldom';
 import { parseLightDocument } from './xmlFastParser.js';
 
 type RegPart = RegExp | string;
@@ -50,39 +50,22 @@ function memoizeGrammarRegexes(): void {
 
 memoizeGrammarRegexes();
 
-type DomHandlerClass = new (options: unknown) => { doc?: unknown };
-const DefaultHandler = (new DOMParser() as unknown as { domHandler: DomHandlerClass }).domHandler;
-let currentHandler: { doc?: unknown } | undefined;
-function RecordingHandler(this: { doc?: unknown }, options: unknown): void {
-  DefaultHandler.call(this, options);
-  currentHandler = this;
-}
-RecordingHandler.prototype = Object.create(DefaultHandler.prototype) as object;
-
 // Recoverable problems are reported through onError (ignored); fatal ones throw.
-const parser = new DOMParser({
-  onError: () => undefined,
-  domHandler: RecordingHandler as unknown as DomHandlerClass,
-} as ConstructorParameters<typeof DOMParser>[0]);
-const EMPTY_DOCUMENT = new DOMImplementation().createDocument(null, '');
+const parser = new DOMParser({ onError: () => undefined });
 
 /** A small document every selector is tried on at compile time. */
 export const SMOKE_DOCUMENT = parser.parseFromString('<x a="b">t<y/></x>', 'text/xml');
 
-/** Stand-in for "no document": mountebank's parser gives none for empty text. */
+/** Stand-in for "no document": empty text, or text xmldom cannot parse. */
 export const NO_DOCUMENT = Symbol('no document');
 
-/** xmldom's document, or what was parsed of it before a fatal error (a document without elements at worst). */
+/** xmldom's document, or NO_DOCUMENT after a fatal error. */
 export function parseXmldomDocument(text: string): unknown {
   if (text === '') return NO_DOCUMENT;
-  currentHandler = undefined;
   try {
     return parser.parseFromString(text, 'text/xml');
   } catch {
-    const partial = (currentHandler as { doc?: unknown } | undefined)?.doc;
-    return partial ?? EMPTY_DOCUMENT;
-  } finally {
-    currentHandler = undefined;
+    return NO_DOCUMENT;
   }
 }
 

@@ -238,6 +238,23 @@ describe('allowCORS', () => {
   });
 });
 
+describe('allowCORS in the imposter JSON (added in mountebank 2.9.2)', () => {
+  it('is printed when true, in the list, the imposter and the replayable form, last in the header; false is left out', async () => {
+    const on = Number(new URL(await imposter({ allowCORS: true, name: 'cors' })).port);
+    const off = Number(new URL(await imposter({ allowCORS: false })).port);
+    const list = (await get(`${mb.url}/imposters`)).json().imposters as Record<string, unknown>[];
+    const entry = (port: number) => list.find((i) => i.port === port)!;
+    assert.deepEqual(Object.keys(entry(on)), ['protocol', 'port', 'name', 'numberOfRequests', 'allowCORS', '_links']);
+    assert.deepEqual(Object.keys(entry(off)), ['protocol', 'port', 'numberOfRequests', '_links']);
+    const full = (await get(`${mb.url}/imposters/${on}`)).json();
+    assert.deepEqual(Object.keys(full), ['protocol', 'port', 'name', 'numberOfRequests', 'recordRequests', 'allowCORS', 'requests', 'stubs', '_links']);
+    assert.equal(full.allowCORS, true);
+    assert.equal('allowCORS' in (await get(`${mb.url}/imposters/${off}`)).json(), false);
+    const replayable = (await get(`${mb.url}/imposters/${on}?replayable=true`)).json();
+    assert.deepEqual(Object.keys(replayable), ['protocol', 'port', 'name', 'recordRequests', 'allowCORS', 'stubs']);
+  });
+});
+
 describe('faults', () => {
   it('CONNECTION_RESET_BY_PEER resets the connection', async () => {
     const url = await imposter({ stubs: [{ responses: [{ fault: 'CONNECTION_RESET_BY_PEER' }] }] });

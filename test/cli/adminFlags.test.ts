@@ -111,13 +111,29 @@ describe('--rcfile', () => {
     await assert.rejects(get(`http://127.0.0.1:${rcPort}/config`), /ECONNREFUSED/);
   });
 
-  it('a missing file, bad JSON, an unknown option or a bad value: one line, exit 1', async () => {
+  it('a missing file or one that is not JSON: a warning on stderr, as mb, and standin starts without it', async () => {
     const cases: Array<[string | undefined, RegExp]> = [
-      [undefined, /^standin: cannot read --rcfile .*: no such file$/],
-      ['{"port": ', /^standin: cannot read --rcfile .*rc\.json: /],
+      [undefined, /^Cannot find rcfile .*absent\.json; starting without it$/],
+      ['{"port": ', /^Cannot parse rcfile .*rc\.json: SyntaxError: .*; starting without it$/],
+    ];
+    for (const [text, pattern] of cases) {
+      const rcfile = file(text === undefined ? 'absent.json' : 'rc.json');
+      if (text !== undefined) writeFileSync(rcfile, text);
+      const port = await freePort();
+      const pidfile = file('rc-warn.pid');
+      const proc = spawnCli(['start', '--rcfile', rcfile, '--port', String(port), '--host', '127.0.0.1', '--pidfile', pidfile, '--nologfile'], tmp.dir);
+      running.push(proc);
+      assert.ok(await waitForPidfile(proc, pidfile), proc.stderr());
+      assert.equal((await get(`http://127.0.0.1:${port}/config`)).json().options.port, port);
+      assert.match(proc.stderr().trimEnd(), pattern);
+      await proc.stop();
+    }
+  });
+
+  it('an unknown option or a bad value: one line, exit 1', async () => {
+    const cases: Array<[string | undefined, RegExp]> = [
       ['{"prot": 3000}', /^standin: --rcfile .*: "prot" is not a standin option/],
       ['{"port": "abc"}', /^standin: --rcfile .*: "port" must be an integer from 1 to 65535, got "abc"$/],
-      ['[1]', /^standin: --rcfile .* must hold a JSON object/],
     ];
     for (const [text, pattern] of cases) {
       const rcfile = file('rc.json');

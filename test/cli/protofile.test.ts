@@ -116,15 +116,22 @@ describe('--protofile', () => {
     }
   });
 
-  it('a --protofile that is missing or not JSON stops start with one line', async () => {
+  it('a --protofile that is not JSON stops start with one line', async () => {
     writeFileSync(join(tmp.dir, 'bad.json'), '{"line": ');
-    for (const [file, pattern] of [
-      ['absent.json', /^standin: cannot load --protofile .*absent\.json: no such file$/],
-      ['bad.json', /^standin: cannot load --protofile .*bad\.json: /],
-    ] as const) {
-      const result = await runCli(['start', '--port', String(await freePort()), '--nologfile', '--pidfile', join(tmp.dir, 'x.pid'), '--protofile', join(tmp.dir, file)], tmp.dir);
-      assert.equal(result.code, 1);
-      assert.match(result.stderr.trimEnd(), pattern);
+    const result = await runCli(['start', '--port', String(await freePort()), '--nologfile', '--pidfile', join(tmp.dir, 'x.pid'), '--protofile', join(tmp.dir, 'bad.json')], tmp.dir);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr.trimEnd(), /^standin: cannot load --protofile .*bad\.json: /);
+  });
+
+  it('a --protofile that is missing: a warning, and standin starts with the built-in protocols, as mb', async () => {
+    const other = await startStandin(['--protofile', join(tmp.dir, 'absent.json')]);
+    try {
+      const warning = /warn: \[mb:\d+\] Cannot find --protofile .*absent\.json; starting without custom protocols/;
+      await waitFor(() => warning.test(other.output()), 5_000, 'the warning');
+      const port = await freePort();
+      assert.equal((await post(`${other.url}/imposters`, { protocol: 'http', port })).status, 201);
+    } finally {
+      await other.stop();
     }
   });
 });

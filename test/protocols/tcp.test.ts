@@ -283,9 +283,18 @@ describe('proxy to a tcp origin', () => {
     assert.equal(body.stubs[0].responses[0].proxy.to, 'tcp://127.0.0.1:3535');
   });
 
-  it('refuses a target that is not tcp:// with a 400', async () => {
-    const error = await refused({ stubs: [{ responses: [{ proxy: { to: 'http://127.0.0.1:80' } }] }] });
-    assert.match(error.message, /Unable to proxy to any protocol other than tcp/);
+  it('accepts a target that is not tcp:// and answers each request with the invalid proxy error, as mountebank', async () => {
+    const { port } = await create({
+      stubs: [
+        { predicates: [{ equals: { data: 'alive?' } }], responses: [{ is: { data: 'yes' } }] },
+        { responses: [{ proxy: { to: 'http://127.0.0.1:80' } }] },
+      ],
+    });
+    // The bytes mountebank 2.9.1 writes on the socket.
+    const expected = '{"errors":[{"code":"invalid proxy","message":"Unable to proxy to any protocol other than tcp","source":"http://127.0.0.1:80"}]}';
+    assert.equal((await tcpExchange(port, 'hello', expected.length)).toString(), expected);
+    assert.equal((await tcpExchange(port, 'hello', expected.length)).toString(), expected);
+    assert.equal((await tcpExchange(port, 'alive?')).toString(), 'yes');
   });
 });
 

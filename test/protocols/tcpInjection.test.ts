@@ -33,6 +33,17 @@ function framed(length: number, fill = 7): Buffer {
 }
 const framedResolver = 'function (requestData) { return requestData.length >= 4 && requestData.length >= requestData.readUInt32LE(0) + 4; }';
 
+describe('endOfRequestResolver in the imposter JSON', () => {
+  it('is printed in the list of imposters too, after numberOfRequests, as mountebank prints it', async () => {
+    const endOfRequestResolver = { inject: 'function (data) { return true; }' };
+    const port = await create({ endOfRequestResolver });
+    const list = (await get(`${mb.url}/imposters`)).json().imposters as Record<string, unknown>[];
+    const entry = list.find((i) => i.port === port)!;
+    assert.deepEqual(Object.keys(entry), ['protocol', 'port', 'numberOfRequests', 'endOfRequestResolver', '_links']);
+    assert.deepEqual(entry.endOfRequestResolver, endOfRequestResolver);
+  });
+});
+
 describe('endOfRequestResolver', () => {
   it('text mode: packets are joined until the resolver says the request is whole', async () => {
     const port = await create({

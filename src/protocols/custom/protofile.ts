@@ -17,12 +17,16 @@ export class ProtofileError extends Error {
 }
 
 /**
- * The custom protocols of `protofile`. The default file may be absent (nothing is loaded, as mb);
- * a file named with --protofile must exist and be valid.
+ * The custom protocols of `protofile`. An absent file loads nothing (as mb; a named one is warned
+ * about); a file that exists must be valid.
  */
 export function loadProtofile(protofile: string | undefined, context: CustomProtocolContext, log: Log): ProtocolAdapter[] {
   const path = resolve(protofile ?? DEFAULT_PROTOFILE);
-  if (protofile === undefined && !existsSync(path)) return [];
+  if (!existsSync(path)) {
+    // mb starts without a missing protofile; one named on the command line gets a warning.
+    if (protofile !== undefined) log.warn(`Cannot find --protofile ${protofile}; starting without custom protocols`);
+    return [];
+  }
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));

@@ -2,7 +2,7 @@
 // request's bytes to the origin and answers with the origin's, saving them as `{is: {data}}` next
 // to the proxy stub (proxyOnce, proxyAlways) as the http proxy does, or not (proxyTransparent).
 import type { CompiledBehaviors, CompiledResponse, Outcome, ResolveScope, ResponseContext } from '../../contracts/index.js';
-import { validationError } from '../../model/errors.js';
+import { StandinError, validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/types.js';
 import { compilePredicateGenerators } from '../../proxy/predicateGenerators.js';
 import { savedResponse } from '../../proxy/recordResponse.js';
@@ -23,6 +23,7 @@ export function compileTcpProxy(
   const proxy = config.proxy;
   if (!isPlainObject(proxy)) throw validationError("'proxy' must be an object, e.g. {\"to\": \"tcp://origin:3000\"}", config);
   const target = compileTarget(proxy, config);
+  if (typeof target === 'string') return refuseEveryRequest(config, repeat, target);
   const mode: ProxyMode = typeof proxy.mode === 'string' && MODES.includes(proxy.mode) ? (proxy.mode as ProxyMode) : 'proxyOnce';
   checkAddDecorateBehavior(proxy.addDecorateBehavior, context.allowInjection, config);
   const generate = compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection ? context.scripts : undefined, config);
@@ -43,10 +44,22 @@ export function compileTcpProxy(
 }
 
 /**
- * `tcp://host:port`, or mountebank's old `{"host": ..., "port": ...}` form, which is stored and
- * echoed as the URL (mountebank upcasts it the same way).
+ * mountebank accepts a target of another protocol (`http://...`) and answers each request with
+ * its `invalid proxy` error on the socket; so does standin.
  */
-function compileTarget(proxy: Record<string, unknown>, source: unknown): TcpTarget {
+function refuseEveryRequest(config: Record<string, unknown>, repeat: number, to: string): CompiledResponse {
+  const resolve = (): Outcome => {
+    throw new StandinError('invalid proxy', 'Unable to proxy to any protocol other than tcp', to);
+  };
+  return { config, repeat, resolve };
+}
+
+/**
+ * `tcp://host:port`, or mountebank's old `{"host": ..., "port": ...}` form, which is stored and
+ * echoed as the URL (mountebank upcasts it the same way). A string target of another protocol
+ * comes back as is, for refuseEveryRequest.
+ */
+function compileTarget(proxy: Record<string, unknown>, source: unknown): TcpTarget | string {
   let to = proxy.to;
   if (to === undefined || to === null) throw validationError('Missing to', source);
   if (isPlainObject(to) && typeof to.host === 'string' && (typeof to.port === 'number' || typeof to.port === 'string')) {
@@ -58,9 +71,10 @@ function compileTarget(proxy: Record<string, unknown>, source: unknown): TcpTarg
   try {
     url = new URL(to);
   } catch {
-    throw validationError(`proxy.to is not a valid URL: ${JSON.stringify(to)}`, source);
+    // mountebank parses it the same way and finds no tcp: protocol.
+    return to;
   }
-  if (url.protocol !== 'tcp:') throw validationError(`Unable to proxy to any protocol other than tcp, got ${JSON.stringify(to)}`, source);
+  if (url.protocol !== 'tcp:') return to;
   if (url.port === '') throw validationError(`proxy.to must name the origin's port, e.g. "tcp://${url.hostname}:3000"`, source);
   // WHATWG URLs keep IPv6 hosts in brackets; net.connect wants them bare.
   return { text: to, host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port) };
