@@ -24,6 +24,8 @@ export interface RegistryObserver {
 export class ImposterRegistry {
   private readonly imposters = new Map<number, Imposter>();
   private observer: RegistryObserver | undefined;
+  /** GET /metrics announces the imposter families from the first imposter on, as mountebank registers them then. */
+  hasCreatedImposters = false;
 
   constructor(
     private readonly registries: Registries,
@@ -50,7 +52,9 @@ export class ImposterRegistry {
   }
 
   compile(config: unknown): Imposter {
-    return compileImposter(config, this.registries, this.options, this.logger);
+    const imposter = compileImposter(config, this.registries, this.options, this.logger);
+    this.hasCreatedImposters = true;
+    return imposter;
   }
 
   async create(config: unknown): Promise<Imposter> {

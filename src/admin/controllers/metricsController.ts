@@ -10,7 +10,7 @@ export function metricsController(registry: ImposterRegistry, processMetrics: Pr
     async get(): Promise<AdminReply> {
       const out = new Exposition();
       await processMetrics.write(out);
-      writeImposterFamilies(out, registry.list());
+      if (registry.hasCreatedImposters) writeImposterFamilies(out, registry.list());
       return ok(new TextBody(out.text(), EXPOSITION_CONTENT_TYPE));
     },
   };
