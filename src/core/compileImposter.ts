@@ -83,6 +83,8 @@ export function compileImposter(
     } catch (err) {
       throw err instanceof ValidationFailure ? err : new ValidationFailure([asStandinError(err)]);
     }
+    // An imposter-level script that does not compile (tcp's endOfRequestResolver).
+    for (const warning of scripts.compileWarnings.splice(0)) log.warn(warning);
   }
   const encoding = protocol.predicateEncoding ?? 'utf8';
   const context: StubContext = {

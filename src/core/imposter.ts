@@ -152,15 +152,35 @@ export class Imposter implements RequestHandler, ProxyRecorder {
 
   // Stub editing: compile first (a bad stub changes nothing), then swap.
 
-  compileStub(config: unknown): Stub {
+  /** `warnings` receives what was accepted but will fail (a script that does not compile), named by the stub's index. */
+  private compileStubAt(config: unknown, index: number, warnings: string[]): Stub {
+    const noted = this.stubContext.scripts.compileWarnings;
+    noted.length = 0;
     const stub = compileStub(config, this.stubContext, this);
+    for (const warning of noted.splice(0)) warnings.push(`stub ${index}: ${warning}`);
     if (this.settings.debug) stub.matches = [];
     return stub;
   }
 
-  /** Compiles every stub (all errors reported together); throws ValidationFailure. */
+  /** One stub at `index`; its warnings are logged (the caller installs it). */
+  compileStub(config: unknown, index: number): Stub {
+    const warnings: string[] = [];
+    const stub = this.compileStubAt(config, index, warnings);
+    this.warn(warnings);
+    return stub;
+  }
+
+  /** Compiles every stub (all errors reported together); throws ValidationFailure. Warnings are logged only when all compile. */
   compileStubs(configs: unknown[]): Stub[] {
-    return compileEach(configs, (config) => this.compileStub(config));
+    const warnings: string[] = [];
+    let index = 0;
+    const stubs = compileEach(configs, (config) => this.compileStubAt(config, index++, warnings));
+    this.warn(warnings);
+    return stubs;
+  }
+
+  private warn(warnings: string[]): void {
+    for (const warning of warnings) this.log.warn(warning);
   }
 
   replaceStubs(configs: unknown[]): void {
@@ -174,14 +194,14 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   }
 
   addStub(config: unknown, index: number = this.stubs.length): void {
-    const stub = this.compileStub(config);
+    const stub = this.compileStub(config, index);
     const next = this.stubs.slice();
     next.splice(index, 0, stub);
     this.setStubs(next);
   }
 
   replaceStub(index: number, config: unknown): void {
-    const stub = this.compileStub(config);
+    const stub = this.compileStub(config, index);
     const next = this.stubs.slice();
     next[index] = stub;
     this.setStubs(next);
@@ -214,7 +234,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     for (let i = index + 1; i < this.stubs.length; i++) {
       const stub = this.stubs[i]!;
       if (stableStringify(stub.config.predicates ?? []) === key) {
-        stub.appendResponse(response, this.compileStub({ responses: [response] }).responses[0]!);
+        stub.appendResponse(response, this.compileStub({ responses: [response] }, i).responses[0]!);
         this.revision++;
         return;
       }
@@ -229,7 +249,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
       const responses = stub.config.responses;
       const kept = responses.filter((r) => !(isPlainObject(r.is) && typeof r.is._proxyResponseTime === 'number'));
       if (kept.length === responses.length) next.push(stub);
-      else if (kept.length > 0) next.push(this.compileStub({ ...stub.config, responses: kept }));
+      else if (kept.length > 0) next.push(this.compileStub({ ...stub.config, responses: kept }, next.length));
     }
     this.setStubs(next);
   }

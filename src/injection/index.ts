@@ -5,6 +5,6 @@
 export { compileScript, runSync, runWithCallback, InjectionSyntaxError, InjectionTimeoutError, type ScriptFunction } from './sandbox.js';
 export { createScriptScope, type ScriptLogger, type ScriptScope } from './scriptScope.js';
 export { cloneRequest, injectionConfig } from './injectionConfig.js';
-export { injectionFailure, syntaxFailure } from './injectionErrors.js';
+export { deferCompileFailure, injectionFailure } from './injectionErrors.js';
 export { compilePredicateInjection } from './predicateInjection.js';
 export { INJECTION_MESSAGE, SHELL_MESSAGE } from './injectionMessages.js';

@@ -3,7 +3,7 @@
 // request with `invalid predicate injection`.
 import type { ProtocolRequest } from '../model/request.js';
 import { injectionConfig } from './injectionConfig.js';
-import { injectionFailure, syntaxFailure } from './injectionErrors.js';
+import { deferCompileFailure, injectionFailure } from './injectionErrors.js';
 import { compileScript, runSync, type ScriptFunction } from './sandbox.js';
 import type { ScriptScope } from './scriptScope.js';
 
@@ -16,7 +16,7 @@ export function compilePredicateInjection(
   try {
     fn = compileScript(source, 'predicate injection');
   } catch (err) {
-    throw syntaxFailure('inject predicate', err, predicate);
+    fn = deferCompileFailure(scope, 'inject predicate', err);
   }
   return (request) => {
     const config = injectionConfig(request, { state: scope.state, logger: scope.logger });

@@ -22,6 +22,8 @@ export interface ScriptScope {
   readonly timeoutMs: number;
   /** Where standin itself reports script failures. */
   readonly log: Log;
+  /** Scripts that did not compile, noted while a stub compiles; the imposter logs and clears them. */
+  readonly compileWarnings: string[];
 }
 
 export function createScriptScope(log: Log, timeoutMs: number): ScriptScope {
@@ -32,5 +34,5 @@ export function createScriptScope(log: Log, timeoutMs: number): ScriptScope {
     warn: (...args) => log.warn(format(...args)),
     error: (...args) => log.error(format(...args)),
   };
-  return { state: {}, legacyState: {}, logger, timeoutMs, log };
+  return { state: {}, legacyState: {}, logger, timeoutMs, log, compileWarnings: [] };
 }

@@ -1,7 +1,7 @@
 // predicateGenerators: validated once when the proxy is compiled, then applied to each proxied
 // request to build the predicates of the stub that saves the origin's answer (mountebank's
 // responseResolver.predicatesFor).
-import { cloneRequest, compileScript, injectionFailure, runSync, syntaxFailure, type ScriptScope } from '../injection/index.js';
+import { cloneRequest, compileScript, deferCompileFailure, injectionFailure, runSync, type ScriptScope } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';
@@ -80,7 +80,7 @@ function compileInjectedGenerator(fnSource: unknown, scripts: ScriptScope | unde
   try {
     fn = compileScript(fnSource, 'predicateGenerator injection');
   } catch (err) {
-    throw syntaxFailure('predicateGenerator inject function', err, source);
+    fn = deferCompileFailure(scripts, 'predicateGenerator inject function', err);
   }
   return (request) => {
     let predicates: unknown;

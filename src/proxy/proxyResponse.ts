@@ -5,7 +5,7 @@ import { RAW_HTTP, type HttpRequest, type RawHttpRequest } from '../model/reques
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import type { HttpReply } from '../model/reply.js';
-import { compileScript, INJECTION_MESSAGE, syntaxFailure } from '../injection/index.js';
+import { INJECTION_MESSAGE } from '../injection/index.js';
 import { compilePredicateGenerators } from './predicateGenerators.js';
 import { savedIs, savedResponse } from './recordResponse.js';
 import { proxyError, type UpstreamResponse, type UpstreamTls } from './upstreamClient.js';
@@ -97,16 +97,14 @@ export function compileProxyResponse(
   return { config, repeat, resolve };
 }
 
-/** `addDecorateBehavior`: a decorate function the saved responses carry; checked to compile now. */
+/**
+ * `addDecorateBehavior`: a decorate function the saved responses carry. As mountebank, it is not
+ * compiled here: one that does not compile is reported when a saved response carrying it is made.
+ */
 export function checkAddDecorateBehavior(value: unknown, allowInjection: boolean, source: unknown): void {
   if (value === undefined || value === null || value === false) return;
   if (!allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
   if (typeof value !== 'string') throw validationError("'proxy.addDecorateBehavior' must be a string holding a JavaScript function", source);
-  try {
-    compileScript(value, 'decorator injection');
-  } catch (err) {
-    throw syntaxFailure('addDecorateBehavior function', err, source);
-  }
 }
 
 /** The origin's answer as received; `Connection: close` added when the origin set none (as for `is`). */

@@ -2,7 +2,7 @@
 // (or the old `function (request, response, logger)`) changes `config.response` in place or
 // returns a new response. Runs under the injection time limit; a throw or a loop fails the
 // request with `invalid decorator injection`.
-import { compileScript, INJECTION_MESSAGE, injectionConfig, injectionFailure, runSync, syntaxFailure, type ScriptScope } from '../injection/index.js';
+import { compileScript, deferCompileFailure, INJECTION_MESSAGE, injectionConfig, injectionFailure, runSync, type ScriptScope } from '../injection/index.js';
 import { StandinError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { BehaviorFields } from './behaviorFields.js';
@@ -15,7 +15,7 @@ export function compileDecorate(value: unknown, scope: ScriptScope | undefined, 
   try {
     fn = compileScript(fnSource, 'decorator injection');
   } catch (err) {
-    throw syntaxFailure('decorate function', err, source);
+    fn = deferCompileFailure(scope, 'decorate function', err);
   }
   return (request, response) => {
     const config = injectionConfig(request, { response, logger: scope.logger, state: scope.state });

@@ -3,7 +3,7 @@
 // response, returns a promise of it, or returns nothing and calls `callback` later. The result
 // goes through the behaviors and the same defaults as an `is` response.
 import type { CompiledBehaviors, CompiledResponse, Outcome, ResponseContext, ResponseKind, ResponseObject } from '../contracts/index.js';
-import { compileScript, INJECTION_MESSAGE, injectionConfig, injectionFailure, runWithCallback, syntaxFailure } from '../injection/index.js';
+import { compileScript, deferCompileFailure, INJECTION_MESSAGE, injectionConfig, injectionFailure, runWithCallback } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
@@ -26,13 +26,13 @@ function compileInjectResponse(
 ): CompiledResponse {
   const source = config.inject;
   if (typeof source !== 'string') throw validationError("'inject' must be a string holding a JavaScript function", config);
+  const scope = context.scripts;
   let fn;
   try {
     fn = compileScript(source, 'response injection');
   } catch (err) {
-    throw syntaxFailure('inject function', err, config);
+    fn = deferCompileFailure(scope, 'inject function', err);
   }
-  const scope = context.scripts;
 
   const resolve = async (request: ProtocolRequest): Promise<Outcome> => {
     let injected: unknown;

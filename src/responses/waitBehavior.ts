@@ -1,6 +1,6 @@
 // The `wait` behavior: a number of milliseconds, or (with --allowInjection) a JavaScript function
 // returning one. As mountebank, a string is read with parseInt first and only run when it is not a number.
-import { compileScript, injectionFailure, runSync, syntaxFailure, type ScriptScope } from '../injection/index.js';
+import { compileScript, deferCompileFailure, injectionFailure, runSync, type ScriptScope } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import type { BehaviorStep } from './behaviorStep.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';
@@ -23,7 +23,7 @@ function compileWaitFunction(fnSource: string, scope: ScriptScope, source: unkno
   try {
     fn = compileScript(fnSource, 'wait injection');
   } catch (err) {
-    throw syntaxFailure('wait function', err, source);
+    fn = deferCompileFailure(scope, 'wait function', err);
   }
   return (_request, response) => {
     let ms: number;

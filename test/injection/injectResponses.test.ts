@@ -290,13 +290,23 @@ describe('scripts that fail', () => {
     assert.equal((await get(`${url}/ok`)).body, 'fine');
   });
 
-  it('refuses a function that does not compile when the imposter is created', async () => {
-    const res = await post(`${mb.url}/imposters`, { protocol: 'http', port: await freePort(), stubs: [{ responses: [{ inject: 'function ( {' }] }] });
-    assert.equal(res.status, 400);
-    assert.equal(res.json().errors[0].code, 'bad data');
-    assert.match(res.json().errors[0].message, /^the inject function does not compile: /);
-    const notFunction = await post(`${mb.url}/imposters`, { protocol: 'http', port: await freePort(), stubs: [{ predicates: [{ inject: '42' }], responses: [{ is: {} }] }] });
-    assert.equal(notFunction.status, 400);
-    assert.match(notFunction.json().errors[0].message, /expected a JavaScript function, got number/);
+  it('accepts a function that does not compile, or is not a function, and fails the requests that reach it', async () => {
+    const port = await freePort();
+    const res = await post(`${mb.url}/imposters`, {
+      protocol: 'http',
+      port,
+      stubs: [
+        { predicates: [{ equals: { path: '/syntax' } }], responses: [{ inject: 'function ( {' }] },
+        { predicates: [{ inject: '42' }], responses: [{ is: {} }] },
+      ],
+    });
+    assert.equal(res.status, 201, res.body);
+    const syntax = await get(`http://127.0.0.1:${port}/syntax`);
+    assert.equal(syntax.status, 500);
+    assert.deepEqual([syntax.json().errors[0].code, syntax.json().errors[0].message], ['invalid injection', 'invalid response injection']);
+    const notFunction = await get(`http://127.0.0.1:${port}/other`);
+    assert.equal(notFunction.status, 500);
+    assert.equal(notFunction.json().errors[0].message, 'invalid predicate injection');
+    assert.equal(notFunction.json().errors[0].data, 'SyntaxError: expected a JavaScript function, got number');
   });
 });

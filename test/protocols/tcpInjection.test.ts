@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { waitFor } from '../support/cliHarness.js';
 import { freePort, get, post } from '../support/http.js';
 import { startStandin, type StandinProcess } from '../support/standinProcess.js';
 import { TcpClient, tcpExchange } from '../support/tcp.js';
@@ -104,10 +105,17 @@ describe('endOfRequestResolver', () => {
     }
   });
 
-  it('refuses a resolver that does not compile with a 400', async () => {
-    const res = await post(`${mb.url}/imposters`, { protocol: 'tcp', port: await freePort(), endOfRequestResolver: { inject: 'function ( {' } });
-    assert.equal(res.status, 400, res.body);
-    assert.match(res.json().errors[0].message, /endOfRequestResolver function does not compile/);
+  it('accepts a resolver that does not compile, as mountebank: a warning, and no request ever ends', async () => {
+    const port = await create({ endOfRequestResolver: { inject: 'function ( {' }, stubs: [{ responses: [{ is: { data: 'answer' } }] }] });
+    await waitFor(() => /warn: \[tcp:\d+\] the endOfRequestResolver function does not compile: /.test(mb.output()), 5_000, 'the warning');
+    const client = await TcpClient.connect(port);
+    try {
+      client.write('hello');
+      await assert.rejects(client.read(1, 500), /^Error: timeout: 0 of 1 bytes/);
+    } finally {
+      client.socket.destroy();
+    }
+    await waitFor(() => /error: \[tcp:\d+\] endOfRequestResolver injection X=> SyntaxError: /.test(mb.output()), 5_000, 'the per-packet error');
   });
 });
 

@@ -50,11 +50,11 @@ function respond(handler: RequestHandler, req: IncomingMessage, res: ServerRespo
   try {
     outcome = handler.handle(request);
   } catch (err) {
-    writeError(handler, res, err);
+    writeError(handler, res, request, err);
     return;
   }
   if (outcome instanceof Promise) {
-    outcome.then((o) => deliver(handler, req, res, request, o), (err) => writeError(handler, res, err));
+    outcome.then((o) => deliver(handler, req, res, request, o), (err) => writeError(handler, res, request, err));
   } else {
     deliver(handler, req, res, request, outcome);
   }
@@ -113,13 +113,15 @@ function lowerCaseHeaders(headers: HttpRequest['headers']): Record<string, strin
   return out;
 }
 
-function writeError(handler: RequestHandler, res: ServerResponse, err: unknown): void {
+/** mountebank's answer to a request that failed: the error line, and a 500 with the error envelope in one line of JSON. */
+function writeError(handler: RequestHandler, res: ServerResponse, request: HttpRequest, err: unknown): void {
   const body = err instanceof StandinError ? err.toJSON() : { message: err instanceof Error ? err.message : String(err) };
-  handler.log.error(`error while answering: ${body.message}`);
+  const json = JSON.stringify(body);
+  handler.log.error(`${request.requestFrom} X=> ${json}`);
   if (res.headersSent) {
     res.destroy();
     return;
   }
   res.writeHead(500, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ errors: [body] }, null, 2));
+  res.end(`{"errors":[${json}]}`);
 }

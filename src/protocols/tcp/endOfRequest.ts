@@ -2,7 +2,7 @@
 // `endOfRequestResolver: {inject: "function (requestData, logger) {...}"}` decides instead, seeing
 // the packets so far (a string in text mode, a Buffer in binary). The same rule tells the tcp
 // proxy when the origin's answer is complete.
-import { compileScript, INJECTION_MESSAGE, runSync, syntaxFailure, type ScriptScope } from '../../injection/index.js';
+import { compileScript, deferCompileFailure, INJECTION_MESSAGE, runSync, type ScriptScope } from '../../injection/index.js';
 import { StandinError, validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/types.js';
 import type { TcpEncoding } from './tcpReply.js';
@@ -24,7 +24,7 @@ export function compileEndOfRequest(value: unknown, encoding: TcpEncoding, allow
   try {
     fn = compileScript(source, 'endOfRequestResolver');
   } catch (err) {
-    throw syntaxFailure('endOfRequestResolver function', err, value);
+    fn = deferCompileFailure(scripts, 'endOfRequestResolver function', err);
   }
   return (data) => {
     try {
