@@ -4,9 +4,33 @@
 // old-style `function (request) { return request.path === '/x'; }` keeps working.
 import type { ProtocolRequest } from '../model/request.js';
 
-/** A JSON copy: plain data only (the http adapter's raw bytes, a symbol, are left behind). */
+/**
+ * A JSON copy: plain data only (the http adapter's raw bytes, a symbol, are left behind). Its
+ * `headers` keep the client's names, as mountebank's do, and also answer a lookup in any case
+ * (`headers['content-type']` finds `Content-Type`).
+ */
 export function cloneRequest(request: ProtocolRequest): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(request)) as Record<string, unknown>;
+  const copy = JSON.parse(JSON.stringify(request)) as Record<string, unknown>;
+  if (copy.headers !== null && typeof copy.headers === 'object') copy.headers = anyCaseLookup(copy.headers as Record<string, unknown>);
+  return copy;
+}
+
+/** Enumeration, JSON and writes see the object as it is; a read of a missing name tries the other cases. */
+function anyCaseLookup(headers: Record<string, unknown>): Record<string, unknown> {
+  const find = (target: Record<string, unknown>, name: string): string | undefined => {
+    const lower = name.toLowerCase();
+    return Object.keys(target).find((key) => key.toLowerCase() === lower);
+  };
+  return new Proxy(headers, {
+    get(target, name, receiver) {
+      if (typeof name !== 'string' || Object.hasOwn(target, name)) return Reflect.get(target, name, receiver);
+      const found = find(target, name);
+      return found === undefined ? Reflect.get(target, name, receiver) : target[found];
+    },
+    has(target, name) {
+      return Reflect.has(target, name) || (typeof name === 'string' && find(target, name) !== undefined);
+    },
+  });
 }
 
 export function injectionConfig(request: ProtocolRequest, fields: Record<string, unknown>): Record<string, unknown> {

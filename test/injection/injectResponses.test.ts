@@ -188,6 +188,29 @@ describe('inject predicates', () => {
     assert.equal((await get(`${url}/x`)).body, 'matched');
     assert.equal((await get(`${url}/x?skip=yes`)).body, '');
   });
+
+  it("finds request.headers in any case, while their names stay the client's", async () => {
+    const url = await imposter([
+      {
+        predicates: [{ inject: "function (config) { return config.request.headers['x-tenant'] === 'acme' && 'X-TENANT' in config.headers; }" }],
+        responses: [
+          {
+            inject:
+              "function (config) { var h = config.request.headers; return { body: JSON.stringify({ lower: h['content-type'], upper: h['CONTENT-TYPE'], exact: h['Content-Type'], missing: h['x-none'], keys: Object.keys(h).filter(function (k) { return k !== 'Host' && k !== 'Connection'; }), json: JSON.parse(JSON.stringify(h))['X-Tenant'] }) }; }",
+          },
+        ],
+      },
+    ]);
+    const answer = await request('POST', `${url}/x`, { headers: { 'Content-Type': 'text/plain', 'X-Tenant': 'acme' }, body: 'hi' });
+    assert.deepEqual(JSON.parse(answer.body), {
+      lower: 'text/plain',
+      upper: 'text/plain',
+      exact: 'text/plain',
+      keys: ['Content-Type', 'X-Tenant', 'Content-Length'],
+      json: 'acme',
+    });
+    assert.equal((await get(`${url}/x`, { headers: { 'X-Tenant': 'other' } })).body, '', 'no match for another tenant');
+  });
 });
 
 describe('one state per imposter', () => {
