@@ -93,7 +93,10 @@ function validateResource(
 ): void {
   const name = describeResource(kind, resource);
   const raw = resource as Record<string, unknown>;
+  // A resource that forwards never runs its steps (imposter-go loads it and warns, below).
+  const forwards = kind === 'resource' && resource.passthrough !== undefined && resource.passthrough !== null;
   for (const [key, what] of Object.entries(UNSUPPORTED_RESOURCE)) {
+    if (key === 'steps' && forwards) continue;
     if (raw[key] !== undefined) throw new ImposterConfigError(`${file}: ${name}: ${what} are not supported by standin`);
   }
   if (resource.path !== undefined && typeof resource.path !== 'string') throw new ImposterConfigError(`${file}: ${name}: path must be a string`);
@@ -111,7 +114,9 @@ function validateResource(
   }
   const upstream = String(resource.passthrough);
   if (!upstreams.has(upstream)) throw new ImposterConfigError(`${file}: ${name} references unknown upstream ${JSON.stringify(upstream)}`);
-  if (resource.response !== undefined || raw.steps !== undefined || resource.capture !== undefined) {
-    warnings.push(`${file}: ${name} declares passthrough and also response/capture; passthrough takes precedence`);
+  const ignored = (['response', 'steps', 'capture'] as const).filter((key) => raw[key] !== undefined);
+  if (ignored.length > 0) {
+    const list = ignored.join('/');
+    warnings.push(`${file}: ${name} declares passthrough and also ${list}; passthrough takes precedence, and ${list} will be ignored`);
   }
 }

@@ -2,6 +2,8 @@
 // refuses before listening, and the compiled stubs as ordinary admin API data.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { spawnCli, tempDir, waitFor, waitForPidfile } from '../support/cliHarness.js';
@@ -89,13 +91,30 @@ describe('standin imposter startup', () => {
     assert.match(result.stderr, /steps-config\.yaml: resource \(method GET, path "\/s"\): steps \(scripts and remote calls\) are not supported by standin/);
   });
 
+  it('loads a resource with passthrough and steps, forwards, and warns that the steps are ignored (as imposter-go)', async () => {
+    const upstream = http.createServer((req, res) => res.end(`upstream saw ${req.url}`));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const server = await startImposter({
+      'steps-config.yaml': `plugin: rest\nupstreams:\n  u:\n    url: ${url}\nresources:\n  - path: /s\n    method: GET\n    passthrough: u\n    steps:\n      - type: script\n        code: respond()\n`,
+    });
+    try {
+      await waitFor(() => server.output().includes('[WARN]'), 10_000, 'the warning');
+      assert.match(server.output(), /\[WARN\] .*steps-config\.yaml: resource \(method GET, path "\/s"\) declares passthrough and also steps; passthrough takes precedence, and steps will be ignored/);
+      assert.equal((await get(`${server.url}/s`)).body, 'upstream saw /s');
+    } finally {
+      await server.stop();
+      upstream.close();
+    }
+  });
+
   it('warns that passthrough takes precedence over a response on the same resource', async () => {
     const server = await startImposter({
       'both-config.yaml': 'plugin: rest\nupstreams:\n  u:\n    url: http://127.0.0.1:1\nresources:\n  - path: /both\n    method: GET\n    passthrough: u\n    response:\n      content: never\n',
     });
     try {
       await waitFor(() => server.output().includes('[WARN]'), 10_000, 'the warning');
-      assert.match(server.output(), /\[WARN\] .*both-config\.yaml: resource \(method GET, path "\/both"\) declares passthrough and also response\/capture; passthrough takes precedence/);
+      assert.match(server.output(), /\[WARN\] .*both-config\.yaml: resource \(method GET, path "\/both"\) declares passthrough and also response; passthrough takes precedence, and response will be ignored/);
       assert.equal((await get(`${server.url}/both`)).status, 502, 'forwarded (to a closed port), not mocked');
     } finally {
       await server.stop();
