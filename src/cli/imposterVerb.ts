@@ -35,6 +35,7 @@ export async function runImposter(argv: readonly string[]): Promise<number | und
         serverUrl: env.serverUrl ?? `http://localhost:${port}`,
         passthroughTimeoutMs: env.passthroughTimeoutMs,
         forwardedHeaders: env.forwardedHeaders,
+        verifyTls: env.verifyTls,
         name: `imposter config ${configDirs.join(',')}`,
       });
       preloadStores(documents, stores);

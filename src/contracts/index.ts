@@ -85,11 +85,16 @@ export interface InstanceResources {
 }
 
 export interface Upstreams {
-  /** Sends one request to `origin` through the pool for these settings; the answer as received. */
-  send(origin: string, tls: UpstreamTls, timeoutMs: number, request: UpstreamRequest): Promise<UpstreamResponse>;
+  /**
+   * Sends one request to `origin` through the pool for these settings; the answer as received.
+   * With `wholeExchange`, `timeoutMs` bounds the whole exchange, to the last body byte.
+   */
+  send(origin: string, tls: UpstreamTls, timeoutMs: number, request: UpstreamRequest, wholeExchange?: boolean): Promise<UpstreamResponse>;
 }
 
 export interface UpstreamTls {
+  /** Check the origin's certificate against the trusted CAs (Node's, plus NODE_EXTRA_CA_CERTS). */
+  verify?: boolean;
   cert?: string;
   key?: string;
   passphrase?: string;

@@ -21,6 +21,8 @@ export interface CompileSettings {
   passthroughTimeoutMs: number;
   /** IMPOSTER_PASSTHROUGH_FORWARDED_HEADERS=true. */
   forwardedHeaders: boolean;
+  /** IMPOSTER_PASSTHROUGH_TLS_VERIFY (true unless "false"). */
+  verifyTls: boolean;
   name: string;
 }
 
@@ -147,7 +149,14 @@ function resolveResponseFile(document: LoadedDocument, file: string, source: str
 function passthroughSpec(source: string, upstream: NamedUpstream, name: string, settings: CompileSettings): Json {
   return {
     source,
-    passthrough: { upstream: name, url: upstream.url, timeoutMs: settings.passthroughTimeoutMs, forwardedHeaders: settings.forwardedHeaders },
+    passthrough: {
+      upstream: name,
+      url: upstream.url,
+      timeoutMs: settings.passthroughTimeoutMs,
+      forwardedHeaders: settings.forwardedHeaders,
+      // Only the opt-out is written: a saved config without it checks certificates.
+      ...(settings.verifyTls ? {} : { verifyTls: false }),
+    },
   };
 }
 

@@ -177,5 +177,6 @@ function compilePassthrough(value: unknown, where: string): PassthroughSettings 
     target: parseUpstreamUrl(value.url, `${where} upstream ${JSON.stringify(upstream)}`),
     timeoutMs,
     forwardedHeaders: value.forwardedHeaders === true,
+    verifyTls: value.verifyTls !== false,
   };
 }

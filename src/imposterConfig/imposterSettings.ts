@@ -11,6 +11,8 @@ export interface ImposterEnvSettings {
   passthroughTimeoutMs: number;
   /** IMPOSTER_PASSTHROUGH_FORWARDED_HEADERS=true (case-insensitive). */
   forwardedHeaders: boolean;
+  /** IMPOSTER_PASSTHROUGH_TLS_VERIFY=false turns off the check of https upstreams' certificates. */
+  verifyTls: boolean;
   /** IMPOSTER_SERVER_URL, else http://localhost:PORT. */
   serverUrl: string | undefined;
 }
@@ -38,6 +40,7 @@ export function readImposterEnv(env: NodeJS.ProcessEnv): ImposterEnvSettings {
     port,
     passthroughTimeoutMs,
     forwardedHeaders: (env.IMPOSTER_PASSTHROUGH_FORWARDED_HEADERS ?? '').toLowerCase() === 'true',
+    verifyTls: (env.IMPOSTER_PASSTHROUGH_TLS_VERIFY ?? '').toLowerCase() !== 'false',
     serverUrl: env.IMPOSTER_SERVER_URL || undefined,
   };
 }

@@ -5,7 +5,7 @@
 import type { Outcome } from '../contracts/index.js';
 import { RAW_HTTP, type HttpRequest } from '../model/request.js';
 import type { Log } from '../logging/logger.js';
-import type { Upstreams, UpstreamResponse } from '../contracts/index.js';
+import type { Upstreams, UpstreamResponse, UpstreamTls } from '../contracts/index.js';
 import { formatGoMillis } from './goDuration.js';
 import { joinUpstreamPath, type UpstreamTarget } from './upstreamUrl.js';
 
@@ -28,9 +28,13 @@ export interface PassthroughSettings {
   timeoutMs: number;
   /** IMPOSTER_PASSTHROUGH_FORWARDED_HEADERS=true. */
   forwardedHeaders: boolean;
+  /** An https upstream's certificate is checked unless IMPOSTER_PASSTHROUGH_TLS_VERIFY=false. */
+  verifyTls: boolean;
 }
 
 const NO_BODY = Buffer.alloc(0);
+const VERIFY: UpstreamTls = { verify: true };
+const NO_VERIFY: UpstreamTls = {};
 const FAILED: Outcome = {
   reply: { statusCode: 502, headers: ['Content-Length', '23'], body: Buffer.from('Upstream request failed') },
   delayMs: 0,
@@ -44,12 +48,13 @@ export async function forward(upstreams: Upstreams, settings: PassthroughSetting
   const started = performance.now();
   let upstream: UpstreamResponse;
   try {
-    upstream = await upstreams.send(settings.target.origin, {}, settings.timeoutMs, {
-      method: request.method,
-      path,
-      headers: requestHeaders(settings, raw.rawHeaders, request.ip),
-      body: raw.body.length > 0 ? raw.body : null,
-    });
+    upstream = await upstreams.send(
+      settings.target.origin,
+      settings.verifyTls ? VERIFY : NO_VERIFY,
+      settings.timeoutMs,
+      { method: request.method, path, headers: requestHeaders(settings, raw.rawHeaders, request.ip), body: raw.body.length > 0 ? raw.body : null },
+      true,
+    );
   } catch (err) {
     log?.error(`passthrough to ${name} failed: ${describe(err, settings.timeoutMs)}`);
     return FAILED;
@@ -112,7 +117,7 @@ function withoutHopByHop(rawHeaders: string[]): string[] {
 
 function describe(err: unknown, timeoutMs: number): string {
   const code = (err as { code?: string }).code ?? '';
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (code === 'UPSTREAM_DEADLINE' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return `no response within ${formatGoMillis(timeoutMs)} (${code})`;
   }
   const message = err instanceof Error ? err.message : String(err);

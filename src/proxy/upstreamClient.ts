@@ -1,6 +1,7 @@
 // Sends one request to an origin through a keep-alive undici pool and collects the answer as
 // received: status, raw header names and values (case and repetition kept), body bytes. Redirects
-// are not followed, bodies are not decoded, TLS certificates are not checked (as mountebank).
+// are not followed, bodies are not decoded. TLS certificates are not checked unless asked (as
+// mountebank's proxies; Imposter-config passthrough asks).
 import type { Dispatcher, Pool } from 'undici';
 import { lazyModule } from '../model/lazyModule.js';
 import { StandinError } from '../model/errors.js';
@@ -20,12 +21,12 @@ export class UpstreamPools implements Upstreams {
   private readonly pools = new Map<string, Pool>();
   private closed = false;
 
-  send(origin: string, tls: UpstreamTls, timeoutMs: number, request: UpstreamRequest): Promise<UpstreamResponse> {
-    return sendUpstream(this.poolFor(origin, tls, timeoutMs), request);
+  send(origin: string, tls: UpstreamTls, timeoutMs: number, request: UpstreamRequest, wholeExchange = false): Promise<UpstreamResponse> {
+    return sendUpstream(this.poolFor(origin, tls, timeoutMs), request, wholeExchange ? timeoutMs : 0);
   }
 
   private poolFor(origin: string, tls: UpstreamTls, timeoutMs: number): Pool {
-    const key = JSON.stringify([origin, tls.cert, tls.key, tls.passphrase, tls.ciphers, tls.secureProtocol, timeoutMs]);
+    const key = JSON.stringify([origin, tls.verify === true, tls.cert, tls.key, tls.passphrase, tls.ciphers, tls.secureProtocol, timeoutMs]);
     let pool = this.pools.get(key);
     if (!pool) {
       // A request still resolving as the instance closes gets a closed-pool error, not a new pool nobody closes.
@@ -33,7 +34,7 @@ export class UpstreamPools implements Upstreams {
       const { Pool } = undici();
       pool = new Pool(origin, {
         connect: {
-          rejectUnauthorized: false,
+          rejectUnauthorized: tls.verify === true,
           cert: tls.cert,
           key: tls.key,
           passphrase: tls.passphrase,
@@ -58,15 +59,49 @@ export class UpstreamPools implements Upstreams {
   }
 }
 
-function sendUpstream(pool: Pool, request: UpstreamRequest): Promise<UpstreamResponse> {
+/** The whole exchange outlived its time limit (`send` with `wholeExchange`). */
+export class UpstreamDeadlineError extends Error {
+  readonly code = 'UPSTREAM_DEADLINE';
+  constructor(readonly timeoutMs: number) {
+    super(`no complete answer within ${timeoutMs} ms`);
+    this.name = 'UpstreamDeadlineError';
+  }
+}
+
+/**
+ * `deadlineMs` (0 = none) bounds the whole exchange (connect, headers and the last body byte) on
+ * an ordinary timer, so it fires on time: undici's own timeouts restart with every chunk and have
+ * a coarse resolution for long values.
+ */
+function sendUpstream(pool: Pool, request: UpstreamRequest, deadlineMs: number): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     let statusCode = 0;
     let rawHeaders: string[] = [];
     const chunks: Buffer[] = [];
+    let settled = false;
+    let abort: ((err?: Error) => void) | undefined;
+    let deadline: NodeJS.Timeout | undefined;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      reject(err);
+    };
+    if (deadlineMs > 0) {
+      deadline = setTimeout(() => {
+        const err = new UpstreamDeadlineError(deadlineMs);
+        fail(err);
+        abort?.(err);
+      }, deadlineMs);
+    }
     const handler: Dispatcher.DispatchHandlers = {
-      onConnect() {},
+      onConnect(abortRequest: (err?: Error) => void) {
+        abort = abortRequest;
+        // Dispatched only after the deadline passed (it waited for a connection): drop it.
+        if (settled) abortRequest(new UpstreamDeadlineError(deadlineMs));
+      },
       onError(err: Error) {
-        reject(err);
+        fail(err);
       },
       onUpgrade() {},
       onHeaders(status: number, headers: Buffer[] | string[] | null) {
@@ -81,6 +116,9 @@ function sendUpstream(pool: Pool, request: UpstreamRequest): Promise<UpstreamRes
         return true;
       },
       onComplete() {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
         resolve({ statusCode, rawHeaders, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
       },
     };
@@ -90,7 +128,7 @@ function sendUpstream(pool: Pool, request: UpstreamRequest): Promise<UpstreamRes
         handler,
       );
     } catch (err) {
-      reject(err);
+      fail(err as Error);
     }
   });
 }

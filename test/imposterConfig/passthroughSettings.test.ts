@@ -1,10 +1,14 @@
 // The seed's partial-mocking example, its environment variables (timeout, forwarded headers),
 // unreachable upstreams and every startup validation error, through the real executable.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { get } from '../support/http.js';
 import { waitFor } from '../support/cliHarness.js';
+import { repoRoot } from '../support/standinProcess.js';
 import { refusedImposter, startImposter, startUpstream, type Upstream } from '../support/imposterHarness.js';
 
 let upstream: Upstream;
@@ -82,6 +86,40 @@ describe('the partial mocking example', () => {
   }
 });
 
+describe('https upstreams', () => {
+  const certDir = join(repoRoot, 'node_modules', 'mountebank', 'src', 'models', 'https', 'cert');
+  const config = (url: string) => `plugin: rest\nupstreams:\n  secure:\n    url: ${url}\nresources:\n  - path: /secure\n    method: GET\n    passthrough: secure\n`;
+
+  it('checks the certificate (a self-signed one is a 502), unless IMPOSTER_PASSTHROUGH_TLS_VERIFY=false', async () => {
+    const origin = https.createServer({ key: readFileSync(join(certDir, 'mb-key.pem')), cert: readFileSync(join(certDir, 'mb-cert.pem')) }, (_req, res) => res.end('secret'));
+    await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
+    const url = `https://127.0.0.1:${(origin.address() as { port: number }).port}`;
+    try {
+      const checked = await startImposter({ 'secure-config.yaml': config(url) });
+      try {
+        const res = await get(`${checked.url}/secure`);
+        assert.equal(res.status, 502);
+        assert.equal(res.body, 'Upstream request failed');
+        await waitFor(() => /\[ERROR\] passthrough to "secure" failed: .*certificate/i.test(checked.output()), 5_000, 'the error line naming the certificate');
+      } finally {
+        await checked.stop();
+      }
+      const unchecked = await startImposter({ 'secure-config.yaml': config(url) }, { IMPOSTER_PASSTHROUGH_TLS_VERIFY: 'false' });
+      try {
+        const res = await get(`${unchecked.url}/secure`);
+        assert.equal(res.status, 200);
+        assert.equal(res.body, 'secret');
+        const admin = (await get(`${unchecked.adminUrl}/imposters/${unchecked.port}`)).json();
+        assert.equal(admin.stubs[1].responses[0]._imposter.passthrough.verifyTls, false);
+      } finally {
+        await unchecked.stop();
+      }
+    } finally {
+      origin.close();
+    }
+  });
+});
+
 describe('IMPOSTER_PASSTHROUGH_TIMEOUT', () => {
   it('answers 502 after the timeout (Go duration syntax) and keeps serving', async () => {
     const server = await startImposter(
@@ -114,6 +152,47 @@ resources:
       assert.equal(admin.stubs[1].responses[0]._imposter.passthrough.timeoutMs, 500);
     } finally {
       await server.stop();
+    }
+  });
+
+  it('bounds the whole exchange: an upstream that answers at once but trickles its body gets a 502 on time', async () => {
+    // Headers at once, then a byte every 150 ms for 3 s: each chunk is well within the timeout.
+    const trickle = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed || ++sent > 20) {
+          clearInterval(timer);
+          res.end();
+          return;
+        }
+        res.write('x');
+      }, 150);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((r) => trickle.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(trickle.address() as { port: number }).port}`;
+    const server = await startImposter(
+      {
+        'trickle-config.yaml': `plugin: rest\nupstreams:\n  trickle:\n    url: ${url}\n  stuck:\n    url: ${hangingUrl}\nresources:\n  - path: /trickle\n    method: GET\n    passthrough: trickle\n  - path: /stuck\n    method: GET\n    passthrough: stuck\n`,
+      },
+      { IMPOSTER_PASSTHROUGH_TIMEOUT: '500ms' },
+    );
+    try {
+      // The first upstream call compiles undici's HTTP parser, which holds the event loop a while on a busy machine.
+      assert.equal((await get(`${server.url}/stuck`)).status, 502);
+      for (const path of ['/trickle', '/stuck']) {
+        const started = performance.now();
+        const res = await get(`${server.url}${path}`);
+        const elapsed = performance.now() - started;
+        assert.equal(res.status, 502, path);
+        // On time: 500 ms plus the machine's scheduling (undici's own timers answered after 1 s, or 3 s when trickled).
+        assert.ok(elapsed >= 490 && elapsed < 750, `${path} answered after ${Math.round(elapsed)} ms`);
+      }
+    } finally {
+      await server.stop();
+      trickle.closeAllConnections();
+      trickle.close();
     }
   });
 
