@@ -93,6 +93,22 @@ export function createAdminServer(
   };
 }
 
+/** mountebank's line for a refused creation: the validation errors as a list, a failed start (port in use) alone. */
+function creationError(body: unknown): string {
+  const errors = (body as { errors?: Array<{ code?: string }> } | undefined)?.errors ?? [];
+  const single = errors.length === 1 && ['resource conflict', 'insufficient access', 'cannot start server'].includes(errors[0]!.code ?? '');
+  return `error creating imposter: ${JSON.stringify(single ? errors[0] : errors)}`;
+}
+
+/** The body as mountebank's parsed-then-stringified form (compact), or as sent when it is not JSON. */
+function compactJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text;
+  }
+}
+
 async function handle(
   router: Router,
   access: AdminAccess,
@@ -104,7 +120,11 @@ async function handle(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
-  log.info(`${method} ${url.pathname}`);
+  // mountebank logs the URL as sent (query string included), and the body of imposter creations at debug level.
+  log.info(`${method} ${req.url ?? url.pathname}`);
+  if ((method === 'POST' || method === 'PUT') && url.pathname === '/imposters' && log.isDebugEnabled()) {
+    log.debug(`${req.socket.remoteAddress}:${req.socket.remotePort} => ${compactJson(text)}`);
+  }
   const headers = access.headers;
   // A browser's preflight carries no API key, so it is answered first (mb would 401 it).
   const early = access.preflight(req) ?? access.refuse(req, log);
@@ -134,6 +154,7 @@ async function handle(
   } catch (err) {
     const reply = errorReply(err);
     if (reply.status >= 500) log.error(`error handling ${method} ${url.pathname}: ${err instanceof Error ? err.stack : String(err)}`);
+    else if (url.pathname === '/imposters' && (method === 'POST' || method === 'PUT')) log.error(creationError(reply.body));
     else log.warn(`${method} ${url.pathname} refused: ${JSON.stringify(reply.body)}`);
     writeReply(res, reply, headers);
   }

@@ -110,6 +110,10 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     } catch (err) {
       this.stubFailed(i, err);
     }
+    if (this.log.isInfoEnabled()) {
+      this.log.info('no predicate match, using default response');
+      this.log.debug('generating response from {"is":{}}');
+    }
     return this.metrics.unmatched(started, this.defaultOutcome);
   }
 
@@ -117,9 +121,20 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     const stub = this.stubs[position]!;
     const matched = this.metrics.matched(started);
     const response = stub.nextResponse();
+    if (this.log.isDebugEnabled()) this.logMatch(stub, response.config);
     const outcome = response.resolve(request, stub);
     const named = outcome instanceof Promise ? outcome.catch((err: unknown) => this.stubFailed(position, err)) : outcome;
     return this.metrics.generated(matched, stub.matches ? this.recordMatch(stub, request, response.config, named) : named);
+  }
+
+  /** mountebank's debug lines for a match: the stub's predicates, the response config, its behaviors. */
+  private logMatch(stub: Stub, responseConfig: Record<string, unknown>): void {
+    this.log.debug(`using predicate match: ${JSON.stringify(stub.config.predicates || {})}`);
+    this.log.debug(`generating response from ${JSON.stringify(responseConfig)}`);
+    const behaviors = responseConfig.behaviors;
+    if (Array.isArray(behaviors) && behaviors.length > 0 && responseConfig.fault === undefined) {
+      this.log.debug(`using stub response behavior ${JSON.stringify(behaviors)}`);
+    }
   }
 
   /** A failed script names its stub in the log (by its index now) before the error answers the request. */

@@ -7,4 +7,6 @@ export interface HttpReply {
   body: Buffer;
   /** The body in parts, when it was rendered from a template: written without joining them. */
   readonly chunks?: readonly Buffer[];
+  /** `_mode: "binary"`: the body was given in base64. */
+  readonly binary?: boolean;
 }

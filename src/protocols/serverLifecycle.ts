@@ -18,6 +18,13 @@ export function guardConnections(server: net.Server, log: Log, options: ListenOp
     }
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    // mountebank's connection lines, at debug level.
+    if (log.isDebugEnabled()) {
+      const name = `${socket.remoteAddress}:${socket.remotePort}`;
+      log.debug(`${name} ESTABLISHED`);
+      socket.once('end', () => log.debug(`${name} LAST-ACK`));
+      socket.once('close', () => log.debug(`${name} CLOSED`));
+    }
   });
   return sockets;
 }

@@ -7,6 +7,19 @@ import type { HttpReply } from '../../model/reply.js';
 
 export type { HttpReply };
 
+/** The reply as mountebank logs it at debug level (`<= {...}`): its response object after the defaults. */
+export function replyForLog(reply: HttpReply): { statusCode: number; headers: Record<string, string | string[]>; body: string; _mode: string } {
+  const headers: Record<string, string | string[]> = {};
+  for (let i = 0; i < reply.headers.length; i += 2) {
+    const name = reply.headers[i]!;
+    const value = reply.headers[i + 1]!;
+    const existing = headers[name];
+    headers[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  const body = reply.chunks ? Buffer.concat(reply.chunks) : reply.body;
+  return { statusCode: reply.statusCode, headers, body: body.toString(reply.binary ? 'base64' : 'utf8'), _mode: reply.binary ? 'binary' : 'text' };
+}
+
 const BASE64_NOISE = /[^A-Za-z0-9=+/]/g;
 
 /** mountebank's fallback is per field and shallow: `is.x || default.x || builtin`. */
@@ -17,7 +30,7 @@ export function compileHttpReply(is: Record<string, unknown>, defaults: Record<s
   const mode = (is._mode || d._mode || 'text') as unknown;
   const body = toBody(is.body || d.body || '', mode, source);
   const headers = toHeaders(headerConfig, body, source);
-  return { statusCode, headers, body };
+  return mode === 'binary' ? { statusCode, headers, body, binary: true } : { statusCode, headers, body };
 }
 
 function toStatusCode(value: unknown, source: unknown): number {

@@ -9,7 +9,7 @@ import type { HttpRequest } from '../../model/request.js';
 import { applyFault } from '../faults.js';
 import { guardConnections, startListening } from '../serverLifecycle.js';
 import { createHttpRequest } from './httpRequest.js';
-import type { HttpReply } from './httpReply.js';
+import { replyForLog, type HttpReply } from './httpReply.js';
 
 const NO_BODY: Buffer = Buffer.alloc(0);
 
@@ -45,7 +45,11 @@ export function serveHttp(server: http.Server | https.Server, handler: RequestHa
 }
 
 function respond(handler: RequestHandler, req: IncomingMessage, res: ServerResponse, request: HttpRequest): void {
-  if (handler.log.isInfoEnabled()) handler.log.info(`${request.requestFrom} => ${request.method} ${request.path}`);
+  const log = handler.log;
+  if (log.isInfoEnabled()) {
+    log.info(`${request.requestFrom} => ${request.method} ${req.url ?? request.path}`);
+    if (log.isDebugEnabled()) log.debug(`${request.requestFrom} => ${JSON.stringify(request)}`);
+  }
   let outcome: Outcome | Promise<Outcome>;
   try {
     outcome = handler.handle(request);
@@ -62,6 +66,7 @@ function respond(handler: RequestHandler, req: IncomingMessage, res: ServerRespo
 
 function deliver(handler: RequestHandler, req: IncomingMessage, res: ServerResponse, request: HttpRequest, outcome: Outcome): void {
   if (outcome.delayMs > 0) {
+    handler.log.debug(`Waiting ${outcome.delayMs} ms...`);
     setTimeout(() => write(handler, req, res, request, outcome), outcome.delayMs);
   } else {
     write(handler, req, res, request, outcome);
@@ -76,6 +81,7 @@ function write(handler: RequestHandler, req: IncomingMessage, res: ServerRespons
   res.writeHead(reply.statusCode, headers);
   if (reply.chunks) writeChunks(res, reply.chunks);
   else res.end(reply.body);
+  if (handler.log.isDebugEnabled()) handler.log.debug(`${request.requestFrom} <= ${JSON.stringify(replyForLog(reply))}`);
 }
 
 /**

@@ -41,15 +41,16 @@ function serveConnection(socket: Socket, handler: RequestHandler, settings: TcpS
     if (handler.log.isInfoEnabled()) {
       const shown = request.data.length > LOGGED_CHARS ? `${request.data.slice(0, LOGGED_CHARS)}...` : request.data;
       handler.log.info(`${requestFrom} => ${shown}`);
+      if (handler.log.isDebugEnabled()) handler.log.debug(`${requestFrom} => ${JSON.stringify(request.data)}`);
     }
-    answered = answered.then(() => answer(socket, handler, request));
+    answered = answered.then(() => answer(socket, handler, request, settings.encoding));
   });
   socket.on('end', () => {
     void answered.then(() => socket.end());
   });
 }
 
-async function answer(socket: Socket, handler: RequestHandler, request: TcpRequest): Promise<void> {
+async function answer(socket: Socket, handler: RequestHandler, request: TcpRequest, encoding: BufferEncoding): Promise<void> {
   let outcome: Outcome;
   try {
     outcome = await handler.handle(request);
@@ -57,11 +58,17 @@ async function answer(socket: Socket, handler: RequestHandler, request: TcpReque
     writeError(socket, handler, request, err);
     return;
   }
-  if (outcome.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, outcome.delayMs));
+  if (outcome.delayMs > 0) {
+    handler.log.debug(`Waiting ${outcome.delayMs} ms...`);
+    await new Promise((resolve) => setTimeout(resolve, outcome.delayMs));
+  }
   if (socket.destroyed) return;
   if (outcome.fault !== undefined && applyFault(handler.log, socket, outcome.fault)) return;
   const { data } = outcome.reply as TcpReply;
-  if (data.length > 0) socket.write(data);
+  if (data.length > 0) {
+    socket.write(data);
+    if (handler.log.isDebugEnabled()) handler.log.debug(`${request.requestFrom} <= ${JSON.stringify(data.toString(encoding))}`);
+  }
 }
 
 function writeError(socket: Socket, handler: RequestHandler, request: TcpRequest, err: unknown): void {
