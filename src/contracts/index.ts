@@ -17,6 +17,12 @@ export interface Outcome {
   fault?: string;
   /** Milliseconds to wait before answering (the `wait` behavior). */
   delayMs: number;
+  /**
+   * The response object as mountebank resolves it (an `is` after its behaviors, what an inject
+   * returned, the proxied answer, the fault), before the protocol's wire defaults: what --debug
+   * records in a stub's `matches`. Called only then.
+   */
+  response?: () => unknown;
 }
 
 /**
@@ -223,8 +229,10 @@ export interface ProtocolAdapter {
     source: unknown,
     options: TemplateOptions,
   ): ((request: ProtocolRequest) => unknown) | undefined;
-  /** The reply as JSON, for `matches` under --debug. */
+  /** The reply as JSON, for `matches` under --debug when the outcome carries no `response`. */
   describeReply(reply: unknown): unknown;
+  /** An outcome's `response` as recorded in `matches` (mountebank's server adjusts some of it in place). */
+  describeResponse?(response: unknown): unknown;
   listen(handler: RequestHandler, options: ListenOptions): Promise<ProtocolServer>;
   /**
    * Validates the imposter's protocol fields (https `key`/`cert`, tcp `mode`) once, at creation,

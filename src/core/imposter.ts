@@ -21,6 +21,7 @@ import { MatchRequest } from '../matching/index.js';
 import { StubIndex } from '../matching/stubIndex.js';
 import { isoNow } from '../logging/isoNow.js';
 import type { Log } from '../logging/logger.js';
+import { cloneJson } from '../model/cloneJson.js';
 import { compileEach, StandinError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
@@ -125,6 +126,13 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     const outcome = response.resolve(request, stub);
     const named = outcome instanceof Promise ? outcome.catch((err: unknown) => this.stubFailed(position, err)) : outcome;
     return this.metrics.generated(matched, stub.matches ? this.recordMatch(stub, request, response.config, named) : named);
+  }
+
+  /** What --debug records as a match's response: mountebank's resolved response object where the outcome has one. */
+  private describeResponse(outcome: Outcome): unknown {
+    if (!outcome.response) return this.protocol.describeReply(outcome.reply);
+    const response = outcome.response();
+    return this.protocol.describeResponse ? this.protocol.describeResponse(response) : cloneJson(response);
   }
 
   /** mountebank's debug lines for a match: the stub's predicates, the response config, its behaviors. */
@@ -281,7 +289,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
       matches.push({
         timestamp: new Date(started).toISOString(),
         request,
-        response: this.protocol.describeReply(resolved.reply),
+        response: this.describeResponse(resolved),
         responseConfig,
         processingTime: Date.now() - started,
       });

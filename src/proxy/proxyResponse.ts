@@ -85,13 +85,11 @@ export function compileProxyResponse(
       // the reply and what is saved (so a saved response is not transformed again on replay).
       const transformed = await behaviors.run(request, savedIs(upstream, Date.now() - started));
       if (mode !== 'proxyTransparent') scope.recordProxyResponse(mode, generate(request), savedResponse(transformed, proxy));
-      return { reply: context.protocol.compileReply(transformed, context.defaultResponse, config), delayMs: 0 };
+      return { reply: context.protocol.compileReply(transformed, context.defaultResponse, config), delayMs: 0, response: () => transformed };
     }
-    if (mode !== 'proxyTransparent') {
-      const is = savedIs(upstream, Date.now() - started);
-      scope.recordProxyResponse(mode, generate(request), savedResponse(is, proxy));
-    }
-    return { reply: toReply(upstream), delayMs };
+    const took = Date.now() - started;
+    if (mode !== 'proxyTransparent') scope.recordProxyResponse(mode, generate(request), savedResponse(savedIs(upstream, took), proxy));
+    return { reply: toReply(upstream), delayMs, response: () => savedIs(upstream, took) };
   };
 
   return { config, repeat, resolve };

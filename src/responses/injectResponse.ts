@@ -51,7 +51,8 @@ function compileInjectResponse(
     }
     let response: ResponseObject = isPlainObject(injected) ? injected : {};
     if (behaviors.run) response = await behaviors.run(request, response);
-    return { reply: context.protocol.compileReply(response, context.defaultResponse, config), delayMs: behaviors.delayMs };
+    const resolved = response;
+    return { reply: context.protocol.compileReply(response, context.defaultResponse, config), delayMs: behaviors.delayMs, response: () => resolved };
   };
   return { config, repeat, resolve };
 }

@@ -17,7 +17,8 @@ export const isKind: ResponseKind = {
     if (behaviors.run) return compileTransformedIs(config.is, config, context, repeat, behaviors);
     const templated = compileTemplatedIs(config.is, context, config);
     if (templated) return { config, repeat, resolve: (request) => ({ reply: templated(request), delayMs }) };
-    const outcome: Outcome = { reply: context.protocol.compileReply(config.is, context.defaultResponse, config), delayMs };
+    const is = config.is;
+    const outcome: Outcome = { reply: context.protocol.compileReply(is, context.defaultResponse, config), delayMs, response: () => cloneJson(is) };
     return { config, repeat, resolve: () => outcome };
   },
 };
@@ -29,7 +30,12 @@ export const faultKind: ResponseKind = {
   compile(config, context, { repeat }) {
     if (typeof config.fault !== 'string') throw validationError("'fault' must be a string", config);
     // Unknown faults fall back to the default response, as mountebank does; behaviors do not run.
-    const outcome: Outcome = { reply: context.protocol.compileReply({}, context.defaultResponse, config), fault: config.fault, delayMs: 0 };
+    const outcome: Outcome = {
+      reply: context.protocol.compileReply({}, context.defaultResponse, config),
+      fault: config.fault,
+      delayMs: 0,
+      response: () => cloneJson(config),
+    };
     return { config, repeat, resolve: () => outcome };
   },
 };
@@ -47,6 +53,7 @@ function compileTransformedIs(
   const toOutcome = (response: Record<string, unknown>): Outcome => ({
     reply: context.protocol.compileReply(response, context.defaultResponse, config),
     delayMs: 0,
+    response: () => response,
   });
   const resolve = (request: ProtocolRequest): Outcome | Promise<Outcome> => {
     const response = run(request, render ? render(request) : cloneJson(is));
