@@ -59,7 +59,9 @@ function scrub(lines: string[], adminPort: number, ports: number[]): string[] {
   return lines.map((line) => {
     let out = line.replaceAll(`:${adminPort}]`, ':ADMIN]');
     ports.forEach((port, i) => (out = out.replaceAll(`:${port}]`, `:IMPOSTER${i}]`).replaceAll(`"port":${port}`, `"port":IMPOSTER${i}`)));
-    return out.replace(/127\.0\.0\.1:\d+/g, 'CLIENT').replace(/"Host":"CLIENT"/g, '"Host":"HOST"');
+    out = out.replace(/127\.0\.0\.1:\d+/g, 'CLIENT').replace(/"Host":"CLIENT"/g, '"Host":"HOST"');
+    // standin's validation message goes on after mountebank's words with what to do instead.
+    return out.replace(/(invalid value for 'port')[^}]*"}/, `$1"}`);
   });
 }
 
