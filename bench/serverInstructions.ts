@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   for (const kind of kinds) {
     const dir = mkdtempSync(join(tmpdir(), 'standin-callgrind-'));
     const wrapper = ['valgrind', '--tool=callgrind', `--callgrind-out-file=${join(dir, 'callgrind.out')}`, '--dump-instr=no'];
-    const server = await startServer(kind, repoRoot, '0', { wrapper, startupMs: 300_000 });
+    const server = await startServer(kind, repoRoot, '0', { wrapper, startupMs: 1_200_000 });
     try {
       for (const scenario of chosen) {
         if (scenario.skip?.includes(kind)) continue;

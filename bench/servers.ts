@@ -96,7 +96,12 @@ export async function startServer(kind: ServerKind, repoRoot: string, core: stri
 
   const imposterUrl = `http://${host}:${imposterPort}`;
   const adminUrl = `http://${host}:${adminPort}`;
-  await waitUntilAnswering(kind === 'bare' ? imposterUrl : `${adminUrl}/`, child, () => output, options.startupMs ?? 20_000);
+  try {
+    await waitUntilAnswering(kind === 'bare' ? imposterUrl : `${adminUrl}/`, child, () => output, options.startupMs ?? 20_000);
+  } catch (err) {
+    child.kill('SIGKILL'); // a server that never answered would keep the benchmark from exiting
+    throw err;
+  }
   const memory = (field: string) => {
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
