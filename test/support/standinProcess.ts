@@ -22,8 +22,24 @@ export interface StandinProcess {
   stop(): Promise<void>;
 }
 
-/** Runs `standin start` with the given extra flags; resolves once the pidfile exists (mb's readiness signal). */
+/**
+ * Runs `standin start` with the given extra flags; resolves once the pidfile exists (mb's readiness
+ * signal). A free port can be taken by another process on the machine between the check and
+ * standin's listen (test suites running side by side): then it starts again on another port.
+ */
 export async function startStandin(extraArgs: string[] = [], options: { cwd?: string } = {}): Promise<StandinProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(extraArgs, options);
+    } catch (err) {
+      if (attempt === 3 || !(err instanceof Error) || !ADMIN_PORT_TAKEN.test(err.message)) throw err;
+    }
+  }
+}
+
+const ADMIN_PORT_TAKEN = /cannot start the admin API on [^\n]* is already in use/;
+
+async function startOnce(extraArgs: string[], options: { cwd?: string }): Promise<StandinProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'standin-test-'));
   const pidfile = join(dir, 'standin.pid');
@@ -37,7 +53,10 @@ export async function startStandin(extraArgs: string[] = [], options: { cwd?: st
 
   const deadline = Date.now() + 15_000;
   while (!existsSync(pidfile)) {
-    if (exited) throw new Error(`standin exited before it was ready:\n${output}`);
+    if (exited) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`standin exited before it was ready:\n${output}`);
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`standin did not write its pidfile within 15s:\n${output}`);
