@@ -39,7 +39,8 @@ before(async () => {
   server = await startStandin(['--allowInjection']);
   for (const protocol of ['http', 'https']) {
     ports[protocol] = await freePort();
-    const res = await post(`${server.url}/imposters`, { protocol, port: ports[protocol], stubs: STUBS });
+    // The first https imposter generates standin's certificate: seconds on a loaded machine.
+    const res = await post(`${server.url}/imposters`, { protocol, port: ports[protocol], stubs: STUBS }, { timeoutMs: 60_000 });
     assert.equal(res.status, 201, res.body);
   }
 });
