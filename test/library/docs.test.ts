@@ -86,7 +86,7 @@ test('the node:test, Jest and Vitest examples run and pass', { timeout: 180_000 
         assert.fail(`the ${example.runner} example in docs/library.md failed:\n${err.stdout}\n${err.stderr}`);
       });
       const output = result.stdout + result.stderr;
-      const passed = { node: /# pass 1\b/, jest: /Tests:\s+1 passed/, vitest: /Tests\s+.*1 passed/ }[example.runner as 'node'];
+      const passed = { node: /^(# |ℹ )pass 1\b/m, jest: /Tests:\s+1 passed/, vitest: /Tests\s+.*1 passed/ }[example.runner as 'node'];
       assert.match(output.replace(/\x1b\[[0-9;]*m/g, ''), passed, output);
     } finally {
       rmSync(dir, { recursive: true, force: true });
