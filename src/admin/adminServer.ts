@@ -10,6 +10,7 @@ import { errorReply, parseJsonBody, writeReply, type AdminRequest } from './admi
 import { imposterController } from './controllers/imposterController.js';
 import { impostersController } from './controllers/impostersController.js';
 import { infoController } from './controllers/infoController.js';
+import { inspectController } from './controllers/inspectController.js';
 import { metricsController } from './controllers/metricsController.js';
 import type { ProcessMetrics } from '../metrics/processMetrics.js';
 import { Router } from './router.js';
@@ -26,6 +27,7 @@ export function createAdminRouter(
   const metrics = metricsController(registry, processMetrics);
   const imposter = imposterController(registry);
   const info = infoController(options, logger, watchStatus);
+  const inspect = inspectController(registry);
   return new Router()
     .add('GET', '/', info.home)
     .add('GET', '/config', info.config)
@@ -43,6 +45,7 @@ export function createAdminRouter(
     .add('DELETE', '/imposters/:id/stubs/:stubIndex', imposter.deleteStub)
     .add('DELETE', '/imposters/:id/savedRequests', imposter.deleteSavedRequests)
     .add('POST', '/imposters/:id/_requests', imposter.postRequest)
+    .add('POST', '/imposters/:id/test', inspect.test)
     .add('DELETE', '/imposters/:id/savedProxyResponses', imposter.deleteSavedProxyResponses)
     // Deprecated in mountebank, and an alias of savedProxyResponses there, not of savedRequests.
     .add('DELETE', '/imposters/:id/requests', imposter.deleteSavedProxyResponses);

@@ -185,6 +185,8 @@ export interface RequestHandler {
   handle(request: ProtocolRequest): Outcome | Promise<Outcome>;
   readonly log: Log;
   readonly allowCORS: boolean;
+  /** Rift's `X-Rift-Debug: true`: what matching makes of the request, answered instead of the response. */
+  debugAnswer?(request: ProtocolRequest): unknown;
 }
 
 export interface ProtocolServer {

@@ -26,7 +26,12 @@ import { compileEach, StandinError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 import { ImposterMetrics } from '../metrics/imposterMetrics.js';
+import type { EventLog } from '../events/eventLog.js';
+import { flowIdOf } from './flowId.js';
+import { riftDebugAnswer } from './riftDebug.js';
+import { explainedRecord, type RecordedRequest } from './recordedRequest.js';
 import { RequestJournal } from './requestJournal.js';
+import { closestStub, describeNearMiss, testStubs, type TestResult } from './stubReports.js';
 import { compileStub, type Stub, type StubContext } from './stub.js';
 
 export interface ImposterSettings {
@@ -42,6 +47,8 @@ export interface ImposterSettings {
   injectionTimeout: number;
   /** What the standin instance owns and its imposters share (upstream pools, Imposter's stores). */
   instance: InstanceResources;
+  /** The server's event stream, told of recorded requests once someone subscribes. */
+  events?: EventLog;
 }
 
 export class Imposter implements RequestHandler, ProxyRecorder {
@@ -51,7 +58,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   /** Bumped by every change to the stubs (edits, proxy recordings): --datadir writes when it moves. */
   revision = 0;
   readonly allowCORS: boolean;
-  readonly journal: RequestJournal<ProtocolRequest> | null;
+  readonly journal: RequestJournal<RecordedRequest> | null;
   private server: ProtocolServer | null = null;
   private readonly defaultOutcome: Outcome;
   /** The stubs and the index of them, rebuilt together whenever the stubs change. */
@@ -91,7 +98,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     const started = performance.now();
     this.metrics.requests++;
     this.numberOfRequests++;
-    if (this.journal) this.journal.add({ ...request, timestamp: isoNow() });
+    const record = this.journal === null ? null : this.record(this.journal, request);
     const match = new MatchRequest(request);
     const index = this.index;
     const stubs = index.stubs;
@@ -100,12 +107,12 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     try {
       if (candidates === null) {
         for (; i < stubs.length; i++) {
-          if (stubs[i]!.matcher(match)) return this.answer(i, request, started);
+          if (stubs[i]!.matcher(match)) return this.answer(i, request, started, record);
         }
       } else {
         for (let c = 0; c < candidates.length; c++) {
           i = candidates[c]!;
-          if (stubs[i]!.matcher(match)) return this.answer(i, request, started);
+          if (stubs[i]!.matcher(match)) return this.answer(i, request, started, record);
         }
       }
     } catch (err) {
@@ -115,11 +122,60 @@ export class Imposter implements RequestHandler, ProxyRecorder {
       this.log.info('no predicate match, using default response');
       this.log.debug('generating response from {"is":{}}');
     }
+    if (record !== null || this.log.isInfoEnabled()) queueMicrotask(() => this.missed(match, stubs, record));
     return this.metrics.unmatched(started, this.defaultOutcome);
   }
 
-  private answer(position: number, request: ProtocolRequest, started: number): Outcome | Promise<Outcome> {
+  /** Rift's `X-Rift-Debug` answer for a request, instead of its response. */
+  debugAnswer(request: ProtocolRequest): Record<string, unknown> {
+    return riftDebugAnswer(this, request);
+  }
+
+  /** The dry run: what every stub makes of `request` and which would answer; no cycle, journal or state moves. */
+  test(request: ProtocolRequest): TestResult {
+    return testStubs(this.stubs, new MatchRequest(request));
+  }
+
+  private record(journal: RequestJournal<RecordedRequest>, request: ProtocolRequest): RecordedRequest {
+    const entry = { ...request, timestamp: isoNow() };
+    const record: RecordedRequest = { index: journal.lastIndex + 1, request: entry, stub: undefined };
+    journal.add(record);
+    return record;
+  }
+
+  /**
+   * After a miss has been answered: the closest stub and its first failing clause, one info line;
+   * kept with the recorded request and published to the event stream.
+   */
+  private missed(match: MatchRequest, stubs: readonly Stub[], record: RecordedRequest | null): void {
+    const nearMiss = stubs.length === 0 ? undefined : closestStub(stubs, match);
+    if (nearMiss !== undefined && this.log.isInfoEnabled()) {
+      const request = match.request;
+      const what = typeof request.method === 'string' && typeof request.path === 'string' ? `${request.method} ${request.path}` : 'the request';
+      this.log.info(`no stub matched ${what}; closest is ${describeNearMiss(nearMiss)}`);
+    }
+    if (record === null) return;
+    record.stub = null;
+    record.nearMiss = nearMiss;
+    this.published(record);
+  }
+
+  private published(record: RecordedRequest): void {
+    const events = this.settings.events;
+    if (events === undefined || !events.keepsRequests) return;
+    const port = this.port;
+    // A header flow id the request lacks falls back to the port here, as in Rift's stream.
+    const flowId = flowIdOf(this.config, port, record.request) ?? String(port);
+    events.request(port, record.request, flowId, () => ({ port, flowId, ...explainedRecord(record) }));
+  }
+
+  private answer(position: number, request: ProtocolRequest, started: number, record: RecordedRequest | null): Outcome | Promise<Outcome> {
     const stub = this.stubs[position]!;
+    if (record !== null) {
+      const id = stub.id;
+      record.stub = id === undefined ? { index: position } : { index: position, id };
+      this.published(record);
+    }
     const matched = this.metrics.matched(started);
     const response = stub.nextResponse();
     if (this.log.isDebugEnabled()) this.logMatch(stub, response.config);

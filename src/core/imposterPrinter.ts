@@ -66,7 +66,7 @@ export function printImposter(imposter: Imposter, options: PrintOptions): Record
   out.numberOfRequests = imposter.numberOfRequests;
   out.recordRequests = recordRequests;
   Object.assign(out, otherFields(imposter));
-  out.requests = imposter.journal ? imposter.journal.toArray() : [];
+  out.requests = imposter.journal ? imposter.journal.toArray().map((record) => record.request) : [];
   out.stubs = printStubs(imposter, options, true);
   out._links = links(imposter, options.baseUrl);
   return out;

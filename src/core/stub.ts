@@ -2,6 +2,8 @@
 // their cycle. The canonical JSON it was made from is kept for echoing.
 import type { CompiledExtension, CompiledResponse, ProxyRecorder, ResolveScope, ResponseCompiler, ResponseContext } from '../contracts/index.js';
 import { compilePredicates, type CompileOptions, type RequestMatcher } from '../matching/index.js';
+import { compileExplainer, type Clause, type Explainer } from '../matching/explain.js';
+import type { MatchRequest } from '../matching/matchRequest.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject, type ResponseDefinition, type StubDefinition } from '../model/types.js';
 import { upcastStub } from '../model/upcast.js';
@@ -29,13 +31,31 @@ export class Stub implements ResolveScope {
   matches: MatchRecord[] | undefined;
   private position = 0;
   private servedAtPosition = 0;
+  private explainer: Explainer | undefined;
 
   constructor(
     readonly config: StubDefinition,
     readonly matcher: RequestMatcher,
     readonly responses: CompiledResponse[],
     private readonly imposter: ProxyRecorder & { readonly log: Log },
+    private readonly predicateOptions: CompileOptions = { encoding: 'utf8' },
   ) {}
+
+  /** The stub's own `id`, which every edit keeps; undefined for stubs without one (mountebank's). */
+  get id(): string | undefined {
+    return typeof this.config.id === 'string' ? this.config.id : undefined;
+  }
+
+  /** Why the predicates hold or not, clause by clause; compiled the first time it is asked. */
+  explain(request: MatchRequest): Clause[] {
+    this.explainer ??= compileExplainer(this.config.predicates, this.predicateOptions);
+    return this.explainer(request);
+  }
+
+  /** The response the next match would be answered with, without moving the cycle. */
+  peekResponse(): CompiledResponse {
+    return this.responses[this.position]!;
+  }
 
   get log(): Log {
     return this.imposter.log;
@@ -85,11 +105,14 @@ export function compileStub(raw: unknown, context: StubContext, imposter: ProxyR
   if (!Array.isArray(responses) || responses.length === 0) {
     throw validationError("'responses' must be a non-empty array", config);
   }
+  if (config.id !== undefined && (typeof config.id !== 'string' || config.id === '')) {
+    throw validationError("a stub's 'id' must be a non-empty string", config);
+  }
   try {
     const matcher = compilePredicates(config.predicates, context.predicates);
     const compiled = responses.map((r) => context.compileResponse(r, context));
     // Each response compiled, so each is an object: the definition can say so.
-    return new Stub({ ...config, responses: compiled.map((c) => c.config) }, matcher, compiled, imposter);
+    return new Stub({ ...config, responses: compiled.map((c) => c.config) }, matcher, compiled, imposter, context.predicates);
   } catch (err) {
     // mountebank checks injection per stub and names the stub as the source.
     if (err instanceof StandinError && err.code === 'invalid injection') throw new StandinError(err.code, err.message, config);

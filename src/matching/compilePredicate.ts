@@ -11,17 +11,17 @@ import { compileDeepEquals } from './deepEquals.js';
 import { compileFieldPredicate } from './fieldPredicate.js';
 import { forceStrings, normalizeExpected, type PlainObject } from './normalize.js';
 import type { FieldOperator } from './operators.js';
-import { resolveSides } from './parameters.js';
+import { resolveSides, type Sides } from './parameters.js';
 import type { CompileOptions, CompilerSettings, RequestMatcher } from './types.js';
 
 export type { CompilerSettings } from './types.js';
 
-const FIELD_OPERATORS: readonly string[] = ['equals', 'deepEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'exists'];
-const OPERATORS: readonly string[] = [...FIELD_OPERATORS, 'not', 'or', 'and', 'inject'];
+export const FIELD_OPERATORS: readonly string[] = ['equals', 'deepEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'exists'];
+export const OPERATORS: readonly string[] = [...FIELD_OPERATORS, 'not', 'or', 'and', 'inject'];
 
 const DEFAULT_SETTINGS: CompilerSettings = { fastPaths: true };
 
-function operatorOf(predicate: unknown): string {
+export function operatorOf(predicate: unknown): string {
   if (!isPlainObject(predicate)) throw validationError('missing predicate', predicate);
   const found = Object.keys(predicate).filter((key) => OPERATORS.includes(key));
   if (found.length === 0) throw validationError(`missing predicate: ${missingOperator(predicate)}`, predicate);
@@ -58,12 +58,21 @@ function compileFieldOperator(
       predicate,
     );
   }
-  const sides = resolveSides(predicate, operator, options.encoding === 'base64');
-  if (operator === 'deepEquals') {
-    return compileDeepEquals(normalizeExpected(forceStrings(value), sides.expected) as PlainObject, sides.actual);
-  }
-  const expected = normalizeExpected(value, sides.expected) as PlainObject;
+  const { sides, expected } = fieldOperatorSides(operator, predicate, options);
+  if (operator === 'deepEquals') return compileDeepEquals(expected, sides.actual);
   return compileFieldPredicate(operator as FieldOperator, expected, sides, predicate, settings);
+}
+
+/** How a field operator's two sides are normalized, and its expected object after normalization. */
+export function fieldOperatorSides(
+  operator: string,
+  predicate: Record<string, unknown>,
+  options: CompileOptions,
+): { sides: Sides; expected: PlainObject } {
+  const sides = resolveSides(predicate, operator, options.encoding === 'base64');
+  const value = predicate[operator];
+  const expected = normalizeExpected(operator === 'deepEquals' ? forceStrings(value) : value, sides.expected) as PlainObject;
+  return { sides, expected };
 }
 
 function compileLogical(

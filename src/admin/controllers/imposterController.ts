@@ -2,21 +2,16 @@
 import type { Imposter } from '../../core/imposter.js';
 import type { ImposterRegistry } from '../../core/imposterRegistry.js';
 import { printImposter } from '../../core/imposterPrinter.js';
-import { StandinError, validationError } from '../../model/errors.js';
+import { validationError } from '../../model/errors.js';
 import type { ProtocolRequest } from '../../model/request.js';
 import { isPlainObject } from '../../model/types.js';
 import { flag, ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
+import { findImposter } from './findImposter.js';
 
 const STUB_INDEX_MESSAGE = "'stubIndex' must be a valid integer, representing the array index position of the stub to replace";
 
 export function imposterController(registry: ImposterRegistry) {
-  const find = (req: AdminRequest): Imposter => {
-    const imposter = registry.get(Number(req.params.id));
-    if (!imposter || !/^\d+$/.test(req.params.id ?? '')) {
-      throw new StandinError('no such resource', 'Try POSTing to /imposters first?');
-    }
-    return imposter;
-  };
+  const find = (req: AdminRequest): Imposter => findImposter(registry, req);
   const full = (req: AdminRequest, imposter: Imposter): AdminReply => ok(printImposter(imposter, { baseUrl: req.baseUrl }));
   const stubIndex = (req: AdminRequest, imposter: Imposter): number => {
     const text = req.params.stubIndex ?? '';

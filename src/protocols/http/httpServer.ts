@@ -50,6 +50,10 @@ function respond(handler: RequestHandler, req: IncomingMessage, res: ServerRespo
     log.info(`${request.requestFrom} => ${request.method} ${req.url ?? request.path}`);
     if (log.isDebugEnabled()) log.debug(`${request.requestFrom} => ${JSON.stringify(request)}`);
   }
+  if (req.headers['x-rift-debug'] !== undefined && handler.debugAnswer && asksForDebug(req.headers['x-rift-debug'])) {
+    writeDebug(handler, res, request);
+    return;
+  }
   let outcome: Outcome | Promise<Outcome>;
   try {
     outcome = handler.handle(request);
@@ -117,6 +121,27 @@ function lowerCaseHeaders(headers: HttpRequest['headers']): Record<string, strin
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   return out;
+}
+
+/** Rift's `X-Rift-Debug: true` or `1`, any case. */
+function asksForDebug(value: string | string[] | undefined): boolean {
+  const text = (Array.isArray(value) ? value[0] ?? '' : value ?? '').trim().toLowerCase();
+  return text === 'true' || text === '1';
+}
+
+function writeDebug(handler: RequestHandler, res: ServerResponse, request: HttpRequest): void {
+  let answer: unknown;
+  try {
+    answer = handler.debugAnswer!(request);
+  } catch (err) {
+    handler.log.error(`debug matching failed: ${err instanceof Error ? err.message : String(err)}`);
+    res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ errors: [{ code: 'internal error', message: 'Debug matching failed' }] }));
+    return;
+  }
+  const body = JSON.stringify(answer, null, 2);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'X-Rift-Debug-Response': 'true', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 /** mountebank's answer to a request that failed: the error line, and a 500 with the error envelope in one line of JSON. */

@@ -1,0 +1,28 @@
+// One request in an imposter's journal, with what became of it: the stub that answered, or the
+// stub that came closest when none did. The request itself is printed in mountebank's shape; the
+// rest only where a client asks for it (savedRequests?explain=true, the event stream).
+import type { ProtocolRequest } from '../model/request.js';
+import type { StubReport } from './stubReports.js';
+
+export interface StubRef {
+  readonly index: number;
+  readonly id?: string;
+}
+
+export interface RecordedRequest {
+  /** Its place in the journal: 1-based, never reused. */
+  readonly index: number;
+  /** The request with its timestamp, as `requests` and savedRequests print it. */
+  readonly request: ProtocolRequest;
+  /** The stub that answered; null when none matched; undefined until matching is done. */
+  stub?: StubRef | null;
+  /** When no stub matched: the closest one and the clauses it failed (undefined if there are no stubs). */
+  nearMiss?: StubReport;
+}
+
+/** savedRequests?explain=true and the event stream: the request with what became of it. */
+export function explainedRecord(record: RecordedRequest): Record<string, unknown> {
+  const out: Record<string, unknown> = { index: record.index, request: record.request, stub: record.stub ?? null };
+  if (record.nearMiss !== undefined) out.nearMiss = record.nearMiss;
+  return out;
+}

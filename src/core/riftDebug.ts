@@ -1,0 +1,74 @@
+// Rift's debug mode: a request carrying `X-Rift-Debug: true` is answered with what matching made
+// of it (Rift's documented shape) instead of the stub's response. Like the dry run, nothing is
+// counted, recorded or cycled. Each stub of a miss also carries the clauses it failed.
+import { RAW_HTTP, type ProtocolRequest, type RawHttpRequest } from '../model/request.js';
+import { isPlainObject } from '../model/types.js';
+import type { Imposter } from './imposter.js';
+import type { StubReport } from './stubReports.js';
+
+const RESPONSE_TYPES = ['is', 'proxy', 'inject', 'fault', '_rift', '_imposter'] as const;
+const BODY_PREVIEW = 500;
+
+function requestPart(request: ProtocolRequest): Record<string, unknown> {
+  const raw = (request as { [RAW_HTTP]?: RawHttpRequest })[RAW_HTTP];
+  const out: Record<string, unknown> = { method: request.method, path: request.path };
+  const q = raw?.url.indexOf('?') ?? -1;
+  if (raw !== undefined && q !== -1) out.query = raw.url.slice(q + 1);
+  const headers: Record<string, unknown> = {};
+  if (isPlainObject(request.headers)) {
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (name.toLowerCase() !== 'x-rift-debug') headers[name] = value;
+    }
+  }
+  out.headers = headers;
+  out.body = typeof request.body === 'string' && request.body !== '' ? request.body : null;
+  return out;
+}
+
+function responsePreview(config: Record<string, unknown>): Record<string, unknown> {
+  const responseType = RESPONSE_TYPES.find((type) => config[type] !== undefined && config[type] !== null) ?? 'is';
+  const preview: Record<string, unknown> = { responseType };
+  const is = config.is;
+  if (responseType === 'is' && isPlainObject(is)) {
+    preview.statusCode = Number(is.statusCode ?? 200);
+    preview.headers = isPlainObject(is.headers) ? is.headers : {};
+    if (is.body !== undefined && is.body !== null) {
+      const body = typeof is.body === 'string' ? is.body : JSON.stringify(is.body);
+      preview.bodyPreview = body.slice(0, BODY_PREVIEW);
+    }
+  }
+  return preview;
+}
+
+function stubListing(imposter: Imposter, report: StubReport): Record<string, unknown> {
+  const stub = imposter.stubs[report.index]!;
+  const out: Record<string, unknown> = { index: report.index };
+  if (report.id !== undefined) out.id = report.id;
+  out.predicates = stub.config.predicates ?? [];
+  out.responseCount = stub.responses.length;
+  out.failed = report.failed;
+  return out;
+}
+
+export function riftDebugAnswer(imposter: Imposter, request: ProtocolRequest): Record<string, unknown> {
+  const { answering, reports } = imposter.test(request);
+  const about: Record<string, unknown> = { port: imposter.port };
+  if (typeof imposter.config.name === 'string') about.name = imposter.config.name;
+  about.protocol = imposter.protocol.name;
+  about.stubCount = imposter.stubs.length;
+  let matchResult: Record<string, unknown>;
+  if (answering === -1) {
+    matchResult = {
+      matched: false,
+      reason: 'No stub predicates matched the request',
+      allStubs: reports.map((report) => stubListing(imposter, report)),
+    };
+  } else {
+    const stub = imposter.stubs[answering]!;
+    matchResult = { matched: true, stubIndex: answering };
+    if (stub.id !== undefined) matchResult.stubId = stub.id;
+    matchResult.predicates = stub.config.predicates ?? [];
+    matchResult.responsePreview = responsePreview(stub.peekResponse().config);
+  }
+  return { debug: true, request: requestPart(request), imposter: about, matchResult };
+}

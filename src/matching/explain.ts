@@ -1,0 +1,178 @@
+// Why a stub did or did not match: its predicates compiled a second way, into clause reports.
+// Never on the hot path: a stub compiles its explainer the first time someone asks (a miss to
+// log, a dry run, verify), and the compiled matcher stays the only authority on what matches.
+// A clause is one request field of a field operator (`equals.path`), or a not/and/or/inject with
+// its children; each says whether it held, and what was expected against what the request had
+// after caseSensitive, except and jsonpath/xpath selection.
+import { isPlainObject } from '../model/types.js';
+import { compileDeepEquals } from './deepEquals.js';
+import { compileFieldPredicate } from './fieldPredicate.js';
+import { fieldOperatorSides, operatorOf } from './compilePredicate.js';
+import type { MatchRequest } from './matchRequest.js';
+import { isObjectLike, tryJSON, type PlainObject } from './normalize.js';
+import type { FieldOperator } from './operators.js';
+import type { CompileOptions, RequestMatcher } from './types.js';
+import { fieldKeys, topView } from './views.js';
+
+export interface Clause {
+  /** Where the clause is in the stub, e.g. `predicates[0].equals.path`. */
+  readonly at: string;
+  readonly operator: string;
+  readonly held: boolean;
+  /** The request field a field operator compares. */
+  readonly field?: string;
+  /** The predicate's value for the field, as the stub has it. */
+  readonly expected?: unknown;
+  /** The request's value after the predicate's parameters; absent when the request had none. */
+  readonly actual?: unknown;
+  readonly jsonpath?: string;
+  readonly xpath?: string;
+  readonly caseSensitive?: boolean;
+  readonly except?: string;
+  /** The error a clause threw (an inject predicate's), when it did. */
+  readonly error?: string;
+  /** The clauses of `not`, `and` and `or`. */
+  readonly clauses?: readonly Clause[];
+}
+
+type ClauseExplainer = (request: MatchRequest) => Clause;
+
+/** A stub's predicates as clause reports: one per field of a field operator, one per not/and/or/inject. */
+export type Explainer = (request: MatchRequest) => Clause[];
+
+const SPACE = /[^A-Za-z0-9_$]/;
+
+function fieldPath(base: string, field: string): string {
+  return SPACE.test(field) ? `${base}[${JSON.stringify(field)}]` : `${base}.${field}`;
+}
+
+function guarded(at: string, operator: string, evaluate: () => Clause): Clause {
+  try {
+    return evaluate();
+  } catch (err) {
+    return { at, operator, held: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** The parameters worth repeating beside a clause: those that change what either side is. */
+function parameters(predicate: Record<string, unknown>): Partial<Clause> {
+  const out: { -readonly [K in keyof Clause]?: Clause[K] } = {};
+  if (isPlainObject(predicate.jsonpath) && typeof predicate.jsonpath.selector === 'string') out.jsonpath = predicate.jsonpath.selector;
+  else if (isPlainObject(predicate.xpath) && typeof predicate.xpath.selector === 'string') out.xpath = predicate.xpath.selector;
+  if (predicate.caseSensitive !== undefined) out.caseSensitive = Boolean(predicate.caseSensitive);
+  if (typeof predicate.except === 'string' && predicate.except !== '') out.except = predicate.except;
+  return out;
+}
+
+/** The request's value shown beside an expected value: JSON text read as JSON, objects cut to the keys expected. */
+function shownActual(view: unknown, expected: unknown, text: Parameters<typeof tryJSON>[1]): unknown {
+  let actual = view;
+  if (isObjectLike(expected) && typeof actual === 'string' && actual !== '') actual = tryJSON(actual, text);
+  if (isPlainObject(expected) && isObjectLike(actual) && !Array.isArray(actual)) {
+    const cut: PlainObject = {};
+    for (const key of Object.keys(expected)) {
+      if (Object.hasOwn(actual, key)) cut[key] = (actual as PlainObject)[key];
+    }
+    return cut;
+  }
+  return actual;
+}
+
+function compileFieldClauses(
+  operator: string,
+  predicate: Record<string, unknown>,
+  at: string,
+  options: CompileOptions,
+): ClauseExplainer[] {
+  const { sides, expected } = fieldOperatorSides(operator, predicate, options);
+  const written = predicate[operator] as PlainObject;
+  const spec = sides.actual;
+  const extra = parameters(predicate);
+  return Object.keys(expected).map((field) => {
+    // The key as the stub wrote it (keys may have been lower-cased), for display.
+    const writtenKey = Object.keys(written).reverse().find((key) => (spec.lowerKeys ? key.toLowerCase() : key) === field) ?? field;
+    const one: PlainObject = { [field]: expected[field] };
+    const check: RequestMatcher =
+      operator === 'deepEquals'
+        ? compileDeepEquals(one, spec)
+        : compileFieldPredicate(operator as FieldOperator, one, sides, predicate, { fastPaths: true });
+    const keys = fieldKeys(spec, field);
+    const clauseAt = fieldPath(at, writtenKey);
+    return (request) =>
+      guarded(clauseAt, operator, () => {
+        const held = check(request);
+        const actual = shownActual(topView(request, spec, keys), expected[field], spec);
+        const clause: { -readonly [K in keyof Clause]?: Clause[K] } = { at: clauseAt, operator, held, field: writtenKey, expected: written[writtenKey] };
+        if (actual !== undefined) clause.actual = actual;
+        return Object.assign(clause, extra) as Clause;
+      });
+  });
+}
+
+function compileClauses(predicate: unknown, at: string, options: CompileOptions): ClauseExplainer[] {
+  const operator = operatorOf(predicate);
+  const config = predicate as Record<string, unknown>;
+  const here = `${at}.${operator}`;
+  switch (operator) {
+    case 'not': {
+      const inner = compileClauses(config.not, here, options);
+      return [
+        (request) =>
+          guarded(here, operator, () => {
+            const clauses = inner.map((explain) => explain(request));
+            return { at: here, operator, held: !clauses.every((c) => c.held), clauses };
+          }),
+      ];
+    }
+    case 'and':
+    case 'or': {
+      // A child with several fields holds when all of them do.
+      const children = (config[operator] as unknown[]).map((child, i) => compileClauses(child, `${here}[${i}]`, options));
+      return [
+        (request) =>
+          guarded(here, operator, () => {
+            const groups = children.map((child) => child.map((explain) => explain(request)));
+            const holds = (group: Clause[]) => group.every((c) => c.held);
+            const held = operator === 'and' ? groups.every(holds) : groups.some(holds);
+            return { at: here, operator, held, clauses: groups.flat() };
+          }),
+      ];
+    }
+    case 'inject': {
+      const check = options.compileInject?.(config.inject as string, config);
+      return [(request) => guarded(here, operator, () => ({ at: here, operator, held: check !== undefined && Boolean(check(request.request)) }))];
+    }
+    default:
+      return compileFieldClauses(operator, config, here, options);
+  }
+}
+
+/**
+ * Compiles a stub's `predicates` (already accepted by compilePredicates) into an explainer; the
+ * stub's predicates all hold exactly when every clause it returns holds.
+ */
+export function compileExplainer(predicates: unknown, options: CompileOptions): Explainer {
+  if (!Array.isArray(predicates)) return () => [];
+  const explainers = predicates.flatMap((predicate, i) => compileClauses(predicate, `predicates[${i}]`, options));
+  return (request) => explainers.map((explain) => explain(request));
+}
+
+const show = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+};
+
+/** One line for a clause that did not hold, for the log: `equals path: expected "/x", got "/y"`. */
+export function describeClause(clause: Clause): string {
+  if (clause.error !== undefined) return `${clause.at}: ${clause.error}`;
+  if (clause.clauses !== undefined) {
+    if (clause.operator === 'not') return `${clause.at}: the predicate inside held`;
+    const failed = clause.clauses.find((c) => !c.held);
+    if (clause.operator === 'or') return `${clause.at}: none of ${clause.clauses.length} held${failed ? `; ${describeClause(failed)}` : ''}`;
+    return failed ? describeClause(failed) : `${clause.at}: did not hold`;
+  }
+  if (clause.field === undefined) return `${clause.at}: did not hold`;
+  const selector = clause.jsonpath !== undefined ? ` (jsonpath ${clause.jsonpath})` : clause.xpath !== undefined ? ` (xpath ${clause.xpath})` : '';
+  const actual = clause.actual === undefined ? 'nothing' : show(clause.actual);
+  return `${clause.at}${selector}: expected ${show(clause.expected)}, got ${actual}`;
+}
