@@ -32,6 +32,11 @@ export class TextBody {
   ) {}
 }
 
+/** A body written over time (the event stream): `open` takes over the response. */
+export class StreamBody {
+  constructor(readonly open: (res: ServerResponse, headers: Record<string, string>) => void) {}
+}
+
 /** Body parsed as JSON whatever its Content-Type, as mountebank's middleware does. */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return '';
@@ -57,6 +62,10 @@ export function writeReply(res: ServerResponse, reply: AdminReply, extraHeaders:
   if (reply.body === undefined) {
     res.writeHead(reply.status, { ...extraHeaders, ...reply.headers, 'Content-Length': 0 });
     res.end();
+    return;
+  }
+  if (reply.body instanceof StreamBody) {
+    reply.body.open(res, { ...extraHeaders, ...reply.headers });
     return;
   }
   const isText = reply.body instanceof TextBody;

@@ -2,6 +2,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ImposterRegistry } from '../core/imposterRegistry.js';
+import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
 import type { StandinOptions } from '../model/options.js';
@@ -9,6 +10,7 @@ import type { AdminAccess } from './adminAccess.js';
 import { errorReply, parseJsonBody, writeReply, type AdminRequest } from './adminHttp.js';
 import { imposterController } from './controllers/imposterController.js';
 import { impostersController } from './controllers/impostersController.js';
+import { eventsController } from './controllers/eventsController.js';
 import { infoController } from './controllers/infoController.js';
 import { inspectController } from './controllers/inspectController.js';
 import { metricsController } from './controllers/metricsController.js';
@@ -21,6 +23,7 @@ export function createAdminRouter(
   options: StandinOptions,
   logger: Logger,
   processMetrics: ProcessMetrics,
+  events: EventLog,
   watchStatus: () => WatchStatus | undefined = () => undefined,
 ): Router {
   const imposters = impostersController(registry);
@@ -28,11 +31,13 @@ export function createAdminRouter(
   const imposter = imposterController(registry);
   const info = infoController(options, logger, watchStatus);
   const inspect = inspectController(registry);
+  const stream = eventsController(registry, events);
   return new Router()
     .add('GET', '/', info.home)
     .add('GET', '/config', info.config)
     .add('GET', '/logs', info.logs)
     .add('GET', '/metrics', metrics.get)
+    .add('GET', '/events', stream.events)
     .add('GET', '/imposters', imposters.list)
     .add('POST', '/imposters', imposters.create)
     .add('PUT', '/imposters', imposters.replaceAll)
@@ -44,6 +49,9 @@ export function createAdminRouter(
     .add('PUT', '/imposters/:id/stubs/:stubIndex', imposter.replaceStub)
     .add('DELETE', '/imposters/:id/stubs/:stubIndex', imposter.deleteStub)
     .add('DELETE', '/imposters/:id/savedRequests', imposter.deleteSavedRequests)
+    .add('GET', '/imposters/:id/savedRequests', inspect.savedRequests)
+    .add('GET', '/imposters/:id/savedRequests/stream', stream.savedRequestsStream)
+    .add('POST', '/imposters/:id/verify', inspect.verify)
     .add('POST', '/imposters/:id/_requests', imposter.postRequest)
     .add('POST', '/imposters/:id/test', inspect.test)
     .add('DELETE', '/imposters/:id/savedProxyResponses', imposter.deleteSavedProxyResponses)

@@ -8,18 +8,20 @@ export function flowIdOf(config: Record<string, unknown>, port: number, request:
   const rift = config._rift;
   const source = isPlainObject(rift) && isPlainObject(rift.flowState) ? rift.flowState.flowIdSource : undefined;
   if (typeof source !== 'string' || !source.startsWith('header:')) return String(port);
-  return headerValue(request, source.slice('header:'.length));
+  return headerValues(request, source.slice('header:'.length))[0];
 }
 
-/** A request header by name, any case; the first value of a repeated one. */
-export function headerValue(request: ProtocolRequest, name: string): string | undefined {
+/** A request header's values by name, any case (a repeated header has several). */
+export function headerValues(request: ProtocolRequest, name: string): string[] {
   const headers = request.headers;
-  if (!isPlainObject(headers)) return undefined;
+  if (!isPlainObject(headers)) return [];
   const wanted = name.toLowerCase();
+  const out: string[] = [];
   for (const key of Object.keys(headers)) {
     if (key.toLowerCase() !== wanted) continue;
     const value = headers[key];
-    return Array.isArray(value) ? (value[0] as string | undefined) : typeof value === 'string' ? value : undefined;
+    if (Array.isArray(value)) out.push(...value.filter((v): v is string => typeof v === 'string'));
+    else if (typeof value === 'string') out.push(value);
   }
-  return undefined;
+  return out;
 }

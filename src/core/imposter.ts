@@ -17,7 +17,7 @@
 //   7. The protocol server waits `delayMs` (the `wait` behavior), applies a `fault` or writes the
 //      reply; a thrown error becomes a 500 with mountebank's error envelope.
 import type { InstanceResources, ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, ProxyRecorder, RequestHandler } from '../contracts/index.js';
-import { MatchRequest } from '../matching/index.js';
+import { MatchRequest, type CompileOptions } from '../matching/index.js';
 import { StubIndex } from '../matching/stubIndex.js';
 import { isoNow } from '../logging/isoNow.js';
 import type { Log } from '../logging/logger.js';
@@ -79,6 +79,17 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     this.journal = recording ? new RequestJournal(settings.journalCap) : null;
     this.defaultOutcome = { reply: protocol.compileReply({}, stubContext.defaultResponse, config), delayMs: 0 };
     this.index = new StubIndex(stubs, stubContext.predicates.encoding);
+  }
+
+  /** How this imposter compiles predicates (binary mode, the injection gate): verify compiles its own with them. */
+  get predicateOptions(): CompileOptions {
+    return this.stubContext.predicates;
+  }
+
+  /** The recorded requests, oldest first (empty when the imposter does not record). */
+  recorded(since: number | null = null): RecordedRequest[] {
+    if (this.journal === null) return [];
+    return since === null ? this.journal.toArray() : this.journal.since(since);
   }
 
   /** In order; replaced as a whole (never edited in place), which rebuilds the index. */

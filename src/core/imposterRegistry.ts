@@ -61,6 +61,7 @@ export class ImposterRegistry {
     const imposter = this.compile(config);
     await this.start(imposter);
     await this.observer?.created(imposter);
+    this.options.events?.imposter('created', imposter.port);
     return imposter;
   }
 
@@ -72,11 +73,15 @@ export class ImposterRegistry {
   /** The admin API edited `imposter`'s stubs; resolves once the change is stored. */
   async changed(imposter: Imposter): Promise<void> {
     await this.observer?.changed(imposter);
+    this.options.events?.imposter('stubsChanged', imposter.port);
   }
 
   async delete(port: number): Promise<Imposter | undefined> {
     const imposter = await this.stop(port);
-    if (imposter) await this.observer?.deleted(imposter);
+    if (imposter) {
+      await this.observer?.deleted(imposter);
+      this.options.events?.imposter('deleted', port);
+    }
     return imposter;
   }
 
@@ -84,6 +89,7 @@ export class ImposterRegistry {
     const all = this.list();
     await Promise.all(all.map((imposter) => this.stop(imposter.port)));
     await this.observer?.replaced([]);
+    this.options.events?.imposter('allDeleted', null);
     return all;
   }
 
@@ -127,6 +133,13 @@ export class ImposterRegistry {
       throw err;
     }
     await this.observer?.replaced(this.list());
+    const events = this.options.events;
+    if (events) {
+      const ports = new Set(compiled.map((imposter) => imposter.port));
+      for (const imposter of retired) if (!ports.has(imposter.port)) events.imposter('deleted', imposter.port);
+      const before = new Set(retired.map((imposter) => imposter.port));
+      for (const port of ports) events.imposter(before.has(port) ? 'replaced' : 'created', port);
+    }
   }
 
   async closeAll(): Promise<void> {

@@ -20,6 +20,21 @@ export interface LoggedEvent {
   readonly flowId?: string;
   /** The data sent; request events build it when first delivered. */
   readonly data: Record<string, unknown> | (() => Record<string, unknown>);
+  /** The SSE frame, serialized once for every reader. */
+  frame?: string;
+}
+
+/** An event as Server-Sent Events text: `event:`, `id:` (when it has one) and `data:` lines. */
+export function sseFrame(event: string, id: number | null, data: unknown): string {
+  return `event: ${event}\n${id === null ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`;
+}
+
+export function frameOf(event: LoggedEvent): string {
+  if (event.frame === undefined) {
+    const data = typeof event.data === 'function' ? event.data() : event.data;
+    event.frame = sseFrame(event.event, event.id, data);
+  }
+  return event.frame;
 }
 
 export interface EventReader {

@@ -147,14 +147,22 @@ function compileClauses(predicate: unknown, at: string, options: CompileOptions)
   }
 }
 
+/** One explainer per predicate of a `predicates` array (already accepted by compilePredicates). */
+export function compilePredicateExplainers(predicates: unknown, options: CompileOptions): Explainer[] {
+  if (!Array.isArray(predicates)) return [];
+  return predicates.map((predicate, i) => {
+    const explainers = compileClauses(predicate, `predicates[${i}]`, options);
+    return (request: MatchRequest) => explainers.map((explain) => explain(request));
+  });
+}
+
 /**
  * Compiles a stub's `predicates` (already accepted by compilePredicates) into an explainer; the
  * stub's predicates all hold exactly when every clause it returns holds.
  */
 export function compileExplainer(predicates: unknown, options: CompileOptions): Explainer {
-  if (!Array.isArray(predicates)) return () => [];
-  const explainers = predicates.flatMap((predicate, i) => compileClauses(predicate, `predicates[${i}]`, options));
-  return (request) => explainers.map((explain) => explain(request));
+  const explainers = compilePredicateExplainers(predicates, options);
+  return (request) => explainers.flatMap((explain) => explain(request));
 }
 
 const show = (value: unknown): string => {

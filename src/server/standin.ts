@@ -3,6 +3,7 @@ import { createAdminAccess } from '../admin/adminAccess.js';
 import { createAdminRouter, createAdminServer } from '../admin/adminServer.js';
 import { ImposterRegistry } from '../core/imposterRegistry.js';
 import type { NamedStores } from '../contracts/index.js';
+import { EventLog } from '../events/eventLog.js';
 import type { Log, Logger } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
 import { ProcessMetrics } from '../metrics/processMetrics.js';
@@ -47,6 +48,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
     logger.scoped(`[mb:${options.port}] `),
   );
   const instance = createInstanceResources(prepared);
+  const events = new EventLog();
   const registry = new ImposterRegistry(
     custom.length === 0 ? registries : { ...registries, protocols: new Map([...registries.protocols, ...custom.map((p) => [p.name, p] as const)]) },
     {
@@ -59,6 +61,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
       proxyTimeout: options.proxyTimeout,
       injectionTimeout: options.injectionTimeout,
       instance,
+      events,
     },
     logger,
   );
@@ -72,7 +75,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
   const processMetrics = new ProcessMetrics();
   let watching: ImposterWatch | undefined;
   const admin = createAdminServer(
-    createAdminRouter(registry, options, logger, processMetrics, () => watching?.status),
+    createAdminRouter(registry, options, logger, processMetrics, events, () => watching?.status),
     options.port,
     allowAddress,
     logger,

@@ -96,6 +96,9 @@ export function imposterController(registry: ImposterRegistry) {
 
     deleteSavedRequests(req: AdminRequest): AdminReply {
       const imposter = find(req);
+      if (req.query.has('match')) {
+        throw validationError('deleting recorded requests by match= is not supported; DELETE without it clears every recorded request');
+      }
       imposter.clearRequests();
       return full(req, imposter);
     },

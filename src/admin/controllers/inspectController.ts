@@ -1,7 +1,14 @@
-// Seeing inside an imposter: the dry run (POST /imposters/:id/test).
+// Seeing inside an imposter: the dry run (POST /imposters/:id/test), the recorded requests with
+// Rift's cursor and filters (GET savedRequests), and Rift's server-side verify.
 import type { ImposterRegistry } from '../../core/imposterRegistry.js';
+import { flowIdOf } from '../../core/flowId.js';
+import { explainedRecord } from '../../core/recordedRequest.js';
 import { closestOf } from '../../core/stubReports.js';
-import { ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
+import { verifyRequests, type ExpectedCount, type VerifyOptions } from '../../core/verify.js';
+import { StandinError, validationError } from '../../model/errors.js';
+import { isPlainObject } from '../../model/types.js';
+import { flag, ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
+import { parseMatchClauses, parseSince } from '../requestFilter.js';
 import { findImposter } from './findImposter.js';
 import { requestToTest } from './testRequest.js';
 
@@ -24,5 +31,60 @@ export function inspectController(registry: ImposterRegistry) {
       out.stubs = reports;
       return ok(out);
     },
+
+    /**
+     * Rift's savedRequests: the journal as a bare array (mountebank's request shape), cut by
+     * `since=` and `match=`; the cursor rides in headers. `explain=true` wraps each request with
+     * the stub that answered it, or the closest stub and its failed clauses.
+     */
+    savedRequests(req: AdminRequest): AdminReply {
+      const imposter = findImposter(registry, req);
+      const since = parseSince(req.query);
+      const match = parseMatchClauses(req.query);
+      const records = imposter
+        .recorded(since)
+        .filter((record) => match === null || match(record.request, flowIdOf(imposter.config, imposter.port, record.request)));
+      const body = flag(req.query, 'explain') ? records.map(explainedRecord) : records.map((record) => record.request);
+      const headers: Record<string, string> = { 'x-rift-next-index': String(imposter.journal?.lastIndex ?? 0) };
+      if (since !== null && imposter.journal?.evictedAfter(since)) headers['x-rift-truncated'] = 'true';
+      return ok(body, headers);
+    },
+
+    verify(req: AdminRequest): AdminReply {
+      const imposter = findImposter(registry, req);
+      const options = verifyOptions(req.body);
+      try {
+        return ok(verifyRequests(imposter, options));
+      } catch (err) {
+        if (err instanceof StandinError) throw err;
+        // A predicate's own code (inject) failed: the caller's predicate, so a 400.
+        throw validationError(`a predicate failed while verifying: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
   };
+}
+
+function verifyOptions(body: unknown): VerifyOptions {
+  if (!isPlainObject(body)) throw validationError('the body must be an object such as {"predicates": [{"equals": {"path": "/orders"}}]}');
+  const predicates = body.predicates ?? [];
+  if (!Array.isArray(predicates)) throw validationError("'predicates' must be an array of predicates");
+  if (body.flowId !== undefined && typeof body.flowId !== 'string') throw validationError("'flowId' must be a string");
+  return {
+    predicates,
+    flowId: body.flowId as string | undefined,
+    includeRequests: body.includeRequests === true,
+    includeClosest: body.includeClosest === true,
+    times: body.times === undefined ? undefined : expectedCount(body.times),
+  };
+}
+
+const TIMES_MESSAGE = "'times' must be a count (2) or a range ({\"atLeast\": 1, \"atMost\": 3})";
+
+function expectedCount(times: unknown): ExpectedCount {
+  const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+  if (isCount(times)) return { atLeast: times, atMost: times };
+  if (!isPlainObject(times) || Object.keys(times).some((key) => key !== 'atLeast' && key !== 'atMost')) throw validationError(TIMES_MESSAGE);
+  const { atLeast = 0, atMost = Infinity } = times;
+  if (!isCount(atLeast) || (atMost !== Infinity && !isCount(atMost)) || (atMost as number) < atLeast) throw validationError(TIMES_MESSAGE);
+  return { atLeast, atMost: atMost as number };
 }

@@ -1,0 +1,94 @@
+// Rift's server-side verify: how many recorded requests satisfy a predicate set (AND-ed, as a
+// stub's), optionally which, and the recorded request that came closest when one did not, with
+// the predicates it failed. standin adds an expected count (`times`): the answer then says
+// whether it held, and names the closest request when too few matched.
+import { compilePredicate, compilePredicates, MatchRequest } from '../matching/index.js';
+import { compilePredicateExplainers, type Clause } from '../matching/explain.js';
+import type { ProtocolRequest } from '../model/request.js';
+import { isPlainObject } from '../model/types.js';
+import { flowIdOf } from './flowId.js';
+import type { Imposter } from './imposter.js';
+
+export interface ExpectedCount {
+  readonly atLeast: number;
+  readonly atMost: number;
+}
+
+export interface VerifyOptions {
+  readonly predicates: unknown[];
+  readonly flowId?: string;
+  readonly includeRequests: boolean;
+  readonly includeClosest: boolean;
+  readonly times?: ExpectedCount;
+}
+
+const FIELDS_SHOWN = ['method', 'path', 'query', 'headers', 'body', 'requestFrom', 'ip', 'form'];
+
+/** Rift's `actual`: the request's values for the fields a field predicate names; the whole request otherwise. */
+function actualFor(predicate: unknown, request: ProtocolRequest): Record<string, unknown> {
+  const operator = isPlainObject(predicate)
+    ? Object.keys(predicate).find((key) => ['equals', 'deepEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'exists'].includes(key))
+    : undefined;
+  const fields = operator === undefined ? undefined : (predicate as Record<string, unknown>)[operator];
+  const whole = operator === undefined || !isPlainObject(fields) || isPlainObject((predicate as Record<string, unknown>).jsonpath) || isPlainObject((predicate as Record<string, unknown>).xpath);
+  const out: Record<string, unknown> = {};
+  for (const key of whole ? FIELDS_SHOWN : Object.keys(fields as object)) {
+    if (request[key] !== undefined) out[key] = request[key];
+  }
+  return out;
+}
+
+const describeCount = (times: ExpectedCount): string =>
+  times.atLeast === times.atMost
+    ? `exactly ${times.atLeast}`
+    : times.atMost === Infinity
+      ? `at least ${times.atLeast}`
+      : `between ${times.atLeast} and ${times.atMost}`;
+
+export function verifyRequests(imposter: Imposter, options: VerifyOptions): Record<string, unknown> {
+  const compileOptions = imposter.predicateOptions;
+  const all = compilePredicates(options.predicates, compileOptions);
+  const scoped = imposter
+    .recorded()
+    .map((record) => record.request)
+    .filter((request) => options.flowId === undefined || flowIdOf(imposter.config, imposter.port, request) === options.flowId);
+  const matched: ProtocolRequest[] = [];
+  const missed: ProtocolRequest[] = [];
+  for (const request of scoped) (all(new MatchRequest(request)) ? matched : missed).push(request);
+
+  const out: Record<string, unknown> = { matched: matched.length, total: scoped.length };
+  if (options.includeRequests) out.requests = matched;
+  let wantClosest = options.includeClosest;
+  if (options.times !== undefined) {
+    const verified = matched.length >= options.times.atLeast && matched.length <= options.times.atMost;
+    out.verified = verified;
+    if (!verified) {
+      out.message = `expected ${describeCount(options.times)} matching request${options.times.atMost === 1 ? '' : 's'}, found ${matched.length} of ${scoped.length}`;
+      wantClosest ||= matched.length < options.times.atLeast;
+    }
+  }
+  if (wantClosest && missed.length > 0 && options.predicates.length > 0) {
+    const each = options.predicates.map((predicate) => compilePredicate(predicate, compileOptions));
+    const explainers = compilePredicateExplainers(options.predicates, compileOptions);
+    let best: ProtocolRequest | undefined;
+    let bestScore = -1;
+    for (const request of missed) {
+      const match = new MatchRequest(request);
+      const score = each.filter((matches) => matches(match)).length;
+      if (score >= bestScore) {
+        // `>=`: of equally close requests, the most recent.
+        best = request;
+        bestScore = score;
+      }
+    }
+    const match = new MatchRequest(best!);
+    const failedPredicates: Record<string, unknown>[] = [];
+    options.predicates.forEach((predicate, i) => {
+      if (each[i]!(match)) return;
+      const clauses: Clause[] = explainers[i]!(match).filter((clause) => !clause.held);
+      failedPredicates.push({ predicate, actual: actualFor(predicate, best!), clauses });
+    });
+    out.closest = { request: best, failedPredicates };
+  }
+  return out;
+}
