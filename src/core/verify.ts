@@ -63,7 +63,8 @@ export function verifyRequests(imposter: Imposter, options: VerifyOptions): Reco
     const verified = matched.length >= options.times.atLeast && matched.length <= options.times.atMost;
     out.verified = verified;
     if (!verified) {
-      out.message = `expected ${describeCount(options.times)} matching request${options.times.atMost === 1 ? '' : 's'}, found ${matched.length} of ${scoped.length}`;
+      const one = options.times.atLeast === 1 && (options.times.atMost === 1 || options.times.atMost === Infinity);
+      out.message = `expected ${describeCount(options.times)} matching request${one ? '' : 's'}, found ${matched.length} of ${scoped.length}`;
       wantClosest ||= matched.length < options.times.atLeast;
     }
   }
