@@ -7,7 +7,7 @@ import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { asStandinError, StandinError, ValidationFailure, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { upcastImposter } from '../model/upcast.js';
-import { Imposter, type ImposterSettings } from './imposter.js';
+import { Imposter, refuseDuplicateIds, type ImposterSettings } from './imposter.js';
 import type { StubContext } from './stub.js';
 import { compileResponse } from '../responses/compileResponse.js';
 
@@ -112,10 +112,13 @@ export function compileImposter(
   }
 
   try {
-    imposter.stubs = imposter.compileStubs(stubConfigs);
+    const stubs = imposter.compileStubs(stubConfigs);
+    refuseDuplicateIds(stubs);
+    imposter.stubs = stubs;
   } catch (err) {
-    if (!(err instanceof ValidationFailure)) throw err;
-    errors.push(...err.errors);
+    if (err instanceof StandinError) errors.push(err);
+    else if (err instanceof ValidationFailure) errors.push(...err.errors);
+    else throw err;
   }
   if (errors.length > 0) throw new ValidationFailure(errors);
   return imposter;

@@ -22,7 +22,7 @@ import { StubIndex } from '../matching/stubIndex.js';
 import { isoNow } from '../logging/isoNow.js';
 import type { Log } from '../logging/logger.js';
 import { cloneJson } from '../model/cloneJson.js';
-import { compileEach, StandinError } from '../model/errors.js';
+import { compileEach, StandinError, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 import { ImposterMetrics } from '../metrics/imposterMetrics.js';
@@ -279,8 +279,14 @@ export class Imposter implements RequestHandler, ProxyRecorder {
 
   /** Serves `stubs` (compiled by compileStubs) from the next request on. */
   setStubs(stubs: Stub[]): void {
+    refuseDuplicateIds(stubs);
     this.stubs = stubs;
     this.revision++;
+  }
+
+  /** The position of the stub with this `id`, or -1. */
+  stubIndexOf(id: string): number {
+    return this.stubs.findIndex((stub) => stub.id === id);
   }
 
   addStub(config: unknown, index: number = this.stubs.length): void {
@@ -290,8 +296,10 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     this.setStubs(next);
   }
 
+  /** A replacement without an `id` keeps the id of the stub it replaces. */
   replaceStub(index: number, config: unknown): void {
-    const stub = this.compileStub(config, index);
+    const id = this.stubs[index]?.id;
+    const stub = this.compileStub(id !== undefined && isPlainObject(config) && config.id === undefined ? { id, ...config } : config, index);
     const next = this.stubs.slice();
     next[index] = stub;
     this.setStubs(next);
@@ -364,6 +372,17 @@ export class Imposter implements RequestHandler, ProxyRecorder {
       return resolved;
     };
     return outcome instanceof Promise ? outcome.then(record) : record(outcome);
+  }
+}
+
+/** Stub ids address stubs (the by-id routes), so two stubs of an imposter may not share one. */
+export function refuseDuplicateIds(stubs: readonly Stub[]): void {
+  const seen = new Set<string>();
+  for (const stub of stubs) {
+    const id = stub.id;
+    if (id === undefined) continue;
+    if (seen.has(id)) throw validationError(`two stubs have the id ${JSON.stringify(id)}; a stub's id must be unique in its imposter`, stub.config);
+    seen.add(id);
   }
 }
 

@@ -2,7 +2,7 @@
 import type { Imposter } from '../../core/imposter.js';
 import type { ImposterRegistry } from '../../core/imposterRegistry.js';
 import { printImposter } from '../../core/imposterPrinter.js';
-import { validationError } from '../../model/errors.js';
+import { StandinError, validationError } from '../../model/errors.js';
 import type { ProtocolRequest } from '../../model/request.js';
 import { isPlainObject } from '../../model/types.js';
 import { flag, ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
@@ -23,7 +23,41 @@ export function imposterController(registry: ImposterRegistry) {
     return index;
   };
 
+  const stubById = (req: AdminRequest, imposter: Imposter): number => {
+    const id = req.params.stubId ?? '';
+    const index = imposter.stubIndexOf(id);
+    if (index === -1) {
+      throw new StandinError('no such resource', `no stub has the id ${JSON.stringify(id)}; give a stub an "id" to address it by id`);
+    }
+    return index;
+  };
+
   return {
+    /** Rift's stub-by-id routes: the stub wherever it is now, so concurrent edits cannot shift it. */
+    getStubById(req: AdminRequest): AdminReply {
+      const imposter = find(req);
+      return ok(imposter.stubs[stubById(req, imposter)]!.config);
+    },
+
+    async replaceStubById(req: AdminRequest): Promise<AdminReply> {
+      const imposter = find(req);
+      const index = stubById(req, imposter);
+      const body = req.body;
+      if (isPlainObject(body) && body.id !== undefined && body.id !== req.params.stubId) {
+        throw validationError(`the stub's id ${JSON.stringify(body.id)} differs from the id in the path ${JSON.stringify(req.params.stubId)}`);
+      }
+      imposter.replaceStub(index, body);
+      await registry.changed(imposter);
+      return full(req, imposter);
+    },
+
+    async deleteStubById(req: AdminRequest): Promise<AdminReply> {
+      const imposter = find(req);
+      imposter.deleteStub(stubById(req, imposter));
+      await registry.changed(imposter);
+      return full(req, imposter);
+    },
+
     get(req: AdminRequest): AdminReply {
       const imposter = find(req);
       const replayable = flag(req.query, 'replayable');
