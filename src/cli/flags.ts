@@ -152,6 +152,7 @@ export const FLAGS: readonly FlagSpec[] = [
     'protocols.json, if present', nonEmpty('a file path')),
   usedBy(valueFlag('savefile', undefined, 'FILE', 'the file save writes the imposters to', 'mb.json', nonEmpty('a file path')), 'save'),
   usedBy(booleanFlag('removeProxies', 'r', 'save without proxy responses'), 'save'),
+  booleanFlag('strict', undefined, 'refuse imposters and stubs with unknown fields (400) instead of warning about them (standin only)'),
   valueFlag('journalCap', undefined, 'N', 'most recorded requests kept per imposter, oldest dropped first (standin only)',
     '10000', integerIn(1, Number.MAX_SAFE_INTEGER, 'a positive integer')),
 ];

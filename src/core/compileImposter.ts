@@ -5,9 +5,10 @@ import { compilePredicateInjection, createScriptScope } from '../injection/index
 import type { Logger } from '../logging/logger.js';
 import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { asStandinError, StandinError, ValidationFailure, validationError } from '../model/errors.js';
+import { imposterFieldWarnings } from '../model/fieldWarnings.js';
 import { isPlainObject } from '../model/types.js';
 import { upcastImposter } from '../model/upcast.js';
-import { Imposter, refuseDuplicateIds, type ImposterSettings } from './imposter.js';
+import { Imposter, refuseDuplicateIds, reportFieldWarnings, type ImposterSettings } from './imposter.js';
 import type { StubContext } from './stub.js';
 import { compileResponse } from '../responses/compileResponse.js';
 
@@ -70,6 +71,7 @@ export function compileImposter(
   const defaultResponse = isPlainObject(config.defaultResponse) ? config.defaultResponse : undefined;
   const stubConfigs: unknown[] = Array.isArray(config.stubs) ? config.stubs : [];
   delete config.stubs;
+  const warnings = imposterFieldWarnings(protocol.name, config, stubConfigs);
   // mountebank's log scope, `[http:4545 name] `; the port is known only once it listens.
   const scope = `${protocol.name}:`;
   const scopeName = typeof config.name === 'string' ? ` ${config.name}` : '';
@@ -121,6 +123,7 @@ export function compileImposter(
     else throw err;
   }
   if (errors.length > 0) throw new ValidationFailure(errors);
+  reportFieldWarnings(warnings, settings.strict === true, log);
   return imposter;
 }
 

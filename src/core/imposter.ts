@@ -22,7 +22,8 @@ import { StubIndex } from '../matching/stubIndex.js';
 import { isoNow } from '../logging/isoNow.js';
 import type { Log } from '../logging/logger.js';
 import { cloneJson } from '../model/cloneJson.js';
-import { compileEach, StandinError, validationError } from '../model/errors.js';
+import { compileEach, StandinError, ValidationFailure, validationError } from '../model/errors.js';
+import { imposterFieldWarnings, stubFieldWarnings, type FieldWarning } from '../model/fieldWarnings.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 import { ImposterMetrics } from '../metrics/imposterMetrics.js';
@@ -49,6 +50,8 @@ export interface ImposterSettings {
   instance: InstanceResources;
   /** The server's event stream, told of recorded requests once someone subscribes. */
   events?: EventLog;
+  /** --strict: unknown fields are refused instead of logged as warnings. */
+  strict?: boolean;
 }
 
 export class Imposter implements RequestHandler, ProxyRecorder {
@@ -274,7 +277,19 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   }
 
   replaceStubs(configs: unknown[]): void {
+    this.checkFields(configs, 0);
     this.setStubs(this.compileStubs(configs));
+  }
+
+  /** Unknown fields in stubs being added: logged as warnings, or refused under --strict. */
+  private checkFields(configs: unknown[], first: number): void {
+    const warnings = configs.flatMap((config, i) => stubFieldWarnings(this.protocol.name, config, first + i));
+    reportFieldWarnings(warnings, this.settings.strict === true, this.log);
+  }
+
+  /** Unknown fields in the imposter as it is now, for GET /imposters/:id?warnings=true. */
+  fieldWarnings(): FieldWarning[] {
+    return imposterFieldWarnings(this.protocol.name, this.config, this.stubs.map((stub) => stub.config));
   }
 
   /** Serves `stubs` (compiled by compileStubs) from the next request on. */
@@ -290,6 +305,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   }
 
   addStub(config: unknown, index: number = this.stubs.length): void {
+    this.checkFields([config], index);
     const stub = this.compileStub(config, index);
     const next = this.stubs.slice();
     next.splice(index, 0, stub);
@@ -298,6 +314,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
 
   /** A replacement without an `id` keeps the id of the stub it replaces. */
   replaceStub(index: number, config: unknown): void {
+    this.checkFields([config], index);
     const id = this.stubs[index]?.id;
     const stub = this.compileStub(id !== undefined && isPlainObject(config) && config.id === undefined ? { id, ...config } : config, index);
     const next = this.stubs.slice();
@@ -373,6 +390,13 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     };
     return outcome instanceof Promise ? outcome.then(record) : record(outcome);
   }
+}
+
+/** Warnings go to the log; under --strict they are the errors of a 400 and nothing changes. */
+export function reportFieldWarnings(warnings: readonly FieldWarning[], strict: boolean, log: Log): void {
+  if (warnings.length === 0) return;
+  if (strict) throw new ValidationFailure(warnings.map((warning) => validationError(`${warning.message} (--strict refuses unknown fields)`)));
+  for (const warning of warnings) log.warn(warning.message);
 }
 
 /** Stub ids address stubs (the by-id routes), so two stubs of an imposter may not share one. */

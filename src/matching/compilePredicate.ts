@@ -5,6 +5,7 @@
 import { INJECTION_MESSAGE } from '../injection/injectionMessages.js';
 import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { StandinError, validationError } from '../model/errors.js';
+import { PREDICATE_OPERATORS } from '../model/knownFields.js';
 import { isPlainObject } from '../model/types.js';
 import { allOf } from './combine.js';
 import { compileDeepEquals } from './deepEquals.js';
@@ -16,14 +17,12 @@ import type { CompileOptions, CompilerSettings, RequestMatcher } from './types.j
 
 export type { CompilerSettings } from './types.js';
 
-export const FIELD_OPERATORS: readonly string[] = ['equals', 'deepEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'exists'];
-export const OPERATORS: readonly string[] = [...FIELD_OPERATORS, 'not', 'or', 'and', 'inject'];
 
 const DEFAULT_SETTINGS: CompilerSettings = { fastPaths: true };
 
 export function operatorOf(predicate: unknown): string {
   if (!isPlainObject(predicate)) throw validationError('missing predicate', predicate);
-  const found = Object.keys(predicate).filter((key) => OPERATORS.includes(key));
+  const found = Object.keys(predicate).filter((key) => PREDICATE_OPERATORS.includes(key));
   if (found.length === 0) throw validationError(`missing predicate: ${missingOperator(predicate)}`, predicate);
   if (found.length > 1) {
     throw validationError(
@@ -39,10 +38,10 @@ const PARAMETERS = ['caseSensitive', 'except', 'jsonpath', 'xpath'];
 /** mountebank says only "missing predicate"; this says what was found instead and what would do. */
 function missingOperator(predicate: Record<string, unknown>): string {
   const unknown = Object.keys(predicate).filter((key) => !PARAMETERS.includes(key));
-  const choices = `use one of ${OPERATORS.join(', ')}`;
+  const choices = `use one of ${PREDICATE_OPERATORS.join(', ')}`;
   if (unknown.length === 0) return `a predicate needs an operator; ${choices}`;
   const key = unknown[0]!;
-  return `${JSON.stringify(key)} is not a predicate operator${didYouMeanSuffix(key, OPERATORS)}; ${choices}`;
+  return `${JSON.stringify(key)} is not a predicate operator${didYouMeanSuffix(key, PREDICATE_OPERATORS)}; ${choices}`;
 }
 
 function compileFieldOperator(

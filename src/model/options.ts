@@ -41,6 +41,8 @@ export interface StandinOptions {
   savefile: string;
   /** `save`: leave proxy responses out (replay always does). */
   removeProxies: boolean;
+  /** `--strict`: unknown fields in imposters and stubs are refused (400), not only warned about. */
+  strict: boolean;
 }
 
 export const DEFAULT_OPTIONS: StandinOptions = {
@@ -61,4 +63,5 @@ export const DEFAULT_OPTIONS: StandinOptions = {
   injectionTimeout: 10_000,
   savefile: 'mb.json',
   removeProxies: false,
+  strict: false,
 };

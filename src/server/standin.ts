@@ -62,6 +62,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
       injectionTimeout: options.injectionTimeout,
       instance,
       events,
+      strict: options.strict,
     },
     logger,
   );

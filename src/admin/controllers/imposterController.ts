@@ -62,7 +62,9 @@ export function imposterController(registry: ImposterRegistry) {
       const imposter = find(req);
       const replayable = flag(req.query, 'replayable');
       const removeProxies = flag(req.query, 'removeProxies');
-      return ok(printImposter(imposter, { baseUrl: req.baseUrl, replayable, removeProxies }));
+      const printed = printImposter(imposter, { baseUrl: req.baseUrl, replayable, removeProxies });
+      if (flag(req.query, 'warnings')) printed.warnings = imposter.fieldWarnings();
+      return ok(printed);
     },
 
     async delete(req: AdminRequest): Promise<AdminReply> {
