@@ -40,8 +40,8 @@ function check(
     const suggestion = didYouMean(field, known);
     const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
     const where = at === '' ? field : `${at}.${field}`;
-    const warning = { at: where, field, message: `${where}: ${explain(field)}${hint}` };
-    out.push(suggestion === undefined ? warning : { ...warning, suggestion });
+    const message = `${where}: ${explain(field)}${hint}`;
+    out.push(suggestion === undefined ? { at: where, field, message } : { at: where, field, suggestion, message });
   }
 }
 
