@@ -9,7 +9,9 @@
 //   3. The stub index narrows the stubs to those that can match; they are tried in order, each
 //      stub's predicates being one compiled closure over a MatchRequest (lazy views of the request).
 //   4. The first stub that matches gives its next response (round-robin with `repeat`); no stub
-//      matching answers the precompiled default response.
+//      matching answers the precompiled default response, and only then (in a microtask, after
+//      the answer is written) are the stubs explained to find the closest one, for the info line
+//      and the journal. A recorded request goes to the event log once someone has subscribed.
 //   5. The response resolves in the stub's scope: a static `is` is a prebuilt reply; templates,
 //      behaviors, inject, proxy and the extensions' wrappers (`_rift`) run here, sync when they can.
 //      A proxy saves what the origin said through the scope (recordProxyResponse).

@@ -3,8 +3,17 @@
 // counted, recorded or cycled. Each stub of a miss also carries the clauses it failed.
 import { RAW_HTTP, type ProtocolRequest, type RawHttpRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
-import type { Imposter } from './imposter.js';
-import type { StubReport } from './stubReports.js';
+import type { Stub } from './stub.js';
+import type { StubReport, TestResult } from './stubReports.js';
+
+/** What the debug answer reads of an imposter. */
+export interface DebuggedImposter {
+  readonly port: number;
+  readonly config: Record<string, unknown>;
+  readonly protocol: { readonly name: string };
+  readonly stubs: readonly Stub[];
+  test(request: ProtocolRequest): TestResult;
+}
 
 const RESPONSE_TYPES = ['is', 'proxy', 'inject', 'fault', '_rift', '_imposter'] as const;
 const BODY_PREVIEW = 500;
@@ -40,7 +49,7 @@ function responsePreview(config: Record<string, unknown>): Record<string, unknow
   return preview;
 }
 
-function stubListing(imposter: Imposter, report: StubReport): Record<string, unknown> {
+function stubListing(imposter: DebuggedImposter, report: StubReport): Record<string, unknown> {
   const stub = imposter.stubs[report.index]!;
   const out: Record<string, unknown> = { index: report.index };
   if (report.id !== undefined) out.id = report.id;
@@ -50,7 +59,7 @@ function stubListing(imposter: Imposter, report: StubReport): Record<string, unk
   return out;
 }
 
-export function riftDebugAnswer(imposter: Imposter, request: ProtocolRequest): Record<string, unknown> {
+export function riftDebugAnswer(imposter: DebuggedImposter, request: ProtocolRequest): Record<string, unknown> {
   const { answering, reports } = imposter.test(request);
   const about: Record<string, unknown> = { port: imposter.port };
   if (typeof imposter.config.name === 'string') about.name = imposter.config.name;
