@@ -32,6 +32,7 @@ export class Stub implements ResolveScope {
   private position = 0;
   private servedAtPosition = 0;
   private explainer: Explainer | undefined;
+  private passiveExplainer: Explainer | undefined;
 
   constructor(
     readonly config: StubDefinition,
@@ -46,10 +47,17 @@ export class Stub implements ResolveScope {
     return typeof this.config.id === 'string' ? this.config.id : undefined;
   }
 
-  /** Why the predicates hold or not, clause by clause; compiled the first time it is asked. */
-  explain(request: MatchRequest): Clause[] {
-    this.explainer ??= compileExplainer(this.config.predicates, this.predicateOptions);
-    return this.explainer(request);
+  /**
+   * Why the predicates hold or not, clause by clause; compiled the first time it is asked. With
+   * `runInjected` false, `inject` predicates (user code, which may keep state) are not run again.
+   */
+  explain(request: MatchRequest, runInjected: boolean): Clause[] {
+    if (runInjected) {
+      this.explainer ??= compileExplainer(this.config.predicates, this.predicateOptions);
+      return this.explainer(request);
+    }
+    this.passiveExplainer ??= compileExplainer(this.config.predicates, { encoding: this.predicateOptions.encoding });
+    return this.passiveExplainer(request);
   }
 
   /** The response the next match would be answered with, without moving the cycle. */

@@ -17,8 +17,8 @@ export interface StubReport {
 }
 
 /** The report of one stub; `matched` comes from the stub's compiled matcher, the authority. */
-export function reportStub(stub: Stub, index: number, request: MatchRequest, matched: boolean): StubReport {
-  const clauses = stub.explain(request);
+export function reportStub(stub: Stub, index: number, request: MatchRequest, matched: boolean, runInjected = true): StubReport {
+  const clauses = stub.explain(request, runInjected);
   const failed = clauses.filter((clause) => !clause.held);
   const id = stub.id;
   const named = id === undefined ? { index } : { index, id };
@@ -35,11 +35,12 @@ export function safelyMatches(stub: Stub, request: MatchRequest): boolean {
 }
 
 /**
- * The stub that came closest to a request none matched: most clauses held, then fewest that
- * failed, then the first in order. Undefined when there are no stubs.
+ * The stub that came closest to a request none matched (the miss log line, the journal): most
+ * clauses held, then fewest that failed, then the first in order. Undefined when there are no stubs.
  */
 export function closestStub(stubs: readonly Stub[], request: MatchRequest): StubReport | undefined {
-  return closestOf(stubs.map((stub, i) => reportStub(stub, i, request, false)));
+  // After a request was answered, `inject` predicates are not run a second time.
+  return closestOf(stubs.map((stub, i) => reportStub(stub, i, request, false, false)));
 }
 
 /** closestStub over reports already made. */

@@ -29,6 +29,8 @@ export interface Clause {
   readonly xpath?: string;
   readonly caseSensitive?: boolean;
   readonly except?: string;
+  /** An `inject` clause that was not run again (the miss log line and the journal never rerun user code). */
+  readonly skipped?: true;
   /** The error a clause threw (an inject predicate's), when it did. */
   readonly error?: string;
   /** The clauses of `not`, `and` and `or`. */
@@ -139,8 +141,10 @@ function compileClauses(predicate: unknown, at: string, options: CompileOptions)
       ];
     }
     case 'inject': {
+      // Without a compiler the user's function is not run again (it may keep state): not evaluated.
       const check = options.compileInject?.(config.inject as string, config);
-      return [(request) => guarded(here, operator, () => ({ at: here, operator, held: check !== undefined && Boolean(check(request.request)) }))];
+      if (check === undefined) return [() => ({ at: here, operator, held: false, skipped: true })];
+      return [(request) => guarded(here, operator, () => ({ at: here, operator, held: Boolean(check(request.request)) }))];
     }
     default:
       return compileFieldClauses(operator, config, here, options);
@@ -173,6 +177,7 @@ const show = (value: unknown): string => {
 /** One line for a clause that did not hold, for the log: `equals path: expected "/x", got "/y"`. */
 export function describeClause(clause: Clause): string {
   if (clause.error !== undefined) return `${clause.at}: ${clause.error}`;
+  if (clause.skipped) return `${clause.at}: not run again`;
   if (clause.clauses !== undefined) {
     if (clause.operator === 'not') return `${clause.at}: the predicate inside held`;
     const failed = clause.clauses.find((c) => !c.held);

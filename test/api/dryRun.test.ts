@@ -220,6 +220,21 @@ describe('X-Rift-Debug: true answers what matching made of the request', () => {
 });
 
 describe('a request no stub matched', () => {
+  it('is explained without running inject predicates a second time', async () => {
+    const port = await imposter([
+      { predicates: [{ equals: { path: '/calls' } }], responses: [{ inject: 'function (config) { return { body: String(config.state.calls) }; }' }] },
+      {
+        predicates: [{ inject: 'function (config) { config.state.calls = (config.state.calls || 0) + 1; return false; }' }],
+        responses: [answer('never')],
+      },
+    ]);
+    await get(`http://127.0.0.1:${port}/miss`);
+    await waitForOutput(mb, new RegExp(`\\[http:${port}\\] no stub matched GET /miss; closest is stub 0 \\(0 of 1 clauses held\\)`));
+    assert.equal((await get(`http://127.0.0.1:${port}/calls`)).body, '1', 'the predicate ran once, for matching');
+    const recorded = (await post(`${mb.url}/imposters/${port}/test`, { request: { path: '/miss' } })).json();
+    assert.deepEqual(recorded.stubs[1].failed, [{ at: 'predicates[0].inject', operator: 'inject', held: false }], 'a dry run does run it');
+  });
+
   it('is logged at info with the closest stub and its first failing clause', async () => {
     const port = await imposter([
       { predicates: [{ equals: { method: 'POST', path: '/orders' } }], responses: [answer('post')] },
