@@ -2,8 +2,7 @@
 // their cycle. The canonical JSON it was made from is kept for echoing.
 import type { CompiledExtension, CompiledResponse, ProxyRecorder, ResolveScope, ResponseCompiler, ResponseContext } from '../contracts/index.js';
 import { compilePredicates, type CompileOptions, type RequestMatcher } from '../matching/index.js';
-import { compileExplainer, type Clause, type Explainer } from '../matching/explain.js';
-import type { MatchRequest } from '../matching/matchRequest.js';
+import { compileExplainer, type Explainer } from '../matching/explain.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject, type ResponseDefinition, type StubDefinition } from '../model/types.js';
 import { upcastStub } from '../model/upcast.js';
@@ -31,7 +30,7 @@ export class Stub implements ResolveScope {
   matches: MatchRecord[] | undefined;
   private position = 0;
   private servedAtPosition = 0;
-  private explainer: Explainer | undefined;
+  private activeExplainer: Explainer | undefined;
   private passiveExplainer: Explainer | undefined;
 
   constructor(
@@ -51,13 +50,9 @@ export class Stub implements ResolveScope {
    * Why the predicates hold or not, clause by clause; compiled the first time it is asked. With
    * `runInjected` false, `inject` predicates (user code, which may keep state) are not run again.
    */
-  explain(request: MatchRequest, runInjected: boolean): Clause[] {
-    if (runInjected) {
-      this.explainer ??= compileExplainer(this.config.predicates, this.predicateOptions);
-      return this.explainer(request);
-    }
-    this.passiveExplainer ??= compileExplainer(this.config.predicates, { encoding: this.predicateOptions.encoding });
-    return this.passiveExplainer(request);
+  explainer(runInjected: boolean): Explainer {
+    if (runInjected) return (this.activeExplainer ??= compileExplainer(this.config.predicates, this.predicateOptions));
+    return (this.passiveExplainer ??= compileExplainer(this.config.predicates, { encoding: this.predicateOptions.encoding }));
   }
 
   /** The response the next match would be answered with, without moving the cycle. */

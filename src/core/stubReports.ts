@@ -18,7 +18,7 @@ export interface StubReport {
 
 /** The report of one stub; `matched` comes from the stub's compiled matcher, the authority. */
 export function reportStub(stub: Stub, index: number, request: MatchRequest, matched: boolean, runInjected = true): StubReport {
-  const clauses = stub.explain(request, runInjected);
+  const clauses = stub.explainer(runInjected).explain(request);
   const failed = clauses.filter((clause) => !clause.held);
   const id = stub.id;
   const named = id === undefined ? { index } : { index, id };
@@ -39,8 +39,22 @@ export function safelyMatches(stub: Stub, request: MatchRequest): boolean {
  * clauses held, then fewest that failed, then the first in order. Undefined when there are no stubs.
  */
 export function closestStub(stubs: readonly Stub[], request: MatchRequest): StubReport | undefined {
-  // After a request was answered, `inject` predicates are not run a second time.
-  return closestOf(stubs.map((stub, i) => reportStub(stub, i, request, false, false)));
+  // Scored by counting clauses (cheap), then only the closest is explained in full. After a
+  // request was answered, `inject` predicates are not run a second time.
+  let best = -1;
+  let bestHeld = -1;
+  let bestFailed = 0;
+  for (let i = 0; i < stubs.length; i++) {
+    const explainer = stubs[i]!.explainer(false);
+    const held = explainer.held(request);
+    const failed = explainer.total - held;
+    if (held > bestHeld || (held === bestHeld && failed < bestFailed)) {
+      best = i;
+      bestHeld = held;
+      bestFailed = failed;
+    }
+  }
+  return best === -1 ? undefined : reportStub(stubs[best]!, best, request, false, false);
 }
 
 /** closestStub over reports already made. */

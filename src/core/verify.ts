@@ -86,7 +86,7 @@ export function verifyRequests(imposter: Imposter, options: VerifyOptions): Reco
     const failedPredicates: Record<string, unknown>[] = [];
     options.predicates.forEach((predicate, i) => {
       if (each[i]!(match)) return;
-      const clauses: Clause[] = explainers[i]!(match).filter((clause) => !clause.held);
+      const clauses: Clause[] = explainers[i]!.explain(match).filter((clause) => !clause.held);
       failedPredicates.push({ predicate, actual: actualFor(predicate, best!), clauses });
     });
     out.closest = { request: best, failedPredicates };

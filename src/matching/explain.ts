@@ -37,10 +37,29 @@ export interface Clause {
   readonly clauses?: readonly Clause[];
 }
 
-type ClauseExplainer = (request: MatchRequest) => Clause;
+/** One clause compiled: whether it holds (cheap, for scoring many stubs), and its full report. */
+interface CompiledClause {
+  holds(request: MatchRequest): boolean;
+  explain(request: MatchRequest): Clause;
+}
 
 /** A stub's predicates as clause reports: one per field of a field operator, one per not/and/or/inject. */
-export type Explainer = (request: MatchRequest) => Clause[];
+export interface Explainer {
+  readonly total: number;
+  /** How many clauses hold, without building their reports. */
+  held(request: MatchRequest): number;
+  explain(request: MatchRequest): Clause[];
+}
+
+function safely(holds: (request: MatchRequest) => boolean): (request: MatchRequest) => boolean {
+  return (request) => {
+    try {
+      return holds(request);
+    } catch {
+      return false;
+    }
+  };
+}
 
 const SPACE = /[^A-Za-z0-9_$]/;
 
@@ -85,7 +104,7 @@ function compileFieldClauses(
   predicate: Record<string, unknown>,
   at: string,
   options: CompileOptions,
-): ClauseExplainer[] {
+): CompiledClause[] {
   const { sides, expected } = fieldOperatorSides(operator, predicate, options);
   const written = predicate[operator] as PlainObject;
   const spec = sides.actual;
@@ -100,18 +119,23 @@ function compileFieldClauses(
         : compileFieldPredicate(operator as FieldOperator, one, sides, predicate, { fastPaths: true });
     const keys = fieldKeys(spec, field);
     const clauseAt = fieldPath(at, writtenKey);
-    return (request) =>
-      guarded(clauseAt, operator, () => {
-        const held = check(request);
-        const actual = shownActual(topView(request, spec, keys), expected[field], spec);
-        const clause: { -readonly [K in keyof Clause]?: Clause[K] } = { at: clauseAt, operator, held, field: writtenKey, expected: written[writtenKey] };
-        if (actual !== undefined) clause.actual = actual;
-        return Object.assign(clause, extra) as Clause;
-      });
+    return {
+      holds: safely(check),
+      explain: (request) =>
+        guarded(clauseAt, operator, () => {
+          const held = check(request);
+          const actual = shownActual(topView(request, spec, keys), expected[field], spec);
+          const clause: { -readonly [K in keyof Clause]?: Clause[K] } = { at: clauseAt, operator, held, field: writtenKey, expected: written[writtenKey] };
+          if (actual !== undefined) clause.actual = actual;
+          return Object.assign(clause, extra) as Clause;
+        }),
+    };
   });
 }
 
-function compileClauses(predicate: unknown, at: string, options: CompileOptions): ClauseExplainer[] {
+const allHold = (clauses: readonly CompiledClause[], request: MatchRequest): boolean => clauses.every((c) => c.holds(request));
+
+function compileClauses(predicate: unknown, at: string, options: CompileOptions): CompiledClause[] {
   const operator = operatorOf(predicate);
   const config = predicate as Record<string, unknown>;
   const here = `${at}.${operator}`;
@@ -119,54 +143,74 @@ function compileClauses(predicate: unknown, at: string, options: CompileOptions)
     case 'not': {
       const inner = compileClauses(config.not, here, options);
       return [
-        (request) =>
-          guarded(here, operator, () => {
-            const clauses = inner.map((explain) => explain(request));
-            return { at: here, operator, held: !clauses.every((c) => c.held), clauses };
-          }),
+        {
+          holds: (request) => !allHold(inner, request),
+          explain: (request) =>
+            guarded(here, operator, () => {
+              const clauses = inner.map((c) => c.explain(request));
+              return { at: here, operator, held: !clauses.every((c) => c.held), clauses };
+            }),
+        },
       ];
     }
     case 'and':
     case 'or': {
       // A child with several fields holds when all of them do.
       const children = (config[operator] as unknown[]).map((child, i) => compileClauses(child, `${here}[${i}]`, options));
+      const holds =
+        operator === 'and'
+          ? (request: MatchRequest) => children.every((child) => allHold(child, request))
+          : (request: MatchRequest) => children.some((child) => allHold(child, request));
       return [
-        (request) =>
-          guarded(here, operator, () => {
-            const groups = children.map((child) => child.map((explain) => explain(request)));
-            const holds = (group: Clause[]) => group.every((c) => c.held);
-            const held = operator === 'and' ? groups.every(holds) : groups.some(holds);
-            return { at: here, operator, held, clauses: groups.flat() };
-          }),
+        {
+          holds,
+          explain: (request) =>
+            guarded(here, operator, () => {
+              const groups = children.map((child) => child.map((c) => c.explain(request)));
+              const groupHolds = (group: Clause[]) => group.every((c) => c.held);
+              const held = operator === 'and' ? groups.every(groupHolds) : groups.some(groupHolds);
+              return { at: here, operator, held, clauses: groups.flat() };
+            }),
+        },
       ];
     }
     case 'inject': {
       // Without a compiler the user's function is not run again (it may keep state): not evaluated.
       const check = options.compileInject?.(config.inject as string, config);
-      if (check === undefined) return [() => ({ at: here, operator, held: false, skipped: true })];
-      return [(request) => guarded(here, operator, () => ({ at: here, operator, held: Boolean(check(request.request)) }))];
+      if (check === undefined) return [{ holds: () => false, explain: () => ({ at: here, operator, held: false, skipped: true }) }];
+      const holds = (request: MatchRequest) => Boolean(check(request.request));
+      return [{ holds: safely(holds), explain: (request) => guarded(here, operator, () => ({ at: here, operator, held: holds(request) })) }];
     }
     default:
       return compileFieldClauses(operator, config, here, options);
   }
 }
 
+function explainerOf(clauses: readonly CompiledClause[]): Explainer {
+  return {
+    total: clauses.length,
+    held: (request) => {
+      let held = 0;
+      for (const clause of clauses) if (clause.holds(request)) held++;
+      return held;
+    },
+    explain: (request) => clauses.map((clause) => clause.explain(request)),
+  };
+}
+
 /** One explainer per predicate of a `predicates` array (already accepted by compilePredicates). */
 export function compilePredicateExplainers(predicates: unknown, options: CompileOptions): Explainer[] {
   if (!Array.isArray(predicates)) return [];
-  return predicates.map((predicate, i) => {
-    const explainers = compileClauses(predicate, `predicates[${i}]`, options);
-    return (request: MatchRequest) => explainers.map((explain) => explain(request));
-  });
+  return predicates.map((predicate, i) => explainerOf(compileClauses(predicate, `predicates[${i}]`, options)));
 }
 
 /**
  * Compiles a stub's `predicates` (already accepted by compilePredicates) into an explainer; the
- * stub's predicates all hold exactly when every clause it returns holds.
+ * stub's predicates all hold exactly when every clause it reports holds.
  */
 export function compileExplainer(predicates: unknown, options: CompileOptions): Explainer {
-  const explainers = compilePredicateExplainers(predicates, options);
-  return (request) => explainers.flatMap((explain) => explain(request));
+  if (!Array.isArray(predicates)) return explainerOf([]);
+  return explainerOf(predicates.flatMap((predicate, i) => compileClauses(predicate, `predicates[${i}]`, options)));
 }
 
 const show = (value: unknown): string => {
