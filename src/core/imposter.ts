@@ -27,6 +27,7 @@ import { cloneJson } from '../model/cloneJson.js';
 import { compileEach, StandinError, ValidationFailure, validationError } from '../model/errors.js';
 import { imposterFieldWarnings, stubFieldWarnings, type FieldWarning } from '../model/fieldWarnings.js';
 import type { ProtocolRequest } from '../model/request.js';
+import { isPlainObject } from '../model/types.js';
 import { ImposterMetrics } from '../metrics/imposterMetrics.js';
 import type { EventLog } from '../events/eventLog.js';
 import { flowIdOf } from './flowId.js';
