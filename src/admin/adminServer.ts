@@ -17,6 +17,7 @@ import { metricsController } from './controllers/metricsController.js';
 import type { ProcessMetrics } from '../metrics/processMetrics.js';
 import { Router } from './router.js';
 import type { WatchStatus } from '../watch/watchImposters.js';
+import type { WorkerStatus } from './controllers/workerStatus.js';
 
 export function createAdminRouter(
   registry: ImposterRegistry,
@@ -25,11 +26,12 @@ export function createAdminRouter(
   processMetrics: ProcessMetrics,
   events: EventLog,
   watchStatus: () => WatchStatus | undefined = () => undefined,
+  workerStatus: () => readonly WorkerStatus[] | undefined = () => undefined,
 ): Router {
   const imposters = impostersController(registry);
-  const metrics = metricsController(registry, processMetrics);
+  const metrics = metricsController(registry, processMetrics, workerStatus);
   const imposter = imposterController(registry);
-  const info = infoController(options, logger, watchStatus);
+  const info = infoController(options, logger, watchStatus, workerStatus);
   const inspect = inspectController(registry);
   const stream = eventsController(registry, events);
   return new Router()
@@ -73,6 +75,8 @@ export function createAdminServer(
   allowAddress: (address: string | undefined) => boolean,
   logger: Logger,
   access: AdminAccess,
+  /** Runs before every routed request (--workers: collect what the workers served, so the answer includes it). */
+  before?: () => Promise<void>,
 ): AdminServer {
   // With port 0 the OS chooses: the log names the port it chose.
   let boundPort = port;
@@ -82,7 +86,7 @@ export function createAdminServer(
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      void handle(router, access, req, res, Buffer.concat(chunks).toString('utf8'), boundPort, log);
+      void handle(router, access, req, res, Buffer.concat(chunks).toString('utf8'), boundPort, log, before);
     });
   });
   server.on('listening', () => {
@@ -131,6 +135,7 @@ async function handle(
   text: string,
   port: number,
   log: ReturnType<Logger['scoped']>,
+  before: (() => Promise<void>) | undefined,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
@@ -164,6 +169,7 @@ async function handle(
       baseUrl: `http://${req.headers.host ?? `localhost:${port}`}`,
       raw: req,
     };
+    if (before !== undefined) await before();
     writeReply(res, await found.handler(request), headers);
   } catch (err) {
     const reply = errorReply(err);

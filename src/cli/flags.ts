@@ -1,5 +1,6 @@
 // The table of `standin` flags: mountebank's `mb` names and short aliases, plus standin's own.
 // parseArgs.ts reads values with it, usage.ts prints it, docs/cli.md mirrors it.
+import os from 'node:os';
 import { LOG_LEVELS, type LogLevel } from '../logging/logger.js';
 import type { StandinOptions } from '../model/options.js';
 
@@ -110,6 +111,12 @@ function ipList(raw: string, written: string): string[] {
   return ips;
 }
 
+/** `--workers N` or `auto` (one per core). */
+function workerCount(raw: string, written: string): number {
+  if (raw.toLowerCase() === 'auto') return os.availableParallelism();
+  return integerIn(1, 256, 'a number of worker processes from 1 to 256, or auto (one per core)')(raw, written);
+}
+
 /** The same flag, read by other commands too. */
 const usedBy = (spec: FlagSpec, ...verbs: string[]): FlagSpec => ({ ...spec, usedBy: verbs });
 const CLIENT = ['save', 'replay'];
@@ -155,6 +162,8 @@ export const FLAGS: readonly FlagSpec[] = [
   booleanFlag('strict', undefined, 'refuse imposters and stubs with unknown fields (400) instead of warning about them (standin only)'),
   valueFlag('journalCap', undefined, 'N', 'most recorded requests kept per imposter, oldest dropped first (standin only)',
     '10000', integerIn(1, Number.MAX_SAFE_INTEGER, 'a positive integer')),
+  usedBy(valueFlag('workers', undefined, 'N', 'serve imposters from N worker processes sharing their ports, or auto for one per core; the admin API stays in this process (standin only)',
+    'none', workerCount), 'start', 'restart'),
 ];
 
 /**

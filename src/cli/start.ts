@@ -5,6 +5,7 @@ import { StandinError, ValidationFailure } from '../model/errors.js';
 import type { StandinOptions } from '../model/options.js';
 import { startStandin, type RunningStandin } from '../server/standin.js';
 import { DatadirError } from '../persistence/datadirRepository.js';
+import { ScaleError } from '../scale/refuse.js';
 import { ProtofileError } from '../protocols/custom/protofile.js';
 import { ConfigFileError, configFileSource, loadConfigFile, loadConfigWithFormatter } from './configFile.js';
 import type { ImposterSource } from '../watch/watchImposters.js';
@@ -70,6 +71,10 @@ export async function start(
     return fail('--watch reloads --configfile FILE when it changes: give one (or run standin imposter DIR --watch)');
   }
 
+  if (prepared !== undefined && options.workers !== undefined) {
+    return fail('--workers serves the imposters of standin start; standin imposter keeps its stores in one process, so run it without --workers');
+  }
+
   const logger = new Logger({
     level: options.loglevel,
     logfile: options.nologfile ? null : options.logfile,
@@ -87,7 +92,7 @@ export async function start(
     });
   } catch (err) {
     await logger.close();
-    if (err instanceof DatadirError || err instanceof ProtofileError) return fail(err.message);
+    if (err instanceof DatadirError || err instanceof ProtofileError || err instanceof ScaleError) return fail(err.message);
     const where = `${options.host ?? 'all interfaces'}:${options.port}`;
     return fail(`cannot start the admin API on ${where}: ${reason(err)}`);
   }

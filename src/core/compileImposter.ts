@@ -71,6 +71,7 @@ export function compileImposter(
   const defaultResponse = isPlainObject(config.defaultResponse) ? config.defaultResponse : undefined;
   const stubConfigs: unknown[] = Array.isArray(config.stubs) ? config.stubs : [];
   delete config.stubs;
+  settings.scale?.refuse?.(config, stubConfigs);
   const warnings = imposterFieldWarnings(protocol.name, config, stubConfigs);
   // mountebank's log scope, `[http:4545 name] `; the port is known only once it listens.
   const scope = `${protocol.name}:`;

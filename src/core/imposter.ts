@@ -18,7 +18,7 @@
 //   6. With --debug, the match is recorded on the stub.
 //   7. The protocol server waits `delayMs` (the `wait` behavior), applies a `fault` or writes the
 //      reply; a thrown error becomes a 500 with mountebank's error envelope.
-import type { InstanceResources, ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, ProxyRecorder, RequestHandler } from '../contracts/index.js';
+import type { CompiledResponse, InstanceResources, ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, ProxyRecorder, RequestHandler } from '../contracts/index.js';
 import { MatchRequest, type CompileOptions } from '../matching/index.js';
 import { StubIndex } from '../matching/stubIndex.js';
 import { isoNow } from '../logging/isoNow.js';
@@ -35,7 +35,7 @@ import { riftDebugAnswer } from './riftDebug.js';
 import { explainedRecord, type RecordedRequest } from './recordedRequest.js';
 import { RequestJournal } from './requestJournal.js';
 import { closestStub, describeNearMiss, testStubs, type TestResult } from './stubReports.js';
-import { compileStub, type Stub, type StubContext } from './stub.js';
+import { compileStub, type MatchRecord, type Stub, type StubContext } from './stub.js';
 
 export interface ImposterSettings {
   /** --debug: stubs record their matches. */
@@ -54,6 +54,32 @@ export interface ImposterSettings {
   events?: EventLog;
   /** --strict: unknown fields are refused instead of logged as warnings. */
   strict?: boolean;
+  /** With --workers: how this process shares the imposter with the others serving its port. */
+  scale?: ImposterScale;
+}
+
+/**
+ * What changes when several processes serve one imposter (--workers). The primary process holds
+ * the imposter without listening (`listen` starts it in every worker); a worker serves requests
+ * and asks the primary only for what must be decided once for all of them.
+ */
+export interface ImposterScale {
+  /** Primary: starts the imposter in every worker instead of listening here. */
+  listen?(imposter: Imposter, options: ListenOptions): Promise<ProtocolServer>;
+  /** Worker: which response a cycling stub gives this request, decided by the primary in arrival order. */
+  takePosition?(imposter: Imposter, stub: Stub): Promise<number>;
+  /** Worker: hands a proxy's answer to the primary, which saves it and gives every worker the new stubs. */
+  recordProxyResponse?(imposter: Imposter, stub: Stub, mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void;
+  /** Refuses (throws a validation error) what cannot behave as in one process: checked on every imposter and stub added. */
+  refuse?(imposterConfig: Record<string, unknown>, stubConfigs: readonly unknown[]): void;
+  /** Worker: recorded requests and matches carry the machine's monotonic time, so the primary can merge them in order. */
+  stamps?: boolean;
+}
+
+/** The machine's monotonic clock in microseconds: the same clock in every process, unlike performance.now(). */
+export function monotonicMicros(): number {
+  const [seconds, nanos] = process.hrtime();
+  return seconds * 1e6 + nanos / 1e3;
 }
 
 export class Imposter implements RequestHandler, ProxyRecorder {
@@ -68,6 +94,9 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   private readonly defaultOutcome: Outcome;
   /** The stubs and the index of them, rebuilt together whenever the stubs change. */
   private index: StubIndex<Stub>;
+  /** With --workers, in a worker: where cycling stubs get their next position. */
+  private readonly sharedPosition: ImposterScale['takePosition'];
+  private readonly stamps: boolean;
 
   constructor(
     /** Canonical imposter definition without its stubs, echoed by the printer. */
@@ -84,6 +113,8 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     this.journal = recording ? new RequestJournal(settings.journalCap) : null;
     this.defaultOutcome = { reply: protocol.compileReply({}, stubContext.defaultResponse, config), delayMs: 0 };
     this.index = new StubIndex(stubs, stubContext.predicates.encoding);
+    this.sharedPosition = settings.scale?.takePosition;
+    this.stamps = settings.scale?.stamps === true;
   }
 
   /** How this imposter compiles predicates (binary mode, the injection gate): verify compiles its own with them. */
@@ -155,6 +186,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   private record(journal: RequestJournal<RecordedRequest>, request: ProtocolRequest): RecordedRequest {
     const entry = { ...request, timestamp: isoNow() };
     const record: RecordedRequest = { index: journal.lastIndex + 1, request: entry, stub: undefined };
+    if (this.stamps) record.at = monotonicMicros();
     journal.add(record);
     return record;
   }
@@ -176,7 +208,8 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     this.published(record);
   }
 
-  private published(record: RecordedRequest): void {
+  /** Tells the event stream of a recorded request (once someone has subscribed). */
+  published(record: RecordedRequest): void {
     const events = this.settings.events;
     if (events === undefined || !events.keepsRequests) return;
     const port = this.port;
@@ -193,7 +226,21 @@ export class Imposter implements RequestHandler, ProxyRecorder {
       this.published(record);
     }
     const matched = this.metrics.matched(started);
-    const response = stub.nextResponse();
+    const shared = this.sharedPosition;
+    if (shared !== undefined && stub.responses.length > 1) {
+      // A stub that cycles, under --workers: the primary decides which response, once for all workers.
+      return shared(this, stub).then((at) => {
+        try {
+          return this.respond(stub, position, request, matched, stub.responses[at] ?? stub.nextResponse());
+        } catch (err) {
+          return this.stubFailed(position, err);
+        }
+      });
+    }
+    return this.respond(stub, position, request, matched, stub.nextResponse());
+  }
+
+  private respond(stub: Stub, position: number, request: ProtocolRequest, matched: number, response: CompiledResponse): Outcome | Promise<Outcome> {
     if (this.log.isDebugEnabled()) this.logMatch(stub, response.config);
     const outcome = response.resolve(request, stub);
     const named = outcome instanceof Promise ? outcome.catch((err: unknown) => this.stubFailed(position, err)) : outcome;
@@ -229,7 +276,8 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   async listen(options: ListenOptions): Promise<void> {
     // Extensions first (Rift's flow state): an unreachable Redis refuses the imposter before its port is taken.
     for (const extension of this.stubContext.extensions) await extension.open?.();
-    this.server = await this.protocol.listen(this, { ...options, port: this.port });
+    const shared = this.settings.scale?.listen;
+    this.server = shared === undefined ? await this.protocol.listen(this, { ...options, port: this.port }) : await shared(this, options);
     this.port = this.server.port;
   }
 
@@ -285,6 +333,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
 
   /** Unknown fields in stubs being added: logged as warnings, or refused under --strict. */
   private checkFields(configs: unknown[], first: number): void {
+    this.settings.scale?.refuse?.(this.config, configs);
     const warnings = configs.flatMap((config, i) => stubFieldWarnings(this.protocol.name, config, first + i));
     reportFieldWarnings(warnings, this.settings.strict === true, this.log);
   }
@@ -343,6 +392,11 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   ): void {
     const index = this.stubs.indexOf(proxyStub as Stub);
     if (index === -1) return;
+    const shared = this.settings.scale?.recordProxyResponse;
+    if (shared !== undefined) {
+      shared(this, proxyStub as Stub, mode, predicates, response);
+      return;
+    }
     if (mode === 'proxyOnce') {
       this.addStub({ predicates, responses: [response] }, index);
       return;
@@ -380,13 +434,15 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     const started = Date.now();
     const record = (resolved: Outcome): Outcome => {
       const matches = stub.matches!;
-      matches.push({
+      const match: MatchRecord = {
         timestamp: new Date(started).toISOString(),
         request,
         response: this.describeResponse(resolved),
         responseConfig,
         processingTime: Date.now() - started,
-      });
+      };
+      if (this.stamps) match.at = monotonicMicros();
+      matches.push(match);
       if (matches.length > this.settings.journalCap) matches.shift();
       return resolved;
     };

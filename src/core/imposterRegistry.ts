@@ -19,11 +19,13 @@ export interface RegistryObserver {
   deleted(imposter: Imposter): Promise<void>;
   /** PUT /imposters and DELETE /imposters: the whole set is now `imposters`. */
   replaced(imposters: readonly Imposter[]): Promise<void>;
+  /** DELETE savedRequests: the recorded requests were cleared (--workers clears every worker's). */
+  cleared?(imposter: Imposter): Promise<void>;
 }
 
 export class ImposterRegistry {
   private readonly imposters = new Map<number, Imposter>();
-  private observer: RegistryObserver | undefined;
+  private readonly observers: RegistryObserver[] = [];
   /** GET /metrics announces the imposter families from the first imposter on, as mountebank registers them then. */
   hasCreatedImposters = false;
 
@@ -34,7 +36,18 @@ export class ImposterRegistry {
   ) {}
 
   observe(observer: RegistryObserver): void {
-    this.observer = observer;
+    this.observers.push(observer);
+  }
+
+  /** Tells every observer, in the order they subscribed; resolves once all are done. */
+  private async tell(what: (observer: RegistryObserver) => Promise<void> | undefined): Promise<void> {
+    for (const observer of this.observers) await what(observer);
+  }
+
+  /** DELETE savedRequests: resolves once every process serving `imposter` has forgotten its requests. */
+  async clearRequests(imposter: Imposter): Promise<void> {
+    await this.tell((observer) => observer.cleared?.(imposter));
+    imposter.clearRequests();
   }
 
   /** --localOnly / --ipWhitelist, for requests a custom protocol's process relays. */
@@ -60,7 +73,7 @@ export class ImposterRegistry {
   async create(config: unknown): Promise<Imposter> {
     const imposter = this.compile(config);
     await this.start(imposter);
-    await this.observer?.created(imposter);
+    await this.tell((observer) => observer.created(imposter));
     this.options.events?.imposter('created', imposter.port);
     return imposter;
   }
@@ -72,14 +85,14 @@ export class ImposterRegistry {
 
   /** The admin API edited `imposter`'s stubs; resolves once the change is stored. */
   async changed(imposter: Imposter): Promise<void> {
-    await this.observer?.changed(imposter);
+    await this.tell((observer) => observer.changed(imposter));
     this.options.events?.imposter('stubsChanged', imposter.port);
   }
 
   async delete(port: number): Promise<Imposter | undefined> {
     const imposter = await this.stop(port);
     if (imposter) {
-      await this.observer?.deleted(imposter);
+      await this.tell((observer) => observer.deleted(imposter));
       this.options.events?.imposter('deleted', port);
     }
     return imposter;
@@ -88,7 +101,7 @@ export class ImposterRegistry {
   async deleteAll(): Promise<Imposter[]> {
     const all = this.list();
     await Promise.all(all.map((imposter) => this.stop(imposter.port)));
-    await this.observer?.replaced([]);
+    await this.tell((observer) => observer.replaced([]));
     this.options.events?.imposter('allDeleted', null);
     return all;
   }
@@ -132,7 +145,7 @@ export class ImposterRegistry {
       }
       throw err;
     }
-    await this.observer?.replaced(this.list());
+    await this.tell((observer) => observer.replaced(this.list()));
     const events = this.options.events;
     if (events) {
       const ports = new Set(compiled.map((imposter) => imposter.port));

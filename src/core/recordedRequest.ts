@@ -11,7 +11,9 @@ export interface StubRef {
 
 export interface RecordedRequest {
   /** Its place in the journal: 1-based, never reused. */
-  readonly index: number;
+  index: number;
+  /** With --workers: when it arrived, in microseconds of the machine's monotonic clock (merging the workers' journals in order). */
+  at?: number;
   /** The request with its timestamp, as `requests` and savedRequests print it. */
   readonly request: ProtocolRequest;
   /** The stub that answered; null when none matched; undefined until matching is done. */

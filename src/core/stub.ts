@@ -22,12 +22,16 @@ export interface MatchRecord {
   response: unknown;
   responseConfig: unknown;
   processingTime: number;
+  /** With --workers: when it was recorded, in microseconds of the machine's monotonic clock (removed once merged). */
+  at?: number;
 }
 
 /** The stub is the scope its responses resolve in: its imposter's log and proxy recorder. */
 export class Stub implements ResolveScope {
   /** Recorded matches, kept only with --debug. */
   matches: MatchRecord[] | undefined;
+  /** With --workers: the name the processes serving this stub share for it (cycle positions, proxy recordings, matches). */
+  key: number | undefined;
   private position = 0;
   private servedAtPosition = 0;
   private activeExplainer: Explainer | undefined;
@@ -87,6 +91,13 @@ export class Stub implements ResolveScope {
     }
     this.position = position;
     this.servedAtPosition = servedAtPosition;
+  }
+
+  /** Moves the cycle on by one request and says which response that request gets (--workers asks the primary for it). */
+  takePosition(): number {
+    const at = this.position;
+    this.nextResponse();
+    return at;
   }
 
   /** Round-robin over the responses, each served `repeat` times before moving on. */

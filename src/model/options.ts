@@ -41,6 +41,8 @@ export interface StandinOptions {
   savefile: string;
   /** `save`: leave proxy responses out (replay always does). */
   removeProxies: boolean;
+  /** `--workers N`: imposters served by N worker processes sharing their ports; undefined = this process alone. */
+  workers?: number;
   /** `--strict`: unknown fields in imposters and stubs are refused (400), not only warned about. */
   strict: boolean;
 }

@@ -10,11 +10,14 @@ import { ProcessMetrics } from '../metrics/processMetrics.js';
 import { DatadirRepository } from '../persistence/datadirRepository.js';
 import { ImposterPersistence } from '../persistence/imposterPersistence.js';
 import { loadProtofile } from '../protocols/custom/protofile.js';
+import { fileURLToPath } from 'node:url';
 import { createInstanceResources } from './instanceResources.js';
 import { createIpFilter } from './ipFilter.js';
 import { registries } from './registries.js';
 import type { StandinOptions } from '../model/options.js';
 import { VERSION } from '../model/version.js';
+import { PrimaryScale } from '../scale/primaryScale.js';
+import { refusedWithWorkers, ScaleError } from '../scale/refuse.js';
 import { watchImposters, type ImposterSource, type ImposterWatch, type LoadedImposters } from '../watch/watchImposters.js';
 
 export interface RunningStandin {
@@ -47,8 +50,32 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
     },
     logger.scoped(`[mb:${options.port}] `),
   );
+  if (options.workers !== undefined) {
+    const refused = refusedWithWorkers({ allowInjection: options.allowInjection, protofile: options.protofile, customProtocols: custom.length > 0 });
+    if (refused !== undefined) throw new ScaleError(refused);
+  }
   const instance = createInstanceResources(prepared);
   const events = new EventLog();
+  const primary = options.workers === undefined ? undefined : new PrimaryScale(
+    options.workers,
+    fileURLToPath(new URL('./workerMain.js', import.meta.url)),
+    {
+      host: options.host,
+      loglevel: options.loglevel,
+      localOnly: options.localOnly,
+      ipWhitelist: options.ipWhitelist,
+      debug: options.debug,
+      mock: options.mock,
+      journalCap: options.journalCap,
+      proxyTimeout: options.proxyTimeout,
+      injectionTimeout: options.injectionTimeout,
+      strict: options.strict,
+    },
+    logger,
+    logger.scoped(`[mb:${options.port}] `),
+    options.journalCap,
+    events,
+  );
   const registry = new ImposterRegistry(
     custom.length === 0 ? registries : { ...registries, protocols: new Map([...registries.protocols, ...custom.map((p) => [p.name, p] as const)]) },
     {
@@ -63,24 +90,29 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
       instance,
       events,
       strict: options.strict,
+      scale: primary?.scale,
     },
     logger,
   );
+  // The workers first, so that imposters restored from --datadir open on them.
+  await primary?.start(registry);
   let persistence: ImposterPersistence | undefined;
   try {
     persistence = options.datadir === undefined ? undefined : await openDatadir(options.datadir, registry, logger, options.port);
   } catch (err) {
+    await primary?.close();
     await instance.close();
     throw err;
   }
   const processMetrics = new ProcessMetrics();
   let watching: ImposterWatch | undefined;
   const admin = createAdminServer(
-    createAdminRouter(registry, options, logger, processMetrics, events, () => watching?.status),
+    createAdminRouter(registry, options, logger, processMetrics, events, () => watching?.status, primary && (() => primary.status())),
     options.port,
     allowAddress,
     logger,
     createAdminAccess(options),
+    primary && (() => primary.collect()),
   );
 
   await new Promise<void>((resolve, reject) => {
@@ -94,6 +126,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
   }).catch(async (err: unknown) => {
     processMetrics.close();
     await registry.closeAll();
+    await primary?.close();
     await persistence?.close();
     await instance.close();
     throw err;
@@ -122,6 +155,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
       await watching?.settled();
       processMetrics.close();
       await Promise.all([admin.close(), registry.closeAll()]);
+      await primary?.close();
       // After the imposters stop serving: no proxy is left to use a pool, and the last cycle positions are written too.
       await Promise.all([instance.close(), persistence?.close()]);
     },

@@ -130,12 +130,12 @@ export function imposterController(registry: ImposterRegistry) {
       return ok({ response: imposter.protocol.describeReply(outcome.reply) });
     },
 
-    deleteSavedRequests(req: AdminRequest): AdminReply {
+    async deleteSavedRequests(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
       if (req.query.has('match')) {
         throw validationError('deleting recorded requests by match= is not supported; DELETE without it clears every recorded request');
       }
-      imposter.clearRequests();
+      await registry.clearRequests(imposter);
       return full(req, imposter);
     },
 

@@ -4,8 +4,14 @@ import type { StandinOptions } from '../../model/options.js';
 import { VERSION } from '../../model/version.js';
 import { ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
 import type { WatchStatus } from '../../watch/watchImposters.js';
+import type { WorkerStatus } from './workerStatus.js';
 
-export function infoController(options: StandinOptions, logger: Logger, watchStatus: () => WatchStatus | undefined) {
+export function infoController(
+  options: StandinOptions,
+  logger: Logger,
+  watchStatus: () => WatchStatus | undefined,
+  workerStatus: () => readonly WorkerStatus[] | undefined = () => undefined,
+) {
   return {
     home(req: AdminRequest): AdminReply {
       const body: Record<string, unknown> = {
@@ -18,6 +24,9 @@ export function infoController(options: StandinOptions, logger: Logger, watchSta
       // Only under --watch, so mountebank's shape is unchanged otherwise.
       const watch = watchStatus();
       if (watch) body.watch = watch;
+      // Only under --workers, likewise.
+      const workers = workerStatus();
+      if (workers) body.workers = workers;
       return ok(body);
     },
 

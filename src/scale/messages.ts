@@ -1,0 +1,71 @@
+// What the primary process and its workers say to each other over node:cluster's IPC channel
+// (advanced serialization: structured clone, so Buffers and nested objects cross as they are).
+import type { LogEntry } from '../logging/logger.js';
+import type { RecordedRequest } from '../core/recordedRequest.js';
+import type { MatchRecord } from '../core/stub.js';
+
+/** A histogram's observations since the last drain. */
+export interface HistogramDelta {
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/** What one worker served of one imposter since the primary last asked. */
+export interface DrainedImposter {
+  port: number;
+  /** numberOfRequests since the last drain (or clear). */
+  requests: number;
+  records: RecordedRequest[];
+  /** --debug matches, by stub key. */
+  matches: Array<[number, MatchRecord[]]>;
+  metrics: {
+    requests: number;
+    noMatch: number;
+    blocked: number;
+    predicateMatch: HistogramDelta;
+    responseGeneration: HistogramDelta;
+  };
+}
+
+/** Commands: the worker runs them one at a time, in order, and answers each with `done`. */
+export type Command =
+  | { t: 'open'; id: number; port: number; definition: Record<string, unknown>; keys: number[] }
+  | { t: 'stubs'; id: number; port: number; stubs: unknown[]; keys: number[] }
+  | { t: 'close'; id: number; port: number }
+  | { t: 'clear'; id: number; port: number }
+  | { t: 'drain'; id: number };
+
+export type PrimaryMessage = Command | { t: 'position'; id: number; at: number };
+
+export type WorkerMessage =
+  | { t: 'ready' }
+  | { t: 'done'; id: number; error?: { code: string; message: string }; drained?: DrainedImposter[] }
+  | { t: 'position?'; id: number; port: number; key: number }
+  | {
+      t: 'proxy';
+      port: number;
+      key: number;
+      mode: 'proxyOnce' | 'proxyAlways';
+      predicates: Record<string, unknown>[];
+      response: Record<string, unknown>;
+    }
+  | { t: 'log'; entries: LogEntry[] };
+
+/** What a worker is started with (in its environment, as JSON). */
+export interface WorkerSettings {
+  /** 1..N: which worker this is; a restarted worker keeps its slot. */
+  slot: number;
+  host?: string;
+  loglevel: LogEntry['level'];
+  localOnly: boolean;
+  ipWhitelist: string[];
+  debug: boolean;
+  mock: boolean;
+  journalCap: number;
+  proxyTimeout: number;
+  injectionTimeout: number;
+  strict: boolean;
+}
+
+export const WORKER_SETTINGS_ENV = 'STANDIN_WORKER_SETTINGS';
