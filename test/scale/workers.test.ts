@@ -1,0 +1,239 @@
+// `standin start --workers 2`: a real primary and two real worker processes on 127.0.0.1. Every
+// request here opens its own connection, so node:cluster's round robin spreads them over both
+// workers; each test checks that both served, so the assertions are about two processes.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { after, before, describe, test } from 'node:test';
+import { del, freePort, get, post, put } from '../support/http.js';
+import { executable, startStandin, type StandinProcess } from '../support/standinProcess.js';
+import { redisMissing, startRedis } from '../support/redisServer.js';
+
+interface WorkerInfo {
+  worker: number;
+  pid: number | null;
+  serving: boolean;
+  requests: number;
+  restarts: number;
+}
+
+const workersOf = async (mb: StandinProcess): Promise<WorkerInfo[]> => (await get(`${mb.url}/`)).json().workers;
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Counts requests in the flow store and answers the count. */
+const COUNTER = "function should_inject(request, flow_store)\n  local n = flow_store:increment('all', 'hits')\n  return { inject = true, fault = 'error', status = 200, body = '' .. n }\nend";
+
+const cycle = (...bodies: string[]) => ({
+  predicates: [{ equals: { path: '/cycle' } }],
+  responses: bodies.map((body) => ({ is: { body } })),
+});
+
+async function bodies(url: string, count: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push((await get(url)).body);
+  return out;
+}
+
+describe('--workers 2', () => {
+  let mb: StandinProcess;
+  let port: number;
+  let imposterUrl: string;
+
+  before(async () => {
+    mb = await startStandin(['--workers', '2', '--debug', '--journalCap', '50']);
+    port = await freePort();
+    imposterUrl = `http://127.0.0.1:${port}`;
+  });
+  after(async () => {
+    await mb?.stop();
+  });
+
+  const create = async (stubs: unknown[], extra: Record<string, unknown> = {}) => {
+    await del(`${mb.url}/imposters/${port}`);
+    const created = await post(`${mb.url}/imposters`, { protocol: 'http', port, recordRequests: true, stubs, ...extra });
+    assert.equal(created.status, 201, created.body);
+  };
+
+  test('GET / and /metrics list both workers, serving, with the requests each answered', async () => {
+    await create([{ responses: [{ is: { body: 'static' } }] }]);
+    assert.deepEqual(await bodies(`${imposterUrl}/`, 6), Array(6).fill('static'));
+    const workers = await workersOf(mb);
+    assert.deepEqual(workers.map((w) => [w.worker, w.serving]), [[1, true], [2, true]]);
+    assert.ok(workers.every((w) => w.requests > 0), `both served: ${JSON.stringify(workers)}`);
+    assert.equal(workers.reduce((sum, w) => sum + w.requests, 0), 6);
+    const metrics = (await get(`${mb.url}/metrics`)).body;
+    assert.match(metrics, /^standin_workers_serving 2$/m);
+    assert.match(metrics, /^standin_worker_requests_total\{worker="1"\} [1-9]/m);
+    assert.match(metrics, /^standin_worker_requests_total\{worker="2"\} [1-9]/m);
+    assert.ok(metrics.includes(`mb_request_total{imposter="[http:${port}] "} 6\n`), 'the imposter counts what both workers served');
+  });
+
+  test('a stub cycles once per request across the workers, in order, repeat included', async () => {
+    await create([cycle('1', '2', '3')]);
+    assert.deepEqual(await bodies(`${imposterUrl}/cycle`, 9), ['1', '2', '3', '1', '2', '3', '1', '2', '3']);
+    await create([{ predicates: [{ equals: { path: '/cycle' } }], responses: [{ is: { body: 'a' }, repeat: 2 }, { is: { body: 'b' } }] }]);
+    assert.deepEqual(await bodies(`${imposterUrl}/cycle`, 6), ['a', 'a', 'b', 'a', 'a', 'b']);
+    const workers = await workersOf(mb);
+    assert.ok(workers.every((w) => w.requests > 0), `both served: ${JSON.stringify(workers)}`);
+  });
+
+  test('concurrent requests each take one place in the cycle: no response is served twice in a round', async () => {
+    await create([cycle('1', '2', '3')]);
+    const answers = await Promise.all(Array.from({ length: 30 }, () => get(`${imposterUrl}/cycle`).then((r) => r.body)));
+    const counts = Object.fromEntries(['1', '2', '3'].map((b) => [b, answers.filter((a) => a === b).length]));
+    assert.deepEqual(counts, { 1: 10, 2: 10, 3: 10 });
+  });
+
+  test('an admin change is served by every worker once the admin API has answered', async () => {
+    await create([{ responses: [{ is: { body: 'before' } }] }]);
+    for (let round = 0; round < 3; round++) {
+      const body = `after ${round}`;
+      const changed = await put(`${mb.url}/imposters/${port}/stubs`, { stubs: [{ responses: [{ is: { body } }] }] });
+      assert.equal(changed.status, 200, changed.body);
+      assert.deepEqual(await bodies(`${imposterUrl}/`, 4), Array(4).fill(body));
+    }
+  });
+
+  test('numberOfRequests, recorded requests and --debug matches are complete and in the order they arrived', async () => {
+    await create([{ predicates: [{ startsWith: { path: '/r' } }], responses: [{ is: { body: 'r' } }] }]);
+    const paths = Array.from({ length: 20 }, (_, i) => `/r${i}`);
+    for (const path of paths) await get(`${imposterUrl}${path}`);
+    const imposter = (await get(`${mb.url}/imposters/${port}`)).json();
+    assert.equal(imposter.numberOfRequests, 20);
+    assert.deepEqual(imposter.requests.map((r: { path: string }) => r.path), paths);
+    assert.deepEqual(imposter.stubs[0].matches.map((m: { request: { path: string } }) => m.request.path), paths);
+    const saved = await get(`${mb.url}/imposters/${port}/savedRequests?since=15`);
+    assert.deepEqual(saved.json().map((r: { path: string }) => r.path), paths.slice(15));
+    assert.equal(saved.headers['x-rift-next-index'], '20');
+
+    const cleared = await del(`${mb.url}/imposters/${port}/savedRequests`);
+    assert.equal(cleared.status, 200);
+    await get(`${imposterUrl}/r-after`);
+    const again = (await get(`${mb.url}/imposters/${port}`)).json();
+    assert.equal(again.numberOfRequests, 1);
+    assert.deepEqual(again.requests.map((r: { path: string }) => r.path), ['/r-after']);
+  });
+
+  test('the journal stays bounded by --journalCap, keeping the newest in order', async () => {
+    await create([]);
+    const paths = Array.from({ length: 80 }, (_, i) => `/j${i}`);
+    // In parallel batches, to fill both workers' journals between two collections.
+    for (let i = 0; i < paths.length; i += 10) await Promise.all(paths.slice(i, i + 10).map((path) => get(`${imposterUrl}${path}`)));
+    const imposter = (await get(`${mb.url}/imposters/${port}`)).json();
+    assert.equal(imposter.numberOfRequests, 80);
+    assert.equal(imposter.requests.length, 50);
+    const kept = imposter.requests.map((r: { path: string }) => Number(r.path.slice(2)));
+    // Within a batch of ten sent together, arrival order is the network's; batches stay in order.
+    assert.ok(kept.every((n: number) => n >= 30), `the newest 50 of 80: ${kept.join(',')}`);
+  });
+
+  test('a proxyOnce recording made by one worker is served by every worker', async () => {
+    const origin = http.createServer((req, res) => res.end(`origin ${req.url}`));
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    const originPort = (origin.address() as { port: number }).port;
+    try {
+      await create([{ responses: [{ proxy: { to: `http://127.0.0.1:${originPort}`, mode: 'proxyOnce', predicateGenerators: [{ matches: { path: true } }] } }] }]);
+      assert.equal((await get(`${imposterUrl}/p`)).body, 'origin /p');
+      const imposter = await until('the recorded stub', async () => {
+        const found = (await get(`${mb.url}/imposters/${port}`)).json();
+        return found.stubs.length === 2 ? found : undefined;
+      });
+      assert.equal(imposter.stubs[0].responses[0].is.body, 'origin /p');
+      origin.close();
+      origin.closeAllConnections();
+      assert.deepEqual(await bodies(`${imposterUrl}/p`, 4), Array(4).fill('origin /p'));
+    } finally {
+      origin.close();
+    }
+  });
+
+  test('a worker killed with -9 is replaced; the new one serves the current imposters and the cycle goes on in order', async () => {
+    await create([cycle('1', '2', '3')]);
+    assert.deepEqual(await bodies(`${imposterUrl}/cycle`, 2), ['1', '2']);
+    const [first] = await workersOf(mb);
+    process.kill(first!.pid!, 'SIGKILL');
+    const replaced = await until('worker 1 replaced', async () => {
+      const workers = await workersOf(mb);
+      const one = workers.find((w) => w.worker === 1)!;
+      return one.serving && one.pid !== first!.pid ? one : undefined;
+    });
+    assert.equal(replaced.restarts, 1);
+    assert.deepEqual(await bodies(`${imposterUrl}/cycle`, 7), ['3', '1', '2', '3', '1', '2', '3']);
+    const after = (await workersOf(mb)).find((w) => w.worker === 1)!;
+    assert.ok(after.requests > replaced.requests, 'the new worker 1 served some of them');
+    assert.match(mb.output(), /worker 1 \(process \d+\) exited \(SIGKILL\); starting another/);
+  });
+
+  test('scripts with flow state in memory are refused, with what to do instead', async () => {
+    await del(`${mb.url}/imposters/${port}`);
+    const refused = await post(`${mb.url}/imposters`, {
+      protocol: 'http',
+      port,
+      stubs: [{ responses: [{ _rift: { script: { engine: 'lua', code: COUNTER } } }] }],
+    });
+    assert.equal(refused.status, 400, refused.body);
+    assert.match(refused.json().errors[0].message, /with --workers, an imposter whose responses run _rift scripts must keep its flow state in Redis/);
+    assert.equal((await get(`${mb.url}/imposters/${port}`)).status, 404);
+  });
+});
+
+describe('--workers with Redis flow state', { skip: redisMissing }, () => {
+  test('scripts share one flow state across workers', async () => {
+    const redis = await startRedis();
+    const mb = await startStandin(['--workers', '2']);
+    try {
+      const port = await freePort();
+      const created = await post(`${mb.url}/imposters`, {
+        protocol: 'http',
+        port,
+        _rift: { flowState: { backend: 'redis', redis: { url: redis.url } } },
+        stubs: [{ responses: [{ _rift: { script: { engine: 'lua', code: COUNTER } } }] }],
+      });
+      assert.equal(created.status, 201, created.body);
+      assert.deepEqual(await bodies(`http://127.0.0.1:${port}/`, 6), ['1', '2', '3', '4', '5', '6']);
+      assert.ok((await workersOf(mb)).every((w) => w.requests > 0));
+    } finally {
+      await mb.stop();
+      await redis.stop();
+    }
+  });
+});
+
+describe('--workers refuses what it cannot honour', () => {
+  const refusal = async (args: string[]): Promise<{ code: number | null; output: string }> => {
+    const port = String(await freePort());
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [executable, 'start', '--nologfile', '--host', '127.0.0.1', '--port', port, ...args], { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, output });
+      });
+    });
+  };
+
+  test('--allowInjection: the state injected functions share lives in one process', async () => {
+    const { code, output } = await refusal(['--workers', '2', '--allowInjection']);
+    assert.equal(code, 1);
+    assert.match(output, /--workers cannot be combined with --allowInjection: injected functions share one `state` object/);
+  });
+
+  test('a worker count that is not a number', async () => {
+    const { code, output } = await refusal(['--workers', 'many']);
+    assert.equal(code, 1);
+    assert.match(output, /--workers must be a number of worker processes from 1 to 256, or auto/);
+  });
+});
