@@ -1,4 +1,5 @@
-// Types for require('standin'): the same as the ES module's. The error classes are types only
+// Types for require('standin'): the same as the ES module's (verify's VerifyResult, ExpectedCount…).
+// The error classes (StandinError, ValidationFailure, VerificationError) are types only
 // here (their values load with the ES core); recognise them by `name` and `code`.
 import type { StartOptions, Standin } from '../dist/src/library/index.js';
 

@@ -1,7 +1,8 @@
 // A handle on one running imposter: what a test asks of it, through the admin API.
 import type { AdminClient } from '../admin/adminClient.js';
 import { StandinError } from '../model/errors.js';
-import type { JsonValue, RecordedRequest, StubDefinition } from '../model/imposterDefinition.js';
+import type { JsonValue, Predicate, RecordedRequest, StubDefinition } from '../model/imposterDefinition.js';
+import { verify, type ExpectedCount, type VerifyOptions, type VerifyResult } from './verification.js';
 
 /** The imposter as `GET /imposters/:port` prints it. */
 export interface ImposterState {
@@ -29,6 +30,11 @@ export interface ImposterHandle {
   addStub(stub: StubDefinition, index?: number): Promise<void>;
   /** Replaces every stub (cycle positions start again). */
   replaceStubs(stubs: StubDefinition[]): Promise<void>;
+  /**
+   * How many recorded requests satisfy `predicates` (all of them, as a stub's). With `times`, rejects
+   * with a VerificationError naming the closest request and its failed clauses when the count is off.
+   */
+  verify(predicates: Predicate | Predicate[], times?: ExpectedCount, options?: VerifyOptions): Promise<VerifyResult>;
   /** Stops the imposter and frees its port. */
   delete(): Promise<void>;
 }
@@ -36,18 +42,21 @@ export interface ImposterHandle {
 export function imposterHandle(admin: AdminClient, port: number, url: string, mock: boolean): ImposterHandle {
   const path = `/imposters/${port}`;
   const get = (): Promise<ImposterState> => admin.json<ImposterState>('GET', path);
+  const recordingOrThrow = (state: ImposterState): void => {
+    if (!state.recordRequests && !mock) {
+      throw new StandinError(
+        'bad data',
+        `imposter ${port} does not record requests: create it with "recordRequests": true, or start standin with mock: true`,
+      );
+    }
+  };
   return {
     port,
     url,
     get,
     async requests() {
       const state = await get();
-      if (!state.recordRequests && !mock) {
-        throw new StandinError(
-          'bad data',
-          `imposter ${port} does not record requests: create it with "recordRequests": true, or start standin with mock: true`,
-        );
-      }
+      recordingOrThrow(state);
       return state.requests;
     },
     async clearRequests() {
@@ -58,6 +67,9 @@ export function imposterHandle(admin: AdminClient, port: number, url: string, mo
     },
     async replaceStubs(stubs) {
       await admin.json('PUT', `${path}/stubs`, { stubs });
+    },
+    verify(predicates, times, options = {}) {
+      return verify(admin, port, predicates, times, options, async () => recordingOrThrow(await get()));
     },
     async delete() {
       await admin.json('DELETE', path);

@@ -4,5 +4,7 @@ export { start } from './start.js';
 export type { SaveOptions, Standin } from './start.js';
 export type { ImposterHandle, ImposterState } from './imposterHandle.js';
 export type { LogRecord, StartOptions } from './startOptions.js';
+export { VerificationError } from './verification.js';
+export type { Clause, ExpectedCount, VerifyOptions, VerifyResult } from './verification.js';
 export { StandinError, ValidationFailure } from '../model/errors.js';
 export type * from '../model/imposterDefinition.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { start, StandinError, ValidationFailure, type LogRecord } from '../../src/library/index.js';
+import { start, StandinError, ValidationFailure, VerificationError, type LogRecord } from '../../src/library/index.js';
 import { get, post } from '../support/http.js';
 
 const hello = { responses: [{ is: { statusCode: 200, body: 'hello' } }] };
@@ -183,4 +183,39 @@ test('close() is idempotent and frees the admin port', async () => {
   await Promise.all([standin.close(), standin.close()]);
   const again = await start({ port });
   await again.close();
+});
+
+test('verify(): counts, an expected count that holds, and one that does not with the closest request', async () => {
+  const standin = await start();
+  try {
+    const orders = await standin.createImposter({ protocol: 'http', recordRequests: true, stubs: [hello] });
+    await post(`${orders.url}/order`, { item: 'pen' });
+    await get(`${orders.url}/orders`);
+    // POST /order holds two of these three, GET /orders one: the POST is the closest.
+    const posted = [{ equals: { method: 'POST' } }, { equals: { path: '/orders' } }, { contains: { body: 'pen' } }];
+
+    assert.deepEqual(await orders.verify({ equals: { method: 'GET' } }), { matched: 1, total: 2 });
+    const held = await orders.verify([{ equals: { method: 'GET' } }, { equals: { path: '/orders' } }], 1, { includeRequests: true });
+    assert.equal(held.verified, true);
+    assert.deepEqual(held.requests?.map((r) => `${r.method} ${r.path}`), ['GET /orders']);
+    assert.equal((await orders.verify(posted, { atMost: 0 })).verified, true);
+
+    await assert.rejects(orders.verify(posted, 1), (err: unknown) => {
+      assert.ok(err instanceof VerificationError);
+      assert.equal(err.result.matched, 0);
+      assert.equal(err.result.closest?.request.path, '/order');
+      assert.deepEqual(err.result.closest?.failedPredicates.map((f) => f.predicate), [{ equals: { path: '/orders' } }]);
+      assert.match(err.message, new RegExp(`^imposter ${orders.port}: expected exactly 1 matching request, found 0 of 2\n`));
+      assert.match(err.message, /\nclosest request: POST \/order\n {2}predicates\[1\]\.equals\.path \(path\): equals expected "\/orders", got "\/order"$/);
+      return true;
+    });
+    await assert.rejects(orders.verify(posted, { atLeast: 2, atMost: 1 }), (err: unknown) => err instanceof StandinError && err.code === 'bad data');
+
+    // Not recording: said so, rather than "expected exactly 1, found 0 of 0".
+    const silent = await standin.createImposter({ protocol: 'http', stubs: [hello] });
+    await get(`${silent.url}/orders`);
+    await assert.rejects(silent.verify({ equals: { path: '/orders' } }, 1), /does not record requests: create it with "recordRequests": true/);
+  } finally {
+    await standin.close();
+  }
 });

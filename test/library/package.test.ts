@@ -114,7 +114,7 @@ test('require from CommonJS', async () => {
 
 test('a TypeScript file type-checks against the installed types (ESM and CommonJS), and a typo fails', async () => {
   const check = `
-    import { start, StandinError, type ImposterDefinition, type StubDefinition } from 'standin';
+    import { start, StandinError, type ImposterDefinition, type StubDefinition, type VerifyResult } from 'standin';
     const stub: StubDefinition = {
       predicates: [{ equals: { method: 'GET', path: '/orders' } }, { matches: { body: '^\\\\d+$' }, caseSensitive: true }],
       responses: [
@@ -129,8 +129,9 @@ test('a TypeScript file type-checks against the installed types (ESM and CommonJ
       const standin = await start({ port: 0, logLevel: 'warn', log: (entry) => void entry.message });
       const handle = await standin.createImposter(imposter);
       const requests = await handle.requests();
+      const verified: VerifyResult = await handle.verify({ equals: { method: 'GET' } }, { atLeast: 1 }, { flowId: '4545' });
       await standin.close();
-      return requests.length + (new StandinError('bad data', 'x').status ?? 0);
+      return requests.length + verified.matched + (new StandinError('bad data', 'x').status ?? 0);
     }
     // @ts-expect-error: 'pth' is no predicate operator
     const typo: StubDefinition = { predicates: [{ pth: { path: '/x' } }] };
@@ -138,10 +139,14 @@ test('a TypeScript file type-checks against the installed types (ESM and CommonJ
   `;
   const checkCjs = `
     import standin = require('standin');
-    import type { ImposterHandle } from 'standin';
+    import type { ImposterHandle, VerifyResult } from 'standin';
     export async function main(): Promise<ImposterHandle> {
       const running = await standin.start({ allowInjection: true });
       return running.createImposter({ protocol: 'tcp', mode: 'text', stubs: [{ responses: [{ is: { data: 'hi' } }] }] });
+    }
+    export async function count(handle: ImposterHandle): Promise<number> {
+      const result: VerifyResult = await handle.verify([{ contains: { data: 'hi' } }]);
+      return result.matched;
     }
   `;
   writeFileSync(join(app(), 'check.mts'), check);
