@@ -14,6 +14,7 @@ import { eventsController } from './controllers/eventsController.js';
 import { infoController } from './controllers/infoController.js';
 import { inspectController } from './controllers/inspectController.js';
 import { metricsController } from './controllers/metricsController.js';
+import { riftStateController } from './controllers/riftStateController.js';
 import type { ProcessMetrics } from '../metrics/processMetrics.js';
 import { Router } from './router.js';
 import type { WatchStatus } from '../watch/watchImposters.js';
@@ -34,6 +35,7 @@ export function createAdminRouter(
   const info = infoController(options, logger, watchStatus, workerStatus);
   const inspect = inspectController(registry);
   const stream = eventsController(registry, events);
+  const flows = riftStateController(registry);
   return new Router()
     .add('GET', '/', info.home)
     .add('GET', '/config', info.config)
@@ -61,7 +63,18 @@ export function createAdminRouter(
     .add('POST', '/imposters/:id/test', inspect.test)
     .add('DELETE', '/imposters/:id/savedProxyResponses', imposter.deleteSavedProxyResponses)
     // Deprecated in mountebank, and an alias of savedProxyResponses there, not of savedRequests.
-    .add('DELETE', '/imposters/:id/requests', imposter.deleteSavedProxyResponses);
+    .add('DELETE', '/imposters/:id/requests', imposter.deleteSavedProxyResponses)
+    // Rift's scenarios, spaces and flow state.
+    .add('GET', '/imposters/:id/scenarios', flows.scenarios)
+    .add('POST', '/imposters/:id/scenarios/reset', flows.resetScenarios)
+    .add('PUT', '/imposters/:id/scenarios/:name/state', flows.setScenarioState)
+    .add('POST', '/imposters/:id/spaces/:flowId/stubs', flows.addSpaceStub)
+    .add('GET', '/imposters/:id/spaces/:flowId/stubs', flows.spaceStubs)
+    .add('GET', '/imposters/:id/spaces/:flowId', flows.space)
+    .add('DELETE', '/imposters/:id/spaces/:flowId', flows.deleteSpace)
+    .add('GET', '/admin/imposters/:id/flow-state/:flowId/:key', flows.flowValue)
+    .add('PUT', '/admin/imposters/:id/flow-state/:flowId/:key', flows.setFlowValue)
+    .add('DELETE', '/admin/imposters/:id/flow-state/:flowId/:key', flows.deleteFlowValue);
 }
 
 export interface AdminServer {

@@ -34,6 +34,12 @@ export interface ResolveScope {
   readonly log: Log;
   /** Saves a proxied answer next to this stub (mountebank's recordProxyResponse). */
   recordProxyResponse(mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void;
+  /**
+   * Rift's `ctx.stub`: the stub's scenario and its state in a flow (as the stub was chosen; its
+   * `newScenarioState` is written after the response resolves); undefined outside any scenario.
+   * The state is a promise only with a Redis flow store.
+   */
+  scenario?(flowId: string): { name: string; state: MaybePromise<string> } | undefined;
 }
 
 export interface CompiledResponse {
@@ -163,9 +169,28 @@ export interface ImposterExtension {
 
 export interface CompiledExtension {
   readonly wrapResponses?: ResponseWrapper;
+  /** The imposter's flow state (Rift's `_rift`): what scenarios and spaces are kept in and partitioned by. */
+  readonly flows?: FlowAccess;
   /** Before the imposter listens: an extension that cannot start refuses the imposter. */
   open?(): Promise<void>;
   close?(): Promise<void>;
+}
+
+/** A value now, or later (a Redis flow store answers later). */
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface FlowAccess {
+  /** Keys and values per flow (Rift's flow store). */
+  readonly store: FlowKeyValues;
+  /** The request's flow: `_rift.flowState.flowIdSource`'s header, else `port`, the imposter's. */
+  flowId(request: ProtocolRequest, port: number): string;
+}
+
+/** What the core reads and writes of a flow store (values are JSON). */
+export interface FlowKeyValues {
+  get(flowId: string, key: string): MaybePromise<unknown>;
+  set(flowId: string, key: string, value: unknown): MaybePromise<unknown>;
+  delete(flowId: string, key: string): MaybePromise<unknown>;
 }
 
 /** Where a stub's responses are saved by a proxy: the imposter. */

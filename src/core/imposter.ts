@@ -18,7 +18,7 @@
 //   6. With --debug, the match is recorded on the stub.
 //   7. The protocol server waits `delayMs` (the `wait` behavior), applies a `fault` or writes the
 //      reply; a thrown error becomes a 500 with mountebank's error envelope.
-import type { CompiledResponse, InstanceResources, ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, ProxyRecorder, RequestHandler } from '../contracts/index.js';
+import type { CompiledResponse, FlowAccess, InstanceResources, ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, ProxyRecorder, RequestHandler } from '../contracts/index.js';
 import { MatchRequest, type CompileOptions } from '../matching/index.js';
 import { StubIndex } from '../matching/stubIndex.js';
 import { isoNow } from '../logging/isoNow.js';
@@ -30,12 +30,16 @@ import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 import { ImposterMetrics } from '../metrics/imposterMetrics.js';
 import type { EventLog } from '../events/eventLog.js';
+import { DEFAULT_TTL_SECONDS } from '../state/compileFlowState.js';
+import { FlowStoreError, type MaybePromise } from '../state/flowStore.js';
+import { MemoryFlowStore } from '../state/memoryFlowStore.js';
+import { ScenarioBook } from './scenarios.js';
 import { flowIdOf } from './flowId.js';
 import { riftDebugAnswer } from './riftDebug.js';
 import { explainedRecord, type RecordedRequest } from './recordedRequest.js';
 import { RequestJournal } from './requestJournal.js';
 import { closestStub, describeNearMiss, testStubs, type TestResult } from './stubReports.js';
-import { compileStub, type MatchRecord, type Stub, type StubContext } from './stub.js';
+import { compileStub, type MatchRecord, type Stub, type StubContext, type StubHost } from './stub.js';
 
 export interface ImposterSettings {
   /** --debug: stubs record their matches. */
@@ -82,7 +86,7 @@ export function monotonicMicros(): number {
   return seconds * 1e6 + nanos / 1e3;
 }
 
-export class Imposter implements RequestHandler, ProxyRecorder {
+export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
   numberOfRequests = 0;
   /** Counters and timings for GET /metrics. */
   readonly metrics = new ImposterMetrics();
@@ -97,6 +101,11 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   /** With --workers, in a worker: where cycling stubs get their next position. */
   private readonly sharedPosition: ImposterScale['takePosition'];
   private readonly stamps: boolean;
+  /** Whether a stub has a `space` or a `requiredScenarioState`: then matching reads the request's flow. */
+  private gated = false;
+  /** Rift's flow state: where scenario states are kept, and which flow a request is in. */
+  readonly flows: FlowAccess;
+  readonly scenarios: ScenarioBook;
 
   constructor(
     /** Canonical imposter definition without its stubs, echoed by the printer. */
@@ -110,11 +119,17 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   ) {
     this.allowCORS = config.allowCORS === true;
     const recording = config.recordRequests === true || settings.mock;
-    this.journal = recording ? new RequestJournal(settings.journalCap) : null;
+    this.journal = recording ? new RequestJournal<RecordedRequest>(settings.journalCap, (record) => record.index) : null;
     this.defaultOutcome = { reply: protocol.compileReply({}, stubContext.defaultResponse, config), delayMs: 0 };
+    this.flows = stubContext.extensions.find((e) => e.flows !== undefined)?.flows ?? {
+      store: new MemoryFlowStore(DEFAULT_TTL_SECONDS),
+      flowId: (_request, port) => String(port),
+    };
+    this.scenarios = new ScenarioBook(this.flows);
     this.index = new StubIndex(stubs, stubContext.predicates.encoding);
     this.sharedPosition = settings.scale?.takePosition;
     this.stamps = settings.scale?.stamps === true;
+    this.gated = stubs.some((stub) => stub.gated);
   }
 
   /** How this imposter compiles predicates (binary mode, the injection gate): verify compiles its own with them. */
@@ -135,6 +150,40 @@ export class Imposter implements RequestHandler, ProxyRecorder {
 
   set stubs(stubs: Stub[]) {
     this.index = new StubIndex(stubs, this.stubContext.predicates.encoding);
+    this.gated = stubs.some((stub) => stub.gated);
+  }
+
+  /** The flow a request belongs to: Rift's flowIdSource header, else this imposter's port. */
+  flowIdOf(request: ProtocolRequest): string {
+    return this.flows.flowId(request, this.port);
+  }
+
+  scenarioState(flowId: string, name: string): MaybePromise<string> {
+    return this.scenarios.state(flowId, name);
+  }
+
+  /** Rift's spaces: the stubs that answer only for this flow. */
+  spaceStubs(flowId: string): Stub[] {
+    return this.stubs.filter((stub) => stub.space === flowId);
+  }
+
+  /** The recorded requests of one flow. */
+  recordedIn(flowId: string): RecordedRequest[] {
+    return this.recorded().filter((record) => this.flowIdOf(record.request) === flowId);
+  }
+
+  /** Tears a space down: its stubs, its recorded requests and its scenario states; other flows keep theirs. */
+  async deleteSpace(flowId: string): Promise<void> {
+    const names = this.scenarioNames();
+    const kept = this.stubs.filter((stub) => stub.space !== flowId);
+    if (kept.length !== this.stubs.length) this.setStubs(kept);
+    this.journal?.remove((record) => this.flowIdOf(record.request) === flowId);
+    for (const name of names) await this.scenarios.reset(flowId, name);
+  }
+
+  /** The scenario names the stubs declare, each once, in stub order. */
+  scenarioNames(): string[] {
+    return [...new Set(this.stubs.flatMap((stub) => (stub.scenarioFields ? [stub.scenarioFields.name] : [])))];
   }
 
   /**
@@ -147,6 +196,7 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     this.numberOfRequests++;
     const record = this.journal === null ? null : this.record(this.journal, request);
     const match = new MatchRequest(request);
+    if (this.gated) return this.handleGated(request, match, record, started);
     const index = this.index;
     const stubs = index.stubs;
     const candidates = index.candidates(match);
@@ -165,12 +215,76 @@ export class Imposter implements RequestHandler, ProxyRecorder {
     } catch (err) {
       this.stubFailed(i, err);
     }
+    return this.noMatch(match, stubs, record, started);
+  }
+
+  private noMatch(match: MatchRequest, stubs: readonly Stub[], record: RecordedRequest | null, started: number): Outcome {
     if (this.log.isInfoEnabled()) {
       this.log.info('no predicate match, using default response');
       this.log.debug('generating response from {"is":{}}');
     }
     if (record !== null || this.log.isInfoEnabled()) queueMicrotask(() => this.missed(match, stubs, record));
     return this.metrics.unmatched(started, this.defaultOutcome);
+  }
+
+  /**
+   * Matching when some stub has a `space` or a `requiredScenarioState`: such a stub is tried only
+   * for requests of its space, and only while its scenario is in the required state (read from
+   * the flow store when the first such stub is reached: asynchronously with Redis, after which
+   * matching goes on where it stopped).
+   */
+  private handleGated(request: ProtocolRequest, match: MatchRequest, record: RecordedRequest | null, started: number): Outcome | Promise<Outcome> {
+    const flowId = this.flowIdOf(request);
+    const index = this.index;
+    const stubs = index.stubs;
+    const candidates = index.candidates(match);
+    const count = candidates === null ? stubs.length : candidates.length;
+    const states = new Map<string, string>();
+    const scan = (from: number): Outcome | Promise<Outcome> => {
+      for (let c = from; c < count; c++) {
+        const i = candidates === null ? c : candidates[c]!;
+        const stub = stubs[i]!;
+        if (stub.space !== undefined && stub.space !== flowId) continue;
+        const scenario = stub.scenarioFields;
+        if (scenario?.required !== undefined) {
+          let state = states.get(scenario.name);
+          if (state === undefined) {
+            const read = this.scenarios.state(flowId, scenario.name);
+            if (read instanceof Promise) {
+              return read.then((value) => {
+                states.set(scenario.name, value);
+                return scan(c);
+              }, (err: unknown) => this.flowStateFailed(err));
+            }
+            states.set(scenario.name, (state = read));
+          }
+          if (state !== scenario.required) continue;
+        }
+        let matched: boolean;
+        try {
+          matched = stub.matcher(match);
+        } catch (err) {
+          this.stubFailed(i, err);
+        }
+        if (matched) return this.answer(i, request, started, record);
+      }
+      return this.noMatch(match, stubs, record, started);
+    };
+    try {
+      return scan(0);
+    } catch (err) {
+      if (err instanceof FlowStoreError) return this.flowStateFailed(err);
+      throw err;
+    }
+  }
+
+  /** The flow store could not be read or written: a 503 naming it, and the imposter keeps serving. */
+  private flowStateFailed(err: unknown): Outcome {
+    if (!(err instanceof FlowStoreError)) throw err;
+    this.log.error(`scenario state: ${err.message}`);
+    const body = JSON.stringify({ errors: [{ code: 'flow state unavailable', message: err.message }] }, null, 2);
+    const reply = this.protocol.compileReply({ statusCode: 503, headers: { 'Content-Type': 'application/json' }, body }, undefined, body);
+    return { reply, delayMs: 0 };
   }
 
   /** Rift's `X-Rift-Debug` answer for a request, instead of its response. */
@@ -243,8 +357,24 @@ export class Imposter implements RequestHandler, ProxyRecorder {
   private respond(stub: Stub, position: number, request: ProtocolRequest, matched: number, response: CompiledResponse): Outcome | Promise<Outcome> {
     if (this.log.isDebugEnabled()) this.logMatch(stub, response.config);
     const outcome = response.resolve(request, stub);
-    const named = outcome instanceof Promise ? outcome.catch((err: unknown) => this.stubFailed(position, err)) : outcome;
+    let named = outcome instanceof Promise ? outcome.catch((err: unknown) => this.stubFailed(position, err)) : outcome;
+    if (stub.scenarioFields?.next !== undefined) named = this.transition(request, stub.scenarioFields.name, stub.scenarioFields.next, named);
     return this.metrics.generated(matched, stub.matches ? this.recordMatch(stub, request, response.config, named) : named);
+  }
+
+  /** Moves a scenario on once the stub has answered; the answer goes out after the state is written. */
+  private transition(request: ProtocolRequest, name: string, next: string, outcome: Outcome | Promise<Outcome>): Outcome | Promise<Outcome> {
+    const flowId = this.flowIdOf(request);
+    const write = (resolved: Outcome): Outcome | Promise<Outcome> => {
+      let written: unknown;
+      try {
+        written = this.scenarios.set(flowId, name, next);
+      } catch (err) {
+        return this.flowStateFailed(err);
+      }
+      return written instanceof Promise ? written.then(() => resolved, (err: unknown) => this.flowStateFailed(err)) : resolved;
+    };
+    return outcome instanceof Promise ? outcome.then(write) : write(outcome);
   }
 
   /** What --debug records as a match's response: mountebank's resolved response object where the outcome has one. */

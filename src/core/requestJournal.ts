@@ -11,7 +11,14 @@ export class RequestJournal<T> {
   /** Highest index the cap evicted (items cleared on request are not counted). */
   private evicted = 0;
 
-  constructor(readonly capacity: number) {}
+  /** Whether remove() took items from the middle: indexes are no longer contiguous. */
+  private holes = false;
+
+  /** `indexOf` reads an item's index back, so that items can be removed from the middle (remove). */
+  constructor(
+    readonly capacity: number,
+    private readonly indexOf?: (item: T) => number,
+  ) {}
 
   /** Adds an item and returns its index. */
   add(item: T): number {
@@ -35,6 +42,21 @@ export class RequestJournal<T> {
     this.items.length = 0;
     this.start = 0;
     this.count = 0;
+    this.holes = false;
+  }
+
+  /** Removes the items `drop` picks (a space's requests); answers how many. Needs `indexOf`. */
+  remove(drop: (item: T) => boolean): number {
+    if (this.indexOf === undefined) throw new Error('RequestJournal.remove needs indexOf');
+    const kept = this.toArray().filter((item) => !drop(item));
+    const removed = this.count - kept.length;
+    if (removed === 0) return 0;
+    this.items.length = 0;
+    for (let i = 0; i < kept.length; i++) this.items[i] = kept[i];
+    this.start = 0;
+    this.count = kept.length;
+    this.holes = true;
+    return removed;
   }
 
   get size(): number {
@@ -52,11 +74,21 @@ export class RequestJournal<T> {
   }
 
   toArray(): T[] {
-    return this.since(0);
+    return this.holes ? this.contiguous() : this.since(0);
+  }
+
+  private contiguous(): T[] {
+    const out: T[] = new Array(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.items[(this.start + i) % this.capacity]!;
+    return out;
   }
 
   /** The items whose index is above `cursor`, oldest first. */
   since(cursor: number): T[] {
+    if (this.holes) {
+      const indexOf = this.indexOf!;
+      return this.contiguous().filter((item) => indexOf(item) > cursor);
+    }
     const first = this.last - this.count + 1;
     const skip = Math.min(this.count, Math.max(0, cursor - first + 1));
     const out: T[] = new Array(this.count - skip);

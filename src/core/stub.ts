@@ -7,6 +7,8 @@ import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject, type ResponseDefinition, type StubDefinition } from '../model/types.js';
 import { upcastStub } from '../model/upcast.js';
 import type { Log } from '../logging/logger.js';
+import type { MaybePromise } from '../state/flowStore.js';
+import { compileStubScenario, type StubScenario } from './scenarios.js';
 
 export interface StubContext extends ResponseContext {
   predicates: CompileOptions;
@@ -26,12 +28,23 @@ export interface MatchRecord {
   at?: number;
 }
 
+/** What a stub reaches of its imposter while a response resolves. */
+export interface StubHost extends ProxyRecorder {
+  readonly log: Log;
+  /** A scenario's state in a flow. */
+  scenarioState(flowId: string, name: string): MaybePromise<string>;
+}
+
 /** The stub is the scope its responses resolve in: its imposter's log and proxy recorder. */
 export class Stub implements ResolveScope {
   /** Recorded matches, kept only with --debug. */
   matches: MatchRecord[] | undefined;
   /** With --workers: the name the processes serving this stub share for it (cycle positions, proxy recordings, matches). */
   key: number | undefined;
+  /** Rift's `space`: the stub is considered only for requests of this flow. */
+  readonly space: string | undefined;
+  /** Rift's scenario fields, when the stub has them. */
+  readonly scenarioFields: StubScenario | undefined;
   private position = 0;
   private servedAtPosition = 0;
   private activeExplainer: Explainer | undefined;
@@ -41,9 +54,22 @@ export class Stub implements ResolveScope {
     readonly config: StubDefinition,
     readonly matcher: RequestMatcher,
     readonly responses: CompiledResponse[],
-    private readonly imposter: ProxyRecorder & { readonly log: Log },
+    private readonly imposter: StubHost,
     private readonly predicateOptions: CompileOptions = { encoding: 'utf8' },
-  ) {}
+  ) {
+    this.space = typeof config.space === 'string' ? config.space : undefined;
+    this.scenarioFields = compileStubScenario(config);
+  }
+
+  /** Whether the stub can answer only in some flows or scenario states (the imposter matches such stubs on a slower path). */
+  get gated(): boolean {
+    return this.space !== undefined || this.scenarioFields?.required !== undefined;
+  }
+
+  scenario(flowId: string): { name: string; state: MaybePromise<string> } | undefined {
+    const scenario = this.scenarioFields;
+    return scenario === undefined ? undefined : { name: scenario.name, state: this.imposter.scenarioState(flowId, scenario.name) };
+  }
 
   /** The stub's own `id`, which every edit keeps; undefined for stubs without one (mountebank's). */
   get id(): string | undefined {
@@ -111,7 +137,7 @@ export class Stub implements ResolveScope {
   }
 }
 
-export function compileStub(raw: unknown, context: StubContext, imposter: ProxyRecorder & { readonly log: Log }): Stub {
+export function compileStub(raw: unknown, context: StubContext, imposter: StubHost): Stub {
   if (!isPlainObject(raw)) throw validationError('each stub must be an object', raw);
   // Stubs added or replaced later accept the old formats too (`_behaviors`), as at creation.
   const config = upcastStub(raw);
@@ -121,6 +147,9 @@ export function compileStub(raw: unknown, context: StubContext, imposter: ProxyR
   }
   if (config.id !== undefined && (typeof config.id !== 'string' || config.id === '')) {
     throw validationError("a stub's 'id' must be a non-empty string", config);
+  }
+  if (config.space !== undefined && (typeof config.space !== 'string' || config.space === '')) {
+    throw validationError("a stub's 'space' must be a non-empty string: the flow id (e.g. the X-Mock-Space header's value) it answers for", config);
   }
   try {
     const matcher = compilePredicates(config.predicates, context.predicates);

@@ -20,7 +20,11 @@ export const IMPOSTER_FIELDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** `id` is Rift's; `matches` is printed under --debug; `_verify` is Rift's verifier's annotation. */
-export const STUB_FIELDS: readonly string[] = ['predicates', 'responses', 'id', '_links', 'matches', '_verify'];
+export const STUB_FIELDS: readonly string[] = [
+  'predicates', 'responses', 'id', '_links', 'matches', '_verify',
+  // Rift's: a label, the space (flow) a stub answers for, its scenario.
+  'name', 'space', 'scenarioName', 'requiredScenarioState', 'newScenarioState',
+];
 
 const HTTP_REQUEST = ['method', 'path', 'query', 'headers', 'body', 'form', 'requestFrom', 'ip'];
 export const REQUEST_FIELDS: Readonly<Record<string, readonly string[]>> = {

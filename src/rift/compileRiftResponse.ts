@@ -23,6 +23,7 @@ export const riftExtension: ImposterExtension = {
     const rift = compileRiftImposter(value, log);
     return {
       wrapResponses: (next) => (config, context) => compileRiftResponse(config, context, rift, next),
+      flows: { store: rift.store, flowId: rift.flowId },
       open: () => rift.open(),
       close: () => rift.close(),
     };

@@ -4,6 +4,7 @@ import type { Log } from '../logging/logger.js';
 import { validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { compileFlowState } from '../state/compileFlowState.js';
+import { compileFlowIdSource, type FlowIdResolver } from '../state/flowIdSource.js';
 import { FlowStoreError, type FlowStore } from '../state/flowStore.js';
 
 /** `_rift.scriptEngine.timeoutMs` when not set: the wall-clock budget of one script run. */
@@ -11,6 +12,8 @@ export const DEFAULT_SCRIPT_TIMEOUT_MS = 5_000;
 
 export interface RiftImposter {
   readonly store: FlowStore;
+  /** Which flow a request belongs to (`flowState.flowIdSource`). */
+  readonly flowId: FlowIdResolver;
   readonly scriptTimeoutMs: number;
   readonly log: Log;
   /** Connects the store; an unreachable Redis is a 400 for the imposter. */
@@ -21,9 +24,12 @@ export interface RiftImposter {
 export function compileRiftImposter(config: unknown, log: Log): RiftImposter {
   if (config !== undefined && !isPlainObject(config)) throw validationError("'_rift' must be an object", config);
   const store = compileFlowState(config?.flowState, log);
+  const flowState = config?.flowState;
+  const flowId = compileFlowIdSource(isPlainObject(flowState) ? flowState.flowIdSource : undefined);
   const scriptTimeoutMs = compileScriptTimeout(config?.scriptEngine);
   return {
     store,
+    flowId,
     scriptTimeoutMs,
     log,
     async open() {

@@ -11,6 +11,14 @@ export function refuseUnshareable(imposterConfig: Record<string, unknown>, stubC
   const rift = imposterConfig._rift;
   const flowState = isPlainObject(rift) ? rift.flowState : undefined;
   if (isPlainObject(flowState) && flowState.backend === 'redis') return;
+  if (stubConfigs.some(movesScenario)) {
+    throw new ValidationFailure([
+      validationError(
+        "with --workers, an imposter whose stubs have scenario states (requiredScenarioState, newScenarioState) must keep its flow state in Redis, which every worker shares: set _rift.flowState to {\"backend\": \"redis\", \"redis\": {\"url\": \"redis://host:port\"}} (in memory, each worker would keep its own states)",
+        { _rift: rift ?? null },
+      ),
+    ]);
+  }
   if (!stubConfigs.some(runsScript)) return;
   throw new ValidationFailure([
     validationError(
@@ -18,6 +26,10 @@ export function refuseUnshareable(imposterConfig: Record<string, unknown>, stubC
       { _rift: rift ?? null },
     ),
   ]);
+}
+
+function movesScenario(stub: unknown): boolean {
+  return isPlainObject(stub) && (stub.requiredScenarioState !== undefined || stub.newScenarioState !== undefined);
 }
 
 function runsScript(stub: unknown): boolean {

@@ -59,7 +59,6 @@ const PENDING: [RegExp, string][] = [
   [/^03-behaviors\.json/, "wait as {min, max}"],
   [/^0[56]-/, 'scripts with respond(ctx)'],
   [/^1[36]-.* GET \/(rhai|decorate-rhai)$/, 'a decorate that is not JavaScript runs as Rhai'],
-  [/^10-.*stub #1 /, "a stub's space"],
   [/^13-.* GET \/js-arrow$/, "a decorate's config.response.headers when the response has none"],
 ];
 

@@ -1,0 +1,65 @@
+// Rift's scenarios: a stub may belong to a named state machine (`scenarioName`), answer only in
+// one of its states (`requiredScenarioState`) and move it on (`newScenarioState`) once it has
+// answered. States live in the imposter's flow store, one key per scenario name in each flow (as
+// in Rift, so the flow-state routes see them too); a scenario never written is in "Started".
+import type { FlowAccess } from '../contracts/index.js';
+import { StandinError, validationError } from '../model/errors.js';
+import type { MaybePromise } from '../state/flowStore.js';
+
+export const INITIAL_STATE = 'Started';
+
+export interface StubScenario {
+  readonly name: string;
+  /** The state the scenario must be in for the stub to be considered. */
+  readonly required: string | undefined;
+  /** The state the scenario moves to after the stub answered. */
+  readonly next: string | undefined;
+}
+
+/** A stub's scenario fields, validated; undefined for a stub outside any scenario. */
+export function compileStubScenario(config: Record<string, unknown>): StubScenario | undefined {
+  const { scenarioName: name, requiredScenarioState: required, newScenarioState: next } = config;
+  for (const [field, value] of [['scenarioName', name], ['requiredScenarioState', required], ['newScenarioState', next]] as const) {
+    if (value !== undefined && typeof value !== 'string') throw validationError(`a stub's '${field}' must be a string, got ${JSON.stringify(value)}`, config);
+  }
+  if (name === undefined) {
+    if (required !== undefined || next !== undefined) {
+      throw validationError("a stub with 'requiredScenarioState' or 'newScenarioState' needs the 'scenarioName' of the scenario they belong to", config);
+    }
+    return undefined;
+  }
+  return { name: name as string, required: required as string | undefined, next: next as string | undefined };
+}
+
+/** The scenario states of an imposter's flows, kept in its flow store. */
+export class ScenarioBook {
+  constructor(private readonly flows: FlowAccess) {}
+
+  state(flowId: string, name: string): MaybePromise<string> {
+    const value = this.flows.store.get(flowId, name);
+    return value instanceof Promise ? value.then((v) => asState(flowId, name, v)) : asState(flowId, name, value);
+  }
+
+  set(flowId: string, name: string, state: string): MaybePromise<unknown> {
+    return this.flows.store.set(flowId, name, state);
+  }
+
+  /** Back to "Started": the key is removed. */
+  reset(flowId: string, name: string): MaybePromise<unknown> {
+    return this.flows.store.delete(flowId, name);
+  }
+
+  /** Every named scenario's state in a flow, in the order given. */
+  async list(flowId: string, names: readonly string[]): Promise<{ name: string; state: string }[]> {
+    const out: { name: string; state: string }[] = [];
+    for (const name of names) out.push({ name, state: await this.state(flowId, name) });
+    return out;
+  }
+}
+
+/** A value that is not a string was written by something else (a flow-state PUT): gating on it would mislead. */
+function asState(flowId: string, name: string, value: unknown): string {
+  if (value === undefined || value === null) return INITIAL_STATE;
+  if (typeof value === 'string') return value;
+  throw new StandinError('bad data', `the state of scenario ${JSON.stringify(name)} in flow ${JSON.stringify(flowId)} is ${JSON.stringify(value)}, not a string; set it with PUT /imposters/:id/scenarios/${name}/state`);
+}
