@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
 import type { StandinOptions } from '../model/options.js';
 import type { AdminAccess } from './adminAccess.js';
-import { errorReply, parseJsonBody, writeReply, type AdminRequest } from './adminHttp.js';
+import { errorReply, ok, parseJsonBody, writeReply, type AdminRequest } from './adminHttp.js';
 import { imposterController } from './controllers/imposterController.js';
 import { impostersController } from './controllers/impostersController.js';
 import { eventsController } from './controllers/eventsController.js';
@@ -19,6 +19,7 @@ import type { ProcessMetrics } from '../metrics/processMetrics.js';
 import { Router } from './router.js';
 import type { WatchStatus } from '../watch/watchImposters.js';
 import type { WorkerStatus } from './controllers/workerStatus.js';
+import { NOTHING_TO_RELOAD, type ReloadReport } from '../watch/reloadSource.js';
 
 export function createAdminRouter(
   registry: ImposterRegistry,
@@ -28,6 +29,7 @@ export function createAdminRouter(
   events: EventLog,
   watchStatus: () => WatchStatus | undefined = () => undefined,
   workerStatus: () => readonly WorkerStatus[] | undefined = () => undefined,
+  reload: () => Promise<ReloadReport> = () => Promise.resolve(NOTHING_TO_RELOAD),
 ): Router {
   const imposters = impostersController(registry);
   const metrics = metricsController(registry, processMetrics, workerStatus);
@@ -40,6 +42,7 @@ export function createAdminRouter(
     .add('GET', '/', info.home)
     .add('GET', '/config', info.config)
     .add('GET', '/logs', info.logs)
+    .add('POST', '/admin/reload', async () => ok(await reload()))
     .add('GET', '/metrics', metrics.get)
     .add('GET', '/events', stream.events)
     .add('GET', '/imposters', imposters.list)
@@ -64,6 +67,8 @@ export function createAdminRouter(
     .add('DELETE', '/imposters/:id/savedProxyResponses', imposter.deleteSavedProxyResponses)
     // Deprecated in mountebank, and an alias of savedProxyResponses there, not of savedRequests.
     .add('DELETE', '/imposters/:id/requests', imposter.deleteSavedProxyResponses)
+    .add('POST', '/imposters/:id/enable', imposter.enable)
+    .add('POST', '/imposters/:id/disable', imposter.disable)
     // Rift's scenarios, spaces and flow state.
     .add('GET', '/imposters/:id/scenarios', flows.scenarios)
     .add('POST', '/imposters/:id/scenarios/reset', flows.resetScenarios)

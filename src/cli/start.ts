@@ -48,6 +48,7 @@ export async function start(
   // Read the config file first: a missing or malformed file should not cost a server start.
   let imposters: unknown[] | undefined = prepared?.imposters;
   let watched = prepared?.watch;
+  let reloadable: { source: ImposterSource; targets: WatchTargets } | undefined;
   const source = prepared?.source ?? options.configfile;
   if (prepared === undefined && options.configfile !== undefined) {
     const configfile = options.configfile;
@@ -56,14 +57,12 @@ export async function start(
         ? loadConfigWithFormatter(configfile, options.formatter, { ...options, ...formatterOptions })
         : loadConfigFile(configfile, { noParse: options.noParse, files });
     try {
-      if (options.watch) {
-        const fileSource = configFileSource(configfile, load);
-        const loaded = await fileSource.load();
-        imposters = loaded.imposters;
-        watched = { source: fileSource, targets: loaded.targets };
-      } else {
-        imposters = await load();
-      }
+      // Read through the file source also without --watch: POST /admin/reload reads it again.
+      const fileSource = configFileSource(configfile, load);
+      const loaded = await fileSource.load();
+      imposters = loaded.imposters;
+      if (options.watch) watched = { source: fileSource, targets: loaded.targets };
+      else reloadable = { source: fileSource, targets: loaded.targets };
     } catch (err) {
       return fail(err instanceof ConfigFileError ? err.message : `cannot load config file ${options.configfile}: ${reason(err)}`);
     }
@@ -104,6 +103,7 @@ export async function start(
     log.debug(`loading ${imposters.length} imposter(s) from ${source}`);
     try {
       if (watched) await running.watch(watched.source, { imposters, targets: watched.targets });
+      else if (reloadable) await running.load(reloadable.source, { imposters, targets: reloadable.targets });
       else await running.replaceImposters(imposters);
     } catch (err) {
       const code = fail(`cannot load imposters from ${source}:${describeLoadError(err, imposters)}`);

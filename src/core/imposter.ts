@@ -18,13 +18,13 @@
 //   6. With --debug, the match is recorded on the stub.
 //   7. The protocol server waits `delayMs` (the `wait` behavior), applies a `fault` or writes the
 //      reply; a thrown error becomes a 500 with mountebank's error envelope.
-import type { CompiledResponse, FlowAccess, InstanceResources, ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, ProxyRecorder, RequestHandler } from '../contracts/index.js';
+import type { CompiledResponse, FlowAccess, InstanceResources, ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, ProxyRecorder, RequestHandler, ResolveScope } from '../contracts/index.js';
 import { MatchRequest, type CompileOptions } from '../matching/index.js';
 import { StubIndex } from '../matching/stubIndex.js';
 import { isoNow } from '../logging/isoNow.js';
 import type { Log } from '../logging/logger.js';
 import { cloneJson } from '../model/cloneJson.js';
-import { compileEach, StandinError, ValidationFailure, validationError } from '../model/errors.js';
+import { compileEach, ERROR_CATALOG, StandinError, ValidationFailure, validationError } from '../model/errors.js';
 import { imposterFieldWarnings, stubFieldWarnings, type FieldWarning } from '../model/fieldWarnings.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
@@ -106,6 +106,10 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
   /** Rift's flow state: where scenario states are kept, and which flow a request is in. */
   readonly flows: FlowAccess;
   readonly scenarios: ScenarioBook;
+  /** Rift's `defaultForward`: where a request no stub matched is proxied (transparently), instead of the default response. */
+  private readonly defaultForward: CompiledResponse | undefined;
+  /** Rift's disabled imposter answers every request with a 503 (POST /imposters/:id/disable). */
+  private disabledOutcome: Outcome | undefined;
 
   constructor(
     /** Canonical imposter definition without its stubs, echoed by the printer. */
@@ -126,6 +130,12 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
       flowId: (_request, port) => String(port),
     };
     this.scenarios = new ScenarioBook(this.flows);
+    this.defaultForward = compileDefaultForward(config, stubContext);
+    if (config.enabled !== undefined && typeof config.enabled !== 'boolean') throw validationError(`'enabled' must be true or false, got ${JSON.stringify(config.enabled)}`);
+    if (config.enabled === false) this.stopServing();
+    // Printed only when false, as Rift does.
+    delete config.enabled;
+    if (this.disabledOutcome !== undefined) config.enabled = false;
     this.index = new StubIndex(stubs, stubContext.predicates.encoding);
     this.sharedPosition = settings.scale?.takePosition;
     this.stamps = settings.scale?.stamps === true;
@@ -191,6 +201,7 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
    * narrows the stubs tried to those that can match; they are tried in order.
    */
   handle(request: ProtocolRequest): Outcome | Promise<Outcome> {
+    if (this.disabledOutcome !== undefined) return this.disabledOutcome;
     const started = performance.now();
     this.metrics.requests++;
     this.numberOfRequests++;
@@ -218,13 +229,57 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
     return this.noMatch(match, stubs, record, started);
   }
 
-  private noMatch(match: MatchRequest, stubs: readonly Stub[], record: RecordedRequest | null, started: number): Outcome {
+  private noMatch(match: MatchRequest, stubs: readonly Stub[], record: RecordedRequest | null, started: number): Outcome | Promise<Outcome> {
     if (this.log.isInfoEnabled()) {
-      this.log.info('no predicate match, using default response');
-      this.log.debug('generating response from {"is":{}}');
+      this.log.info(this.defaultForward ? 'no predicate match, forwarding to defaultForward' : 'no predicate match, using default response');
+      if (!this.defaultForward) this.log.debug('generating response from {"is":{}}');
     }
     if (record !== null || this.log.isInfoEnabled()) queueMicrotask(() => this.missed(match, stubs, record));
+    if (this.defaultForward) {
+      this.metrics.noMatch++;
+      return this.defaultForward.resolve(match.request, this.forwardScope);
+    }
     return this.metrics.unmatched(started, this.defaultOutcome);
+  }
+
+  /** What the defaultForward proxy resolves in: the imposter's log; it records nothing (transparent). */
+  private get forwardScope(): ResolveScope {
+    return { log: this.log, recordProxyResponse() {} };
+  }
+
+  get enabled(): boolean {
+    return this.disabledOutcome === undefined;
+  }
+
+  /** Rift's disable: every request answers 503 until enable(); nothing is counted or recorded meanwhile. */
+  disable(): void {
+    if (this.settings.scale !== undefined) {
+      throw validationError('with --workers, an imposter cannot be disabled while it runs (each worker serves it on its own); create it with "enabled": false instead');
+    }
+    this.stopServing();
+  }
+
+  private stopServing(): void {
+    if (this.protocol.name !== 'http' && this.protocol.name !== 'https') {
+      throw validationError(`only http and https imposters can be disabled; this one is ${this.protocol.name}`);
+    }
+    const { status, message } = ERROR_CATALOG['imposter disabled'];
+    const body = JSON.stringify({ errors: [{ code: 'imposter disabled', message }] });
+    const reply = this.protocol.compileReply(
+      { statusCode: status, headers: { 'Content-Type': 'application/json', 'x-rift-imposter-disabled': 'true' }, body },
+      undefined,
+      body,
+    );
+    this.disabledOutcome = { reply, delayMs: 0 };
+    this.config.enabled = false;
+  }
+
+  enable(): void {
+    if (this.settings.scale !== undefined && this.disabledOutcome !== undefined) {
+      throw validationError('with --workers, an imposter cannot be enabled while it runs (each worker serves it on its own); create it again without "enabled": false');
+    }
+    this.disabledOutcome = undefined;
+    delete this.config.enabled;
   }
 
   /**
@@ -578,6 +633,16 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
     };
     return outcome instanceof Promise ? outcome.then(record) : record(outcome);
   }
+}
+
+/** Rift's `defaultForward: "http://host:port"`, compiled as a transparent proxy (nothing recorded). */
+function compileDefaultForward(config: Record<string, unknown>, context: StubContext): CompiledResponse | undefined {
+  const to = config.defaultForward;
+  if (to === undefined) return undefined;
+  if (typeof to !== 'string' || !/^https?:\/\/[^/]/.test(to)) {
+    throw validationError(`'defaultForward' must be the URL of an origin, such as "http://localhost:8080", got ${JSON.stringify(to)}`);
+  }
+  return context.compileResponse({ proxy: { to, mode: 'proxyTransparent' } }, context);
 }
 
 /** Warnings go to the log; under --strict they are the errors of a 400 and nothing changes. */

@@ -20,6 +20,8 @@ export const ERROR_CATALOG = {
   'script error': { status: 500, message: 'the script failed' },
   'script timeout': { status: 500, message: 'the script ran past its time limit' },
   'flow state unavailable': { status: 503, message: 'the flow store cannot be reached' },
+  // Rift's disabled imposter (POST /imposters/:id/disable), answered by the imposter itself.
+  'imposter disabled': { status: 503, message: 'Imposter is disabled' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

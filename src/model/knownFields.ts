@@ -9,10 +9,13 @@ export const PREDICATE_PARAMETERS: readonly string[] = ['caseSensitive', 'keyCas
 /** What a printed imposter carries and a replay may send back. */
 const PRINTED = ['requests', 'numberOfRequests', '_links'];
 
+/** Rift's imposter fields for http(s): where unmatched requests go, and whether it serves at all. */
+const RIFT_HTTP = ['defaultForward', 'enabled'];
+
 export const IMPOSTER_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  http: ['protocol', 'port', 'name', 'host', 'recordRequests', 'stubs', 'defaultResponse', 'allowCORS', '_rift', ...PRINTED],
+  http: ['protocol', 'port', 'name', 'host', 'recordRequests', 'stubs', 'defaultResponse', 'allowCORS', '_rift', ...RIFT_HTTP, ...PRINTED],
   https: [
-    'protocol', 'port', 'name', 'host', 'recordRequests', 'stubs', 'defaultResponse', 'allowCORS', '_rift',
+    'protocol', 'port', 'name', 'host', 'recordRequests', 'stubs', 'defaultResponse', 'allowCORS', '_rift', ...RIFT_HTTP,
     'key', 'cert', 'ca', 'mutualAuth', 'ciphers', 'rejectUnauthorized', ...PRINTED,
   ],
   tcp: ['protocol', 'port', 'name', 'host', 'recordRequests', 'stubs', 'defaultResponse', 'mode', 'endOfRequestResolver', '_rift', ...PRINTED],

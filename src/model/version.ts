@@ -3,3 +3,11 @@ import { readFileSync } from 'node:fs';
 // Read from package.json so `--version`, /config and the startup line agree.
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 export const VERSION: string = packageJson.version;
+
+/**
+ * The Rift API level standin implements, reported as `options.version` by GET /config: the Rift
+ * release whose admin routes and `_rift` fields Rift's SDKs call are served here (docs/rift.md
+ * lists what of that release standin leaves out). Rift's SDKs compare it with their minimum
+ * engine version; it is not standin's own version (the top-level `version`).
+ */
+export const RIFT_API_LEVEL = '0.16.0';

@@ -1,12 +1,16 @@
 // The `wait` behavior: a number of milliseconds, or (with --allowInjection) a JavaScript function
 // returning one. As mountebank, a string is read with parseInt first and only run when it is not a number.
+// Rift adds two object forms: `{"min": N, "max": M}` (uniform, a new draw per request) and
+// `{"inject": "function () {...}"}` (the function form).
 import { compileScript, deferCompileFailure, injectionFailure, runSync, type ScriptScope } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
+import { isPlainObject } from '../model/types.js';
 import type { BehaviorStep } from './behaviorStep.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';
 
 /** A fixed wait gives its milliseconds; a function gives a step that asks it each time. */
 export function compileWait(value: unknown, scope: ScriptScope | undefined, source: unknown): number | BehaviorStep {
+  if (isPlainObject(value)) return compileWaitObject(value, scope, source);
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? Number.parseInt(value, 10) : NaN;
   if (typeof value === 'string' && Number.isNaN(ms)) {
     if (!scope) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
@@ -16,6 +20,21 @@ export function compileWait(value: unknown, scope: ScriptScope | undefined, sour
     throw validationError('wait behavior "wait" field must be an integer greater than or equal to 0', source);
   }
   return ms;
+}
+
+function compileWaitObject(value: Record<string, unknown>, scope: ScriptScope | undefined, source: unknown): number | BehaviorStep {
+  if (typeof value.inject === 'string') {
+    if (!scope) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
+    return compileWaitFunction(value.inject, scope, source);
+  }
+  const { min, max } = value;
+  const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+  if (!whole(min) || !whole(max) || max < min) {
+    throw validationError('wait behavior "wait" as an object is {"min": N, "max": M}, whole milliseconds with 0 <= N <= M (or {"inject": "function () {...}"})', source);
+  }
+  if (min === max) return min;
+  const span = max - min + 1;
+  return (_request, response) => delay(min + Math.floor(Math.random() * span), response);
 }
 
 function compileWaitFunction(fnSource: string, scope: ScriptScope, source: unknown): BehaviorStep {

@@ -18,6 +18,7 @@ import type { StandinOptions } from '../model/options.js';
 import { VERSION } from '../model/version.js';
 import { PrimaryScale } from '../scale/primaryScale.js';
 import { refusedWithWorkers, ScaleError } from '../scale/refuse.js';
+import { NOTHING_TO_RELOAD, ReloadableSource, type ReloadReport } from '../watch/reloadSource.js';
 import { watchImposters, type ImposterSource, type ImposterWatch, type LoadedImposters } from '../watch/watchImposters.js';
 
 export interface RunningStandin {
@@ -28,6 +29,8 @@ export interface RunningStandin {
    * then reloads them whenever its files change (--watch).
    */
   watch(source: ImposterSource, loaded?: LoadedImposters): Promise<ImposterWatch>;
+  /** Starts the imposters of `source` in place of every imposter; POST /admin/reload reads it again. */
+  load(source: ImposterSource, loaded: LoadedImposters): Promise<void>;
   /** Logs that standin takes orders: once the imposters it starts with are loaded, so a failed load never says it. */
   announce(): void;
   close(): Promise<void>;
@@ -106,8 +109,10 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
   }
   const processMetrics = new ProcessMetrics();
   let watching: ImposterWatch | undefined;
+  let reloadable: ReloadableSource | undefined;
+  const reload = (): Promise<ReloadReport> => reloadable?.reload() ?? Promise.resolve(NOTHING_TO_RELOAD);
   const admin = createAdminServer(
-    createAdminRouter(registry, options, logger, processMetrics, events, () => watching?.status, primary && (() => primary.status())),
+    createAdminRouter(registry, options, logger, processMetrics, events, () => watching?.status, primary && (() => primary.status()), reload),
     options.port,
     allowAddress,
     logger,
@@ -147,8 +152,15 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
       await registry.replaceAll(configs);
     },
     async watch(source: ImposterSource, loaded?: LoadedImposters) {
-      watching = await watchImposters(source, registry, log, loaded);
+      const reloading = new ReloadableSource(source, registry);
+      watching = await watchImposters(source, registry, log, loaded, reloading.reloader);
+      reloadable = reloading;
       return watching;
+    },
+    async load(source: ImposterSource, loaded: LoadedImposters) {
+      const reloading = new ReloadableSource(source, registry);
+      await reloading.start(loaded);
+      reloadable = reloading;
     },
     async close() {
       watching?.close();

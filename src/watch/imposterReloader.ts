@@ -9,12 +9,14 @@ import type { Stub } from '../core/stub.js';
 import { compileEach } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 
-interface ReloadResult {
+export interface ReloadResult {
   kept: number;
   /** Imposters whose stubs were replaced in place. */
   updated: number;
   started: number;
   stopped: number;
+  /** The same by port, as Rift's POST /admin/reload reports them. */
+  ports: { created: number[]; replaced: number[]; stubPatched: number[]; deleted: number[] };
 }
 
 interface Loaded {
@@ -68,11 +70,19 @@ export class ImposterReloader {
       await this.registry.changed(imposter);
     }
 
+    const replacedKeys = new Set(fresh.filter((e) => this.loaded.has(e.key)).map((e) => e.key));
+    const startedPorts = new Set(compiled.map((imposter) => imposter.port));
+    const ports = {
+      created: fresh.flatMap((e, n) => (replacedKeys.has(e.key) ? [] : [compiled[n]!.port])),
+      replaced: fresh.flatMap((e, n) => (replacedKeys.has(e.key) ? [compiled[n]!.port] : [])),
+      stubPatched: inPlace.map((e) => running(e.key)!.imposter.port),
+      deleted: retired.map((imposter) => imposter.port).filter((port) => !startedPorts.has(port)),
+    };
     const next = new Map<string, Loaded>();
     for (const e of [...kept, ...inPlace]) next.set(e.key, { text: e.text, head: e.head, imposter: running(e.key)!.imposter });
     fresh.forEach((e, n) => next.set(e.key, { text: e.text, head: e.head, imposter: compiled[n]! }));
     this.loaded = next;
-    return { kept: kept.length, updated: inPlace.length, started: compiled.length, stopped: retired.length };
+    return { kept: kept.length, updated: inPlace.length, started: compiled.length, stopped: retired.length, ports };
   }
 }
 

@@ -43,8 +43,8 @@ export async function watchImposters(
   registry: ImposterRegistry,
   log: Log,
   loaded?: LoadedImposters,
+  reloader: ImposterReloader = new ImposterReloader(registry),
 ): Promise<ImposterWatch> {
-  const reloader = new ImposterReloader(registry);
   const first = loaded ?? (await source.load());
   await reloader.reload(first.imposters, true);
 
@@ -58,7 +58,7 @@ export async function watchImposters(
     try {
       const { imposters, targets } = await source.load();
       watcher.retarget(targets);
-      const result = await reloader.reload(imposters);
+      const { ports: _ports, ...result } = await reloader.reload(imposters);
       // An editor that saves without changing anything (or saves twice) changes no imposter: the
       // last reload stays the one shown, unless it was an error this load has fixed.
       if (result.updated + result.started + result.stopped === 0) {

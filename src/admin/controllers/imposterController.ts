@@ -6,6 +6,8 @@ import { StandinError, validationError } from '../../model/errors.js';
 import type { ProtocolRequest } from '../../model/request.js';
 import { isPlainObject } from '../../model/types.js';
 import { flag, ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
+import { flowIdOf } from '../../core/flowId.js';
+import { parseMatchClauses } from '../requestFilter.js';
 import { findImposter } from './findImposter.js';
 
 const STUB_INDEX_MESSAGE = "'stubIndex' must be a valid integer, representing the array index position of the stub to replace";
@@ -132,10 +134,28 @@ export function imposterController(registry: ImposterRegistry) {
 
     async deleteSavedRequests(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
-      if (req.query.has('match')) {
-        throw validationError('deleting recorded requests by match= is not supported; DELETE without it clears every recorded request');
+      // Rift's scoped clear: only the requests the match= clauses pick; numberOfRequests stays.
+      const match = parseMatchClauses(req.query);
+      if (match !== null) {
+        imposter.journal?.remove((record) => match(record.request, flowIdOf(imposter.config, imposter.port, record.request)));
+        return full(req, imposter);
       }
       await registry.clearRequests(imposter);
+      return full(req, imposter);
+    },
+
+    /** Rift's enable and disable: a disabled imposter answers 503 to every request and keeps its stubs and journal. */
+    async enable(req: AdminRequest): Promise<AdminReply> {
+      const imposter = find(req);
+      imposter.enable();
+      await registry.changed(imposter);
+      return full(req, imposter);
+    },
+
+    async disable(req: AdminRequest): Promise<AdminReply> {
+      const imposter = find(req);
+      imposter.disable();
+      await registry.changed(imposter);
       return full(req, imposter);
     },
 

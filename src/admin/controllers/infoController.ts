@@ -1,7 +1,7 @@
 // GET /, /config and /logs.
 import type { Logger } from '../../logging/logger.js';
 import type { StandinOptions } from '../../model/options.js';
-import { VERSION } from '../../model/version.js';
+import { RIFT_API_LEVEL, VERSION } from '../../model/version.js';
 import { ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
 import type { WatchStatus } from '../../watch/watchImposters.js';
 import type { WorkerStatus } from './workerStatus.js';
@@ -34,6 +34,8 @@ export function infoController(
       const memory = process.memoryUsage();
       const printed: Record<string, unknown> = { ...options };
       if (!options.mock) delete printed.mock;
+      // Not a mountebank option: what Rift's SDKs read to check they can talk to this server.
+      printed.version = RIFT_API_LEVEL;
       return ok({
         version: VERSION,
         options: printed,
