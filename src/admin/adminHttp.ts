@@ -1,6 +1,7 @@
 // Reading requests and writing answers for the admin API, in mountebank's shapes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ERROR_CATALOG, StandinError, ValidationFailure, type ErrorBody } from '../model/errors.js';
+import { jsonNestedDeeperThan, MAX_JSON_DEPTH } from '../model/jsonDepth.js';
 
 export interface AdminRequest {
   method: string;
@@ -40,6 +41,9 @@ export class StreamBody {
 /** Body parsed as JSON whatever its Content-Type, as mountebank's middleware does. */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return '';
+  if (jsonNestedDeeperThan(text)) {
+    throw new StandinError('bad data', `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; standin accepts up to ${MAX_JSON_DEPTH}`);
+  }
   try {
     return JSON.parse(text);
   } catch {

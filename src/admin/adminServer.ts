@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
 import type { StandinOptions } from '../model/options.js';
 import type { AdminAccess } from './adminAccess.js';
-import { errorReply, ok, parseJsonBody, writeReply, type AdminRequest } from './adminHttp.js';
+import { AdminReply, errorReply, ok, parseJsonBody, writeReply, type AdminRequest } from './adminHttp.js';
 import { imposterController } from './controllers/imposterController.js';
 import { impostersController } from './controllers/impostersController.js';
 import { eventsController } from './controllers/eventsController.js';
@@ -16,10 +16,14 @@ import { inspectController } from './controllers/inspectController.js';
 import { metricsController } from './controllers/metricsController.js';
 import { riftStateController } from './controllers/riftStateController.js';
 import type { ProcessMetrics } from '../metrics/processMetrics.js';
+import { answerTooLarge, BodyTooLargeError, declaresTooLarge, readBody } from '../protocols/http/requestBody.js';
 import { Router } from './router.js';
 import type { WatchStatus } from '../watch/watchImposters.js';
 import type { WorkerStatus } from './controllers/workerStatus.js';
 import { NOTHING_TO_RELOAD, type ReloadReport } from '../watch/reloadSource.js';
+
+/** How much of a refused request's error the log line keeps. */
+const LOGGED_CHARS = 1000;
 
 export function createAdminRouter(
   registry: ImposterRegistry,
@@ -93,6 +97,7 @@ export function createAdminServer(
   allowAddress: (address: string | undefined) => boolean,
   logger: Logger,
   access: AdminAccess,
+  bodyLimit: number,
   /** Runs before every routed request (--workers: collect what the workers served, so the answer includes it). */
   before?: () => Promise<void>,
 ): AdminServer {
@@ -101,11 +106,20 @@ export function createAdminServer(
   const log = logger.scoped(() => `[mb:${boundPort}] `);
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void handle(router, access, req, res, Buffer.concat(chunks).toString('utf8'), boundPort, log, before);
-    });
+    const tooLarge = (): void => {
+      const error = new StandinError('payload too large', new BodyTooLargeError(bodyLimit, '--adminBodyLimit').message);
+      log.warn(`${req.method} ${req.url} refused: 413, ${error.message}`);
+      answerTooLarge(req, res, JSON.stringify({ errors: [error.toJSON()] }, null, 2), access.headers);
+    };
+    if (declaresTooLarge(req, bodyLimit)) {
+      tooLarge();
+      return;
+    }
+    readBody(req, bodyLimit, tooLarge).then(
+      (body) => {
+        if (body) return handle(router, access, req, res, body.toString('utf8'), boundPort, log, before);
+      },
+    ).catch((err: unknown) => log.error(`error reading ${req.method} ${req.url}: ${describeError(err)}`));
   });
   server.on('listening', () => {
     boundPort = (server.address() as { port: number }).port;
@@ -133,7 +147,7 @@ export function createAdminServer(
 function creationError(body: unknown): string {
   const errors = (body as { errors?: Array<{ code?: string }> } | undefined)?.errors ?? [];
   const single = errors.length === 1 && ['resource conflict', 'insufficient access', 'cannot start server'].includes(errors[0]!.code ?? '');
-  return `error creating imposter: ${JSON.stringify(single ? errors[0] : errors)}`;
+  return `error creating imposter: ${excerptOf(single ? errors[0] : errors)}`;
 }
 
 /** The body as mountebank's parsed-then-stringified form (compact), or as sent when it is not JSON. */
@@ -191,9 +205,34 @@ async function handle(
     writeReply(res, await found.handler(request), headers);
   } catch (err) {
     const reply = errorReply(err);
-    if (reply.status >= 500) log.error(`error handling ${method} ${url.pathname}: ${err instanceof Error ? err.stack : String(err)}`);
+    if (reply.status >= 500) log.error(`error handling ${method} ${url.pathname}: ${describeError(err)}`);
     else if (url.pathname === '/imposters' && (method === 'POST' || method === 'PUT')) log.error(creationError(reply.body));
-    else log.warn(`${method} ${url.pathname} refused: ${JSON.stringify(reply.body)}`);
-    writeReply(res, reply, headers);
+    else log.warn(`${method} ${url.pathname} refused: ${excerptOf(reply.body)}`);
+    writeErrorReply(res, reply, headers);
   }
+}
+
+/** The refusal as the log shows it: its start only, since the error may echo a body of many MB. */
+function excerptOf(body: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch {
+    return '(an error too large to show)';
+  }
+  return text.length > LOGGED_CHARS ? `${text.slice(0, LOGGED_CHARS)}... (${text.length} characters)` : text;
+}
+
+/** An error echoing a source too large to print (past the longest string V8 makes) still gets its status and message. */
+function writeErrorReply(res: ServerResponse, reply: AdminReply, headers: Record<string, string>): void {
+  try {
+    writeReply(res, reply, headers);
+  } catch {
+    const errors = (reply.body as { errors?: Array<{ code: unknown; message: unknown }> }).errors ?? [];
+    writeReply(res, new AdminReply(reply.status, { errors: errors.map(({ code, message }) => ({ code, message })) }), headers);
+  }
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }

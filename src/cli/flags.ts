@@ -97,6 +97,21 @@ function nonEmpty(what: string) {
   };
 }
 
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** Node cannot hold a string longer than about 512 MiB, and a body becomes one. */
+const MAX_BODY_LIMIT = 500 * 1024 ** 2;
+
+/** `1048576`, `512kb`, `64mb` (units of 1024, any case). */
+function byteSize(raw: string, written: string): number {
+  const match = /^(\d+)\s*([kmg]?b)?$/i.exec(raw.trim());
+  const value = match ? Number(match[1]) * BYTE_UNITS[(match[2] ?? '').toLowerCase()]! : NaN;
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_BODY_LIMIT) {
+    throw new UsageError(`${written} must be a size from 1 byte to 500mb, such as 1048576, 512kb or 64mb, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
 function logLevel(raw: string, written: string): LogLevel {
   const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
   if (!level) throw new UsageError(`${written} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
@@ -155,6 +170,11 @@ export const FLAGS: readonly FlagSpec[] = [
   valueFlag('injectionTimeout', undefined, 'MS',
     'how long one injected script (inject, decorate, wait, shellTransform...) may run before its request fails with 500; 0 for no limit (standin only)',
     '10000', integerIn(0, 3_600_000, 'a number of milliseconds from 0 to 3600000')),
+  valueFlag('bodyLimit', undefined, 'SIZE',
+    'the largest request body an http(s) imposter reads, once decompressed (e.g. 512kb, 64mb); larger gets 413 (standin only)',
+    '64mb', byteSize),
+  valueFlag('adminBodyLimit', undefined, 'SIZE', 'the largest request body the admin API reads; larger gets 413 (standin only)',
+    '64mb', byteSize),
   valueFlag('protofile', undefined, 'FILE', 'custom protocols, each run as a command (mb\'s out-of-process protocols)',
     'protocols.json, if present', nonEmpty('a file path')),
   usedBy(valueFlag('savefile', undefined, 'FILE', 'the file save writes the imposters to', 'mb.json', nonEmpty('a file path')), 'save'),

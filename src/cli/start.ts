@@ -13,6 +13,7 @@ import type { NamedStores } from '../contracts/index.js';
 import type { WatchTargets } from '../watch/fileWatcher.js';
 import { usesCustomFormatter } from './formatter.js';
 import { removePidfileIfOwned, writePidfile } from './pidfile.js';
+import { logStrayErrors } from './strayErrors.js';
 
 /** How long shutdown waits for the server to close before leaving anyway. */
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -97,6 +98,7 @@ export async function start(
   }
 
   const log = logger.scoped(`[mb:${running.port}] `);
+  logStrayErrors(log);
   const shutdown = installShutdown(running, logger, log, options.pidfile);
 
   if (imposters !== undefined) {

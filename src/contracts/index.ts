@@ -225,6 +225,8 @@ export interface ListenOptions {
   host: string | undefined;
   /** Rejects sockets from addresses not allowed (--localOnly / --ipWhitelist). */
   allowAddress: (address: string | undefined) => boolean;
+  /** --bodyLimit: the largest request body (once inflated) an imposter reads, in bytes. */
+  bodyLimit: number;
 }
 
 /** What a protocol may need from the command line when it configures an imposter. */

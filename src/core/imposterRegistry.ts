@@ -9,6 +9,8 @@ import type { Imposter, ImposterSettings } from './imposter.js';
 export interface RegistryOptions extends ImposterSettings {
   host: string | undefined;
   allowAddress: (address: string | undefined) => boolean;
+  /** --bodyLimit, in bytes. */
+  bodyLimit: number;
 }
 
 /** Told of every change to the set of imposters or their stubs (--datadir persistence). */
@@ -168,6 +170,7 @@ export class ImposterRegistry {
       port: imposter.port,
       host: typeof imposter.config.host === 'string' ? imposter.config.host : this.options.host,
       allowAddress: countBlocked(this.options.allowAddress, imposter),
+      bodyLimit: this.options.bodyLimit,
     };
     await imposter.listen(listen);
     this.imposters.set(imposter.port, imposter);

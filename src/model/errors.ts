@@ -13,6 +13,8 @@ export const ERROR_CATALOG = {
   unauthorized: { status: 401, message: 'a valid API key is required' },
   'insufficient access': { status: 403, message: 'not allowed to listen on that port' },
   'no such resource': { status: 404, message: 'no such resource' },
+  // A body past --bodyLimit or --adminBodyLimit.
+  'payload too large': { status: 413, message: 'the request body is too large' },
   // At request time, answered by the imposter itself.
   'invalid proxy': { status: 500, message: 'the origin did not answer' },
   'internal error': { status: 500, message: 'standin failed to answer; the imposter keeps running' },

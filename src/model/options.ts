@@ -1,5 +1,8 @@
 import type { LogLevel } from '../logging/logEntry.js';
 
+/** Default for --bodyLimit and --adminBodyLimit: room for large real bodies, far from memory trouble. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
+
 /** Everything `standin start` accepts, after parsing; names follow mountebank's `mb` flags. */
 export interface StandinOptions {
   port: number;
@@ -37,6 +40,10 @@ export interface StandinOptions {
   injectionTimeout: number;
   /** `--protofile FILE`: custom protocols; undefined = ./protocols.json if it exists, as mb. */
   protofile?: string;
+  /** `--bodyLimit`: the largest request body an http(s) imposter reads (once inflated), in bytes; larger gets 413. */
+  bodyLimit: number;
+  /** `--adminBodyLimit`: the largest body the admin API reads, in bytes; larger gets 413. */
+  adminBodyLimit: number;
   /** `save`: the file written. */
   savefile: string;
   /** `save`: leave proxy responses out (replay always does). */
@@ -63,6 +70,8 @@ export const DEFAULT_OPTIONS: StandinOptions = {
   journalCap: 10_000,
   proxyTimeout: 60_000,
   injectionTimeout: 10_000,
+  bodyLimit: DEFAULT_BODY_LIMIT,
+  adminBodyLimit: DEFAULT_BODY_LIMIT,
   savefile: 'mb.json',
   removeProxies: false,
   strict: false,

@@ -94,6 +94,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
       events,
       strict: options.strict,
       scale: primary?.scale,
+      bodyLimit: options.bodyLimit,
     },
     logger,
   );
@@ -117,6 +118,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
     allowAddress,
     logger,
     createAdminAccess(options),
+    options.adminBodyLimit,
     primary && (() => primary.collect()),
   );
 

@@ -1,7 +1,6 @@
 // Turns node's IncomingMessage and its body bytes into mountebank's http request shape.
 import type { IncomingMessage } from 'node:http';
 import querystring from 'node:querystring';
-import zlib from 'node:zlib';
 import { headersFromRaw } from '../../model/headers.js';
 import { RAW_HTTP, type HttpRequest, type QueryValue } from '../../model/request.js';
 
@@ -35,26 +34,6 @@ export function parseQuery(search: string): Record<string, QueryValue> {
   return query;
 }
 
-function decodeBody(body: Buffer, contentEncoding: string | undefined): Buffer {
-  if (!contentEncoding || body.length === 0) return body;
-  const encoding = contentEncoding.trim().toLowerCase();
-  try {
-    if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.gunzipSync(body);
-    if (encoding === 'br') return zlib.brotliDecompressSync(body);
-    if (encoding === 'deflate') {
-      // Servers send deflate both zlib-wrapped and raw; accept both.
-      try {
-        return zlib.inflateSync(body);
-      } catch {
-        return zlib.inflateRawSync(body);
-      }
-    }
-  } catch {
-    // Not really compressed: keep the bytes as sent rather than lose the request.
-  }
-  return body;
-}
-
 function isUrlEncodedForm(contentType: string | undefined): boolean {
   if (!contentType) return false;
   const semicolon = contentType.indexOf(';');
@@ -62,7 +41,8 @@ function isUrlEncodedForm(contentType: string | undefined): boolean {
   return media === 'application/x-www-form-urlencoded';
 }
 
-export function createHttpRequest(message: IncomingMessage, bodyBytes: Buffer): HttpRequest {
+/** `decodedBytes`: the body once inflated per its Content-Encoding (see requestBody.ts). */
+export function createHttpRequest(message: IncomingMessage, bodyBytes: Buffer, decodedBytes: Buffer = bodyBytes): HttpRequest {
   const socket = message.socket;
   const ip = socket.remoteAddress ?? '';
   let url = message.url ?? '/';
@@ -75,7 +55,7 @@ export function createHttpRequest(message: IncomingMessage, bodyBytes: Buffer): 
   const path = q === -1 ? url : url.slice(0, q);
   const query = q === -1 ? {} : parseQuery(url.slice(q + 1));
   const headers = headersFromRaw(message.rawHeaders);
-  const body = decodeBody(bodyBytes, message.headers['content-encoding']).toString('utf8');
+  const body = decodedBytes.toString('utf8');
 
   const request: HttpRequest = {
     requestFrom: `${ip}:${socket.remotePort ?? ''}`,

@@ -10,6 +10,7 @@ import { applyFault } from '../faults.js';
 import { guardConnections, startListening } from '../serverLifecycle.js';
 import { createHttpRequest } from './httpRequest.js';
 import { replyForLog, type HttpReply } from './httpReply.js';
+import { answerTooLarge, BodyTooLargeError, decodeBody, declaresTooLarge } from './requestBody.js';
 
 const NO_BODY: Buffer = Buffer.alloc(0);
 
@@ -27,17 +28,43 @@ export function serveHttp(server: http.Server | https.Server, handler: RequestHa
   server.timeout = 0;
   server.headersTimeout = 60_000;
 
+  const limit = options.bodyLimit;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     // No body coming (the usual GET): answer now, without stream listeners; node drains the rest.
     if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
       respond(handler, req, res, createHttpRequest(req, NO_BODY));
       return;
     }
+    if (declaresTooLarge(req, limit)) {
+      refuseTooLarge(handler, req, res, new BodyTooLargeError(limit, BODY_LIMIT_FLAG));
+      return;
+    }
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      // Past the limit: nothing more is kept, and the client is told at once.
+      req.off('data', onData);
+      chunks.length = 0;
+      refuseTooLarge(handler, req, res, new BodyTooLargeError(limit, BODY_LIMIT_FLAG));
+    };
+    req.on('data', onData);
     req.on('end', () => {
-      const body = chunks.length === 0 ? NO_BODY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      respond(handler, req, res, createHttpRequest(req, body));
+      if (size > limit) return;
+      const body = chunks.length === 0 ? NO_BODY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      const encoding = req.headers['content-encoding'];
+      if (encoding === undefined || body.length === 0) {
+        respond(handler, req, res, createHttpRequest(req, body));
+        return;
+      }
+      decodeBody(body, encoding, limit, BODY_LIMIT_FLAG).then(
+        (decoded) => respond(handler, req, res, createHttpRequest(req, body, decoded)),
+        (err) => refuseTooLarge(handler, req, res, err),
+      );
     });
   });
 
@@ -142,6 +169,15 @@ function writeDebug(handler: RequestHandler, res: ServerResponse, request: HttpR
   const body = JSON.stringify(answer, null, 2);
   res.writeHead(200, { 'Content-Type': 'application/json', 'X-Rift-Debug-Response': 'true', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** The flag that raises the limit on imposters' request bodies, named in the 413 answer. */
+export const BODY_LIMIT_FLAG = '--bodyLimit';
+
+function refuseTooLarge(handler: RequestHandler, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  handler.log.warn(`${req.socket.remoteAddress}:${req.socket.remotePort} => ${req.method} ${req.url}: 413, ${message}`);
+  answerTooLarge(req, res, JSON.stringify({ errors: [{ code: 'payload too large', message }] }, null, 2));
 }
 
 /** mountebank's answer to a request that failed: the error line, and a 500 with the error envelope in one line of JSON. */

@@ -4,6 +4,7 @@
 import type { ListenOptions, Outcome, ProtocolServer, RequestHandler } from '../../contracts/index.js';
 import net, { type Socket } from 'node:net';
 import { StandinError } from '../../model/errors.js';
+import { describeBytes } from '../http/requestBody.js';
 import { applyFault } from '../faults.js';
 import { guardConnections, startListening } from '../serverLifecycle.js';
 import type { TcpSettings } from './tcpSettings.js';
@@ -19,24 +20,34 @@ export function listenTcp(handler: RequestHandler, options: ListenOptions, setti
   const server = net.createServer({ allowHalfOpen: true });
   const sockets = guardConnections(server, handler.log, options);
   server.on('connection', (socket: Socket) => {
-    if (!socket.destroyed) serveConnection(socket, handler, settings);
+    if (!socket.destroyed) serveConnection(socket, handler, settings, options.bodyLimit);
   });
   return startListening(server, options, sockets);
 }
 
-function serveConnection(socket: Socket, handler: RequestHandler, settings: TcpSettings): void {
+function serveConnection(socket: Socket, handler: RequestHandler, settings: TcpSettings, limit: number): void {
   const requestFrom = `${socket.remoteAddress}:${socket.remotePort}`;
   const ip = socket.remoteAddress ?? '';
   let packets: Buffer[] = [];
+  let size = 0;
   // Answers go out in the order the requests came, even when one waits or proxies.
   let answered: Promise<void> = Promise.resolve();
 
   socket.on('error', (err) => handler.log.debug(`${requestFrom} transmission error X=> ${err.message}`));
   socket.on('data', (packet: Buffer) => {
     packets.push(packet);
-    const bytes = packets.length === 1 ? packet : Buffer.concat(packets);
+    size += packet.length;
+    if (size > limit) {
+      // A request that never ends (by the endOfRequestResolver) must not hold memory without bound.
+      handler.log.warn(`${requestFrom} sent more than ${describeBytes(limit)} without completing a request; closing the connection (--bodyLimit)`);
+      packets = [];
+      socket.destroy();
+      return;
+    }
+    const bytes = packets.length === 1 ? packet : Buffer.concat(packets, size);
     if (!settings.endOfRequest(bytes)) return;
     packets = [];
+    size = 0;
     const request: TcpRequest = { requestFrom, ip, data: bytes.toString(settings.encoding) };
     if (handler.log.isInfoEnabled()) {
       const shown = request.data.length > LOGGED_CHARS ? `${request.data.slice(0, LOGGED_CHARS)}...` : request.data;

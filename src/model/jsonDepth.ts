@@ -1,0 +1,27 @@
+// How deeply JSON given to standin may nest. Every walk over a definition (validation, copying,
+// printing, JSON.stringify itself) recurses, so a body nested thousands deep would overflow the
+// stack somewhere after it was accepted; and V8's JSON.parse takes seconds on a few MB of `[[[[`.
+// Counting brackets in the text first refuses such a body before any of that runs.
+
+/** Deep enough for any real imposter, far from where a recursive walk runs out of stack. */
+export const MAX_JSON_DEPTH = 512;
+
+/** True when `text` (JSON, or anything) opens more than `max` brackets outside strings at once. */
+export function jsonNestedDeeperThan(text: string, max: number = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) {
+      depth--;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,101 @@
+// Request bodies within a size limit, for imposters and the admin API alike. mountebank reads any
+// body whole, so a 600 MB upload or a 500 KB gzip that inflates to 560 MB could exhaust memory (or
+// the largest string V8 can make) and stop every imposter. The limit is counted on the bytes as
+// they arrive and on the inflated output; past it the request gets 413 and is not kept.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import zlib from 'node:zlib';
+
+/** The body (as received, or once inflated) is larger than the limit. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number, readonly flag: string) {
+    super(`the request body is larger than ${describeBytes(limit)}; start standin with a larger ${flag} to accept it`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/** `64 MiB`, `512 KiB`, `100 bytes`: how a limit reads in messages. */
+export function describeBytes(bytes: number): string {
+  const units: Array<[number, string]> = [[1024 ** 3, 'GiB'], [1024 ** 2, 'MiB'], [1024, 'KiB']];
+  for (const [size, unit] of units) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
+/** True when the Content-Length header already says the body is over the limit. */
+export function declaresTooLarge(req: IncomingMessage, limit: number): boolean {
+  const declared = req.headers['content-length'];
+  return declared !== undefined && Number(declared) > limit;
+}
+
+/**
+ * Collects the body; resolves null (after calling onTooLarge once) when it grows past the limit,
+ * from which point arriving bytes are discarded rather than kept.
+ */
+export function readBody(req: IncomingMessage, limit: number, onTooLarge: () => void): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.resume();
+      chunks.length = 0;
+      onTooLarge();
+      resolve(null);
+    };
+    req.on('data', onData);
+    req.on('end', () => {
+      if (size <= limit) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Answers 413 and closes the connection once the answer is written: the rest of the body is
+ * read and thrown away meanwhile, so the client sees the answer instead of a reset.
+ */
+export function answerTooLarge(req: IncomingMessage, res: ServerResponse, body: string, headers: Record<string, string> = {}): void {
+  req.resume();
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(413, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+  res.end(body);
+}
+
+type Inflate = (buffer: Buffer, options: zlib.ZlibOptions & zlib.BrotliOptions, callback: (err: Error | null, out: Buffer) => void) => void;
+
+const INFLATERS: Record<string, Inflate[]> = {
+  gzip: [zlib.gunzip],
+  'x-gzip': [zlib.gunzip],
+  br: [zlib.brotliDecompress],
+  // Servers send deflate both zlib-wrapped and raw; accept both.
+  deflate: [zlib.inflate, zlib.inflateRaw],
+};
+
+/**
+ * The body inflated per its Content-Encoding, off the event loop (zlib's thread pool) and never
+ * beyond `limit` bytes of output (BodyTooLargeError). A body that does not inflate, or an encoding
+ * standin does not know, is kept as sent rather than losing the request.
+ */
+export async function decodeBody(body: Buffer, contentEncoding: string, limit: number, flag: string): Promise<Buffer> {
+  const inflaters = INFLATERS[contentEncoding.trim().toLowerCase()];
+  if (!inflaters || body.length === 0) return body;
+  for (const inflate of inflaters) {
+    try {
+      return await new Promise<Buffer>((resolve, reject) =>
+        inflate(body, { maxOutputLength: limit }, (err, out) => (err ? reject(err) : resolve(out))),
+      );
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new BodyTooLargeError(limit, flag);
+    }
+  }
+  return body;
+}
