@@ -38,6 +38,9 @@ export class StreamBody {
   constructor(readonly open: (res: ServerResponse, headers: Record<string, string>) => void) {}
 }
 
+/** How much of a body that is not JSON its error echoes. */
+const ECHOED_CHARS = 64 * 1024;
+
 /** Body parsed as JSON whatever its Content-Type, as mountebank's middleware does. */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return '';
@@ -47,7 +50,9 @@ export function parseJsonBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new StandinError('invalid JSON', 'Unable to parse body as JSON', text);
+    // Echoed as mountebank does, but only its start when large: a copy of many MB helps no one.
+    const source = text.length > ECHOED_CHARS ? `${text.slice(0, ECHOED_CHARS)}... (${text.length} characters)` : text;
+    throw new StandinError('invalid JSON', 'Unable to parse body as JSON', source);
   }
 }
 

@@ -212,15 +212,17 @@ async function handle(
   }
 }
 
-/** The refusal as the log shows it: its start only, since the error may echo a body of many MB. */
+/** The refusal as the log shows it: a bounded excerpt, since an error may echo a body of many MB. */
 function excerptOf(body: unknown): string {
+  const errors = (body as { errors?: Array<Record<string, unknown>> }).errors ?? [];
+  const shown = errors.map((e) => (typeof e.source === 'string' ? { ...e, source: e.source.slice(0, LOGGED_CHARS + 1) } : e));
   let text: string;
   try {
-    text = JSON.stringify(body);
+    text = JSON.stringify({ errors: shown });
   } catch {
     return '(an error too large to show)';
   }
-  return text.length > LOGGED_CHARS ? `${text.slice(0, LOGGED_CHARS)}... (${text.length} characters)` : text;
+  return text.length > LOGGED_CHARS ? `${text.slice(0, LOGGED_CHARS)}...` : text;
 }
 
 /** An error echoing a source too large to print (past the longest string V8 makes) still gets its status and message. */

@@ -4,6 +4,11 @@
 // into one batch of a few flat strings and typed arrays, which the GC moves as a handful of objects.
 import type { LogEntry, LogLevel } from './logEntry.js';
 
+/** Characters GET /logs keeps in all (about 32 MB at most), whatever the entry count. */
+export const MEMORY_CHARS = 16 * 1024 * 1024;
+/** One entry's message is shortened past this in memory; the console and the log file get it whole. */
+export const ENTRY_CHARS = 64 * 1024;
+
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 const LEVEL_CODE: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
@@ -20,11 +25,15 @@ interface Batch {
 export class LogMemory {
   private batches: Batch[] = [];
   private packed = 0;
+  private packedChars = 0;
   private pending: LogEntry[] = [];
   /** Entries dropped from the front since start: absolute index = dropped + position. */
   private dropped = 0;
 
-  constructor(private readonly cap: number) {}
+  constructor(
+    private readonly cap: number,
+    private readonly charCap: number = MEMORY_CHARS,
+  ) {}
 
   get pendingCount(): number {
     return this.pending.length;
@@ -47,6 +56,7 @@ export class LogMemory {
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
       levels[i] = LEVEL_CODE[e.level];
+      if (e.message.length > ENTRY_CHARS) e.message = shortened(e.message);
       messageLength += e.message.length;
       messageEnds[i] = messageLength;
       timestampLength += e.timestamp.length;
@@ -56,9 +66,11 @@ export class LogMemory {
     const timestamps = entries.map((e) => e.timestamp).join('');
     this.batches.push({ count: entries.length, levels, messages, messageEnds, timestamps, timestampEnds });
     this.packed += entries.length;
-    while (this.batches.length > 1 && this.packed - this.batches[0]!.count >= this.cap) {
+    this.packedChars += messages.length + timestamps.length;
+    while (this.batches.length > 1 && (this.packed - this.batches[0]!.count >= this.cap || this.packedChars > this.charCap)) {
       const old = this.batches.shift()!;
       this.packed -= old.count;
+      this.packedChars -= old.messages.length + old.timestamps.length;
       this.dropped += old.count;
     }
   }
@@ -79,6 +91,10 @@ export class LogMemory {
     }
     return out;
   }
+}
+
+function shortened(message: string): string {
+  return `${message.slice(0, ENTRY_CHARS)}... (${message.length} characters; shortened here, whole in the console and log file)`;
 }
 
 function unpack(batch: Batch, i: number): LogEntry {
