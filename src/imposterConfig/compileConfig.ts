@@ -5,10 +5,11 @@
 //   3. a last stub answering Imposter's 404.
 // `continue: true` interceptors are not stubs of their own: each stub after them carries them
 // (`_imposter.before`) and runs those whose predicates match, as Imposter runs every matching one.
-import { posix, relative, resolve, sep } from 'node:path';
+import { posix } from 'node:path';
 import { isPlainObject } from '../model/types.js';
 import { ImposterConfigError, type LoadedDocument, type ResourceConfig } from './configModel.js';
 import { bodyPredicates, mapPredicates, methodPredicate, pathPredicate } from './matcherPredicates.js';
+import { fileInsideDir } from './configDirFile.js';
 import { compilePathPattern, type PathPattern } from './pathPattern.js';
 import { bySpecificity, specificityScore, type Ranked } from './specificity.js';
 import { describeResource, validateDocument, type NamedUpstream } from './validateConfig.js';
@@ -135,15 +136,9 @@ function withSystemNamespaces(body: unknown, document: LoadedDocument): unknown 
   return { ...body, xmlNamespaces: { ...system.xmlNamespaces, ...(isPlainObject(body.xmlNamespaces) ? body.xmlNamespaces : {}) } };
 }
 
-/** Relative to the config file's directory, and never outside it (imposter-go's traversal check). */
+/** Relative to the config file's directory, and never outside it, symbolic links followed (imposter-go's traversal check, on the real path). */
 function resolveResponseFile(document: LoadedDocument, file: string, source: string): string {
-  const root = resolve(document.dir);
-  const full = resolve(root, file);
-  const inside = relative(root, full);
-  if (inside.startsWith('..') || inside.split(sep).includes('..')) {
-    throw new ImposterConfigError(`${source}: response file ${JSON.stringify(file)} is outside the config directory`);
-  }
-  return full;
+  return fileInsideDir(document.dir, file, `${source}: response file`);
 }
 
 function passthroughSpec(source: string, upstream: NamedUpstream, name: string, settings: CompileSettings): Json {

@@ -1,8 +1,8 @@
 // `system.stores.<name>.preloadData` (inline mapping) and `.preloadFile` (a JSON object file,
 // relative to the config file) loaded into the stores at startup.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { isPlainObject } from '../model/types.js';
+import { fileInsideDir } from './configDirFile.js';
 import { ImposterConfigError, type LoadedDocument } from './configModel.js';
 import type { NamedStores } from '../contracts/index.js';
 
@@ -15,8 +15,9 @@ export function preloadStores(documents: readonly LoadedDocument[], stores: Name
       const where = `${document.file}: system.stores.${name}`;
       let data: unknown = preload.preloadData;
       if (typeof preload.preloadFile === 'string') {
+        const file = fileInsideDir(document.dir, preload.preloadFile, `${where}: preloadFile`);
         try {
-          data = JSON.parse(readFileSync(resolve(document.dir, preload.preloadFile), 'utf8'));
+          data = JSON.parse(readFileSync(file, 'utf8'));
         } catch (err) {
           throw new ImposterConfigError(`${where}: cannot load preloadFile ${preload.preloadFile}: ${(err as Error).message}`);
         }
