@@ -7,6 +7,9 @@ import { INJECTION_MESSAGE } from '../injection/index.js';
 import { ScriptRuntimeError, ScriptSyntaxError, ScriptTimeoutError, type CompiledScript } from '../scripting/engine.js';
 import { INJECTION_ENGINES, scriptEngines } from '../scripting/engines.js';
 
+const SCRIPT_FILE_MESSAGE =
+  "'_rift.script.file' reads a file from standin's disk, so it needs standin started with --allowInjection; or give the script inline as 'code'";
+
 export interface RiftScript {
   readonly engine: string;
   readonly compiled: CompiledScript;
@@ -21,7 +24,7 @@ export function compileScript(config: unknown, timeoutMs: number, allowInjection
     throw validationError(`'_rift.script.engine' must be one of ${known}, got ${JSON.stringify(engineName)}`, config);
   }
   if (INJECTION_ENGINES.has(engine.name) && !allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
-  const source = scriptSource(config);
+  const source = scriptSource(config, allowInjection);
   try {
     return { engine: engine.name, compiled: engine.compile(source, timeoutMs) };
   } catch (err) {
@@ -33,7 +36,7 @@ export function compileScript(config: unknown, timeoutMs: number, allowInjection
   }
 }
 
-function scriptSource(config: Record<string, unknown>): string {
+function scriptSource(config: Record<string, unknown>, allowInjection: boolean): string {
   const { code, file } = config;
   if ((code === undefined) === (file === undefined)) throw validationError("'_rift.script' needs exactly one of 'code' or 'file'", config);
   if (code !== undefined) {
@@ -41,6 +44,9 @@ function scriptSource(config: Record<string, unknown>): string {
     return code;
   }
   if (typeof file !== 'string') throw validationError("'_rift.script.file' must be a path", config);
+  // Reading a path an admin-API client names would let it probe any file the process can read
+  // (its syntax errors quote the contents): only where injection, which can read files anyway, is on.
+  if (!allowInjection) throw new StandinError('invalid injection', SCRIPT_FILE_MESSAGE, config);
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
