@@ -41,8 +41,22 @@ export class StreamBody {
 /** How much of a body that is not JSON its error echoes. */
 const ECHOED_CHARS = 64 * 1024;
 
-/** Body parsed as JSON whatever its Content-Type, as mountebank's middleware does. */
-export function parseJsonBody(text: string): unknown {
+/** Bytes JSON text may start with after whitespace: `{ [ " - 0-9 t f n`. */
+const JSON_START = new Set([...'{["-0123456789tfn'].map((c) => c.charCodeAt(0)));
+const ASCII_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/**
+ * Body parsed as JSON whatever its Content-Type, as mountebank's middleware does. A body whose
+ * first character cannot start JSON is refused without decoding the rest: megabytes of text that
+ * is not JSON cost no more than a few bytes of it.
+ */
+export function parseJsonBody(bytes: Buffer): unknown {
+  let first = 0;
+  while (first < bytes.length && ASCII_WHITESPACE.has(bytes[first]!)) first++;
+  if (first === bytes.length) return '';
+  // Non-ASCII first (a byte-order mark, other Unicode spaces): decoded and trimmed as text below.
+  if (bytes[first]! < 0x80 && !JSON_START.has(bytes[first]!)) throw notJson(bytes);
+  const text = bytes.toString('utf8');
   if (text.trim() === '') return '';
   if (jsonNestedDeeperThan(text)) {
     throw new StandinError('bad data', `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; standin accepts up to ${MAX_JSON_DEPTH}`);
@@ -50,10 +64,15 @@ export function parseJsonBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    // Echoed as mountebank does, but only its start when large: a copy of many MB helps no one.
-    const source = text.length > ECHOED_CHARS ? `${text.slice(0, ECHOED_CHARS)}... (${text.length} characters)` : text;
-    throw new StandinError('invalid JSON', 'Unable to parse body as JSON', source);
+    throw notJson(bytes);
   }
+}
+
+/** mountebank echoes the body; standin echoes only its start when large: a copy of many MB helps no one. */
+function notJson(bytes: Buffer): StandinError {
+  if (bytes.length <= ECHOED_CHARS) return new StandinError('invalid JSON', 'Unable to parse body as JSON', bytes.toString('utf8'));
+  const start = bytes.subarray(0, ECHOED_CHARS).toString('utf8').slice(0, ECHOED_CHARS);
+  return new StandinError('invalid JSON', 'Unable to parse body as JSON', `${start}... (${bytes.length} bytes)`);
 }
 
 /** `?replayable=true` (any case) */

@@ -117,7 +117,7 @@ export function createAdminServer(
     }
     readBody(req, bodyLimit, tooLarge).then(
       (body) => {
-        if (body) return handle(router, access, req, res, body.toString('utf8'), boundPort, log, before);
+        if (body) return handle(router, access, req, res, body, boundPort, log, before);
       },
     ).catch((err: unknown) => log.error(`error reading ${req.method} ${req.url}: ${describeError(err)}`));
   });
@@ -164,7 +164,7 @@ async function handle(
   access: AdminAccess,
   req: IncomingMessage,
   res: ServerResponse,
-  text: string,
+  body: Buffer,
   port: number,
   log: ReturnType<Logger['scoped']>,
   before: (() => Promise<void>) | undefined,
@@ -197,7 +197,7 @@ async function handle(
       path: url.pathname,
       query: url.searchParams,
       params: found.params,
-      body: method === 'GET' ? '' : parseJsonBody(text),
+      body: method === 'GET' ? '' : parseJsonBody(body),
       baseUrl: `http://${req.headers.host ?? `localhost:${port}`}`,
       raw: req,
     };

@@ -8,6 +8,10 @@ export const MAX_JSON_DEPTH = 512;
 
 /** True when `text` (JSON, or anything) opens more than `max` brackets outside strings at once. */
 export function jsonNestedDeeperThan(text: string, max: number = MAX_JSON_DEPTH): boolean {
+  // Nesting deeper than `max` needs more than `max` brackets; indexOf counts them at memchr speed,
+  // so most bodies (and megabytes of text that is not JSON) skip the character-by-character walk.
+  const squares = openingBrackets(text, '[', max);
+  if (squares + openingBrackets(text, '{', max - squares) <= max) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -24,4 +28,11 @@ export function jsonNestedDeeperThan(text: string, max: number = MAX_JSON_DEPTH)
     }
   }
   return false;
+}
+
+/** How many times `bracket` occurs in `text`, counting no further than `limit` + 1. */
+function openingBrackets(text: string, bracket: string, limit: number): number {
+  let count = 0;
+  for (let i = text.indexOf(bracket); i !== -1 && count <= limit; i = text.indexOf(bracket, i + 1)) count++;
+  return count;
 }

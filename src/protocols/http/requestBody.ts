@@ -34,14 +34,20 @@ export function declaresTooLarge(req: IncomingMessage, limit: number): boolean {
  */
 export function readBody(req: IncomingMessage, limit: number, onTooLarge: () => void): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
+    // With a declared length the bytes are copied into place as they arrive: no copy of the whole
+    // body in one go at the end (tens of ms for tens of MB, during which nothing else is served).
+    const declared = Number(req.headers['content-length']);
+    const whole = declared > 64 * 1024 && declared <= limit ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
+      if (size + chunk.length <= limit) {
+        if (whole) chunk.copy(whole, size);
+        else chunks.push(chunk);
+        size += chunk.length;
         return;
       }
+      size += chunk.length;
       req.off('data', onData);
       req.resume();
       chunks.length = 0;
@@ -50,7 +56,9 @@ export function readBody(req: IncomingMessage, limit: number, onTooLarge: () => 
     };
     req.on('data', onData);
     req.on('end', () => {
-      if (size <= limit) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      if (size > limit) return;
+      if (whole) resolve(whole.subarray(0, size));
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
     req.on('error', reject);
   });
@@ -91,7 +99,8 @@ export async function decodeBody(body: Buffer, contentEncoding: string, limit: n
   for (const inflate of inflaters) {
     try {
       return await new Promise<Buffer>((resolve, reject) =>
-        inflate(body, { maxOutputLength: limit }, (err, out) => (err ? reject(err) : resolve(out))),
+        // 1 MiB output chunks: a sixteenth of the main-thread callbacks of the default 16 KiB.
+        inflate(body, { maxOutputLength: limit, chunkSize: 1024 * 1024 }, (err, out) => (err ? reject(err) : resolve(out))),
       );
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new BodyTooLargeError(limit, flag);
