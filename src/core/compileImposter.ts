@@ -47,11 +47,13 @@ export function compileImposter(
   if (protocolName === undefined || protocolName === null || protocolName === '') {
     errors.push(validationError("'protocol' is a required field"));
   } else {
-    protocol = registries.protocols.get(String(protocolName));
+    // Any JSON may arrive here: an object whose `toString` is not a function cannot be String()ed.
+    const name = typeof protocolName === 'object' ? JSON.stringify(protocolName) : String(protocolName);
+    protocol = registries.protocols.get(name);
     if (!protocol) {
       const known = [...registries.protocols.keys()];
-      const hint = `${didYouMeanSuffix(String(protocolName), known)}; the protocols are ${known.join(', ')}`;
-      errors.push(validationError(`the ${String(protocolName)} protocol is not yet supported${hint}`));
+      const hint = `${didYouMeanSuffix(name, known)}; the protocols are ${known.join(', ')}`;
+      errors.push(validationError(`the ${name} protocol is not yet supported${hint}`));
     }
   }
 
