@@ -151,3 +151,26 @@ describe('memory held by bad input', () => {
     await assertAlive();
   });
 });
+
+describe('--bodyLimit and --adminBodyLimit', () => {
+  it('set the limits: a body one byte over gets 413, one at the limit is served', async () => {
+    const small = await startStandin(['--bodyLimit', '1kb', '--adminBodyLimit', '2kb']);
+    try {
+      const port = await freePort();
+      const definition = { protocol: 'http', port, stubs: [{ responses: [{ is: { body: 'fits' } }] }] };
+      assert.equal((await post(`${small.url}/imposters`, definition)).status, 201);
+      assert.equal((await request('POST', `http://127.0.0.1:${port}/`, { body: 'x'.repeat(1024) })).body, 'fits');
+      const over = await request('POST', `http://127.0.0.1:${port}/`, { body: 'x'.repeat(1025) });
+      assert.equal(over.status, 413);
+      assert.match(over.json().errors[0].message, /larger than 1 KiB; start standin with a larger --bodyLimit/);
+      const gzipped = await request('POST', `http://127.0.0.1:${port}/`, { body: gzipSync('x'.repeat(1025)), headers: { 'Content-Encoding': 'gzip' } });
+      assert.equal(gzipped.status, 413, 'counted after decompression');
+      const admin = await post(`${small.url}/imposters`, { ...definition, port: await freePort(), name: 'x'.repeat(2048) });
+      assert.equal(admin.status, 413);
+      assert.match(admin.json().errors[0].message, /larger than 2 KiB; start standin with a larger --adminBodyLimit/);
+      assert.equal((await get(`${small.url}/imposters`)).status, 200);
+    } finally {
+      await small.stop();
+    }
+  });
+});

@@ -1,10 +1,11 @@
 // --datadir through the real executable: every imposter change survives kill -9 and a restart,
 // cycle positions and proxy recordings included; a clean stop leaves a consistent directory.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
+import { createCanary } from '../support/canary.js';
 import { runCli, sleep, spawnCli, tempDir, waitFor, waitForPidfile, type Running } from '../support/cliHarness.js';
 import { del, freePort, get, post, put } from '../support/http.js';
 import { startStandin, type StandinProcess } from '../support/standinProcess.js';
@@ -222,5 +223,31 @@ describe('--datadir', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^standin: --datadir .*: imposters\.json is not valid JSON/);
     assert.equal(readFileSync(manifest, 'utf8'), '{"format": "standin-datadir", "imposters": [');
+  });
+
+  it("touches only its own files: a user's files in DIR survive every change and restart; deleting an imposter removes its directory", async () => {
+    const datadir = newDatadir();
+    mkdirSync(datadir, { recursive: true });
+    const theirs = ['2024-12.json', '4545-abcdef.json', '.session.tmp', '.imposters.json.tmp', 'notes.txt'];
+    for (const name of theirs) writeFileSync(join(datadir, name), 'mine');
+    const first = await start(datadir);
+    const canary = await createCanary(first.url, first.pid);
+    const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
+    await canary.during(async () => {
+      assert.equal((await post(`${first.url}/imposters`, { protocol: 'http', port: p1 })).status, 201);
+      assert.equal((await post(`${first.url}/imposters`, { protocol: 'http', port: p2 })).status, 201);
+      const own = readdirSync(datadir).find((name) => name.startsWith(`${p1}-`))!;
+      writeFileSync(join(datadir, own, 'left-by-hand.txt'), 'x');
+      assert.equal((await del(`${first.url}/imposters/${p1}`)).status, 200);
+      assert.equal(existsSync(join(datadir, own)), false, 'the deleted imposter keeps its directory');
+    });
+    // Replacing the set stops the canary too, so it is not asked meanwhile.
+    assert.equal((await put(`${first.url}/imposters`, { imposters: [{ protocol: 'http', port: p3 }] })).status, 200);
+    await crash(first);
+    const second = await start(datadir);
+    // PUT /imposters replaced the canary too: only p3 is left.
+    assert.deepEqual((await get(`${second.url}/imposters`)).json().imposters.map((i: { port: number }) => i.port), [p3]);
+    await second.stop();
+    for (const name of theirs) assert.equal(readFileSync(join(datadir, name), 'utf8'), 'mine', `${name} was changed or removed`);
   });
 });

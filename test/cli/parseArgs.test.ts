@@ -82,6 +82,8 @@ describe('parseArgs: flags', () => {
       pidfile: 'x.pid',
       configfile: 'imposters.json',
       journalCap: 50,
+      bodyLimit: 512 * 1024,
+      adminBodyLimit: 3 * 1024 * 1024,
     };
     const values: Record<string, string> = {
       port: '3000',
@@ -92,6 +94,8 @@ describe('parseArgs: flags', () => {
       pidfile: 'x.pid',
       configfile: 'imposters.json',
       journalCap: '50',
+      bodyLimit: '512kb',
+      adminBodyLimit: '3MB',
     };
     const spaced = optionsOf(Object.entries(values).flatMap(([k, v]) => [`--${k}`, v]));
     const equals = optionsOf(Object.entries(values).map(([k, v]) => `--${k}=${v}`));
@@ -189,6 +193,12 @@ describe('parseArgs: refusals are one line naming the flag', () => {
   it('a bad journalCap', () => {
     refused(['--journalCap', '0'], /^--journalCap must be a positive integer, got "0"$/);
     refused(['--journalCap', 'lots'], /--journalCap must be a positive integer/);
+  });
+
+  it('a bad body limit', () => {
+    refused(['--bodyLimit', '0'], /^--bodyLimit must be a size from 1 byte to 500mb, such as 1048576, 512kb or 64mb, got "0"$/);
+    refused(['--adminBodyLimit', '1gb'], /^--adminBodyLimit must be a size from 1 byte to 500mb/);
+    refused(['--bodyLimit', 'lots'], /^--bodyLimit must be a size/);
   });
 
   it('empty values', () => {

@@ -45,4 +45,22 @@ describe('log memory', () => {
     assert.match(logs[3000]!.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     await logger.close();
   });
+
+  it('holds at most its character budget whatever the entry count, and shortens an entry past 64 Ki characters', () => {
+    const memory = new LogMemory(10_000, 1_000_000);
+    const big = 'x'.repeat(200_000);
+    for (let n = 0; n < 20; n++) {
+      memory.add({ level: 'warn', message: `${n} ${big}`, timestamp: '2026-12-01T00:00:00.000Z' });
+      memory.pack();
+    }
+    const kept = memory.entries();
+    const chars = kept.reduce((sum, e) => sum + e.message.length, 0);
+    assert.ok(chars <= 1_000_000, `${chars} characters kept`);
+    assert.ok(kept.length >= 10, `only ${kept.length} entries kept`);
+    assert.equal(kept.at(-1)!.message.slice(0, 3), '19 ');
+    assert.match(kept.at(-1)!.message, /\.\.\. \(200003 characters; shortened here, whole in the console and log file\)$/);
+    assert.equal(kept.at(-1)!.message.indexOf('...'), 64 * 1024);
+    // Absolute indexes still count every entry ever logged.
+    assert.deepEqual(memory.entries(19, 19).map((e) => e.message.slice(0, 3)), ['19 ']);
+  });
 });

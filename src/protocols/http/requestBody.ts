@@ -64,17 +64,35 @@ export function readBody(req: IncomingMessage, limit: number, onTooLarge: () => 
   });
 }
 
+/** After a 413, how long and how much of the rest of the body is read and thrown away before the connection is cut. */
+const DRAIN_MS = 2_000;
+const DRAIN_BYTES = 16 * 1024 * 1024;
+
 /**
- * Answers 413 and closes the connection once the answer is written: the rest of the body is
- * read and thrown away meanwhile, so the client sees the answer instead of a reset.
+ * Answers 413. Closing at once would reset the connection while the client is still sending, and
+ * a reset can destroy the answer before the client reads it; so the rest of the body is read and
+ * thrown away (clients stop sending once they see the answer) and the connection is cut only if
+ * more than DRAIN_BYTES or DRAIN_MS of it keep coming.
  */
 export function answerTooLarge(req: IncomingMessage, res: ServerResponse, body: string, headers: Record<string, string> = {}): void {
+  let drained = 0;
+  const cut = (): void => {
+    req.socket.destroy();
+  };
+  const timer = setTimeout(cut, DRAIN_MS);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_BYTES) cut();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.socket.once('close', () => clearTimeout(timer));
   req.resume();
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(413, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+  res.writeHead(413, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
 
