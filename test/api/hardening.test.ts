@@ -174,3 +174,33 @@ describe('--bodyLimit and --adminBodyLimit', () => {
     }
   });
 });
+
+describe('no file read through the admin API', () => {
+  const readsAFile = { _imposter: { response: { file: '/etc/passwd' } } };
+
+  it('_imposter is refused from POST /imposters, PUT /imposters and the stub routes, as mountebank refuses it', async () => {
+    const port = await freePort();
+    await canary.during(async () => {
+      const created = await post(`${server.url}/imposters`, { protocol: 'http', port, stubs: [{ responses: [readsAFile] }] });
+      assert.equal(created.status, 400);
+      assert.deepEqual(created.json(), { errors: [{ code: 'bad data', message: 'unrecognized response type', source: readsAFile }] });
+      assert.equal((await get(`${server.url}/imposters/${port}`)).status, 404);
+
+      const replaced = await request('PUT', `${server.url}/imposters`, {
+        body: { imposters: [{ protocol: 'http', port, stubs: [{ responses: [readsAFile] }] }] },
+      });
+      assert.equal(replaced.status, 400);
+
+      const target = await imposter([{ responses: [{ is: { body: 'safe' } }] }]);
+      const added = await post(`${server.url}/imposters/${target}/stubs`, { stub: { responses: [readsAFile] } });
+      assert.equal(added.status, 400);
+      assert.equal(added.json().errors[0].message, 'unrecognized response type');
+      const changed = await request('PUT', `${server.url}/imposters/${target}/stubs/0`, { body: { responses: [readsAFile] } });
+      assert.equal(changed.status, 400);
+      const body = (await get(`http://127.0.0.1:${target}/`)).body;
+      assert.equal(body, 'safe');
+      assert.doesNotMatch(body, /root:/);
+    });
+    await assertAlive();
+  });
+});

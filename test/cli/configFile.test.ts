@@ -5,7 +5,8 @@ import { after, describe, it } from 'node:test';
 import { ConfigFileError, loadConfigFile } from '../../src/cli/configFile.js';
 import { readPidfile, removePidfileIfOwned, writePidfile } from '../../src/cli/pidfile.js';
 import { processState } from '../../src/process/processState.js';
-import { tempDir } from '../support/cliHarness.js';
+import { runCli, tempDir } from '../support/cliHarness.js';
+import { freePort } from '../support/http.js';
 
 const tmp = tempDir();
 after(() => tmp.cleanup());
@@ -118,5 +119,21 @@ describe('pidfile', () => {
 
   it('tells a live process from a gone one', () => {
     assert.equal(processState(process.pid), 'alive');
+  });
+});
+
+describe('--configfile and internal response kinds', () => {
+  it('refuses _imposter (it would read any file): start exits 1 naming the error', async () => {
+    const tmp = tempDir();
+    try {
+      const port = await freePort();
+      const file = join(tmp.dir, 'imposters.json');
+      writeFileSync(file, JSON.stringify({ imposters: [{ protocol: 'http', port, stubs: [{ responses: [{ _imposter: { response: { file: '/etc/passwd' } } }] }] }] }));
+      const result = await runCli(['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--nologfile', '--pidfile', join(tmp.dir, 'pid'), '--configfile', file], tmp.dir);
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(result.stderr, /cannot load imposters from .*imposters\.json:\s+(- )?unrecognized response type/);
+    } finally {
+      tmp.cleanup();
+    }
   });
 });
