@@ -56,6 +56,7 @@ export async function runImposter(argv: readonly string[]): Promise<number | und
   let log: Log | undefined;
   const source: ImposterSource = {
     name: dirs.join(','),
+    internal: true,
     async load() {
       const { imposter, warnings } = load();
       for (const warning of warnings) log?.warn(warning);

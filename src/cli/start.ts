@@ -104,9 +104,11 @@ export async function start(
   if (imposters !== undefined) {
     log.debug(`loading ${imposters.length} imposter(s) from ${source}`);
     try {
+      // Only the Imposter-config front door's own imposters may use its internal `_imposter` kind.
+      const internal = prepared !== undefined;
       if (watched) await running.watch(watched.source, { imposters, targets: watched.targets });
       else if (reloadable) await running.load(reloadable.source, { imposters, targets: reloadable.targets });
-      else await running.replaceImposters(imposters);
+      else await running.replaceImposters(imposters, internal);
     } catch (err) {
       const code = fail(`cannot load imposters from ${source}:${describeLoadError(err, imposters)}`);
       await shutdown.abandon();

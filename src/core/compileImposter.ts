@@ -30,11 +30,18 @@ export function parsePort(value: unknown): number | undefined {
   return port > 0 && port < 65536 ? port : NaN;
 }
 
+/**
+ * Compiles `raw`. Only `internal` definitions (written by standin's own Imposter-config loader, not
+ * sent by a user) may use kinds that are not `public`, such as `_imposter`, which reads files; for
+ * any other, mountebank's 400 `unrecognized response type`. Stubs edited later through the admin
+ * API are users' too, whatever the imposter's origin.
+ */
 export function compileImposter(
   raw: unknown,
   registries: Registries,
   settings: ImposterSettings,
   logger: Logger,
+  internal = false,
 ): Imposter {
   if (!isPlainObject(raw)) throw new ValidationFailure([validationError('an imposter must be a JSON object', raw)]);
   const errors: StandinError[] = [];
@@ -98,7 +105,8 @@ export function compileImposter(
     allowInjection: settings.allowInjection,
     proxyTimeout: settings.proxyTimeout,
     scripts,
-    kinds: registries.responseKinds,
+    kinds: registries.responseKinds.filter((kind) => kind.public),
+    internalKinds: registries.responseKinds,
     instance: settings.instance,
     compileResponse,
     extensions: [],
@@ -117,7 +125,7 @@ export function compileImposter(
   }
 
   try {
-    const stubs = imposter.compileStubs(stubConfigs);
+    const stubs = imposter.compileStubs(stubConfigs, internal);
     refuseDuplicateIds(stubs);
     imposter.stubs = stubs;
   } catch (err) {

@@ -498,11 +498,27 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
     return stub;
   }
 
-  /** Compiles every stub (all errors reported together); throws ValidationFailure. Warnings are logged only when all compile. */
-  compileStubs(configs: unknown[]): Stub[] {
+  /**
+   * Compiles every stub (all errors reported together); throws ValidationFailure. Warnings are
+   * logged only when all compile. `internal`: the stubs come from standin's own Imposter-config
+   * loader, not from a user (see compileImposter).
+   */
+  compileStubs(configs: unknown[], internal = false): Stub[] {
     const warnings: string[] = [];
     let index = 0;
-    const stubs = compileEach(configs, (config) => this.compileStubAt(config, index++, warnings));
+    const compileAll = (): Stub[] => compileEach(configs, (config) => this.compileStubAt(config, index++, warnings));
+    let stubs: Stub[];
+    if (!internal) {
+      stubs = compileAll();
+    } else {
+      const kinds = this.stubContext.kinds;
+      this.stubContext.kinds = this.stubContext.internalKinds;
+      try {
+        stubs = compileAll();
+      } finally {
+        this.stubContext.kinds = kinds;
+      }
+    }
     this.warn(warnings);
     return stubs;
   }

@@ -66,8 +66,9 @@ export class ImposterRegistry {
     return [...this.imposters.values()].sort((a, b) => a.port - b.port);
   }
 
-  compile(config: unknown): Imposter {
-    const imposter = compileImposter(config, this.registries, this.options, this.logger);
+  /** `internal`: a definition standin's own Imposter-config loader wrote (see compileImposter). */
+  compile(config: unknown, internal = false): Imposter {
+    const imposter = compileImposter(config, this.registries, this.options, this.logger, internal);
     this.hasCreatedImposters = true;
     return imposter;
   }
@@ -118,8 +119,8 @@ export class ImposterRegistry {
   }
 
   /** PUT /imposters: validate all, stop all, start the new set; on a failed start put the old set back. */
-  async replaceAll(configs: unknown[]): Promise<Imposter[]> {
-    const compiled = compileEach(configs, (config) => this.compile(config));
+  async replaceAll(configs: unknown[], internal = false): Promise<Imposter[]> {
+    const compiled = compileEach(configs, (config) => this.compile(config, internal));
     await this.swap(this.list(), compiled);
     return compiled;
   }

@@ -1,6 +1,6 @@
 // A stub at run time: its compiled predicates, its compiled responses and where it is in
 // their cycle. The canonical JSON it was made from is kept for echoing.
-import type { CompiledExtension, CompiledResponse, ProxyRecorder, ResolveScope, ResponseCompiler, ResponseContext } from '../contracts/index.js';
+import type { CompiledExtension, CompiledResponse, ProxyRecorder, ResolveScope, ResponseCompiler, ResponseContext, ResponseKind } from '../contracts/index.js';
 import { compilePredicates, type CompileOptions, type RequestMatcher } from '../matching/index.js';
 import { compileExplainer, type Explainer } from '../matching/explain.js';
 import { StandinError, validationError } from '../model/errors.js';
@@ -16,6 +16,8 @@ export interface StubContext extends ResponseContext {
   compileResponse: ResponseCompiler;
   /** What the imposter's extensions compiled to: opened before it listens, closed after it stops. */
   extensions: readonly CompiledExtension[];
+  /** Every kind, `_imposter` included: for stubs standin's own Imposter-config loader wrote. */
+  internalKinds: readonly ResponseKind[];
 }
 
 export interface MatchRecord {

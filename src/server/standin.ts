@@ -23,7 +23,8 @@ import { watchImposters, type ImposterSource, type ImposterWatch, type LoadedImp
 
 export interface RunningStandin {
   readonly port: number;
-  replaceImposters(configs: unknown[]): Promise<void>;
+  /** `internal`: written by standin's own Imposter-config loader, which may use internal response kinds. */
+  replaceImposters(configs: unknown[], internal?: boolean): Promise<void>;
   /**
    * Starts the imposters of `source` (already `loaded`, or read now) in place of every imposter,
    * then reloads them whenever its files change (--watch).
@@ -150,8 +151,8 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
       }
       log.info(`standin v${VERSION} now taking orders - point your browser to http://localhost:${port}/ for help`);
     },
-    async replaceImposters(configs: unknown[]) {
-      await registry.replaceAll(configs);
+    async replaceImposters(configs: unknown[], internal = false) {
+      await registry.replaceAll(configs, internal);
     },
     async watch(source: ImposterSource, loaded?: LoadedImposters) {
       const reloading = new ReloadableSource(source, registry);

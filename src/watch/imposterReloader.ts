@@ -30,7 +30,11 @@ export class ImposterReloader {
   /** What this source started, by its key (the port it asks for, else its position). */
   private loaded = new Map<string, Loaded>();
 
-  constructor(private readonly registry: ImposterRegistry) {}
+  /** `internal`: the source is standin's own Imposter-config loader (see compileImposter). */
+  constructor(
+    private readonly registry: ImposterRegistry,
+    private readonly internal = false,
+  ) {}
 
   /**
    * Makes the running imposters of this source match `configs`; throws (changing nothing) when one
@@ -52,9 +56,9 @@ export class ImposterReloader {
       [...inPlace, ...fresh],
       (entry): Imposter | undefined => {
         const e = entry as (typeof entries)[number];
-        if (!inPlace.includes(e)) return this.registry.compile(e.config);
+        if (!inPlace.includes(e)) return this.registry.compile(e.config, this.internal);
         const stubs = (e.config as { stubs?: unknown }).stubs;
-        stubSets.set(e, running(e.key)!.imposter.compileStubs(Array.isArray(stubs) ? stubs : []));
+        stubSets.set(e, running(e.key)!.imposter.compileStubs(Array.isArray(stubs) ? stubs : [], this.internal));
         return undefined;
       },
     ).filter((imposter): imposter is Imposter => imposter !== undefined);

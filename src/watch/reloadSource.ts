@@ -23,7 +23,7 @@ export class ReloadableSource {
     readonly source: ImposterSource,
     registry: ImposterRegistry,
   ) {
-    this.reloader = new ImposterReloader(registry);
+    this.reloader = new ImposterReloader(registry, source.internal === true);
   }
 
   /** The first load: these imposters replace every running one. */

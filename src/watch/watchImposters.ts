@@ -13,6 +13,8 @@ export interface ImposterSource {
   readonly name: string;
   /** Reads the definitions (throwing an error whose message says what to fix) and what to watch. */
   load(): Promise<LoadedImposters>;
+  /** Standin's own Imposter-config loader: its definitions may use internal response kinds (`_imposter`). */
+  readonly internal?: boolean;
 }
 
 export interface LoadedImposters {
@@ -43,7 +45,7 @@ export async function watchImposters(
   registry: ImposterRegistry,
   log: Log,
   loaded?: LoadedImposters,
-  reloader: ImposterReloader = new ImposterReloader(registry),
+  reloader: ImposterReloader = new ImposterReloader(registry, source.internal === true),
 ): Promise<ImposterWatch> {
   const first = loaded ?? (await source.load());
   await reloader.reload(first.imposters, true);

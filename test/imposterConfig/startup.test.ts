@@ -123,25 +123,18 @@ describe('standin imposter startup', () => {
 });
 
 describe('_imposter responses on the admin API', () => {
-  it('accepts them in an ordinary imposter and refuses a malformed one with a 400', async () => {
+  it('are refused (they read files), even on the server that serves an Imposter config', async () => {
     const server = await startImposter({ 'x-config.yaml': hello });
     try {
       const port = await freePort();
-      const created = await post(`${server.adminUrl}/imposters`, {
-        protocol: 'http',
-        port,
-        stubs: [{ responses: [{ _imposter: { path: '/pets/{id}', response: { template: true, content: 'pet ${context.request.pathParams.id}' } } }] }],
-      });
-      assert.equal(created.status, 201, created.body);
-      assert.equal((await get(`http://127.0.0.1:${port}/pets/9`)).body, 'pet 9');
-      const refused = await post(`${server.adminUrl}/imposters`, {
-        protocol: 'http',
-        port: await freePort(),
-        stubs: [{ responses: [{ _imposter: { passthrough: { upstream: 'u', url: 'ftp://x' } } }] }],
-      });
-      assert.equal(refused.status, 400);
-      assert.equal(refused.json().errors[0].code, 'bad data');
-      assert.match(refused.json().errors[0].message, /must be http or https/);
+      const response = { _imposter: { path: '/pets/{id}', response: { template: true, content: 'pet ${context.request.pathParams.id}' } } };
+      const created = await post(`${server.adminUrl}/imposters`, { protocol: 'http', port, stubs: [{ responses: [response] }] });
+      assert.equal(created.status, 400, created.body);
+      assert.deepEqual(created.json().errors, [{ code: 'bad data', message: 'unrecognized response type', source: response }]);
+      // Nor can the config's own imposter be given one through the stub routes.
+      const added = await post(`${server.adminUrl}/imposters/${server.port}/stubs`, { stub: { responses: [response] } });
+      assert.equal(added.status, 400, added.body);
+      assert.equal((await get(`${server.url}/hello`)).body, 'hi');
     } finally {
       await server.stop();
     }
@@ -149,7 +142,7 @@ describe('_imposter responses on the admin API', () => {
 });
 
 describe('an Imposter config saved as mountebank JSON', () => {
-  it('replays through standin start --configfile: mocks, templates and passthrough', async () => {
+  it('is refused by standin start --configfile, which would otherwise read any file it names', async () => {
     const { startUpstream } = await import('../support/imposterHarness.js');
     const { runCli } = await import('../support/cliHarness.js');
     const upstream = await startUpstream();
@@ -178,10 +171,9 @@ resources:
       await server.stop();
       const pidfile = join(saves.dir, 'pid');
       replayed = spawnCli(['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--configfile', savefile, '--pidfile', pidfile, '--nologfile'], saves.dir);
-      assert.ok(await waitForPidfile(replayed, pidfile, 30_000), replayed.stderr());
-      assert.equal((await get(`${server.url}/pets/5`)).body, 'pet 5');
-      await get(`${server.url}/remote/x?y=1`);
-      assert.equal(upstream.last().url, '/base/remote/x?y=1');
+      const finished = await replayed.exited;
+      assert.equal(finished.code, 1);
+      assert.match(finished.stderr, /cannot load imposters from .*saved\.json:\s+- unrecognized response type/);
     } finally {
       await replayed?.stop();
       await server.stop();
