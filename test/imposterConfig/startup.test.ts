@@ -130,7 +130,7 @@ describe('_imposter responses on the admin API', () => {
       const response = { _imposter: { path: '/pets/{id}', response: { template: true, content: 'pet ${context.request.pathParams.id}' } } };
       const created = await post(`${server.adminUrl}/imposters`, { protocol: 'http', port, stubs: [{ responses: [response] }] });
       assert.equal(created.status, 400, created.body);
-      assert.deepEqual(created.json().errors, [{ code: 'bad data', message: 'unrecognized response type', source: response }]);
+      assert.deepEqual(created.json().errors, [{ code: 'bad data', message: 'unrecognized response type: a response has one of is, proxy, inject, fault', source: response }]);
       // Nor can the config's own imposter be given one through the stub routes.
       const added = await post(`${server.adminUrl}/imposters/${server.port}/stubs`, { stub: { responses: [response] } });
       assert.equal(added.status, 400, added.body);
