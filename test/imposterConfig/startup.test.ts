@@ -173,7 +173,7 @@ resources:
       replayed = spawnCli(['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--configfile', savefile, '--pidfile', pidfile, '--nologfile'], saves.dir);
       const finished = await replayed.exited;
       assert.equal(finished.code, 1);
-      assert.match(finished.stderr, /cannot load imposters from .*saved\.json:\s+- unrecognized response type/);
+      assert.match(finished.stderr, /cannot load imposters from .*saved\.json:\s+- imposter 1 \(http:\d+ [^)]*\), stub 1: unrecognized response type/);
     } finally {
       await replayed?.stop();
       await server.stop();
