@@ -145,9 +145,9 @@ export function createAdminServer(
 
 /** mountebank's line for a refused creation: the validation errors as a list, a failed start (port in use) alone. */
 function creationError(body: unknown): string {
-  const errors = (body as { errors?: Array<{ code?: string }> } | undefined)?.errors ?? [];
-  const single = errors.length === 1 && ['resource conflict', 'insufficient access', 'cannot start server'].includes(errors[0]!.code ?? '');
-  return `error creating imposter: ${excerptOf(single ? errors[0] : errors)}`;
+  const errors = shortenedErrors(body);
+  const single = errors.length === 1 && ['resource conflict', 'insufficient access', 'cannot start server'].includes(String(errors[0]!.code));
+  return `error creating imposter: ${boundedJson(single ? errors[0] : errors)}`;
 }
 
 /** The body as mountebank's parsed-then-stringified form (compact), or as sent when it is not JSON. */
@@ -174,7 +174,7 @@ async function handle(
   // mountebank logs the URL as sent (query string included), and the body of imposter creations at debug level.
   log.info(`${method} ${req.url ?? url.pathname}`);
   if ((method === 'POST' || method === 'PUT') && url.pathname === '/imposters' && log.isDebugEnabled()) {
-    log.debug(`${req.socket.remoteAddress}:${req.socket.remotePort} => ${compactJson(text)}`);
+    log.debug(`${req.socket.remoteAddress}:${req.socket.remotePort} => ${compactJson(body.toString('utf8'))}`);
   }
   const headers = access.headers;
   // A browser's preflight carries no API key, so it is answered first (mb would 401 it).
@@ -214,11 +214,18 @@ async function handle(
 
 /** The refusal as the log shows it: a bounded excerpt, since an error may echo a body of many MB. */
 function excerptOf(body: unknown): string {
-  const errors = (body as { errors?: Array<Record<string, unknown>> }).errors ?? [];
-  const shown = errors.map((e) => (typeof e.source === 'string' ? { ...e, source: e.source.slice(0, LOGGED_CHARS + 1) } : e));
+  return boundedJson({ errors: shortenedErrors(body) });
+}
+
+function shortenedErrors(body: unknown): Array<Record<string, unknown>> {
+  const errors = (body as { errors?: Array<Record<string, unknown>> } | undefined)?.errors ?? [];
+  return errors.map((e) => (typeof e.source === 'string' ? { ...e, source: e.source.slice(0, LOGGED_CHARS + 1) } : e));
+}
+
+function boundedJson(value: unknown): string {
   let text: string;
   try {
-    text = JSON.stringify({ errors: shown });
+    text = JSON.stringify(value);
   } catch {
     return '(an error too large to show)';
   }
