@@ -61,7 +61,8 @@ test("Imposter's stores belong to their instance", async () => {
     const port = await freePort();
     const logger = new Logger({ level: 'error', logfile: null, console: false });
     const running = await startStandin({ ...DEFAULT_OPTIONS, port: 0, host: '127.0.0.1' }, logger);
-    await running.replaceImposters([{ protocol: 'http', port, stubs: [{ responses: [{ _imposter: { system: true } }] }] }]);
+    // `true`: the definition is the config loader's own (users may not send `_imposter`).
+    await running.replaceImposters([{ protocol: 'http', port, stubs: [{ responses: [{ _imposter: { system: true } }] }] }], true);
     return { url: `http://127.0.0.1:${port}`, close: () => running.close().then(() => logger.close()) };
   };
   const first = await system();
