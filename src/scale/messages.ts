@@ -66,6 +66,8 @@ export interface WorkerSettings {
   proxyTimeout: number;
   injectionTimeout: number;
   strict: boolean;
+  /** --bodyLimit: the workers' http(s) imposters refuse larger request bodies with 413. */
+  bodyLimit: number;
 }
 
 export const WORKER_SETTINGS_ENV = 'STANDIN_WORKER_SETTINGS';

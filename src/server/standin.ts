@@ -74,6 +74,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
       proxyTimeout: options.proxyTimeout,
       injectionTimeout: options.injectionTimeout,
       strict: options.strict,
+      bodyLimit: options.bodyLimit,
     },
     logger,
     logger.scoped(`[mb:${options.port}] `),

@@ -26,6 +26,7 @@ const registry = new ImposterRegistry(
     injectionTimeout: settings.injectionTimeout,
     instance,
     strict: settings.strict,
+    bodyLimit: settings.bodyLimit,
     scale: runtime.scale,
   },
   logger,
