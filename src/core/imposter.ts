@@ -349,7 +349,26 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
 
   /** The dry run: what every stub makes of `request` and which would answer; no cycle, journal or state moves. */
   test(request: ProtocolRequest): TestResult {
-    return testStubs(this.stubs, new MatchRequest(request));
+    if (!this.gated) return testStubs(this.stubs, new MatchRequest(request));
+    // A stub of another space, or whose scenario is in another state, would not answer. A state
+    // kept in Redis cannot be read here (this answer is synchronous): such a stub is not ruled out.
+    const flowId = this.flowIdOf(request);
+    return testStubs(this.stubs, new MatchRequest(request), (stub) => {
+      if (stub.space !== undefined && stub.space !== flowId) return false;
+      const scenario = stub.scenarioFields;
+      if (scenario?.required === undefined) return true;
+      let state: unknown;
+      try {
+        state = this.scenarios.state(flowId, scenario.name);
+      } catch {
+        return true;
+      }
+      if (state instanceof Promise) {
+        state.catch(() => undefined);
+        return true;
+      }
+      return state === scenario.required;
+    });
   }
 
   private record(journal: RequestJournal<RecordedRequest>, request: ProtocolRequest): RecordedRequest {

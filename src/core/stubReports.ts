@@ -82,12 +82,15 @@ export interface TestResult {
   readonly reports: readonly StubReport[];
 }
 
-/** What every stub makes of a request, and which would answer it; nothing is answered or moved. */
-export function testStubs(stubs: readonly Stub[], request: MatchRequest): TestResult {
+/**
+ * What every stub makes of a request, and which would answer it; nothing is answered or moved.
+ * `eligible` says whether a stub may answer this request at all (Rift's space and scenario gates).
+ */
+export function testStubs(stubs: readonly Stub[], request: MatchRequest, eligible: (stub: Stub) => boolean = () => true): TestResult {
   let answering = -1;
   const reports = stubs.map((stub, i) => {
     const matched = safelyMatches(stub, request);
-    if (matched && answering === -1) answering = i;
+    if (matched && answering === -1 && eligible(stub)) answering = i;
     return reportStub(stub, i, request, matched);
   });
   return { answering, reports };

@@ -219,6 +219,23 @@ for (const plain of backends) {
   });
 }
 
+describe('the dry run and X-Rift-Debug', () => {
+  it("name the stub that would answer in the request's space and scenario state", async () => {
+    const { url, admin } = await create(memoryBackend, tenants());
+    const debug = await get(`${url}/data`, { headers: { 'X-Mock-Space': 'bob', 'X-Rift-Debug': 'true' } });
+    assert.equal(debug.json().matchResult.stubIndex, 1);
+    const dry = await post(`${admin}/test`, { request: { method: 'GET', path: '/data', headers: { 'X-Mock-Space': 'alice' } } });
+    assert.equal(dry.json().stubIndex, 0);
+    const nobody = await post(`${admin}/test`, { request: { method: 'GET', path: '/data' } });
+    assert.equal(nobody.json().matched, false);
+
+    const pay = await create(memoryBackend, checkout());
+    assert.equal((await post(`${pay.admin}/test`, { request: { method: 'GET', path: '/pay' } })).json().stubIndex, 0);
+    await get(`${pay.url}/pay`);
+    assert.equal((await post(`${pay.admin}/test`, { request: { method: 'GET', path: '/pay' } })).json().stubIndex, 1);
+  });
+});
+
 describe('scenario and space validation', () => {
   it('refuses scenario states without a scenario name, and a space that is not a string', async () => {
     const port = await freePort();
