@@ -66,6 +66,7 @@ const MOUNTEBANK_FIRST: Record<string, Exception> = {
   '03-behaviors.json stub #3 _verify[0] GET /decorated': decorateSeesMountebanksResponse,
   '03-behaviors.json stub #4 _verify[0] GET /orders/42': wholeMatch('"orderId": "/orders/42"'),
   '03-behaviors.json stub #6 _verify[0] GET /catalog/123': wholeMatch('${row}[name]'),
+  '05-scripting-engines.json stub #3 _verify[0] GET /health': indentedJson,
   '07-proxy-record.json stub #0 _verify[0] GET /api/products': indentedJson,
   '07-proxy-record.json stub #0 _verify[1] GET /api/products': indentedJson,
   '10-correlated-isolation.json stub #0 _verify[0] GET /data': indentedJson,
