@@ -52,7 +52,7 @@ function readFileText(path: string, what: string): string {
     return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`${what}: ${code === 'ENOENT' ? `no such file ${path}` : (err as Error).message}`);
+    throw new Error(`${what}: ${code === 'ENOENT' ? `no such file ${path}` : (err as Error).message}`, { cause: err });
   }
 }
 

@@ -98,15 +98,14 @@ export class Logger implements Log {
 
   /** A logger that prefixes every message, as mountebank's `[http:4545 name] `. */
   scoped(prefix: string | (() => string)): Log {
-    const self = this;
     const p = typeof prefix === 'string' ? () => prefix : prefix;
     return {
-      debug: (m) => self.debug(p() + m),
-      info: (m) => self.info(p() + m),
-      warn: (m) => self.warn(p() + m),
-      error: (m) => self.error(p() + m),
-      isDebugEnabled: () => self.isDebugEnabled(),
-      isInfoEnabled: () => self.isInfoEnabled(),
+      debug: (m) => this.debug(p() + m),
+      info: (m) => this.info(p() + m),
+      warn: (m) => this.warn(p() + m),
+      error: (m) => this.error(p() + m),
+      isDebugEnabled: () => this.isDebugEnabled(),
+      isInfoEnabled: () => this.isInfoEnabled(),
     };
   }
 

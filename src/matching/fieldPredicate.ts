@@ -5,7 +5,6 @@
 import { allOf } from './combine.js';
 import { compileExpected, type ExpectedBranch, type ExpectedNode } from './expected.js';
 import { fastFieldChecker } from './fastPaths.js';
-import type { MatchRequest } from './matchRequest.js';
 import type { PlainObject } from './normalize.js';
 import { LEAF_TESTS, type FieldOperator } from './operators.js';
 import type { Sides } from './parameters.js';

@@ -127,7 +127,7 @@ export class ImposterPersistence implements RegistryObserver {
       await write;
     } catch (err) {
       if (imposter) this.markUnwritten(imposter);
-      throw new Error(`the change is live but could not be written to --datadir: ${describe(err)}`);
+      throw new Error(`the change is live but could not be written to --datadir: ${describe(err)}`, { cause: err });
     }
   }
 

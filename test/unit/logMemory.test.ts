@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { Logger } from '../../src/logging/logger.js';
 import { LogMemory } from '../../src/logging/logMemory.js';
 
-const entry = (n: number) => ({ level: (['debug', 'info', 'warn', 'error'] as const)[n % 4], message: `line ${n} ✓`, timestamp: `2026-12-01T00:00:00.${String(n % 1000).padStart(3, '0')}Z` });
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const entry = (n: number) => ({ level: LEVELS[n % 4] ?? 'debug', message: `line ${n} ✓`, timestamp: `2026-12-01T00:00:00.${String(n % 1000).padStart(3, '0')}Z` });
 
 describe('log memory', () => {
   it('gives back every entry across batches, pending ones included', () => {

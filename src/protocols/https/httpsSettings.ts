@@ -2,7 +2,8 @@
 // `rejectUnauthorized`, `ciphers`): checked once at creation, by building a TLS context from them,
 // so a bad PEM is a 400 and not a server that fails to start.
 import tls from 'node:tls';
-import { StandinError, ValidationFailure, validationError } from '../../model/errors.js';
+import type { StandinError} from '../../model/errors.js';
+import { ValidationFailure, validationError } from '../../model/errors.js';
 
 export interface HttpsSettings {
   /** The imposter's own pair; absent = the process's generated certificate. */

@@ -2,7 +2,7 @@
 // read once per imposter and bound into its adapter.
 import type { ProtocolAdapter, ProtocolSettings } from '../../contracts/index.js';
 import { ValidationFailure, validationError } from '../../model/errors.js';
-import { compileEndOfRequest, EVERY_PACKET, type EndOfRequest } from './endOfRequest.js';
+import { compileEndOfRequest, EVERY_PACKET } from './endOfRequest.js';
 import { compileTcpProxy } from './tcpProxy.js';
 import { compileTcpReply, type TcpEncoding, type TcpReply } from './tcpReply.js';
 import { listenTcp } from './tcpServer.js';

@@ -5,6 +5,7 @@ import { lazyModule } from '../../model/lazyModule.js';
 
 const fengari = lazyModule<typeof import('fengari')>('fengari');
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- fengari ships no types */
 export let lua: any;
 export let lauxlib: any;
 export let lualib: any;

@@ -5,7 +5,7 @@ import { toJs, toRhai } from './boundary.js';
 import { CallSite, findGetter } from './builtins/index.js';
 import { charAt } from './builtins/callSite.js';
 import { RhaiRuntimeError } from './errors.js';
-import { MAX_CALL_DEPTH, ReturnSignal, type RunContext } from './runtime.js';
+import { MAX_CALL_DEPTH, ReturnSignal, type HostFunction, type RunContext } from './runtime.js';
 import { HostObject, RhaiChar, typeName, type Value } from './values.js';
 
 /** A function's local variables, its `this`, and the run it belongs to. */
@@ -57,7 +57,7 @@ export function callHostMethod(host: HostObject, name: string, args: readonly Va
   }
   const jsArgs = new Array<unknown>(args.length - from);
   for (let i = from; i < args.length; i++) jsArgs[i - from] = toJs(args[i]);
-  return ctx.hostCall(method, target, jsArgs, toRhai, label, pos);
+  return ctx.hostCall(method as HostFunction, target, jsArgs, toRhai, label, pos);
 }
 
 function indexOutOfBounds(kind: string, index: number, length: number, pos: Pos): RhaiRuntimeError {

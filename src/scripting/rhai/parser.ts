@@ -206,10 +206,10 @@ class Parser {
           return { k: 'try', body, errorVar, handler: this.block(), ...at };
         }
         case 'fn':
-          this.fail('functions can only be defined at the top level of a script, not inside a block', t);
+          return this.fail('functions can only be defined at the top level of a script, not inside a block', t);
         case 'import':
         case 'export':
-          this.fail(`'${t.value}' (modules) is not supported by standin's Rhai`, t);
+          return this.fail(`'${t.value}' (modules) is not supported by standin's Rhai`, t);
       }
     }
     const expr = this.expression();
@@ -324,7 +324,7 @@ class Parser {
           ...at,
         };
       case 'eof':
-        this.fail('expected an expression, found the end of the script', t);
+        return this.fail('expected an expression, found the end of the script', t);
       case 'punct':
         return this.punctuationExpression(t, at);
       case 'ident':

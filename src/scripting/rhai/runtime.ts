@@ -4,6 +4,9 @@ import type { Pos } from './ast.js';
 import { RhaiRuntimeError, RhaiTimeoutError } from './errors.js';
 import type { FnPtr, Value } from './values.js';
 
+/** A host JavaScript function a script may call (applied with its own target and arguments). */
+export type HostFunction = (this: unknown, ...args: unknown[]) => unknown;
+
 /** Thrown through the evaluator when a host call returned a Promise; the driver awaits it. */
 export const SUSPEND: unique symbol = Symbol('rhai.suspend');
 
@@ -95,7 +98,7 @@ export class RunContext {
    * Calls `method` on `target` exactly once across replays. It answers a JS value (converted by
    * `convert`) or a Promise of one, which suspends the run.
    */
-  hostCall(method: Function, target: unknown, args: unknown[], convert: (js: unknown) => Value, what: string, pos: Pos): Value {
+  hostCall(method: HostFunction, target: unknown, args: unknown[], convert: (js: unknown) => Value, what: string, pos: Pos): Value {
     if (this.replayed < this.log.length) {
       const record = this.log[this.replayed++]!;
       if (!record.ok) throw hostFailure(what, record.value, pos);

@@ -88,14 +88,8 @@ export type Value =
   | Timestamp
   | RhaiRange;
 
-export const UNIT = undefined;
-
 export function float(n: number): RhaiFloat {
   return new RhaiFloat(n);
-}
-
-export function isMap(v: Value): v is RhaiMap {
-  return v instanceof Map;
 }
 
 /** What `type_of()` answers, and what error messages show. */
