@@ -87,7 +87,7 @@ test('the node:test, Jest and Vitest examples run and pass', { timeout: 180_000 
       });
       const output = result.stdout + result.stderr;
       const passed = { node: /^(# |ℹ )pass 1\b/m, jest: /Tests:\s+1 passed/, vitest: /Tests\s+.*1 passed/ }[example.runner as 'node'];
-      assert.match(output.replace(/\x1b\[[0-9;]*m/g, ''), passed, output);
+      assert.match(output.replace(new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g'), ''), passed, output);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
