@@ -137,7 +137,7 @@ describe('an inject function that does not compile', () => {
       const created = await post(`${mb.url}/imposters`, { protocol: 'http', port, stubs: [{ responses: [{ inject }] }] });
       // Refused at creation, or (as mountebank) accepted and reported when a request reaches it.
       const text = created.status === 400 ? created.body : (await get(`http://127.0.0.1:${port}/`)).body;
-      assert.match(text, /Unexpected token ';' at line 2, column 13 of the function: \\"  const a = ;\\"/);
+      assert.match(text, /Unexpected token ';' at line 2, column 13 of the function: \\" {2}const a = ;\\"/);
       assert.doesNotMatch(text, /return \(/);
     } finally {
       await mb.stop();
