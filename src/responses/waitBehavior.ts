@@ -14,7 +14,7 @@ export function compileWait(value: unknown, scope: ScriptScope | undefined, sour
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? Number.parseInt(value, 10) : NaN;
   if (typeof value === 'string' && Number.isNaN(ms)) {
     if (!scope) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
-    return compileWaitFunction(value, scope, source);
+    return compileWaitFunction(value, scope);
   }
   if (!Number.isInteger(ms) || ms < 0) {
     throw validationError('wait behavior "wait" field must be an integer greater than or equal to 0', source);
@@ -25,7 +25,7 @@ export function compileWait(value: unknown, scope: ScriptScope | undefined, sour
 function compileWaitObject(value: Record<string, unknown>, scope: ScriptScope | undefined, source: unknown): number | BehaviorStep {
   if (typeof value.inject === 'string') {
     if (!scope) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
-    return compileWaitFunction(value.inject, scope, source);
+    return compileWaitFunction(value.inject, scope);
   }
   const { min, max } = value;
   const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
@@ -37,7 +37,7 @@ function compileWaitObject(value: Record<string, unknown>, scope: ScriptScope | 
   return (_request, response) => delay(min + Math.floor(Math.random() * span), response);
 }
 
-function compileWaitFunction(fnSource: string, scope: ScriptScope, source: unknown): BehaviorStep {
+function compileWaitFunction(fnSource: string, scope: ScriptScope): BehaviorStep {
   let fn;
   try {
     fn = compileScript(fnSource, 'wait injection');

@@ -33,7 +33,7 @@ async function imposterLines(url: string, port: number): Promise<string[]> {
 it('the imposter families appear with the first imposter, its samples once it is called, as in mountebank', async () => {
   const servers = [standin, mb];
   const ports = [await freePort(), await freePort()];
-  const snapshot = () => Promise.all(servers.map((s, i) => imposterLines(s.url, ports[i]!)));
+  const snapshot = () => Promise.all([imposterLines(servers[0]!.url, ports[0]!), imposterLines(servers[1]!.url, ports[1]!)]);
 
   const [fresh, mbFresh] = await snapshot();
   assert.deepEqual(mbFresh, [], 'mountebank has no imposter family before an imposter exists');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { sleep } from '../support/cliHarness.js';
+import { sleep, waitFor } from '../support/cliHarness.js';
 import { freePort, get } from '../support/http.js';
 import { startImposter, type ImposterServer } from '../support/imposterHarness.js';
 import { startStandin, type StandinProcess } from '../support/standinProcess.js';

@@ -46,6 +46,8 @@ test('the tarball holds the build, the types, both entries and the schema, and n
     'package/schema/imposter.schema.json',
     'package/README.md',
     'package/docs/library.md',
+    'package/LICENSE',
+    'package/CHANGELOG.md',
   ]) {
     assert.ok(files.includes(wanted), `${wanted} is missing from the package`);
   }
