@@ -7,7 +7,7 @@
 // (`_imposter.before`) and runs those whose predicates match, as Imposter runs every matching one.
 import { posix } from 'node:path';
 import { isPlainObject } from '../model/types.js';
-import { ImposterConfigError, type LoadedDocument, type ResourceConfig } from './configModel.js';
+import type { LoadedDocument, ResourceConfig } from './configModel.js';
 import { bodyPredicates, mapPredicates, methodPredicate, pathPredicate } from './matcherPredicates.js';
 import { fileInsideDir } from './configDirFile.js';
 import { compilePathPattern, type PathPattern } from './pathPattern.js';
