@@ -9,7 +9,7 @@ import { imposterFieldWarnings } from '../model/fieldWarnings.js';
 import { isPlainObject } from '../model/types.js';
 import { upcastImposter } from '../model/upcast.js';
 import { Imposter, refuseDuplicateIds, reportFieldWarnings, type ImposterSettings } from './imposter.js';
-import type { StubContext } from './stub.js';
+import { responseFieldsOf, type StubContext } from './stub.js';
 import { compileResponse } from '../responses/compileResponse.js';
 
 /** What an imposter can be made of, assembled once by the composition root (server/registries.ts). */
@@ -81,7 +81,8 @@ export function compileImposter(
   const stubConfigs: unknown[] = Array.isArray(config.stubs) ? config.stubs : [];
   delete config.stubs;
   settings.scale?.refuse?.(config, stubConfigs);
-  const warnings = imposterFieldWarnings(protocol.name, config, stubConfigs);
+  const responseFields = responseFieldsOf(registries.responseKinds, registries.imposterExtensions);
+  const warnings = imposterFieldWarnings(protocol.name, config, stubConfigs, responseFields);
   // mountebank's log scope, `[http:4545 name] `; the port is known only once it listens.
   const scope = `${protocol.name}:`;
   const scopeName = typeof config.name === 'string' ? ` ${config.name}` : '';
@@ -110,6 +111,7 @@ export function compileImposter(
     instance: settings.instance,
     compileResponse,
     extensions: [],
+    responseFields,
     predicates: settings.allowInjection
       ? { encoding, compileInject: (source, predicate) => compilePredicateInjection(source, predicate, scripts) }
       : { encoding },

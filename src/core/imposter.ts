@@ -142,6 +142,11 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
     this.gated = stubs.some((stub) => stub.gated);
   }
 
+  /** The top-level fields a response may have, its kind's key among them (the debug answer names the kind). */
+  get responseFields(): readonly string[] {
+    return this.stubContext.responseFields;
+  }
+
   /** How this imposter compiles predicates (binary mode, the injection gate): verify compiles its own with them. */
   get predicateOptions(): CompileOptions {
     return this.stubContext.predicates;
@@ -554,13 +559,13 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
   /** Unknown fields in stubs being added: logged as warnings, or refused under --strict. */
   private checkFields(configs: unknown[], first: number): void {
     this.settings.scale?.refuse?.(this.config, configs);
-    const warnings = configs.flatMap((config, i) => stubFieldWarnings(this.protocol.name, config, first + i));
+    const warnings = configs.flatMap((config, i) => stubFieldWarnings(this.protocol.name, config, first + i, this.stubContext.responseFields));
     reportFieldWarnings(warnings, this.settings.strict === true, this.log);
   }
 
   /** Unknown fields in the imposter as it is now, for GET /imposters/:id?warnings=true. */
   fieldWarnings(): FieldWarning[] {
-    return imposterFieldWarnings(this.protocol.name, this.config, this.stubs.map((stub) => stub.config));
+    return imposterFieldWarnings(this.protocol.name, this.config, this.stubs.map((stub) => stub.config), this.stubContext.responseFields);
   }
 
   /** Serves `stubs` (compiled by compileStubs) from the next request on. */

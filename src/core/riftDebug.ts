@@ -2,6 +2,7 @@
 // of it (Rift's documented shape) instead of the stub's response. Like the dry run, nothing is
 // counted, recorded or cycled. Each stub of a miss also carries the clauses it failed.
 import { RAW_HTTP, type ProtocolRequest, type RawHttpRequest } from '../model/request.js';
+import { RESPONSE_MODIFIERS } from '../model/knownFields.js';
 import { isPlainObject } from '../model/types.js';
 import type { Stub } from './stub.js';
 import type { StubReport, TestResult } from './stubReports.js';
@@ -12,10 +13,11 @@ export interface DebuggedImposter {
   readonly config: Record<string, unknown>;
   readonly protocol: { readonly name: string };
   readonly stubs: readonly Stub[];
+  /** Response kinds' keys first (the registry's order), then the extensions' and the modifiers. */
+  readonly responseFields: readonly string[];
   test(request: ProtocolRequest): TestResult;
 }
 
-const RESPONSE_TYPES = ['is', 'proxy', 'inject', 'fault', '_rift', '_imposter'] as const;
 const BODY_PREVIEW = 500;
 
 function requestPart(request: ProtocolRequest): Record<string, unknown> {
@@ -34,8 +36,8 @@ function requestPart(request: ProtocolRequest): Record<string, unknown> {
   return out;
 }
 
-function responsePreview(config: Record<string, unknown>): Record<string, unknown> {
-  const responseType = RESPONSE_TYPES.find((type) => config[type] !== undefined && config[type] !== null) ?? 'is';
+function responsePreview(config: Record<string, unknown>, responseFields: readonly string[]): Record<string, unknown> {
+  const responseType = responseFields.find((field) => config[field] !== undefined && config[field] !== null && !RESPONSE_MODIFIERS.includes(field)) ?? 'is';
   const preview: Record<string, unknown> = { responseType };
   const is = config.is;
   if (responseType === 'is' && isPlainObject(is)) {
@@ -77,7 +79,7 @@ export function riftDebugAnswer(imposter: DebuggedImposter, request: ProtocolReq
     matchResult = { matched: true, stubIndex: answering };
     if (stub.id !== undefined) matchResult.stubId = stub.id;
     matchResult.predicates = stub.config.predicates ?? [];
-    matchResult.responsePreview = responsePreview(stub.peekResponse().config);
+    matchResult.responsePreview = responsePreview(stub.peekResponse().config, imposter.responseFields);
   }
   return { debug: true, request: requestPart(request), imposter: about, matchResult };
 }

@@ -4,6 +4,7 @@ import type { CompiledExtension, CompiledResponse, ProxyRecorder, ResolveScope, 
 import { compilePredicates, type CompileOptions, type RequestMatcher } from '../matching/index.js';
 import { compileExplainer, type Explainer } from '../matching/explain.js';
 import { StandinError, validationError } from '../model/errors.js';
+import { RESPONSE_MODIFIERS } from '../model/knownFields.js';
 import { isPlainObject, type ResponseDefinition, type StubDefinition } from '../model/types.js';
 import { upcastStub } from '../model/upcast.js';
 import type { Log } from '../logging/logger.js';
@@ -18,6 +19,13 @@ export interface StubContext extends ResponseContext {
   extensions: readonly CompiledExtension[];
   /** Every kind, `_imposter` included: for stubs standin's own Imposter-config loader wrote. */
   internalKinds: readonly ResponseKind[];
+  /** The top-level fields a response may have (responseFieldsOf): field warnings and the debug answer read them. */
+  responseFields: readonly string[];
+}
+
+/** Every registered kind's key, then every extension's (`_rift`), then `repeat` and `behaviors`. */
+export function responseFieldsOf(kinds: readonly ResponseKind[], extensions: readonly { readonly key: string }[]): readonly string[] {
+  return [...kinds.map((kind) => kind.key), ...extensions.map((extension) => extension.key), ...RESPONSE_MODIFIERS];
 }
 
 export interface MatchRecord {

@@ -12,7 +12,6 @@ import {
   PREDICATE_PARAMETERS,
   PROXY_FIELDS,
   REQUEST_FIELDS,
-  RESPONSE_FIELDS,
   STUB_FIELDS,
 } from './knownFields.js';
 import { isPlainObject } from './types.js';
@@ -68,30 +67,38 @@ function checkIs(out: FieldWarning[], is: unknown, at: string, protocol: string)
   check(out, is, at, known, (f) => `"${f}" is not a field of ${protocol} responses, so it is not sent`);
 }
 
-function checkResponse(out: FieldWarning[], response: unknown, at: string, protocol: string): void {
+function checkResponse(out: FieldWarning[], response: unknown, at: string, protocol: string, responseFields: readonly string[]): void {
   if (!isPlainObject(response)) return;
-  check(out, response, at, RESPONSE_FIELDS, (f) => `"${f}" is not a response field, so it is ignored`);
+  check(out, response, at, responseFields, (f) => `"${f}" is not a response field, so it is ignored`);
   checkIs(out, response.is, `${at}.is`, protocol);
   if (isPlainObject(response.proxy)) check(out, response.proxy, `${at}.proxy`, PROXY_FIELDS, (f) => `"${f}" is not a proxy field, so it is ignored`);
 }
 
-/** Warnings for one stub at position `index`. */
-export function stubFieldWarnings(protocol: string, stub: unknown, index: number): FieldWarning[] {
+/**
+ * Warnings for one stub at position `index`. `responseFields` are the top-level fields a response
+ * may have: the keys of the registered response kinds and imposter extensions, and the modifiers.
+ */
+export function stubFieldWarnings(protocol: string, stub: unknown, index: number, responseFields: readonly string[]): FieldWarning[] {
   const out: FieldWarning[] = [];
   if (!isPlainObject(stub)) return out;
   const at = `stubs[${index}]`;
   check(out, stub, at, STUB_FIELDS, (f) => `"${f}" is not a stub field, so it is ignored`);
   if (Array.isArray(stub.predicates)) stub.predicates.forEach((p, i) => checkPredicate(out, p, `${at}.predicates[${i}]`, protocol));
-  if (Array.isArray(stub.responses)) stub.responses.forEach((r, i) => checkResponse(out, r, `${at}.responses[${i}]`, protocol));
+  if (Array.isArray(stub.responses)) stub.responses.forEach((r, i) => checkResponse(out, r, `${at}.responses[${i}]`, protocol, responseFields));
   return out;
 }
 
 /** Warnings for a whole imposter definition (its stubs included); custom protocols are checked only in their stubs. */
-export function imposterFieldWarnings(protocol: string, imposter: Record<string, unknown>, stubs: readonly unknown[]): FieldWarning[] {
+export function imposterFieldWarnings(
+  protocol: string,
+  imposter: Record<string, unknown>,
+  stubs: readonly unknown[],
+  responseFields: readonly string[],
+): FieldWarning[] {
   const out: FieldWarning[] = [];
   const known = IMPOSTER_FIELDS[protocol];
   if (known !== undefined) check(out, imposter, '', known, (f) => `"${f}" is not a field of ${protocol} imposters, so it is ignored`);
   checkIs(out, imposter.defaultResponse, 'defaultResponse', protocol);
-  stubs.forEach((stub, i) => out.push(...stubFieldWarnings(protocol, stub, i)));
+  stubs.forEach((stub, i) => out.push(...stubFieldWarnings(protocol, stub, i, responseFields)));
   return out;
 }

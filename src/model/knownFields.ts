@@ -40,7 +40,8 @@ export const REQUEST_FIELDS: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
-export const RESPONSE_FIELDS: readonly string[] = ['is', 'proxy', 'inject', 'fault', '_rift', '_imposter', 'repeat', 'behaviors'];
+/** Fields of every response besides its kind's key (`is`, `proxy`, ...: those come from the registry of kinds). */
+export const RESPONSE_MODIFIERS: readonly string[] = ['repeat', 'behaviors'];
 
 /** mountebank reads `statuscode` as well as `statusCode`. */
 const HTTP_IS = ['statusCode', 'statuscode', 'headers', 'body', '_mode', '_proxyResponseTime'];
