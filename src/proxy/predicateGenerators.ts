@@ -35,14 +35,14 @@ function compileGenerator(generator: unknown, scripts: ScriptScope | undefined, 
   }
   let valueOf: (field: unknown) => unknown = (field) => field;
   if (generator.jsonpath !== undefined) {
-    const selector = (generator.jsonpath as { selector?: unknown } | null)?.selector;
+    const selector = isPlainObject(generator.jsonpath) ? generator.jsonpath.selector : undefined;
     if (typeof selector !== 'string') throw validationError('predicateGenerator "jsonpath" needs a string "selector"', source);
     valueOf = (field) => selectionValue(selectJsonPath(selector, field), true);
   } else if (generator.xpath !== undefined) {
-    const config = generator.xpath as { selector?: unknown; ns?: unknown } | null;
-    if (typeof config?.selector !== 'string') throw validationError('predicateGenerator "xpath" needs a string "selector"', source);
-    const select = namespacedSelect(config.ns);
+    const config = isPlainObject(generator.xpath) ? generator.xpath : {};
     const selector = config.selector;
+    if (typeof selector !== 'string') throw validationError('predicateGenerator "xpath" needs a string "selector"', source);
+    const select = namespacedSelect(config.ns);
     valueOf = (field) => selectionValue(selectXPath(select, selector, field), false);
   }
   const ignore = isPlainObject(generator.ignore) ? generator.ignore : undefined;

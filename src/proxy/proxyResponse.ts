@@ -5,13 +5,19 @@ import { RAW_HTTP, type HttpRequest, type RawHttpRequest } from '../model/reques
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import type { HttpReply } from '../model/reply.js';
+import type { ProxyDefinition } from '../model/imposterDefinition.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';
 import { compilePredicateGenerators } from './predicateGenerators.js';
 import { savedIs, savedResponse } from './recordResponse.js';
 import { proxyError, type UpstreamResponse, type UpstreamTls } from './upstreamClient.js';
 
-export type ProxyMode = 'proxyOnce' | 'proxyAlways' | 'proxyTransparent';
-const MODES: readonly string[] = ['proxyOnce', 'proxyAlways', 'proxyTransparent'];
+export type ProxyMode = NonNullable<ProxyDefinition['mode']>;
+const MODES: readonly ProxyMode[] = ['proxyOnce', 'proxyAlways', 'proxyTransparent'];
+
+/** A proxy's `mode`; anything else is proxyOnce, as mountebank reads it. */
+export function proxyModeOf(value: unknown): ProxyMode {
+  return MODES.find((mode) => mode === value) ?? 'proxyOnce';
+}
 
 /** Request headers the upstream client sets itself or that only concern the client's own connection. */
 const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'content-length', 'upgrade', 'expect', 'te']);
@@ -45,7 +51,7 @@ export function compileProxyResponse(
     );
   }
   const to = compileTo(proxy.to, config);
-  const mode: ProxyMode = typeof proxy.mode === 'string' && MODES.includes(proxy.mode) ? (proxy.mode as ProxyMode) : 'proxyOnce';
+  const mode = proxyModeOf(proxy.mode);
   checkAddDecorateBehavior(proxy.addDecorateBehavior, context.allowInjection, config);
   const generate = compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection ? context.scripts : undefined, config);
   const injected = compileInjectHeaders(proxy.injectHeaders, config);

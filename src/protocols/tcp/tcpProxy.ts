@@ -6,12 +6,10 @@ import { StandinError, validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/types.js';
 import { compilePredicateGenerators } from '../../proxy/predicateGenerators.js';
 import { savedResponse } from '../../proxy/recordResponse.js';
-import { checkAddDecorateBehavior, type ProxyMode } from '../../proxy/proxyResponse.js';
+import { checkAddDecorateBehavior, proxyModeOf } from '../../proxy/proxyResponse.js';
 import { TcpOrigin, type TcpTarget } from './tcpOrigin.js';
 import type { TcpSettings } from './tcpSettings.js';
 import type { TcpRequest } from './tcpServer.js';
-
-const MODES: readonly string[] = ['proxyOnce', 'proxyAlways', 'proxyTransparent'];
 
 export function compileTcpProxy(
   config: Record<string, unknown>,
@@ -24,7 +22,7 @@ export function compileTcpProxy(
   if (!isPlainObject(proxy)) throw validationError("'proxy' must be an object, e.g. {\"to\": \"tcp://origin:3000\"}", config);
   const target = compileTarget(proxy, config);
   if (typeof target === 'string') return refuseEveryRequest(config, repeat, target);
-  const mode: ProxyMode = typeof proxy.mode === 'string' && MODES.includes(proxy.mode) ? (proxy.mode as ProxyMode) : 'proxyOnce';
+  const mode = proxyModeOf(proxy.mode);
   checkAddDecorateBehavior(proxy.addDecorateBehavior, context.allowInjection, config);
   const generate = compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection ? context.scripts : undefined, config);
   const origin = new TcpOrigin(target, proxy.keepalive === true, settings.endOfRequest, context.proxyTimeout);
