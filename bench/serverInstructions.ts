@@ -2,14 +2,17 @@
 // arrive over real sockets on 127.0.0.1: node:http's parsing and writing are included, the
 // kernel's work is not. Steady on a loaded machine where req/s is not, so `bare / standin` shows
 // the share of node:http's own cost that standin reaches, like the req/s ratio of `npm run bench`.
+// After a warm-up, each round zeroes the counters, sends exactly `requests` requests and reads the
+// total; the table gives the median of the rounds and their spread.
 // The servers run on the node that runs this script: run it with another node to compare versions.
-//   node dist/bench/serverInstructions.js [--only TEXT] [--servers standin,bare] [--requests N] [--warmup N]
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+//   node dist/bench/serverInstructions.js [--only TEXT|TEXT…] [--servers standin,bare,before] [--requests N]
+//     [--warmup N] [--rounds N] [--before DIR] [--sse]
+// `before` is standin from another checkout's build (--before DIR), for a before/after.
+// --sse keeps one client on standin's GET /events (the live event stream) while it is counted.
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { callgrind, spread } from './callgrind.js';
 import { scenarios, type Scenario } from './scenarios.js';
 import { startServer, type RunningServer, type ServerKind } from './servers.js';
 
@@ -20,13 +23,18 @@ function option(name: string): string | undefined {
   return i === -1 ? undefined : process.argv[i + 1];
 }
 
+type Column = ServerKind | 'before';
 const only = option('--only');
 const requests = Number(option('--requests') ?? 4_000);
 const warmup = Number(option('--warmup') ?? 6_000);
-const kinds = (option('--servers') ?? 'standin,bare').split(',') as ServerKind[];
+const rounds = Number(option('--rounds') ?? 3);
+const beforeRoot = option('--before');
+const sse = process.argv.includes('--sse');
+const columns = (option('--servers') ?? (beforeRoot ? 'standin,before,bare' : 'standin,bare')).split(',') as Column[];
 const CONCURRENCY = 4;
+if (columns.includes('before') && !beforeRoot) throw new Error('--servers before needs --before DIR (a built checkout)');
 
-/** `requests` requests of the scenario over CONCURRENCY keep-alive connections. */
+/** `count` requests of the scenario over CONCURRENCY keep-alive connections. */
 async function drive(server: RunningServer, scenario: Scenario, count: number): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const { method, path, headers = {}, body } = scenario.request;
@@ -59,46 +67,60 @@ async function drive(server: RunningServer, scenario: Scenario, count: number): 
   }
 }
 
-/** Instructions (Ir) of the process since the last zeroing, from a callgrind dump. */
-function dumpInstructions(pid: number, dir: string): number {
-  const before = new Set(readdirSync(dir));
-  execFileSync('callgrind_control', ['--dump', String(pid)], { stdio: 'ignore' });
-  const dump = readdirSync(dir).find((f) => !before.has(f));
-  if (!dump) throw new Error('callgrind wrote no dump');
-  const totals = /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, dump), 'utf8'));
-  if (!totals) throw new Error(`no instruction total in ${dump}`);
-  return Number(totals[1]);
+/** One client on GET /events, reading (and dropping) whatever it is sent until closed. */
+function listen(server: RunningServer): Promise<() => void> {
+  return new Promise((done, fail) => {
+    const req = http.get(`${server.adminUrl}/events`, (res) => {
+      if (res.statusCode !== 200) return fail(new Error(`GET /events answered ${res.statusCode}`));
+      res.resume();
+      done(() => req.destroy());
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? undefined : fail(err)));
+  });
 }
 
 async function main(): Promise<void> {
-  const chosen = scenarios.filter((s) => (!only || s.name.includes(only)) && typeof s.stubs !== 'function' && !s.api && !s.sampleRss);
-  const perRequest = new Map<string, Partial<Record<ServerKind, number>>>();
-  for (const kind of kinds) {
-    const dir = mkdtempSync(join(tmpdir(), 'standin-callgrind-'));
-    const wrapper = ['valgrind', '--tool=callgrind', `--callgrind-out-file=${join(dir, 'callgrind.out')}`, '--dump-instr=no'];
-    const server = await startServer(kind, repoRoot, '0', { wrapper, startupMs: 1_200_000 });
+  const wanted = only?.split('|');
+  const chosen = scenarios.filter((s) => (!wanted || wanted.some((w) => s.name.includes(w))) && typeof s.stubs !== 'function' && !s.api && !s.sampleRss);
+  const perRequest = new Map<string, Partial<Record<Column, number[]>>>();
+  for (const column of columns) {
+    const counter = callgrind();
+    const kind: ServerKind = column === 'before' ? 'standin' : column;
+    const root = column === 'before' ? resolve(beforeRoot!) : repoRoot;
+    const server = await startServer(kind, root, '0', { wrapper: counter.wrapper, startupMs: 1_200_000 });
+    const stopListening = sse && column === 'standin' ? await listen(server) : undefined;
     try {
       for (const scenario of chosen) {
         if (scenario.skip?.includes(kind)) continue;
         await server.load(scenario, '');
         await drive(server, scenario, warmup); // JIT tiers settle before counting
-        execFileSync('callgrind_control', ['--zero', String(server.pid)], { stdio: 'ignore' });
-        await drive(server, scenario, requests);
-        const ir = dumpInstructions(server.pid, dir) / requests;
-        perRequest.set(scenario.name, { ...perRequest.get(scenario.name), [kind]: ir });
-        process.stderr.write(`${kind.padEnd(8)} ${scenario.name.padEnd(30)} ${Math.round(ir)} instructions per request\n`);
+        const counts: number[] = [];
+        for (let round = 0; round < rounds; round++) {
+          counter.zero(server.pid);
+          await drive(server, scenario, requests);
+          counts.push(counter.dump(server.pid) / requests);
+        }
+        perRequest.set(scenario.name, { ...perRequest.get(scenario.name), [column]: counts });
+        process.stderr.write(`${column.padEnd(8)} ${scenario.name.padEnd(30)} ${spread(counts).text} instructions per request\n`);
       }
     } finally {
+      stopListening?.();
       await server.stop();
-      rmSync(dir, { recursive: true, force: true });
+      counter.remove();
     }
   }
-  console.log(`\nnode ${process.version}: instructions per request (callgrind, ${requests} requests after ${warmup}, ${CONCURRENCY} keep-alive connections)\n`);
-  console.log(`| scenario | ${kinds.join(' | ')} | bare / standin |`);
-  console.log(`|---|${kinds.map(() => '---:|').join('')}---:|`);
+  const listening = sse ? ', standin with one client on GET /events' : '';
+  console.log(`\nnode ${process.version}: instructions per request (callgrind; median of ${rounds} rounds of ${requests} requests after ${warmup}, min–max; ${CONCURRENCY} keep-alive connections${listening})\n`);
+  const ratios = [...(columns.includes('bare') ? ['bare / standin'] : []), ...(columns.includes('before') ? ['standin / before'] : [])];
+  console.log(`| scenario | ${[...columns, ...ratios].join(' | ')} |`);
+  console.log(`|---|${[...columns, ...ratios].map(() => '---:|').join('')}`);
   for (const [name, row] of perRequest) {
-    const share = row.bare && row.standin ? `${(row.bare / row.standin).toFixed(2)}x` : '-';
-    console.log(`| ${name} | ${kinds.map((k) => (row[k] ? Math.round(row[k]!).toLocaleString('en') : '-')).join(' | ')} | ${share} |`);
+    const median = (c: Column) => (row[c] ? spread(row[c]!).median : undefined);
+    const ratio = (a: Column, b: Column) => (median(a) && median(b) ? `${(median(a)! / median(b)!).toFixed(3)}x` : '-');
+    const cells = columns.map((c) => (row[c] ? spread(row[c]!).text : '-'));
+    if (columns.includes('bare')) cells.push(ratio('bare', 'standin'));
+    if (columns.includes('before')) cells.push(ratio('standin', 'before'));
+    console.log(`| ${name} | ${cells.join(' | ')} |`);
   }
 }
 

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { watchChild } from './childProcess.js';
 import { freePort, get } from './http.js';
 import { repoRoot } from './standinProcess.js';
 
@@ -25,22 +26,18 @@ export async function startMountebank(extraArgs: string[] = []): Promise<Mounteb
   const logfile = join(dir, 'mb.log');
   const args = [mbScript, 'start', '--port', String(port), '--host', '127.0.0.1', '--pidfile', join(dir, 'mb.pid'), '--logfile', logfile, ...extraArgs];
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.on('exit', () => ((exited = true), resolve())));
+  const watched = watchChild(child);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (exited) throw new Error(`mountebank exited before it was ready:\n${output}`);
+    if (watched.hasExited()) throw new Error(`mountebank exited before it was ready:\n${watched.output()}`);
     try {
       await get(`${url}/config`);
       break;
     } catch {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`mountebank did not answer within 30s:\n${output}`);
+        throw new Error(`mountebank did not answer within 30s:\n${watched.output()}`);
       }
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -48,7 +45,7 @@ export async function startMountebank(extraArgs: string[] = []): Promise<Mounteb
   return {
     port,
     url,
-    output: () => output,
+    output: watched.output,
     logfile: () => {
       try {
         return readFileSync(logfile, 'utf8');
@@ -57,12 +54,7 @@ export async function startMountebank(extraArgs: string[] = []): Promise<Mounteb
       }
     },
     async stop() {
-      if (!exited) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exit;
-        clearTimeout(timer);
-      }
+      await watched.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

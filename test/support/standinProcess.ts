@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { watchChild } from './childProcess.js';
 import { freePort } from './http.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -45,21 +46,17 @@ async function startOnce(extraArgs: string[], options: { cwd?: string }): Promis
   const pidfile = join(dir, 'standin.pid');
   const args = [executable, 'start', '--port', String(port), '--host', '127.0.0.1', '--pidfile', pidfile, '--nologfile', ...extraArgs];
   const child = spawn(process.execPath, args, { cwd: options.cwd ?? dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  let exited = false;
-  const exit = new Promise<void>((res) => child.on('exit', () => { exited = true; res(); }));
+  const watched = watchChild(child);
 
   const deadline = Date.now() + 15_000;
   while (!existsSync(pidfile)) {
-    if (exited) {
+    if (watched.hasExited()) {
       rmSync(dir, { recursive: true, force: true });
-      throw new Error(`standin exited before it was ready:\n${output}`);
+      throw new Error(`standin exited before it was ready:\n${watched.output()}`);
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`standin did not write its pidfile within 15s:\n${output}`);
+      throw new Error(`standin did not write its pidfile within 15s:\n${watched.output()}`);
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -71,14 +68,9 @@ async function startOnce(extraArgs: string[], options: { cwd?: string }): Promis
     dir,
     pidfile,
     child,
-    output: () => output,
+    output: watched.output,
     async stop() {
-      if (!exited) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exit;
-        clearTimeout(timer);
-      }
+      await watched.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
