@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface Callgrind {
-  /** The command to run the process under. */
+  /** The command to run the process under: without instrumentation until instrument() (start-up and warm-up run several times faster). */
   wrapper: string[];
+  /** Turns instrumentation on after a warm-up (counting starts there), or off again for the next warm-up. */
+  instrument(pid: number, on: boolean): void;
   zero(pid: number): void;
   /** Instructions (Ir) of every thread of the process since the last zero. */
   dump(pid: number): number;
@@ -20,7 +22,8 @@ export interface Callgrind {
 export function callgrind(): Callgrind {
   const dir = mkdtempSync(join(tmpdir(), 'standin-callgrind-'));
   return {
-    wrapper: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${join(dir, 'callgrind.out')}`, '--dump-instr=no'],
+    wrapper: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${join(dir, 'callgrind.out')}`, '--dump-instr=no', '--instr-atstart=no'],
+    instrument: (pid, on) => execFileSync('callgrind_control', [`--instr=${on ? 'on' : 'off'}`, String(pid)], { stdio: 'ignore' }),
     // callgrind_control waits for the process to act on the command (vgdb interrupts it if it is blocked).
     zero: (pid) => execFileSync('callgrind_control', ['--zero', String(pid)], { stdio: 'ignore' }),
     dump(pid) {

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     for await (const line of createInterface({ input: child.stdout! })) {
       if (line.startsWith('ready ')) {
         current = line.slice('ready '.length);
+        counter.instrument(child.pid!, true);
         counter.zero(child.pid!);
         child.stdin!.write('go\n');
       } else if (line === 'done') {

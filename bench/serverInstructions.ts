@@ -94,12 +94,14 @@ async function main(): Promise<void> {
         if (scenario.skip?.includes(kind)) continue;
         await server.load(scenario, '');
         await drive(server, scenario, warmup); // JIT tiers settle before counting
+        counter.instrument(server.pid, true);
         const counts: number[] = [];
         for (let round = 0; round < rounds; round++) {
           counter.zero(server.pid);
           await drive(server, scenario, requests);
           counts.push(counter.dump(server.pid) / requests);
         }
+        counter.instrument(server.pid, false);
         perRequest.set(scenario.name, { ...perRequest.get(scenario.name), [column]: counts });
         process.stderr.write(`${column.padEnd(8)} ${scenario.name.padEnd(30)} ${spread(counts).text} instructions per request\n`);
       }
