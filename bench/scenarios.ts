@@ -134,6 +134,21 @@ export const scenarios: Scenario[] = [
     expect: bigRendered,
   },
   {
+    // A Rift script with flow state, per request: the seed's should_inject contract against Rift's
+    // ctx API, both counting per flow in the in-memory store and then serving the stub's `is`.
+    // mountebank ignores `_rift`, so it is not measured here.
+    name: 'rift should_inject + state',
+    stubs: [{ responses: [{ ...answer, _rift: { script: { engine: 'rhai', code: 'fn should_inject(request, flow_store) { flow_store.increment("bench", "n"); #{ inject: false } }' } } }] }],
+    request: { method: 'GET', path: '/hello' },
+    skip: ['mountebank'],
+  },
+  {
+    name: 'rift respond(ctx) + state.incr_by',
+    stubs: [{ responses: [{ ...answer, _rift: { script: { engine: 'rhai', code: 'fn respond(ctx) { ctx.state.incr_by("n", 1); pass() }' } } }] }],
+    request: { method: 'GET', path: '/hello' },
+    skip: ['mountebank'],
+  },
+  {
     // standin keeps the newest --journalCap (10,000) requests, so its RSS must level off.
     name: 'recordRequests',
     stubs: [{ responses: [answer] }],

@@ -32,6 +32,14 @@ export interface Outcome {
 export interface ResolveScope {
   /** The imposter's log. */
   readonly log: Log;
+  /** The stub's own `id`, when it has one. */
+  readonly id?: string | undefined;
+  /** The stub as errors name it: `stub "its-id"`, else `stub N` (its index). */
+  readonly label?: string;
+  /** The port the imposter listens on. */
+  readonly port?: number;
+  /** The path's parameters by the stub's Rift `routePattern` (`/users/:id`); {} without one. */
+  pathParams?(path: string): Record<string, string>;
   /** Saves a proxied answer next to this stub (mountebank's recordProxyResponse). */
   recordProxyResponse(mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void;
   /**
@@ -57,7 +65,7 @@ export interface CompiledBehaviors {
   /** Total delay of fixed `wait` behaviors, when they are all there is (else 0). */
   delayMs: number;
   /** Runs every behavior on a response object; undefined when there is nothing to run per request. */
-  run: ((request: ProtocolRequest, response: ResponseObject) => ResponseObject | Promise<ResponseObject>) | undefined;
+  run: ((request: ProtocolRequest, response: ResponseObject, scope?: ResolveScope) => ResponseObject | Promise<ResponseObject>) | undefined;
 }
 
 /** A response's `repeat` and `behaviors`, compiled before its kind for the kinds that take them. */
@@ -66,8 +74,33 @@ export interface CommonFields {
   behaviors: CompiledBehaviors;
 }
 
+/** Rift's script API for scripts outside `_rift.script` (a Rhai decorate or wait): the imposter's flow state behind `ctx`. */
+export interface FlowScripts {
+  /** `_rift.scriptEngine.timeoutMs`. */
+  readonly scriptTimeoutMs: number;
+  /** The `ctx` of one run; `watch` as in the engines' CtxCall. */
+  ctx(
+    request: ProtocolRequest,
+    response: { status: number; headers: Record<string, string>; body: string } | undefined,
+    scope: ResolveScope | undefined,
+    watch?: (pending: Promise<unknown>) => void,
+  ): Record<string, unknown>;
+}
+
+/** Renders an `is` per request (an extension's templates), before its behaviors run. */
+export type IsRenderer = (request: ProtocolRequest, scope: ResolveScope) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
 /** Everything a response reads when it compiles: the imposter's settings, never the request. */
 export interface ResponseContext {
+  /** --scriptsDir: where script files and refs are found. */
+  scriptsDir?: string;
+  /** The imposter's Rift flow state, for scripts in behaviors. */
+  flowScripts?: FlowScripts;
+  /**
+   * Set by an extension for the response it compiles (Rift's `_rift.templated`): the renderer of
+   * its `is`, or undefined when nothing in that `is` is rendered.
+   */
+  renderIs?: (is: Record<string, unknown>, source: unknown) => IsRenderer | undefined;
   protocol: ProtocolAdapter;
   defaultResponse: Record<string, unknown> | undefined;
   allowInjection: boolean;

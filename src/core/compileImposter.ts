@@ -104,6 +104,7 @@ export function compileImposter(
     protocol,
     defaultResponse,
     allowInjection: settings.allowInjection,
+    scriptsDir: settings.scriptsDir,
     proxyTimeout: settings.proxyTimeout,
     scripts,
     kinds: registries.responseKinds.filter((kind) => kind.public),

@@ -50,6 +50,8 @@ export interface ImposterSettings {
   allowInjection: boolean;
   /** --proxyTimeout, in milliseconds. */
   proxyTimeout: number;
+  /** --scriptsDir: where `_rift` script files and refs are found. */
+  scriptsDir?: string;
   /** --injectionTimeout: how long one injected function may run, in milliseconds (0 = no limit). */
   injectionTimeout: number;
   /** What the standin instance owns and its imposters share (upstream pools, Imposter's stores). */

@@ -3,6 +3,7 @@
 import type { CompiledExtension, CompiledResponse, ProxyRecorder, ResolveScope, ResponseCompiler, ResponseContext, ResponseKind } from '../contracts/index.js';
 import { compilePredicates, type CompileOptions, type RequestMatcher } from '../matching/index.js';
 import { compileExplainer, type Explainer } from '../matching/explain.js';
+import { compileRoutePattern, type PathParams } from '../matching/routePattern.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { RESPONSE_MODIFIERS } from '../model/knownFields.js';
 import { isPlainObject, type ResponseDefinition, type StubDefinition } from '../model/types.js';
@@ -43,6 +44,9 @@ export interface StubHost extends ProxyRecorder {
   readonly log: Log;
   /** A scenario's state in a flow. */
   scenarioState(flowId: string, name: string): MaybePromise<string>;
+  /** The port it listens on, and its stubs (errors name a stub by its index). */
+  readonly port?: number;
+  readonly stubs?: readonly object[];
 }
 
 /** The stub is the scope its responses resolve in: its imposter's log and proxy recorder. */
@@ -60,6 +64,9 @@ export class Stub implements ResolveScope {
   private activeExplainer: Explainer | undefined;
   private passiveExplainer: Explainer | undefined;
 
+  /** By the stub's Rift `routePattern`. */
+  readonly pathParams: PathParams;
+
   constructor(
     readonly config: StubDefinition,
     readonly matcher: RequestMatcher,
@@ -69,6 +76,7 @@ export class Stub implements ResolveScope {
   ) {
     this.space = typeof config.space === 'string' ? config.space : undefined;
     this.scenarioFields = compileStubScenario(config);
+    this.pathParams = typeof config.routePattern === 'string' ? compileRoutePattern(config.routePattern) : NO_PATH_PARAMS;
   }
 
   /** Whether the stub can answer only in some flows or scenario states (the imposter matches such stubs on a slower path). */
@@ -84,6 +92,15 @@ export class Stub implements ResolveScope {
   /** The stub's own `id`, which every edit keeps; undefined for stubs without one (mountebank's). */
   get id(): string | undefined {
     return typeof this.config.id === 'string' ? this.config.id : undefined;
+  }
+
+  get label(): string {
+    const id = this.id;
+    return id === undefined ? `stub ${this.imposter.stubs?.indexOf(this) ?? '?'}` : `stub ${JSON.stringify(id)}`;
+  }
+
+  get port(): number | undefined {
+    return this.imposter.port;
   }
 
   /**
@@ -147,6 +164,8 @@ export class Stub implements ResolveScope {
   }
 }
 
+const NO_PATH_PARAMS: PathParams = () => ({});
+
 export function compileStub(raw: unknown, context: StubContext, imposter: StubHost): Stub {
   if (!isPlainObject(raw)) throw validationError('each stub must be an object', raw);
   // Stubs added or replaced later accept the old formats too (`_behaviors`), as at creation.
@@ -160,6 +179,9 @@ export function compileStub(raw: unknown, context: StubContext, imposter: StubHo
   }
   if (config.space !== undefined && (typeof config.space !== 'string' || config.space === '')) {
     throw validationError("a stub's 'space' must be a non-empty string: the flow id (e.g. the X-Mock-Space header's value) it answers for", config);
+  }
+  if (config.routePattern !== undefined && (typeof config.routePattern !== 'string' || !config.routePattern.startsWith('/'))) {
+    throw validationError("a stub's 'routePattern' must be a path such as \"/users/:id\"", config);
   }
   try {
     const matcher = compilePredicates(config.predicates, context.predicates);

@@ -26,7 +26,7 @@ export const IMPOSTER_FIELDS: Readonly<Record<string, readonly string[]>> = {
 export const STUB_FIELDS: readonly string[] = [
   'predicates', 'responses', 'id', '_links', 'matches', '_verify',
   // Rift's: a label, the space (flow) a stub answers for, its scenario.
-  'name', 'space', 'scenarioName', 'requiredScenarioState', 'newScenarioState',
+  'name', 'space', 'scenarioName', 'requiredScenarioState', 'newScenarioState', 'routePattern',
 ];
 
 const HTTP_REQUEST = ['method', 'path', 'query', 'headers', 'body', 'form', 'requestFrom', 'ip'];

@@ -38,6 +38,8 @@ export interface StandinOptions {
   formatter?: string;
   /** Milliseconds one injected function may run or wait for its callback; 0 = no limit. */
   injectionTimeout: number;
+  /** `--scriptsDir DIR`: where `_rift` script files and refs are looked up (and must stay). */
+  scriptsDir?: string;
   /** `--protofile FILE`: custom protocols; undefined = ./protocols.json if it exists, as mb. */
   protofile?: string;
   /** `--bodyLimit`: the largest request body an http(s) imposter reads (once inflated), in bytes; larger gets 413. */

@@ -2,7 +2,7 @@
 // (mountebank 2.x; the old `_behaviors` object is upcast into this order before it gets here).
 // When the only behaviors are fixed waits, nothing runs per request: the response stays
 // precompiled and the protocol server delays the reply.
-import type { CompiledBehaviors, ResponseObject } from '../contracts/index.js';
+import type { CompiledBehaviors, FlowScripts, ResolveScope, ResponseObject } from '../contracts/index.js';
 import type { ScriptScope } from '../injection/index.js';
 import { validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
@@ -20,6 +20,8 @@ export interface BehaviorContext {
   allowInjection: boolean;
   /** The imposter's script scope (state, logger, time limit). */
   scripts: ScriptScope;
+  /** Rift's flow state, for behaviors written in Rhai. */
+  flowScripts?: FlowScripts;
 }
 
 export function compileBehaviors(behaviors: unknown, context: BehaviorContext, response: unknown): CompiledBehaviors {
@@ -39,7 +41,7 @@ export function compileBehaviors(behaviors: unknown, context: BehaviorContext, r
     const type = types[0]!;
     const value = behavior[type];
     if (type === 'wait') {
-      const wait = compileWait(value, scripts, source);
+      const wait = compileWait(value, scripts, source, context.flowScripts);
       if (typeof wait === 'number') {
         fixedDelay += wait;
         steps.push((_request, r) => (wait > 0 ? delay(wait, r) : r));
@@ -51,7 +53,7 @@ export function compileBehaviors(behaviors: unknown, context: BehaviorContext, r
     } else if (type === 'lookup') {
       steps.push(compileLookup(value, source, context.scripts.log));
     } else if (type === 'decorate') {
-      steps.push(compileDecorate(value, scripts, source));
+      steps.push(compileDecorate(value, scripts, source, context.flowScripts));
     } else {
       steps.push(compileShellTransform(value, scripts, source));
     }
@@ -60,15 +62,15 @@ export function compileBehaviors(behaviors: unknown, context: BehaviorContext, r
   if (onlyFixedWaits) return { delayMs: fixedDelay, run: undefined };
   // Synchronous while the steps are (copy, lookup, fixed-free chains): no promise per request
   // unless a step really waits; the rest of the chain then continues after it.
-  const runFrom = (start: number, request: ProtocolRequest, response: ResponseObject): ResponseObject | Promise<ResponseObject> => {
+  const runFrom = (start: number, request: ProtocolRequest, response: ResponseObject, scope?: ResolveScope): ResponseObject | Promise<ResponseObject> => {
     let current = response;
     for (let i = start; i < steps.length; i++) {
-      const next = steps[i]!(request, current);
-      if (next instanceof Promise) return next.then((resolved) => runFrom(i + 1, request, resolved));
+      const next = steps[i]!(request, current, scope);
+      if (next instanceof Promise) return next.then((resolved) => runFrom(i + 1, request, resolved, scope));
       current = next;
     }
     return current;
   };
-  return { delayMs: 0, run: (request, response) => runFrom(0, request, response) };
+  return { delayMs: 0, run: (request, response, scope) => runFrom(0, request, response, scope) };
 }
 

@@ -7,14 +7,20 @@ import { StandinError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import { BehaviorFields } from './behaviorFields.js';
 import type { BehaviorStep } from './behaviorStep.js';
+import type { FlowScripts } from '../contracts/index.js';
+import { compileRhaiBehavior } from './rhaiBehaviorCompile.js';
+import { rhaiDecorateStep } from './rhaiBehavior.js';
 
-export function compileDecorate(value: unknown, scope: ScriptScope | undefined, source: unknown): BehaviorStep {
+export function compileDecorate(value: unknown, scope: ScriptScope | undefined, source: unknown, flows?: FlowScripts): BehaviorStep {
   if (!scope) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
   const fnSource = new BehaviorFields('decorate', source).string(value, 'decorate', 'a JavaScript function')!;
   let fn;
   try {
     fn = compileScript(fnSource, 'decorator injection');
   } catch (err) {
+    // Not a JavaScript function: Rhai, as Rift reads it (`response.body = "x" + request.path;`, or transform(ctx)).
+    const rhai = compileRhaiBehavior(fnSource, flows, 'transform', source);
+    if (rhai) return rhaiDecorateStep(rhai, scope, flows);
     fn = deferCompileFailure(scope, 'decorate function', err);
   }
   return (request, response) => {

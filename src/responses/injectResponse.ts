@@ -2,7 +2,7 @@
 // the request's fields) or the old `function (request, state, logger, callback)` returns the
 // response, returns a promise of it, or returns nothing and calls `callback` later. The result
 // goes through the behaviors and the same defaults as an `is` response.
-import type { CompiledBehaviors, CompiledResponse, Outcome, ResponseContext, ResponseKind, ResponseObject } from '../contracts/index.js';
+import type { CompiledBehaviors, CompiledResponse, Outcome, ResolveScope, ResponseContext, ResponseKind, ResponseObject } from '../contracts/index.js';
 import { compileScript, deferCompileFailure, INJECTION_MESSAGE, injectionConfig, injectionFailure, runWithCallback } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
@@ -34,7 +34,7 @@ function compileInjectResponse(
     fn = deferCompileFailure(scope, 'inject function', err);
   }
 
-  const resolve = async (request: ProtocolRequest): Promise<Outcome> => {
+  const resolve = async (request: ProtocolRequest, stub: ResolveScope): Promise<Outcome> => {
     let injected: unknown;
     try {
       injected = await runWithCallback(
@@ -50,7 +50,7 @@ function compileInjectResponse(
       throw injectionFailure('response injection', source, err);
     }
     let response: ResponseObject = isPlainObject(injected) ? injected : {};
-    if (behaviors.run) response = await behaviors.run(request, response);
+    if (behaviors.run) response = await behaviors.run(request, response, stub);
     const resolved = response;
     return { reply: context.protocol.compileReply(response, context.defaultResponse, config), delayMs: behaviors.delayMs, response: () => resolved };
   };

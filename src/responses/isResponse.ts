@@ -1,6 +1,6 @@
 // The `is` and `fault` response kinds. A static `is` becomes its final reply here, once; an `is`
 // with templates or with behaviors that change it is rendered per request.
-import type { CompiledBehaviors, CompiledResponse, Outcome, ResponseContext, ResponseKind } from '../contracts/index.js';
+import type { CompiledBehaviors, CompiledResponse, IsRenderer, Outcome, ResolveScope, ResponseContext, ResponseKind } from '../contracts/index.js';
 import { cloneJson } from '../model/cloneJson.js';
 import { validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
@@ -14,6 +14,8 @@ export const isKind: ResponseKind = {
   compile(config, context, { repeat, behaviors }) {
     if (!isPlainObject(config.is)) throw validationError("'is' must be an object", config);
     const { delayMs } = behaviors;
+    const rendered = context.renderIs?.(config.is, config);
+    if (rendered) return compileRenderedIs(rendered, config, context, repeat, behaviors);
     if (behaviors.run) return compileTransformedIs(config.is, config, context, repeat, behaviors);
     const templated = compileTemplatedIs(config.is, context, config);
     if (templated) return { config, repeat, resolve: (request) => ({ reply: templated(request), delayMs }) };
@@ -40,6 +42,32 @@ export const faultKind: ResponseKind = {
   },
 };
 
+/** An `is` an extension renders per request (Rift's templates), then its behaviors. */
+function compileRenderedIs(
+  render: IsRenderer,
+  config: Record<string, unknown>,
+  context: ResponseContext,
+  repeat: number,
+  behaviors: CompiledBehaviors,
+): CompiledResponse {
+  const run = behaviors.run;
+  const toOutcome = (response: Record<string, unknown>): Outcome => ({
+    reply: context.protocol.compileReply(response, context.defaultResponse, config),
+    delayMs: run ? 0 : behaviors.delayMs,
+    response: () => response,
+  });
+  const behave = (request: ProtocolRequest, response: Record<string, unknown>, scope: ResolveScope): Outcome | Promise<Outcome> => {
+    if (!run) return toOutcome(response);
+    const changed = run(request, response, scope);
+    return changed instanceof Promise ? changed.then(toOutcome) : toOutcome(changed);
+  };
+  const resolve = (request: ProtocolRequest, scope: ResolveScope): Outcome | Promise<Outcome> => {
+    const response = render(request, scope);
+    return response instanceof Promise ? response.then((r) => behave(request, r, scope)) : behave(request, response, scope);
+  };
+  return { config, repeat, resolve };
+}
+
 /** An `is` response with behaviors that change it: a copy of `is` goes through them per request. */
 function compileTransformedIs(
   is: Record<string, unknown>,
@@ -55,8 +83,8 @@ function compileTransformedIs(
     delayMs: 0,
     response: () => response,
   });
-  const resolve = (request: ProtocolRequest): Outcome | Promise<Outcome> => {
-    const response = run(request, render ? render(request) : cloneJson(is));
+  const resolve = (request: ProtocolRequest, scope: ResolveScope): Outcome | Promise<Outcome> => {
+    const response = run(request, render ? render(request) : cloneJson(is), scope);
     return response instanceof Promise ? response.then(toOutcome) : toOutcome(response);
   };
   return { config, repeat, resolve };

@@ -6,15 +6,18 @@ import { compileScript, deferCompileFailure, injectionFailure, runSync, type Scr
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
 import type { BehaviorStep } from './behaviorStep.js';
+import type { FlowScripts } from '../contracts/index.js';
+import { compileRhaiBehavior } from './rhaiBehaviorCompile.js';
+import { rhaiWaitStep } from './rhaiBehavior.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';
 
 /** A fixed wait gives its milliseconds; a function gives a step that asks it each time. */
-export function compileWait(value: unknown, scope: ScriptScope | undefined, source: unknown): number | BehaviorStep {
-  if (isPlainObject(value)) return compileWaitObject(value, scope, source);
+export function compileWait(value: unknown, scope: ScriptScope | undefined, source: unknown, flows?: FlowScripts): number | BehaviorStep {
+  if (isPlainObject(value)) return compileWaitObject(value, scope, source, flows);
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? Number.parseInt(value, 10) : NaN;
   if (typeof value === 'string' && Number.isNaN(ms)) {
     if (!scope) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
-    return compileWaitFunction(value, scope);
+    return compileWaitFunction(value, scope, source, flows);
   }
   if (!Number.isInteger(ms) || ms < 0) {
     throw validationError('wait behavior "wait" field must be an integer greater than or equal to 0', source);
@@ -22,10 +25,10 @@ export function compileWait(value: unknown, scope: ScriptScope | undefined, sour
   return ms;
 }
 
-function compileWaitObject(value: Record<string, unknown>, scope: ScriptScope | undefined, source: unknown): number | BehaviorStep {
+function compileWaitObject(value: Record<string, unknown>, scope: ScriptScope | undefined, source: unknown, flows: FlowScripts | undefined): number | BehaviorStep {
   if (typeof value.inject === 'string') {
     if (!scope) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
-    return compileWaitFunction(value.inject, scope);
+    return compileWaitFunction(value.inject, scope, source, flows);
   }
   const { min, max } = value;
   const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
@@ -37,11 +40,14 @@ function compileWaitObject(value: Record<string, unknown>, scope: ScriptScope | 
   return (_request, response) => delay(min + Math.floor(Math.random() * span), response);
 }
 
-function compileWaitFunction(fnSource: string, scope: ScriptScope): BehaviorStep {
+function compileWaitFunction(fnSource: string, scope: ScriptScope, source: unknown, flows: FlowScripts | undefined): BehaviorStep {
   let fn;
   try {
     fn = compileScript(fnSource, 'wait injection');
   } catch (err) {
+    // Not a JavaScript function: Rhai's delay(ctx) (or its body alone), as Rift reads it.
+    const rhai = compileRhaiBehavior(fnSource, flows, 'delay', source);
+    if (rhai?.kind === 'ctx') return rhaiWaitStep(rhai, scope, flows);
     fn = deferCompileFailure(scope, 'wait function', err);
   }
   return (_request, response) => {

@@ -2,15 +2,19 @@
 // or the response's own `is`/`proxy` with its behaviors); then `_rift.fault` has its say.
 // Responses without `_rift` go straight to the next compiler. The imposter's `_rift` (flow store,
 // script budget) is the extension that installs this wrapper.
-import type { CompiledResponse, ImposterExtension, Outcome, ResolveScope, ResponseCompiler, ResponseContext } from '../contracts/index.js';
+import type { CompiledResponse, FlowScripts, ImposterExtension, Outcome, ResolveScope, ResponseCompiler, ResponseContext } from '../contracts/index.js';
 import { ERROR_CATALOG, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 import { presentKinds } from '../responses/compileResponse.js';
-import { ScriptTimeoutError } from '../scripting/engine.js';
+import { ScriptTimeoutError, type CtxScript } from '../scripting/engine.js';
+import { DelayResult, HttpResult, PassResult, ResetResult } from '../scripting/results.js';
+import type { Log } from '../logging/logger.js';
 import { FlowStoreError } from '../state/flowStore.js';
 import { addDelay, compileRiftFault, TCP_FAULTS } from './compileRiftFault.js';
 import { compileScript, type RiftScript } from './compileScript.js';
+import { compileRiftTemplated } from './riftTemplated.js';
+import { buildCtx, type CtxInput } from '../scripting/scriptContext.js';
 import { compileRiftImposter, type RiftImposter } from './riftImposter.js';
 import { toScriptRequest } from './scriptRequest.js';
 
@@ -21,8 +25,18 @@ export const riftExtension: ImposterExtension = {
   key: '_rift',
   compile(value, log) {
     const rift = compileRiftImposter(value, log);
+    const flowScripts: FlowScripts = {
+      scriptTimeoutMs: rift.scriptTimeoutMs,
+      ctx(request, response, scope, watch) {
+        const input = ctxInput(request, scope, rift, response);
+        // Behaviors build ctx synchronously: a scenario state still being read from Redis is left out.
+        if ((input.stub.scenarioState as unknown) instanceof Promise) input.stub.scenarioState = undefined;
+        return buildCtx(input, watch);
+      },
+    };
     return {
-      wrapResponses: (next) => (config, context) => compileRiftResponse(config, context, rift, next),
+      // Every response of the imposter reaches its flow state (Rhai decorate and wait use it).
+      wrapResponses: (next) => (config, context) => compileRiftResponse(config, { ...context, flowScripts }, rift, next),
       flows: { store: rift.store, flowId: rift.flowId },
       open: () => rift.open(),
       close: () => rift.close(),
@@ -37,14 +51,26 @@ function compileRiftResponse(config: unknown, context: ResponseContext, rift: Ri
 
   // Only `_rift` (the quota reset of the seed): the normal response is an empty one.
   const hasType = presentKinds(config, context.kinds).length > 0;
-  const inner = compileResponse(hasType ? config : { ...config, is: {} }, context);
+  const templated = riftConfig.templated ?? false;
+  if (typeof templated !== 'boolean') throw validationError("'_rift.templated' must be true or false", config);
+  if (templated && !isPlainObject(config.is)) throw validationError("'_rift.templated' renders an 'is' response: this response has none", config);
+  const innerContext: ResponseContext = templated ? { ...context, renderIs: (is, source) => compileRiftTemplated(is, source, rift) } : context;
+  const inner = compileResponse(hasType ? config : { ...config, is: {} }, innerContext);
   const fault = riftConfig.fault === undefined ? null : compileRiftFault(riftConfig.fault, context);
   const serve = (request: ProtocolRequest, scope: ResolveScope): Outcome | Promise<Outcome> =>
     fault ? fault.apply(() => inner.resolve(request, scope)) : inner.resolve(request, scope);
   if (riftConfig.script === undefined) return { config, repeat: inner.repeat, resolve: serve };
 
-  const script = compileScript(riftConfig.script, rift.scriptTimeoutMs, context.allowInjection);
+  const script = compileScript(riftConfig.script, {
+    timeoutMs: rift.scriptTimeoutMs,
+    allowInjection: context.allowInjection,
+    defaultEngine: rift.defaultEngine,
+    registry: rift.registry,
+    scriptsDir: context.scriptsDir,
+  });
+  if (script.kind === 'ctx') return ctxResponse(script.compiled, script.engine, config, context, rift, inner.repeat, serve);
   const answers = new ScriptAnswers(script, rift, context, config);
+  const compiled = script.compiled;
   return {
     config,
     repeat: inner.repeat,
@@ -52,7 +78,7 @@ function compileRiftResponse(config: unknown, context: ResponseContext, rift: Ri
       const next = () => serve(request, scope);
       let result: unknown;
       try {
-        result = script.compiled.run({ request: toScriptRequest(request), store: rift.store, deadline: Date.now() + rift.scriptTimeoutMs });
+        result = compiled.run({ request: toScriptRequest(request), store: rift.store, deadline: Date.now() + rift.scriptTimeoutMs });
       } catch (err) {
         return answers.failure(err);
       }
@@ -62,10 +88,124 @@ function compileRiftResponse(config: unknown, context: ResponseContext, rift: Ri
   };
 }
 
+/** A `respond(ctx)` script: its result constructor decides; a failure is Rift's 500, a timeout its 504. */
+function ctxResponse(
+  script: CtxScript,
+  engine: string,
+  config: Record<string, unknown>,
+  context: ResponseContext,
+  rift: RiftImposter,
+  repeat: number,
+  serve: (request: ProtocolRequest, scope: ResolveScope) => Outcome | Promise<Outcome>,
+): CompiledResponse {
+  const failures = new ScriptFailures(engine, context, config, rift.log);
+  const decide = (result: unknown, request: ProtocolRequest, scope: ResolveScope): Outcome | Promise<Outcome> => {
+    if (result === undefined || result === null || result instanceof PassResult) return serve(request, scope);
+    if (result instanceof HttpResult) {
+      try {
+        return { reply: context.protocol.compileReply(httpReply(result), undefined, config), delayMs: 0 };
+      } catch (err) {
+        return failures.answer(new Error(`respond(ctx) returned an answer standin cannot send: ${(err as Error).message}`), scope);
+      }
+    }
+    if (result instanceof DelayResult) return addDelay(serve(request, scope), result.ms);
+    if (result instanceof ResetResult) return { reply: context.protocol.compileReply({}, undefined, config), fault: 'CONNECTION_RESET_BY_PEER', delayMs: 0 };
+    return failures.answer(new Error(`respond(ctx) must return http(status, body), delay(ms), reset(), pass() or nothing, not ${describe(result)}`), scope);
+  };
+  return {
+    config,
+    repeat,
+    resolve(request, scope) {
+      const input = ctxInput(request, scope, rift, undefined);
+      // A scenario's state read from Redis arrives later: the script runs once it is known.
+      const state = input.stub.scenarioState as unknown;
+      if (state instanceof Promise) return state.then((s: string) => run({ ...input, stub: { ...input.stub, scenarioState: s } }, request, scope));
+      return run(input, request, scope);
+    },
+  };
+
+  function run(input: CtxInput, request: ProtocolRequest, scope: ResolveScope): Outcome | Promise<Outcome> {
+    let result: unknown;
+    try {
+      result = script.run({ ctx: (watch) => buildCtx(input, watch), deadline: Date.now() + rift.scriptTimeoutMs });
+    } catch (err) {
+      return failures.answer(err, scope);
+    }
+    if (result instanceof Promise) return result.then((value) => decide(value, request, scope), (err) => failures.answer(err, scope));
+    return decide(result, request, scope);
+  }
+}
+
+/** What `ctx` is built from for a request answered by the stub `scope`. */
+function ctxInput(request: ProtocolRequest, scope: ResolveScope | undefined, rift: RiftImposter, response: CtxInput['response']): CtxInput {
+  const flowId = rift.flowId(request, scope?.port ?? 0);
+  const scenario = scope?.scenario?.(flowId);
+  return {
+    request,
+    pathParams: scope?.pathParams?.(String(request.path ?? '')) ?? {},
+    flowId,
+    store: rift.store,
+    // A state still being read (Redis) is settled by the caller that can wait for it.
+    stub: { id: scope?.id, scenarioName: scenario?.name, scenarioState: scenario?.state as string | undefined },
+    log: scope?.log ?? rift.log,
+    response,
+  };
+}
+
+/** `http(status, body)` as an `is`: a body that is not a string is sent as JSON, with its content type unless the script set one. */
+function httpReply(result: HttpResult): Record<string, unknown> {
+  const headers: Record<string, string | string[]> = {};
+  let hasContentType = false;
+  for (const [name, value] of result.headers) {
+    if (name.toLowerCase() === 'content-type') hasContentType = true;
+    const previous = headers[name];
+    headers[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  let body = '';
+  if (typeof result.body === 'string') body = result.body;
+  else if (result.body !== undefined && result.body !== null) {
+    body = JSON.stringify(result.body);
+    if (!hasContentType) headers['Content-Type'] = 'application/json';
+  }
+  return { statusCode: result.status, headers, body };
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'a map';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * Rift's answers to a failing `ctx` script: 500 with `x-rift-script-error: true`, or 504 with
+ * `x-rift-script-timeout: true` as well when it ran out of time; the body says what failed in
+ * which stub, and so does an error line in the log. The imposter goes on serving.
+ */
+class ScriptFailures {
+  constructor(
+    private readonly engine: string,
+    private readonly context: ResponseContext,
+    private readonly source: unknown,
+    private readonly log: Log,
+  ) {}
+
+  answer(err: unknown, scope: ResolveScope): Outcome {
+    const message = err instanceof Error ? err.message : String(err);
+    const timeout = err instanceof ScriptTimeoutError;
+    const stub = scope.label ?? 'stub';
+    this.log.error(`_rift.script (${this.engine}) in ${stub} failed: ${message}`);
+    const headers: Record<string, string> = { ...JSON_HEADERS, 'x-rift-script-error': 'true' };
+    if (timeout) headers['x-rift-script-timeout'] = 'true';
+    const error = { code: timeout ? 'script timeout' : 'script error', message, engine: this.engine, stub };
+    const body = JSON.stringify({ errors: [error] }, null, 2);
+    return { reply: this.context.protocol.compileReply({ statusCode: timeout ? 504 : 500, headers, body }, undefined, this.source), delayMs: 0 };
+  }
+}
+
 /** Turns what a script returned (or threw) into an outcome. */
 class ScriptAnswers {
   constructor(
-    private readonly script: RiftScript,
+    private readonly script: RiftScript & { kind: 'should_inject' },
     private readonly rift: RiftImposter,
     private readonly context: ResponseContext,
     private readonly source: unknown,

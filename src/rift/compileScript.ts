@@ -1,55 +1,121 @@
-// Compiles a response's `_rift.script` ({engine, code | file}) once, at imposter creation; a
-// syntax error is a 400 naming its line and column.
-import { readFileSync } from 'node:fs';
+// Compiles a response's `_rift.script` once, at imposter creation: `{engine, code | file | ref}`.
+// A script that defines `should_inject(request, flow_store)` keeps that contract; any other is a
+// script of Rift's `ctx` API (`respond(ctx)`, or its body alone). A syntax error is a 400 naming
+// its line and column.
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { StandinError, validationError } from '../model/errors.js';
+import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { isPlainObject } from '../model/types.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';
-import { ScriptRuntimeError, ScriptSyntaxError, ScriptTimeoutError, type CompiledScript } from '../scripting/engine.js';
+import { ScriptRuntimeError, ScriptSyntaxError, ScriptTimeoutError, type CompiledScript, type CtxScript, type Placement } from '../scripting/engine.js';
 import { INJECTION_ENGINES, scriptEngines } from '../scripting/engines.js';
 
-const SCRIPT_FILE_MESSAGE =
-  "'_rift.script.file' reads a file from standin's disk, so it needs standin started with --allowInjection; or give the script inline as 'code'";
+export type RiftScript =
+  | { readonly engine: string; readonly kind: 'should_inject'; readonly compiled: CompiledScript }
+  | { readonly engine: string; readonly kind: 'ctx'; readonly compiled: CtxScript };
 
-export interface RiftScript {
-  readonly engine: string;
-  readonly compiled: CompiledScript;
+export interface ScriptSettings {
+  timeoutMs: number;
+  allowInjection: boolean;
+  /** `_rift.scriptEngine.defaultEngine`: the engine of a script that names none. */
+  defaultEngine: string;
+  /** `_rift.scripts`: named scripts a `ref` points at. */
+  registry: Readonly<Record<string, unknown>>;
+  /** --scriptsDir: relative files are read there (and may not leave it); a `ref` not in the registry is a file there. */
+  scriptsDir?: string;
 }
 
-export function compileScript(config: unknown, timeoutMs: number, allowInjection: boolean): RiftScript {
-  if (!isPlainObject(config)) throw validationError("'_rift.script' must be an object", config);
-  const engineName = config.engine;
+const SCRIPT_FILE_MESSAGE =
+  "'_rift.script.file' reads a file from standin's disk, so it needs standin started with --allowInjection (or --scriptsDir, which keeps script files in one directory); or give the script inline as 'code'";
+
+const V1_ENTRY = /\bshould_inject\b/;
+const BY_EXTENSION: Readonly<Record<string, string>> = { '.rhai': 'rhai', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.lua': 'lua' };
+
+export function compileScript(config: unknown, settings: ScriptSettings, placement: Placement = 'respond', field = '_rift.script'): RiftScript {
+  if (!isPlainObject(config)) throw validationError(`'${field}' must be an object`, config);
+  const resolved = resolveRef(config, settings, field);
+  const source = scriptSource(resolved, field, settings);
+  const engineName = resolved.engine ?? config.engine ?? engineOfFile(resolved.file) ?? settings.defaultEngine;
   const engine = typeof engineName === 'string' ? scriptEngines.get(engineName) : undefined;
   if (!engine) {
-    const known = [...scriptEngines.keys()].join(', ');
-    throw validationError(`'_rift.script.engine' must be one of ${known}, got ${JSON.stringify(engineName)}`, config);
+    const known = [...scriptEngines.keys()];
+    throw validationError(`'${field}.engine' must be one of ${known.join(', ')}, got ${JSON.stringify(engineName)}${didYouMeanSuffix(String(engineName), known)}`, config);
   }
-  if (INJECTION_ENGINES.has(engine.name) && !allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
-  const source = scriptSource(config, allowInjection);
+  if (INJECTION_ENGINES.has(engine.name) && !settings.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
   try {
-    return { engine: engine.name, compiled: engine.compile(source, timeoutMs) };
+    if (placement === 'respond' && V1_ENTRY.test(source)) {
+      return { engine: engine.name, kind: 'should_inject', compiled: engine.compile(source, settings.timeoutMs) };
+    }
+    return { engine: engine.name, kind: 'ctx', compiled: engine.compileCtx(source, settings.timeoutMs, placement) };
   } catch (err) {
     if (err instanceof ScriptSyntaxError) {
-      throw new StandinError('bad data', `_rift.script: ${err.message}`, config, { line: err.line, column: err.column });
+      throw new StandinError('bad data', `${field}: ${err.message}`, config, { line: err.line, column: err.column });
     }
-    if (err instanceof ScriptRuntimeError || err instanceof ScriptTimeoutError) throw validationError(`_rift.script: ${err.message}`, config);
+    if (err instanceof ScriptRuntimeError || err instanceof ScriptTimeoutError) throw validationError(`${field}: ${err.message}`, config);
     throw err;
   }
 }
 
-function scriptSource(config: Record<string, unknown>, allowInjection: boolean): string {
+/** A `ref` is replaced by the registry's entry (which may not itself be a `ref`). */
+function resolveRef(config: Record<string, unknown>, settings: ScriptSettings, field: string): Record<string, unknown> {
+  if (config.ref === undefined) return config;
+  if (config.code !== undefined || config.file !== undefined) throw validationError(`'${field}' needs exactly one of 'code', 'file' or 'ref'`, config);
+  const names = Object.keys(settings.registry);
+  const inDir = typeof config.ref === 'string' && !Object.hasOwn(settings.registry, config.ref) ? refFile(config.ref, settings.scriptsDir) : undefined;
+  if (inDir !== undefined) return { file: inDir };
+  if (typeof config.ref !== 'string' || !Object.hasOwn(settings.registry, config.ref)) {
+    const where = settings.scriptsDir === undefined ? '' : ` and no ${JSON.stringify(config.ref)}.rhai, .js or .lua in --scriptsDir`;
+    const known = (names.length === 0 ? 'the imposter has no _rift.scripts' : `the imposter's _rift.scripts are ${names.join(', ')}`) + where;
+    throw validationError(`'${field}.ref' names no script: ${JSON.stringify(config.ref)} (${known})${didYouMeanSuffix(String(config.ref), names)}`, config);
+  }
+  const entry = settings.registry[config.ref];
+  if (!isPlainObject(entry)) throw validationError(`'_rift.scripts.${config.ref}' must be an object with 'code' or 'file'`, config);
+  if (entry.ref !== undefined) throw validationError(`'_rift.scripts.${config.ref}' may not itself be a 'ref'`, config);
+  return entry;
+}
+
+function engineOfFile(file: unknown): string | undefined {
+  return typeof file === 'string' ? BY_EXTENSION[extname(file).toLowerCase()] : undefined;
+}
+
+/** `DIR/NAME.rhai` (or .js, .lua) when --scriptsDir holds one. */
+function refFile(name: string, dir: string | undefined): string | undefined {
+  if (dir === undefined || !/^[\w.-]+$/.test(name) || name.startsWith('.')) return undefined;
+  for (const extension of Object.keys(BY_EXTENSION)) {
+    if (existsSync(join(dir, name + extension))) return name + extension;
+  }
+  return undefined;
+}
+
+/** A relative file under --scriptsDir, refused when it leaves it; without the flag, as written. */
+function scriptPath(file: string, dir: string | undefined, config: unknown, field: string): string {
+  if (dir === undefined) return file;
+  const root = resolve(dir);
+  const path = resolve(root, file);
+  const rel = relative(root, path);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw validationError(`'${field}.file' must stay inside --scriptsDir (${root}), got ${JSON.stringify(file)}`, config);
+  }
+  return path;
+}
+
+function scriptSource(config: Record<string, unknown>, field: string, settings: ScriptSettings): string {
+  const dir = settings.scriptsDir;
   const { code, file } = config;
-  if ((code === undefined) === (file === undefined)) throw validationError("'_rift.script' needs exactly one of 'code' or 'file'", config);
+  if ((code === undefined) === (file === undefined)) throw validationError(`'${field}' needs exactly one of 'code', 'file' or 'ref'`, config);
   if (code !== undefined) {
-    if (typeof code !== 'string') throw validationError("'_rift.script.code' must be a string", config);
+    if (typeof code !== 'string') throw validationError(`'${field}.code' must be a string`, config);
     return code;
   }
-  if (typeof file !== 'string') throw validationError("'_rift.script.file' must be a path", config);
+  if (typeof file !== 'string') throw validationError(`'${field}.file' must be a path`, config);
   // Reading a path an admin-API client names would let it probe any file the process can read
-  // (its syntax errors quote the contents): only where injection, which can read files anyway, is on.
-  if (!allowInjection) throw new StandinError('invalid injection', SCRIPT_FILE_MESSAGE, config);
+  // (its syntax errors quote the contents): only where injection, which can read files anyway, is
+  // on, or inside the directory --scriptsDir set aside for scripts.
+  if (!settings.allowInjection && dir === undefined) throw new StandinError('invalid injection', SCRIPT_FILE_MESSAGE, config);
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(scriptPath(file, dir, config, field), 'utf8');
   } catch (err) {
-    throw validationError(`'_rift.script.file' cannot be read: ${(err as Error).message}`, config);
+    throw validationError(`'${field}.file' cannot be read: ${(err as Error).message}`, config);
   }
 }

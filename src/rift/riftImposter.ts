@@ -15,6 +15,10 @@ export interface RiftImposter {
   /** Which flow a request belongs to (`flowState.flowIdSource`). */
   readonly flowId: FlowIdResolver;
   readonly scriptTimeoutMs: number;
+  /** `_rift.scriptEngine.defaultEngine`: a script naming no engine runs on it (rhai unless set). */
+  readonly defaultEngine: string;
+  /** `_rift.scripts`: named scripts a response's `script.ref` points at. */
+  readonly registry: Readonly<Record<string, unknown>>;
   readonly log: Log;
   /** Connects the store; an unreachable Redis is a 400 for the imposter. */
   open(): Promise<void>;
@@ -27,10 +31,14 @@ export function compileRiftImposter(config: unknown, log: Log): RiftImposter {
   const flowState = config?.flowState;
   const flowId = compileFlowIdSource(isPlainObject(flowState) ? flowState.flowIdSource : undefined);
   const scriptTimeoutMs = compileScriptTimeout(config?.scriptEngine);
+  const registry = config?.scripts ?? {};
+  if (!isPlainObject(registry)) throw validationError("'_rift.scripts' must be an object of named scripts", config);
   return {
     store,
     flowId,
     scriptTimeoutMs,
+    defaultEngine: compileDefaultEngine(config?.scriptEngine),
+    registry,
     log,
     async open() {
       try {
@@ -42,6 +50,13 @@ export function compileRiftImposter(config: unknown, log: Log): RiftImposter {
     },
     close: () => store.close(),
   };
+}
+
+function compileDefaultEngine(config: unknown): string {
+  const engine = isPlainObject(config) ? config.defaultEngine : undefined;
+  if (engine === undefined) return 'rhai';
+  if (typeof engine !== 'string') throw validationError("'_rift.scriptEngine.defaultEngine' must be an engine name", config);
+  return engine;
 }
 
 function compileScriptTimeout(config: unknown): number {

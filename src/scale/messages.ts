@@ -65,6 +65,7 @@ export interface WorkerSettings {
   journalCap: number;
   proxyTimeout: number;
   injectionTimeout: number;
+  scriptsDir?: string;
   strict: boolean;
   /** --bodyLimit: the workers' http(s) imposters refuse larger request bodies with 413. */
   bodyLimit: number;

@@ -30,6 +30,38 @@ export interface ScriptEngine {
   readonly name: string;
   /** Throws ScriptSyntaxError; `timeoutMs` bounds any top-level code run while compiling. */
   compile(source: string, timeoutMs: number): CompiledScript;
+  /**
+   * A script of Rift's `ctx` API: it defines the function its placement calls (`respond(ctx)`
+   * as a response...), or is that function's body alone (the bare form, `ctx` in scope).
+   */
+  compileCtx(source: string, timeoutMs: number, placement: Placement): CtxScript;
+}
+
+/** Where a `ctx` script sits decides the function it defines and what it returns. */
+export type Placement = 'respond' | 'matches' | 'transform' | 'delay';
+
+export interface CtxCall {
+  /**
+   * Builds this run's `ctx`. `watch` is told of each flow-state Promise (Redis) the script is
+   * given, so an engine that must resume the script itself when one settles (JavaScript) can.
+   */
+  ctx(watch?: (pending: Promise<unknown>) => void): Record<string, unknown>;
+  /** Date.now() value after which the run is stopped with ScriptTimeoutError. */
+  deadline: number;
+}
+
+export interface CtxScript {
+  /** What the function returned, as plain JavaScript (a result constructor's value as is). */
+  run(call: CtxCall): unknown | Promise<unknown>;
+}
+
+/** The error for a script that defines functions, none of them the one its placement calls. */
+export function missingEntry(engine: string, placement: Placement, declared: readonly string[]): ScriptRuntimeError {
+  return new ScriptRuntimeError(
+    `the ${engine} script defines ${declared.join(', ')} but no ${placement}(ctx), the function this placement calls: ` +
+      `rename it ${placement}, or leave out the function and write its body alone` +
+      (placement === 'respond' ? ' (or define should_inject(request, flow_store), the older contract)' : ''),
+  );
 }
 
 /** The function every script defines. */

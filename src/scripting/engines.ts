@@ -6,6 +6,7 @@ import { rhaiEngine } from './rhaiEngine.js';
 
 export const scriptEngines: ReadonlyMap<string, ScriptEngine> = new Map([
   [javascriptEngine.name, javascriptEngine],
+  ['js', javascriptEngine],
   [luaEngine.name, luaEngine],
   [rhaiEngine.name, rhaiEngine],
 ]);

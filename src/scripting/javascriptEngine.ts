@@ -16,6 +16,7 @@ import {
   type ScriptCall,
   type ScriptEngine,
 } from './engine.js';
+import { RESULT_CONSTRUCTORS } from './results.js';
 
 const FILENAME = 'script.js';
 const CALL = new vm.Script(`globalThis.__standinCall()`, { filename: 'standin-call.js' });
@@ -24,7 +25,16 @@ const DRAIN = new vm.Script('undefined', { filename: 'standin-drain.js' });
 
 export const javascriptEngine: ScriptEngine = {
   name: 'javascript',
-  compile: (source, timeoutMs) => new JavaScriptScript(source, timeoutMs),
+  compile: (source, timeoutMs) => new JavaScriptScript(source, timeoutMs, ENTRY_POINT, {}),
+  compileCtx(source, timeoutMs, placement) {
+    // Named when the script declares the function; otherwise the bare form, run as a block so its
+    // `let`s are new on every run and its last expression is the answer.
+    const named = new RegExp(`\\bfunction\\s*\\*?\\s*${placement}\\s*\\(|\\b(?:const|let|var)\\s+${placement}\\s*=`).test(source);
+    const script = named
+      ? new JavaScriptScript(source, timeoutMs, placement, RESULT_CONSTRUCTORS)
+      : new JavaScriptScript(`{\n${source}\n}`, timeoutMs, null, RESULT_CONSTRUCTORS, 1);
+    return { run: (call) => script.invoke(call.deadline, (watch) => [call.ctx(watch)]) };
+  },
 };
 
 type Thenable = { then(onValue: (v: unknown) => void, onError: (e: unknown) => void): unknown };
@@ -33,30 +43,75 @@ const isThenable = (value: unknown): value is Thenable =>
 
 class JavaScriptScript implements CompiledScript {
   private readonly context: vm.Context;
-  private readonly entry: (...args: unknown[]) => unknown;
+  /** The function each run calls, or undefined for a bare script (run whole each time). */
+  private readonly entry: ((...args: unknown[]) => unknown) | undefined;
+  private readonly bare: vm.Script | undefined;
 
-  constructor(source: string, private readonly timeoutMs: number) {
+  constructor(
+    source: string,
+    private readonly timeoutMs: number,
+    entryName: string | null,
+    globals: Readonly<Record<string, unknown>>,
+    lineShift = 0,
+  ) {
     let script: vm.Script;
     try {
-      script = new vm.Script(source, { filename: FILENAME });
+      script = new vm.Script(source, { filename: FILENAME, lineOffset: -lineShift });
     } catch (err) {
       throw syntaxError(err);
     }
-    this.context = vm.createContext({}, { microtaskMode: 'afterEvaluate', codeGeneration: { strings: false, wasm: false } });
+    this.context = vm.createContext({ ...globals }, { microtaskMode: 'afterEvaluate', codeGeneration: { strings: false, wasm: false } });
+    if (entryName === null) {
+      this.bare = script;
+      return;
+    }
     this.evaluate(() => script.runInContext(this.context, { timeout: timeoutMs }));
-    const entry = (this.context as Record<string, unknown>)[ENTRY_POINT];
+    const entry = (this.context as Record<string, unknown>)[entryName];
     if (typeof entry !== 'function') {
-      throw new ScriptRuntimeError(`the javascript script must define a function ${ENTRY_POINT}(request, flow_store)`);
+      throw new ScriptRuntimeError(
+        entryName === ENTRY_POINT
+          ? `the javascript script must define a function ${ENTRY_POINT}(request, flow_store)`
+          : `the javascript script must define a function ${entryName}(ctx), or be its body alone`,
+      );
     }
     this.entry = entry as (...args: unknown[]) => unknown;
   }
 
   run(call: ScriptCall): unknown | Promise<unknown> {
-    const remaining = (): number => Math.max(1, call.deadline - Date.now());
+    return this.invoke(call.deadline, (watch) => [call.request, storeFor(call.store, watch)]);
+  }
+
+  /**
+   * One run: the entry called with `args` (or the bare script run with `ctx` as its first). A
+   * Promise the script is given is watched: once it settles, the script's continuation is drained.
+   */
+  invoke(deadline: number, args: (watch: (pending: Promise<unknown>) => void) => unknown[]): unknown | Promise<unknown> {
+    const remaining = (): number => Math.max(1, deadline - Date.now());
     const settled: Settled = { done: false };
-    const store = this.storeFor(call.store, settled, remaining);
-    (this.context as Record<string, unknown>).__standinCall = () => this.entry(call.request, store);
-    const result = this.evaluate(() => CALL.runInContext(this.context, { timeout: remaining() }));
+    const watch = (pending: Promise<unknown>): void => {
+      const drain = () =>
+        setImmediate(() => {
+          if (settled.done) return;
+          try {
+            this.evaluate(() => DRAIN.runInContext(this.context, { timeout: remaining() }));
+          } catch (err) {
+            settled.fail?.(err);
+          }
+        });
+      pending.then(drain, drain);
+    };
+    const argv = args(watch);
+    const context = this.context as Record<string, unknown>;
+    let result: unknown;
+    if (this.entry) {
+      const entry = this.entry;
+      context.__standinCall = () => entry(...argv);
+      result = this.evaluate(() => CALL.runInContext(this.context, { timeout: remaining() }));
+    } else {
+      context.ctx = argv[0];
+      const bare = this.bare!;
+      result = this.evaluate(() => bare.runInContext(this.context, { timeout: remaining() }));
+    }
     if (!isThenable(result)) return result;
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => reject(new ScriptTimeoutError(this.timeoutMs)), remaining());
@@ -73,33 +128,6 @@ class JavaScriptScript implements CompiledScript {
     });
   }
 
-  /** flow_store for one call: a store promise, once settled, drains the script's continuation. */
-  private storeFor(store: FlowStore, settled: Settled, remaining: () => number): Record<string, unknown> {
-    const wrap = <A extends unknown[]>(fn: (...args: A) => unknown) => (...args: A) => {
-      const result = fn(...args);
-      if (!(result instanceof Promise)) return result;
-      const drain = () =>
-        setImmediate(() => {
-          if (settled.done) return;
-          try {
-            this.evaluate(() => DRAIN.runInContext(this.context, { timeout: remaining() }));
-          } catch (err) {
-            settled.fail?.(err);
-          }
-        });
-      result.then(drain, drain);
-      return result;
-    };
-    return {
-      get: wrap((flowId: unknown, key: unknown) => store.get(String(flowId), String(key))),
-      set: wrap((flowId: unknown, key: unknown, value: unknown) => store.set(String(flowId), String(key), (value ?? null) as never)),
-      increment: wrap((flowId: unknown, key: unknown) => store.increment(String(flowId), String(key))),
-      delete: wrap((flowId: unknown, key: unknown) => store.delete(String(flowId), String(key))),
-      exists: wrap((flowId: unknown, key: unknown) => store.exists(String(flowId), String(key))),
-      set_ttl: wrap((flowId: unknown, seconds: unknown) => store.setTtl(String(flowId), Number(seconds))),
-    };
-  }
-
   /** Runs script code, turning vm's timeout and the script's throws into script errors. */
   private evaluate<T>(fn: () => T): T {
     try {
@@ -110,6 +138,23 @@ class JavaScriptScript implements CompiledScript {
       throw new ScriptRuntimeError(errorMessage(err));
     }
   }
+}
+
+/** flow_store for one call: a store Promise is watched, so the script's continuation is drained. */
+function storeFor(store: FlowStore, watch: (pending: Promise<unknown>) => void): Record<string, unknown> {
+  const wrap = <A extends unknown[]>(fn: (...args: A) => unknown) => (...args: A) => {
+    const result = fn(...args);
+    if (result instanceof Promise) watch(result);
+    return result;
+  };
+  return {
+    get: wrap((flowId: unknown, key: unknown) => store.get(String(flowId), String(key))),
+    set: wrap((flowId: unknown, key: unknown, value: unknown) => store.set(String(flowId), String(key), (value ?? null) as never)),
+    increment: wrap((flowId: unknown, key: unknown) => store.increment(String(flowId), String(key))),
+    delete: wrap((flowId: unknown, key: unknown) => store.delete(String(flowId), String(key))),
+    exists: wrap((flowId: unknown, key: unknown) => store.exists(String(flowId), String(key))),
+    set_ttl: wrap((flowId: unknown, seconds: unknown) => store.setTtl(String(flowId), Number(seconds))),
+  };
 }
 
 interface Settled {

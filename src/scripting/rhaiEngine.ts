@@ -6,28 +6,68 @@ import {
   ScriptRuntimeError,
   ScriptSyntaxError,
   ScriptTimeoutError,
+  missingEntry,
   type CompiledScript,
+  type CtxCall,
+  type CtxScript,
   type ScriptCall,
   type ScriptEngine,
 } from './engine.js';
+import { RESULT_CONSTRUCTORS } from './results.js';
 import { compileRhai, RhaiSyntaxError, RhaiTimeoutError, type RhaiProgram } from './rhai/index.js';
+
+/** The function a bare `ctx` script becomes (a name no script would choose, unlike `delay`). */
+const BARE_ENTRY = 'standin_bare_entry';
 
 export const rhaiEngine: ScriptEngine = {
   name: 'rhai',
   compile(source, timeoutMs) {
-    let program: RhaiProgram;
-    try {
-      program = compileRhai(source);
-    } catch (err) {
-      if (!(err instanceof RhaiSyntaxError)) throw err;
-      throw new ScriptSyntaxError(`rhai syntax error at line ${err.line}, column ${err.column}: ${err.reason}`, err.line, err.column);
-    }
+    const program = parse(source);
     if (!program.hasFunction(ENTRY_POINT)) {
       throw new ScriptRuntimeError(`the rhai script must define a function ${ENTRY_POINT}(request, flow_store)`);
     }
     return new RhaiScript(program, timeoutMs);
   },
+
+  compileCtx(source, timeoutMs, placement) {
+    const program = parse(source, RESULT_CONSTRUCTORS);
+    if (program.hasFunction(placement)) return new RhaiCtxScript(program, placement, timeoutMs);
+    const declared = program.functionNames();
+    if (declared.length > 0) throw missingEntry('rhai', placement, declared);
+    // The bare form: the script is the body of the function, `ctx` its parameter. On the same
+    // line, so lines keep their numbers (columns of the first line move by the prefix).
+    const prefix = `fn ${BARE_ENTRY}(ctx) { `;
+    return new RhaiCtxScript(parse(`${prefix}${source}\n}`, RESULT_CONSTRUCTORS, prefix.length), BARE_ENTRY, timeoutMs);
+  },
 };
+
+function parse(source: string, hostFunctions?: Readonly<Record<string, (...args: unknown[]) => unknown>>, firstLineShift = 0): RhaiProgram {
+  try {
+    return compileRhai(source, hostFunctions);
+  } catch (err) {
+    if (!(err instanceof RhaiSyntaxError)) throw err;
+    const column = err.line === 1 ? Math.max(1, err.column - firstLineShift) : err.column;
+    throw new ScriptSyntaxError(`rhai syntax error at line ${err.line}, column ${column}: ${err.reason}`, err.line, column);
+  }
+}
+
+class RhaiCtxScript implements CtxScript {
+  constructor(
+    private readonly program: RhaiProgram,
+    private readonly entry: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  run(call: CtxCall): unknown | Promise<unknown> {
+    let result: unknown;
+    try {
+      result = this.program.call(this.entry, [call.ctx()], { deadline: call.deadline });
+    } catch (err) {
+      throw scriptError(err, this.timeoutMs);
+    }
+    return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(scriptError(err, this.timeoutMs))) : result;
+  }
+}
 
 class RhaiScript implements CompiledScript {
   constructor(
@@ -40,18 +80,18 @@ class RhaiScript implements CompiledScript {
     try {
       result = this.program.call(ENTRY_POINT, [call.request, storeObject(call.store)], { deadline: call.deadline });
     } catch (err) {
-      throw this.scriptError(err);
+      throw scriptError(err, this.timeoutMs);
     }
-    return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(this.scriptError(err))) : result;
+    return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(scriptError(err, this.timeoutMs))) : result;
   }
+}
 
-  private scriptError(err: unknown): Error {
-    const cause = (err as { cause?: unknown }).cause;
-    if (err instanceof FlowStoreError) return err;
-    if (cause instanceof FlowStoreError) return cause;
-    if (err instanceof RhaiTimeoutError) return new ScriptTimeoutError(this.timeoutMs);
-    return new ScriptRuntimeError(err instanceof Error ? err.message : String(err));
-  }
+function scriptError(err: unknown, timeoutMs: number): Error {
+  const cause = (err as { cause?: unknown }).cause;
+  if (err instanceof FlowStoreError) return err;
+  if (cause instanceof FlowStoreError) return cause;
+  if (err instanceof RhaiTimeoutError) return new ScriptTimeoutError(timeoutMs);
+  return new ScriptRuntimeError(err instanceof Error ? err.message : String(err));
 }
 
 /** `flow_store` as a host object: `flow_store.increment(id, key)` calls these. */

@@ -24,6 +24,7 @@ const registry = new ImposterRegistry(
     allowInjection: false,
     proxyTimeout: settings.proxyTimeout,
     injectionTimeout: settings.injectionTimeout,
+    scriptsDir: settings.scriptsDir,
     instance,
     strict: settings.strict,
     bodyLimit: settings.bodyLimit,

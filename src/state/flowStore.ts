@@ -18,13 +18,33 @@ export interface FlowStore {
   /** True when a key was removed. */
   delete(flowId: string, key: string): MaybePromise<boolean>;
   exists(flowId: string, key: string): MaybePromise<boolean>;
-  /** Sets the expiry of every key the flow has now to `seconds` from now. */
+  /** Sets the expiry of every key the flow has now to `seconds` from now (0 or less: they expire now). */
   setTtl(flowId: string, seconds: number): MaybePromise<boolean>;
+  /** Adds `by` (an integer; a missing key counts as 0) and resets the key's expiry; the new value. */
+  incrBy(flowId: string, key: string, by: number): MaybePromise<number>;
+  /**
+   * Atomic compare-and-set: when the key holds `expected` (null: the key is absent) it becomes
+   * `next` (its expiry reset) and `applied` is true; otherwise `current` is what it holds.
+   */
+  cas(flowId: string, key: string, expected: FlowValue, next: FlowValue): MaybePromise<CasOutcome>;
+  /** Sets one key's expiry to `seconds` from now (0 or less deletes it); false when it is absent. */
+  keyTtl(flowId: string, key: string, seconds: number): MaybePromise<boolean>;
+  /** Removes every key of the flow. */
+  clear(flowId: string): MaybePromise<boolean>;
   /** Connects and checks the backend answers; throws FlowStoreError when it does not. */
   open(): Promise<void>;
   /** Frees connections and timers; `open` may be called again afterwards. */
   close(): Promise<void>;
 }
+
+export interface CasOutcome {
+  applied: boolean;
+  /** On a conflict: the value the key holds (null when absent). */
+  current?: FlowValue;
+}
+
+/** Values compare as their JSON text (what Redis compares too). */
+export const sameValue = (a: FlowValue | undefined, b: FlowValue | undefined): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** The backend failed (Redis unreachable, a command refused): the request gets a clear 5xx. */
 export class FlowStoreError extends Error {

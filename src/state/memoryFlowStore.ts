@@ -1,6 +1,6 @@
 // Flow state in this process. Each key expires `ttlSeconds` after its last write; reads skip
 // expired keys and a periodic sweep drops them, so memory stays bounded under many flow ids.
-import type { FlowStore, FlowValue } from './flowStore.js';
+import { sameValue, type CasOutcome, type FlowStore, type FlowValue } from './flowStore.js';
 
 interface Entry {
   value: FlowValue;
@@ -36,10 +36,34 @@ export class MemoryFlowStore implements FlowStore {
   }
 
   increment(flowId: string, key: string): number {
+    return this.incrBy(flowId, key, 1);
+  }
+
+  incrBy(flowId: string, key: string, by: number): number {
     const current = this.live(flowId, key)?.value;
-    const next = (typeof current === 'number' ? current : 0) + 1;
+    const next = (typeof current === 'number' ? current : 0) + by;
     this.write(flowId, key, next);
     return next;
+  }
+
+  cas(flowId: string, key: string, expected: FlowValue, next: FlowValue): CasOutcome {
+    const current = this.live(flowId, key)?.value;
+    if (!sameValue(current, expected)) return { applied: false, current: current ?? null };
+    this.write(flowId, key, next);
+    return { applied: true };
+  }
+
+  keyTtl(flowId: string, key: string, seconds: number): boolean {
+    const entry = this.live(flowId, key);
+    if (!entry) return false;
+    if (seconds <= 0) this.delete(flowId, key);
+    else entry.expiresAt = this.now() + seconds * 1000;
+    return true;
+  }
+
+  clear(flowId: string): boolean {
+    this.flows.delete(flowId);
+    return true;
   }
 
   delete(flowId: string, key: string): boolean {

@@ -3,7 +3,7 @@
 // (atomic INCR + EXPIRE), sent through ioredis's auto-pipelining. A set of the flow's key names,
 // `{keyPrefix}flowkeys:{flowId}`, lets set_ttl reach every key of a flow without a SCAN.
 import type { Redis } from 'ioredis';
-import { FlowStoreError, type FlowStore, type FlowValue } from './flowStore.js';
+import { FlowStoreError, type CasOutcome, type FlowStore, type FlowValue } from './flowStore.js';
 
 export interface RedisFlowStoreOptions {
   url: string;
@@ -26,6 +26,29 @@ const INCREMENT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 ${TOUCH_INDEX}
 return n`;
+const INCRBY_SCRIPT = `local n = redis.call('INCRBY', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+${TOUCH_INDEX}
+return n`;
+// ARGV: ttl seconds, key name, expected JSON ('' for absent), new JSON. Answers {1} or {0, current}.
+const CAS_SCRIPT = `local current = redis.call('GET', KEYS[1])
+local expected = ARGV[3]
+if (current == false and expected == '') or current == expected then
+  redis.call('SET', KEYS[1], ARGV[4], 'EX', ARGV[1])
+  ${TOUCH_INDEX.replace(/\n/g, '\n  ')}
+  return {1}
+end
+if current == false then return {0} end
+return {0, current}`;
+// KEYS: the value key. ARGV: seconds (0 or less deletes).
+const KEY_TTL_SCRIPT = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if tonumber(ARGV[1]) <= 0 then redis.call('DEL', KEYS[1]) else redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return 1`;
+// KEYS: the flow's key set. ARGV: the flow's key prefix.
+const CLEAR_SCRIPT = `local names = redis.call('SMEMBERS', KEYS[1])
+for _, name in ipairs(names) do redis.call('DEL', ARGV[1] .. name) end
+redis.call('DEL', KEYS[1])
+return 1`;
 // KEYS: the flow's key set. ARGV: seconds, the flow's key prefix.
 const SET_TTL_SCRIPT = `local names = redis.call('SMEMBERS', KEYS[1])
 if #names == 0 then return 0 end
@@ -37,6 +60,10 @@ interface FlowCommands {
   flowSet(valueKey: string, indexKey: string, ttl: number, name: string, json: string): Promise<number>;
   flowIncrement(valueKey: string, indexKey: string, ttl: number, name: string): Promise<number>;
   flowSetTtl(indexKey: string, seconds: number, flowPrefix: string): Promise<number>;
+  flowIncrBy(valueKey: string, indexKey: string, ttl: number, name: string, by: number): Promise<number>;
+  flowCas(valueKey: string, indexKey: string, ttl: number, name: string, expected: string, next: string): Promise<[number, string?]>;
+  flowKeyTtl(valueKey: string, seconds: number): Promise<number>;
+  flowClear(indexKey: string, flowPrefix: string): Promise<number>;
 }
 
 export class RedisFlowStore implements FlowStore {
@@ -62,6 +89,10 @@ export class RedisFlowStore implements FlowStore {
     client.defineCommand('flowSet', { numberOfKeys: 2, lua: SET_SCRIPT });
     client.defineCommand('flowIncrement', { numberOfKeys: 2, lua: INCREMENT_SCRIPT });
     client.defineCommand('flowSetTtl', { numberOfKeys: 1, lua: SET_TTL_SCRIPT });
+    client.defineCommand('flowIncrBy', { numberOfKeys: 2, lua: INCRBY_SCRIPT });
+    client.defineCommand('flowCas', { numberOfKeys: 2, lua: CAS_SCRIPT });
+    client.defineCommand('flowKeyTtl', { numberOfKeys: 1, lua: KEY_TTL_SCRIPT });
+    client.defineCommand('flowClear', { numberOfKeys: 1, lua: CLEAR_SCRIPT });
     let firstError: Error | undefined;
     client.on('error', (err: Error) => {
       firstError ??= err;
@@ -93,12 +124,7 @@ export class RedisFlowStore implements FlowStore {
 
   async get(flowId: string, key: string): Promise<FlowValue | undefined> {
     const text = await this.run('get', (c) => c.get(this.valueKey(flowId, key)));
-    if (text === null) return undefined;
-    try {
-      return JSON.parse(text) as FlowValue;
-    } catch {
-      return text; // written by something else than standin: the raw string
-    }
+    return text === null ? undefined : parseValue(text);
   }
 
   async set(flowId: string, key: string, value: FlowValue): Promise<boolean> {
@@ -124,6 +150,30 @@ export class RedisFlowStore implements FlowStore {
     return (await this.run('set_ttl', (c) => c.flowSetTtl(this.indexKey(flowId), seconds, flowPrefix))) === 1;
   }
 
+  incrBy(flowId: string, key: string, by: number): Promise<number> {
+    return this.run('incr_by', (c) => c.flowIncrBy(this.valueKey(flowId, key), this.indexKey(flowId), this.options.ttlSeconds, key, by));
+  }
+
+  async cas(flowId: string, key: string, expected: FlowValue, next: FlowValue): Promise<CasOutcome> {
+    const expectedJson = expected === null ? '' : JSON.stringify(expected);
+    const nextJson = JSON.stringify(next) ?? 'null';
+    const [applied, current] = await this.run('cas', (c) =>
+      c.flowCas(this.valueKey(flowId, key), this.indexKey(flowId), this.options.ttlSeconds, key, expectedJson, nextJson),
+    );
+    if (applied === 1) return { applied: true };
+    return { applied: false, current: current === undefined ? null : parseValue(current) };
+  }
+
+  async keyTtl(flowId: string, key: string, seconds: number): Promise<boolean> {
+    return (await this.run('ttl', (c) => c.flowKeyTtl(this.valueKey(flowId, key), Math.trunc(seconds)))) === 1;
+  }
+
+  async clear(flowId: string): Promise<boolean> {
+    const flowPrefix = `${this.options.keyPrefix}flow:${flowId}:`;
+    await this.run('clear', (c) => c.flowClear(this.indexKey(flowId), flowPrefix));
+    return true;
+  }
+
   private valueKey(flowId: string, key: string): string {
     return `${this.options.keyPrefix}flow:${flowId}:${key}`;
   }
@@ -140,6 +190,14 @@ export class RedisFlowStore implements FlowStore {
     } catch (err) {
       throw new FlowStoreError(`flow state: Redis ${operation} failed at ${this.options.url}: ${(err as Error).message}`);
     }
+  }
+}
+
+function parseValue(text: string): FlowValue {
+  try {
+    return JSON.parse(text) as FlowValue;
+  } catch {
+    return text; // written by something else than standin: the raw string
   }
 }
 

@@ -95,10 +95,10 @@ describe('_rift.script validation (400 at creation)', () => {
 
   it('refuses an unknown engine, a script without should_inject, and both code and file', async () => {
     assert.match((await refused(scripted('python', 'x'))).message, /engine' must be one of .*got "python"/);
-    assert.match((await refused(scripted('lua', 'function other() end'))).message, /must define a function should_inject/);
+    assert.match((await refused(scripted('lua', 'function other() end'))).message, /defines other but no respond\(ctx\).*or define should_inject\(request, flow_store\)/);
     const both = scripted('lua', 'x');
     both.stubs[0].responses[0]._rift.script.file = '/tmp/x.lua';
-    assert.match((await refused(both)).message, /exactly one of 'code' or 'file'/);
+    assert.match((await refused(both)).message, /exactly one of 'code', 'file' or 'ref'/);
   });
 
   it('refuses a scriptEngine.timeoutMs that is not a positive integer', async () => {

@@ -15,7 +15,7 @@ export function seedConfig(name: 'per-user-retry' | 'rate-limit' | 'quota-with-r
 
 export interface Backend {
   name: 'inmemory' | 'redis';
-  /** Points `_rift.flowState` at this backend, keeping the configuration's TTL. */
+  /** Points `_rift.flowState` at this backend, keeping the configuration's TTL and flowIdSource. */
   apply(config: Config): Config;
 }
 
@@ -28,7 +28,7 @@ export function redisBackend(url: () => string): Backend {
     apply(config) {
       const ttlSeconds = config._rift?.flowState?.ttlSeconds ?? 300;
       const keyPrefix = `test${process.pid}-${++prefixes}:`;
-      return { ...config, _rift: { ...config._rift, flowState: { backend: 'redis', ttlSeconds, redis: { url: url(), keyPrefix } } } };
+      return { ...config, _rift: { ...config._rift, flowState: { ...config._rift?.flowState, backend: 'redis', ttlSeconds, redis: { url: url(), keyPrefix } } } };
     },
   };
 }

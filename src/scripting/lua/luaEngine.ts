@@ -8,11 +8,15 @@ import {
   ScriptSyntaxError,
   ScriptTimeoutError,
   type CompiledScript,
+  missingEntry,
+  type CtxCall,
   type ScriptCall,
   type ScriptEngine,
 } from '../engine.js';
 import { lauxlib, loadFengari, lua, lualib, to_jsstring, to_luastring } from './fengariApi.js';
 import { pushValue, readValue } from './luaValues.js';
+import { LUA_PRELUDE } from './luaPrelude.js';
+import { RESULT_CONSTRUCTORS, type HttpResult } from '../results.js';
 
 /** Instructions between deadline checks: cheap enough to ignore, fine enough to stop a loop in time. */
 const HOOK_INSTRUCTIONS = 10_000;
@@ -33,6 +37,8 @@ const REMOVED_OS = ['execute', 'exit', 'getenv', 'remove', 'rename', 'tmpname'];
 
 interface CallState {
   store: FlowStore;
+  /** The run's ctx (Rift's script API): standin_call reaches its state handles. */
+  ctx?: Record<string, unknown>;
   deadline: number;
   timeoutMs: number;
   /** Set by a flow_store function just before it yields; the coroutine resumes with its value. */
@@ -54,7 +60,20 @@ const STORE_METHODS: Record<string, StoreMethod> = {
 export const luaEngine: ScriptEngine = {
   name: 'lua',
   compile: (source, timeoutMs) => new LuaScript(source, timeoutMs),
+  compileCtx(source, timeoutMs, placement) {
+    // Named when the script defines the function; else the bare form, the body of one (same line: lines keep their numbers).
+    const named = new RegExp(`\\bfunction\\s+${placement}\\s*\\(`).test(source);
+    const declared = [...source.matchAll(/\bfunction\s+([\w.:]+)\s*\(/g)].map((m) => m[1]!);
+    if (!named && declared.length > 0) throw missingEntry('lua', placement, declared);
+    const script = named
+      ? new LuaScript(source, timeoutMs, placement)
+      : new LuaScript(`function ${BARE_ENTRY}(ctx) ${source}\nend`, timeoutMs, BARE_ENTRY, source);
+    return { run: (call) => script.runCtx(call) };
+  },
 };
+
+/** The function a bare ctx script becomes. */
+const BARE_ENTRY = 'standin_bare_entry';
 
 class LuaScript implements CompiledScript {
   private readonly L: unknown;
@@ -62,7 +81,13 @@ class LuaScript implements CompiledScript {
   private readonly functionRef: number;
   private readonly storeRef: number;
 
-  constructor(source: string, private readonly timeoutMs: number) {
+  constructor(
+    source: string,
+    private readonly timeoutMs: number,
+    private readonly entry: string = ENTRY_POINT,
+    /** The script as written, when `source` wraps it (the bare form): syntax errors point into it. */
+    written: string = source,
+  ) {
     loadFengari();
     const L = (this.L = lauxlib.luaL_newstate());
     for (const [name, open] of libraries()) {
@@ -72,9 +97,10 @@ class LuaScript implements CompiledScript {
     removeFields(L, null, REMOVED_GLOBALS);
     removeFields(L, 'os', REMOVED_OS);
     lua.lua_sethook(L, (thread: unknown) => this.checkDeadline(thread), lua.LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
+    if (this.entry !== ENTRY_POINT) this.loadPrelude();
 
     if (lauxlib.luaL_loadbuffer(L, to_luastring(source), null, to_luastring(`=${CHUNK_NAME}`)) !== lua.LUA_OK) {
-      throw syntaxError(popMessage(L), source);
+      throw syntaxError(popMessage(L), written);
     }
     // The chunk's top level runs once, here, under the same deadline as a call.
     const state = this.newState(undefined as unknown as FlowStore, Date.now() + timeoutMs);
@@ -83,9 +109,13 @@ class LuaScript implements CompiledScript {
     this.calls.delete(L);
     if (status !== lua.LUA_OK) throw state.timedOut ? new ScriptTimeoutError(timeoutMs) : new ScriptRuntimeError(popMessage(L));
 
-    lua.lua_getglobal(L, to_luastring(ENTRY_POINT));
+    lua.lua_getglobal(L, to_luastring(this.entry));
     if (lua.lua_type(L, -1) !== lua.LUA_TFUNCTION) {
-      throw new ScriptRuntimeError(`the lua script must define a function ${ENTRY_POINT}(request, flow_store)`);
+      throw new ScriptRuntimeError(
+        this.entry === ENTRY_POINT
+          ? `the lua script must define a function ${ENTRY_POINT}(request, flow_store)`
+          : `the lua script must define a function ${this.entry}(ctx), or be its body alone`,
+      );
     }
     this.functionRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     this.storeRef = this.createStoreTable();
@@ -102,6 +132,67 @@ class LuaScript implements CompiledScript {
     pushValue(thread, call.request);
     lua.lua_rawgeti(thread, lua.LUA_REGISTRYINDEX, this.storeRef);
     return this.resume(thread, threadRef, state, 2);
+  }
+
+  /** One run of Rift's script API: ctx built in Lua from the request's data, the result read back as a result constructor. */
+  runCtx(call: CtxCall): unknown | Promise<unknown> {
+    const L = this.L;
+    const thread = lua.lua_newthread(L);
+    const threadRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    const state = this.newState(undefined as unknown as FlowStore, call.deadline);
+    const ctx = call.ctx();
+    state.ctx = ctx;
+    this.calls.set(thread, state);
+    lua.lua_rawgeti(thread, lua.LUA_REGISTRYINDEX, this.functionRef);
+    lua.lua_getglobal(thread, to_luastring('standin_ctx'));
+    pushValue(thread, ctxData(ctx));
+    lua.lua_call(thread, 1, 1);
+    const result = this.resume(thread, threadRef, state, 1);
+    return result instanceof Promise ? result.then(toResult) : toResult(result);
+  }
+
+  /** standin_call and standin_log, then the Lua half of the API (luaPrelude.ts). */
+  private loadPrelude(): void {
+    const L = this.L;
+    lua.lua_pushcfunction(L, (thread: unknown) => this.callCtx(thread));
+    lua.lua_setglobal(L, to_luastring('standin_call'));
+    lua.lua_pushcfunction(L, (thread: unknown) => this.logCtx(thread));
+    lua.lua_setglobal(L, to_luastring('standin_log'));
+    if (lauxlib.luaL_loadbuffer(L, to_luastring(LUA_PRELUDE), null, to_luastring('=prelude')) !== lua.LUA_OK || lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
+      throw new Error(`standin's Lua prelude failed: ${popMessage(L)}`);
+    }
+  }
+
+  /** standin_call(flow, method, ...): flow false is the request's own (ctx.state). */
+  private callCtx(thread: unknown): number {
+    const state = this.calls.get(thread);
+    if (!state?.ctx) return lauxlib.luaL_error(thread, to_luastring('ctx.state can only be used while the script runs'));
+    const own = lua.lua_type(thread, 1) === lua.LUA_TBOOLEAN;
+    const method = to_jsstring(lua.lua_tostring(thread, 2));
+    const args: unknown[] = [];
+    for (let i = 3; i <= lua.lua_gettop(thread); i++) args.push(readValue(thread, i));
+    const ctx = state.ctx as { state: Record<string, (...a: unknown[]) => unknown>; store: { flow(id: string): Record<string, (...a: unknown[]) => unknown> } };
+    const handle = own ? ctx.state : ctx.store.flow(to_jsstring(lua.lua_tostring(thread, 1)));
+    let result: unknown;
+    try {
+      result = handle[method]!(...args);
+    } catch (err) {
+      return lauxlib.luaL_error(thread, to_luastring(`ctx.state.${method}: ${(err as Error).message}`));
+    }
+    if (result instanceof Promise) {
+      state.pending = result;
+      return lua.lua_yield(thread, 0);
+    }
+    pushValue(thread, result);
+    return 1;
+  }
+
+  private logCtx(thread: unknown): number {
+    const state = this.calls.get(thread);
+    const level = to_jsstring(lua.lua_tostring(thread, 1)) as 'debug' | 'info' | 'warn' | 'error';
+    const logger = state?.ctx?.logger as Record<string, (m: string) => void> | undefined;
+    logger?.[level]?.(to_jsstring(lua.lua_tostring(thread, 2) ?? to_luastring('')));
+    return 0;
   }
 
   private resume(thread: unknown, threadRef: number, state: CallState, nargs: number): unknown | Promise<unknown> {
@@ -182,6 +273,32 @@ class LuaScript implements CompiledScript {
     }
     pushValue(thread, result);
     return 1;
+  }
+}
+
+/** What Lua's ctx is built from: the request's fields as data (its json parsed now). */
+function ctxData(ctx: Record<string, unknown>): Record<string, unknown> {
+  const message = (m: Record<string, unknown> | undefined) =>
+    m && { method: m.method, path: m.path, pathParams: m.pathParams, query: m.query, status: m.status, headers: m.headers, body: m.body, json: m.json };
+  return { request: message(ctx.request as Record<string, unknown>), response: message(ctx.response as Record<string, unknown> | undefined), flowId: ctx.flowId, stub: ctx.stub };
+}
+
+/** A Lua result table as the result constructor it stands for. */
+function toResult(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || !('standin_result' in value)) return value;
+  const result = value as { standin_result: string; status?: unknown; body?: unknown; headers?: unknown; ms?: unknown };
+  switch (result.standin_result) {
+    case 'http': {
+      let out = RESULT_CONSTRUCTORS.http!(result.status, result.body) as HttpResult;
+      for (const pair of Array.isArray(result.headers) ? result.headers : []) out = out.header((pair as unknown[])[0], (pair as unknown[])[1]);
+      return out;
+    }
+    case 'delay':
+      return RESULT_CONSTRUCTORS.delay!(result.ms);
+    case 'reset':
+      return RESULT_CONSTRUCTORS.reset!();
+    default:
+      return RESULT_CONSTRUCTORS.pass!();
   }
 }
 

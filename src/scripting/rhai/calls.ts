@@ -2,6 +2,7 @@
 // host objects, script functions with `this`, map properties holding functions, built-ins.
 import type { Pos } from './ast.js';
 import { callHostMethod, newFrame, runFrame, type CompiledFunction, type Frame } from './access.js';
+import { toJs, toRhai } from './boundary.js';
 import { CallSite, findBuiltin, notFound } from './builtins/index.js';
 import { RhaiRuntimeError } from './errors.js';
 import type { RunContext } from './runtime.js';
@@ -52,6 +53,8 @@ export function callMethod(plan: MethodPlan, argv: Value[], f: Frame): Value {
 /** A call by name of something that is not a script function of that arity. */
 export function callByName(name: string, args: Value[], local: Value, f: Frame, pos: Pos, otherArities: string): Value {
   if (local instanceof FnPtr) return f.ctx.links.callFnPtr(local, args, undefined, f.ctx, pos);
+  const host = f.ctx.links.hostFunction(name);
+  if (host) return f.ctx.hostCall(host, undefined, args.map(toJs), toRhai, `${name}()`, pos);
   const builtin = findBuiltin(name, args[0]);
   if (builtin) return builtin(args, new CallSite(f.ctx, pos, name));
   if (otherArities) {

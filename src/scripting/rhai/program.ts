@@ -8,7 +8,7 @@ import { toJs, toRhai } from './boundary.js';
 import { callFnPtr } from './calls.js';
 import { Compiler } from './compiler.js';
 import { RhaiRuntimeError } from './errors.js';
-import { BreakSignal, ContinueSignal, ReturnSignal, RunContext, SUSPEND, type ProgramLinks } from './runtime.js';
+import { BreakSignal, ContinueSignal, ReturnSignal, RunContext, SUSPEND, type HostFunction, type ProgramLinks } from './runtime.js';
 import type { FnPtr, Value } from './values.js';
 
 export interface RhaiCallOptions {
@@ -20,6 +20,8 @@ export interface RhaiCallOptions {
 
 export interface RhaiProgram {
   hasFunction(name: string): boolean;
+  /** The names of the functions the script defines, in order. */
+  functionNames(): string[];
   /** Calls a script function. Returns a Promise only if some host call returned one. */
   call(name: string, args: unknown[], options?: RhaiCallOptions): unknown | Promise<unknown>;
 }
@@ -47,7 +49,10 @@ export class CompiledScript implements RhaiProgram, ProgramLinks {
   private initialized = false;
   private lastEntry: CompiledFunction | undefined;
 
-  constructor(script: Script) {
+  constructor(
+    script: Script,
+    private readonly hostFunctions: Readonly<Record<string, HostFunction>> = {},
+  ) {
     // Every function exists before any body compiles, so calls resolve in any order.
     const shells = script.functions.map((def) => {
       const shell: CompiledFunction = { name: def.name, arity: def.params.length, slots: 0, body: () => undefined };
@@ -62,6 +67,10 @@ export class CompiledScript implements RhaiProgram, ProgramLinks {
 
   hasFunction(name: string): boolean {
     return this.names.has(name);
+  }
+
+  functionNames(): string[] {
+    return [...this.names];
   }
 
   call(name: string, args: unknown[], options?: RhaiCallOptions): unknown {
@@ -134,6 +143,10 @@ export class CompiledScript implements RhaiProgram, ProgramLinks {
 
   hasScriptFunction(name: string, arity: number): boolean {
     return this.functions.has(`${name}/${arity}`);
+  }
+
+  hostFunction(name: string): HostFunction | undefined {
+    return Object.hasOwn(this.hostFunctions, name) ? this.hostFunctions[name] : undefined;
   }
 
   global(name: string, pos: Pos): Value {

@@ -37,7 +37,11 @@ export interface ProgramLinks {
   callFnPtr(fp: FnPtr, args: Value[], thisValue: Value, ctx: RunContext, pos: Pos): Value;
   hasScriptFunction(name: string, arity: number): boolean;
   global(name: string, pos: Pos): Value;
+  /** A function the host gave the program by name (Rift's `http`, `pass`), or undefined. */
+  hostFunction(name: string): HostFunction | undefined;
 }
+
+export type HostFunction = (...args: unknown[]) => unknown;
 
 export class RunContext {
   steps = 0;
