@@ -78,10 +78,7 @@ const MOUNTEBANK_FIRST: Record<string, Exception> = {
 };
 
 /** Steps whose features standin does not have yet: reported, not asserted. */
-const PENDING: [RegExp, string][] = [
-  [/^0[56]-/, 'scripts with respond(ctx)'],
-  [/^1[36]-.* GET \/(rhai|decorate-rhai)$/, 'a decorate that is not JavaScript runs as Rhai'],
-];
+const PENDING: [RegExp, string][] = [];
 
 function compact(body: string): string {
   try {
