@@ -27,9 +27,6 @@ export class PassResult {}
 
 export type ScriptResult = HttpResult | DelayResult | ResetResult | PassResult;
 
-export const isScriptResult = (value: unknown): value is ScriptResult =>
-  value instanceof HttpResult || value instanceof DelayResult || value instanceof ResetResult || value instanceof PassResult;
-
 const RESET = new ResetResult();
 const PASS = new PassResult();
 

@@ -41,8 +41,6 @@ export interface ProgramLinks {
   hostFunction(name: string): HostFunction | undefined;
 }
 
-export type HostFunction = (...args: unknown[]) => unknown;
-
 export class RunContext {
   steps = 0;
   depth = 0;
