@@ -21,6 +21,7 @@ import { Router } from './router.js';
 import type { WatchStatus } from '../watch/watchImposters.js';
 import type { WorkerStatus } from './controllers/workerStatus.js';
 import { NOTHING_TO_RELOAD, type ReloadReport } from '../watch/reloadSource.js';
+import type { Dashboard, DashboardAnswer } from '../dashboard/dashboard.js';
 
 /** How much of a refused request's error the log line keeps. */
 const LOGGED_CHARS = 1000;
@@ -68,6 +69,7 @@ export function createAdminRouter(
     .add('POST', '/imposters/:id/verify', inspect.verify)
     .add('POST', '/imposters/:id/_requests', imposter.postRequest)
     .add('POST', '/imposters/:id/test', inspect.test)
+    .add('GET', '/imposters/:id/_rift', inspect.rift)
     .add('DELETE', '/imposters/:id/savedProxyResponses', imposter.deleteSavedProxyResponses)
     // Deprecated in mountebank, and an alias of savedProxyResponses there, not of savedRequests.
     .add('DELETE', '/imposters/:id/requests', imposter.deleteSavedProxyResponses)
@@ -100,6 +102,7 @@ export function createAdminServer(
   bodyLimit: number,
   /** Runs before every routed request (--workers: collect what the workers served, so the answer includes it). */
   before?: () => Promise<void>,
+  dashboard?: Dashboard,
 ): AdminServer {
   // With port 0 the OS chooses: the log names the port it chose.
   let boundPort = port;
@@ -117,7 +120,7 @@ export function createAdminServer(
     }
     readBody(req, bodyLimit, tooLarge).then(
       (body) => {
-        if (body) return handle(router, access, req, res, body, boundPort, log, before);
+        if (body) return handle(router, access, dashboard, req, res, body, boundPort, log, before);
       },
     ).catch((err: unknown) => log.error(`error reading ${req.method} ${req.url}: ${describeError(err)}`));
   });
@@ -162,6 +165,7 @@ function compactJson(text: string): string {
 async function handle(
   router: Router,
   access: AdminAccess,
+  dashboard: Dashboard | undefined,
   req: IncomingMessage,
   res: ServerResponse,
   body: Buffer,
@@ -171,12 +175,23 @@ async function handle(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
-  // mountebank logs the URL as sent (query string included), and the body of imposter creations at debug level.
-  log.info(`${method} ${req.url ?? url.pathname}`);
+  // mountebank logs the URL as sent (query string included), and the body of imposter creations at
+  // debug level. The dashboard's own calls (marked by its header) and its files are logged at debug:
+  // a page left open must not fill the log with its polling.
+  const fromDashboard = req.headers['x-standin-dashboard'] !== undefined || url.pathname.startsWith('/dashboard/');
+  if (fromDashboard) log.debug(`${method} ${req.url ?? url.pathname}`);
+  else log.info(`${method} ${req.url ?? url.pathname}`);
   if ((method === 'POST' || method === 'PUT') && url.pathname === '/imposters' && log.isDebugEnabled()) {
     log.debug(`${req.socket.remoteAddress}:${req.socket.remotePort} => ${compactJson(body.toString('utf8'))}`);
   }
   const headers = access.headers;
+  // Pages, the dashboard's files and the docs hold nothing of the instance: they are served without
+  // the API key (the pages ask for it and send it with every call they make).
+  const page = dashboard?.answer(req, url.pathname);
+  if (page) {
+    writePage(res, page, method, headers);
+    return;
+  }
   // A browser's preflight carries no API key, so it is answered first (mb would 401 it).
   const early = access.preflight(req) ?? access.refuse(req, log);
   if (early) {
@@ -244,4 +259,10 @@ function writeErrorReply(res: ServerResponse, reply: AdminReply, headers: Record
 
 function describeError(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+function writePage(res: ServerResponse, page: DashboardAnswer, method: string, extraHeaders: Record<string, string>): void {
+  const length = typeof page.body === 'string' ? Buffer.byteLength(page.body) : page.body.length;
+  res.writeHead(page.status, { ...extraHeaders, ...page.headers, 'Content-Length': length });
+  res.end(method === 'HEAD' ? undefined : page.body);
 }

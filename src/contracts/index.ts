@@ -207,6 +207,8 @@ export interface CompiledExtension {
   /** Before the imposter listens: an extension that cannot start refuses the imposter. */
   open?(): Promise<void>;
   close?(): Promise<void>;
+  /** What the extension holds now, for GET /imposters/:id/<key> (the dashboard reads it); read on demand only. */
+  inspect?(): Promise<unknown>;
 }
 
 /** A value now, or later (a Redis flow store answers later). */

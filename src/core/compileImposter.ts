@@ -113,13 +113,16 @@ export function compileImposter(
     compileResponse,
     extensions: [],
     responseFields,
+    inspectors: new Map(),
     predicates: settings.allowInjection
       ? { encoding, compileInject: (source, predicate) => compilePredicateInjection(source, predicate, scripts) }
       : { encoding },
   };
   try {
-    const extensions = registries.imposterExtensions.map((extension) => extension.compile(config[extension.key], log));
+    const keyed = registries.imposterExtensions.map((extension) => [extension.key, extension.compile(config[extension.key], log)] as const);
+    const extensions = keyed.map(([, compiled]) => compiled);
     context.extensions = extensions;
+    context.inspectors = new Map(keyed.flatMap(([key, compiled]) => (compiled.inspect ? [[key, () => compiled.inspect!()] as const] : [])));
     context.compileResponse = wrapCompile(extensions);
     // The constructor compiles the defaultResponse, which may be refused.
     imposter = new Imposter(config, port ?? 0, protocol, [], context, settings, log);

@@ -499,6 +499,11 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
     for (const extension of this.stubContext.extensions) await extension.close?.();
   }
 
+  /** What the extension under `key` holds now (`_rift`: its flows), or undefined when it says nothing. */
+  inspectExtension(key: string): Promise<unknown> | undefined {
+    return this.stubContext.inspectors.get(key)?.();
+  }
+
   clearRequests(): void {
     this.numberOfRequests = 0;
     this.journal?.clear();

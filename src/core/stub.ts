@@ -22,6 +22,8 @@ export interface StubContext extends ResponseContext {
   internalKinds: readonly ResponseKind[];
   /** The top-level fields a response may have (responseFieldsOf): field warnings and the debug answer read them. */
   responseFields: readonly string[];
+  /** The extensions that can say what they hold, by their key (`_rift`: its flow state). */
+  inspectors: ReadonlyMap<string, () => Promise<unknown>>;
 }
 
 /** Every registered kind's key, then every extension's (`_rift`), then `repeat` and `behaviors`. */

@@ -19,6 +19,8 @@ import { compileRiftImposter, type RiftImposter } from './riftImposter.js';
 import { toScriptRequest } from './scriptRequest.js';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
+/** Most flow keys GET /imposters/:id/_rift lists (the rest is said to be truncated). */
+const FLOW_LIST_LIMIT = 1000;
 
 /** Rift's imposter-level `_rift`, compiled for every imposter so that stubs added later may carry scripts. */
 export const riftExtension: ImposterExtension = {
@@ -40,6 +42,7 @@ export const riftExtension: ImposterExtension = {
       flows: { store: rift.store, flowId: rift.flowId },
       open: () => rift.open(),
       close: () => rift.close(),
+      inspect: async () => ({ flowState: { ...rift.flowState, ...(await rift.store.list(FLOW_LIST_LIMIT)) } }),
     };
   },
 };

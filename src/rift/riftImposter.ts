@@ -3,7 +3,7 @@
 import type { Log } from '../logging/logger.js';
 import { validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
-import { compileFlowState } from '../state/compileFlowState.js';
+import { compileFlowState, DEFAULT_TTL_SECONDS } from '../state/compileFlowState.js';
 import { compileFlowIdSource, type FlowIdResolver } from '../state/flowIdSource.js';
 import { FlowStoreError, type FlowStore } from '../state/flowStore.js';
 
@@ -14,6 +14,8 @@ export interface RiftImposter {
   readonly store: FlowStore;
   /** Which flow a request belongs to (`flowState.flowIdSource`). */
   readonly flowId: FlowIdResolver;
+  /** The store's settings as in force (defaults filled in), shown with its flows. */
+  readonly flowState: { backend: 'inmemory' | 'redis'; ttlSeconds: number };
   readonly scriptTimeoutMs: number;
   /** `_rift.scriptEngine.defaultEngine`: a script naming no engine runs on it (rhai unless set). */
   readonly defaultEngine: string;
@@ -33,9 +35,16 @@ export function compileRiftImposter(config: unknown, log: Log): RiftImposter {
   const scriptTimeoutMs = compileScriptTimeout(config?.scriptEngine);
   const registry = config?.scripts ?? {};
   if (!isPlainObject(registry)) throw validationError("'_rift.scripts' must be an object of named scripts", config);
+  // Valid by now: compileFlowState refused anything else.
+  const given = isPlainObject(flowState) ? flowState : {};
+  const settings = {
+    backend: given.backend === 'redis' ? ('redis' as const) : ('inmemory' as const),
+    ttlSeconds: typeof given.ttlSeconds === 'number' ? given.ttlSeconds : DEFAULT_TTL_SECONDS,
+  };
   return {
     store,
     flowId,
+    flowState: settings,
     scriptTimeoutMs,
     defaultEngine: compileDefaultEngine(config?.scriptEngine),
     registry,

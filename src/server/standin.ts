@@ -13,6 +13,7 @@ import { loadProtofile } from '../protocols/custom/protofile.js';
 import { fileURLToPath } from 'node:url';
 import { createInstanceResources } from './instanceResources.js';
 import { createIpFilter } from './ipFilter.js';
+import { createDashboard } from '../dashboard/dashboard.js';
 import { registries } from './registries.js';
 import type { StandinOptions } from '../model/options.js';
 import { VERSION } from '../model/version.js';
@@ -124,6 +125,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
     createAdminAccess(options),
     options.adminBodyLimit,
     primary && (() => primary.collect()),
+    createDashboard(),
   );
 
   await new Promise<void>((resolve, reject) => {

@@ -8,6 +8,20 @@ export type FlowValue = null | boolean | number | string | FlowValue[] | { [key:
 /** Memory answers at once; Redis answers later. Engines handle both without awaiting a sync value. */
 export type MaybePromise<T> = T | Promise<T>;
 
+/** One live key of a flow, for the dashboard: its value and the seconds it has left. */
+export interface FlowKeySnapshot {
+  key: string;
+  value: FlowValue;
+  ttlSeconds: number;
+}
+
+/** What a store holds now: its flows and their live keys, cut at a limit. */
+export interface FlowListing {
+  flows: Array<{ flowId: string; keys: FlowKeySnapshot[] }>;
+  /** More keys exist than the limit let through. */
+  truncated: boolean;
+}
+
 export interface FlowStore {
   /** The value, or undefined when the key is absent or expired. */
   get(flowId: string, key: string): MaybePromise<FlowValue | undefined>;
@@ -31,6 +45,8 @@ export interface FlowStore {
   keyTtl(flowId: string, key: string, seconds: number): MaybePromise<boolean>;
   /** Removes every key of the flow. */
   clear(flowId: string): MaybePromise<boolean>;
+  /** Every flow with its live keys, at most `limit` keys in all (read on demand, never per request). */
+  list(limit: number): MaybePromise<FlowListing>;
   /** Connects and checks the backend answers; throws FlowStoreError when it does not. */
   open(): Promise<void>;
   /** Frees connections and timers; `open` may be called again afterwards. */

@@ -1,6 +1,6 @@
 // Flow state in this process. Each key expires `ttlSeconds` after its last write; reads skip
 // expired keys and a periodic sweep drops them, so memory stays bounded under many flow ids.
-import { sameValue, type CasOutcome, type FlowStore, type FlowValue } from './flowStore.js';
+import { sameValue, type CasOutcome, type FlowKeySnapshot, type FlowListing, type FlowStore, type FlowValue } from './flowStore.js';
 
 interface Entry {
   value: FlowValue;
@@ -90,6 +90,27 @@ export class MemoryFlowStore implements FlowStore {
     }
     if (flow.size === 0) this.flows.delete(flowId);
     return true;
+  }
+
+  list(limit: number): FlowListing {
+    const now = this.now();
+    const listing: FlowListing = { flows: [], truncated: false };
+    let count = 0;
+    for (const [flowId, flow] of this.flows) {
+      const keys: FlowKeySnapshot[] = [];
+      for (const [key, entry] of flow) {
+        if (entry.expiresAt <= now) continue;
+        if (count === limit) {
+          listing.truncated = true;
+          break;
+        }
+        keys.push({ key, value: entry.value, ttlSeconds: Math.ceil((entry.expiresAt - now) / 1000) });
+        count++;
+      }
+      if (keys.length > 0) listing.flows.push({ flowId, keys });
+      if (listing.truncated) break;
+    }
+    return listing;
   }
 
   async open(): Promise<void> {}

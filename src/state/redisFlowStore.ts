@@ -3,7 +3,7 @@
 // (atomic INCR + EXPIRE), sent through ioredis's auto-pipelining. A set of the flow's key names,
 // `{keyPrefix}flowkeys:{flowId}`, lets set_ttl reach every key of a flow without a SCAN.
 import type { Redis } from 'ioredis';
-import { FlowStoreError, type CasOutcome, type FlowStore, type FlowValue } from './flowStore.js';
+import { FlowStoreError, type CasOutcome, type FlowKeySnapshot, type FlowListing, type FlowStore, type FlowValue } from './flowStore.js';
 
 export interface RedisFlowStoreOptions {
   url: string;
@@ -55,6 +55,17 @@ if #names == 0 then return 0 end
 for _, name in ipairs(names) do redis.call('EXPIRE', ARGV[2] .. name, ARGV[1]) end
 if redis.call('TTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return 1`;
+
+function parseValue(text: string): FlowValue {
+  try {
+    return JSON.parse(text) as FlowValue;
+  } catch {
+    return text; // written by something else than standin: the raw string
+  }
+}
+
+/** A key prefix as a SCAN pattern that matches it literally. */
+const escapeGlob = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
 
 interface FlowCommands {
   flowSet(valueKey: string, indexKey: string, ttl: number, name: string, json: string): Promise<number>;
@@ -174,6 +185,38 @@ export class RedisFlowStore implements FlowStore {
     return true;
   }
 
+  /** Walks the flows' key sets with SCAN (never KEYS), then reads each key's value and TTL. */
+  async list(limit: number): Promise<FlowListing> {
+    return this.run('list', async (c) => {
+      const listing: FlowListing = { flows: [], truncated: false };
+      const indexPrefix = `${this.options.keyPrefix}flowkeys:`;
+      let cursor = '0';
+      let count = 0;
+      do {
+        const [next, indexKeys] = await c.scan(cursor, 'MATCH', `${escapeGlob(indexPrefix)}*`, 'COUNT', 100);
+        cursor = next;
+        for (const indexKey of indexKeys) {
+          const flowId = indexKey.slice(indexPrefix.length);
+          const names = (await c.smembers(indexKey)).sort();
+          const keys: FlowKeySnapshot[] = [];
+          for (const name of names) {
+            const [text, ttl] = await Promise.all([c.get(this.valueKey(flowId, name)), c.ttl(this.valueKey(flowId, name))]);
+            if (text === null || ttl === -2) continue;
+            if (count === limit) {
+              listing.truncated = true;
+              break;
+            }
+            keys.push({ key: name, value: parseValue(text), ttlSeconds: ttl });
+            count++;
+          }
+          if (keys.length > 0) listing.flows.push({ flowId, keys });
+          if (listing.truncated) return listing;
+        }
+      } while (cursor !== '0');
+      return listing;
+    });
+  }
+
   private valueKey(flowId: string, key: string): string {
     return `${this.options.keyPrefix}flow:${flowId}:${key}`;
   }
@@ -190,14 +233,6 @@ export class RedisFlowStore implements FlowStore {
     } catch (err) {
       throw new FlowStoreError(`flow state: Redis ${operation} failed at ${this.options.url}: ${(err as Error).message}`);
     }
-  }
-}
-
-function parseValue(text: string): FlowValue {
-  try {
-    return JSON.parse(text) as FlowValue;
-  } catch {
-    return text; // written by something else than standin: the raw string
   }
 }
 

@@ -48,6 +48,9 @@ test('the tarball holds the build, the types, both entries and the schema, and n
     'package/docs/library.md',
     'package/LICENSE',
     'package/CHANGELOG.md',
+    'package/dist/dashboard/app.js',
+    'package/dist/dashboard/app.css',
+    'package/dist/dashboard/favicon.svg',
   ]) {
     assert.ok(files.includes(wanted), `${wanted} is missing from the package`);
   }

@@ -1,5 +1,6 @@
 // Seeing inside an imposter: the dry run (POST /imposters/:id/test), the recorded requests with
-// Rift's cursor and filters (GET savedRequests), and Rift's server-side verify.
+// Rift's cursor and filters (GET savedRequests), Rift's server-side verify, and the flow state
+// `_rift` holds (GET /imposters/:id/_rift).
 import type { ImposterRegistry } from '../../core/imposterRegistry.js';
 import { flowIdOf } from '../../core/flowId.js';
 import { explainedRecord } from '../../core/recordedRequest.js';
@@ -14,6 +15,12 @@ import { requestToTest } from './testRequest.js';
 
 export function inspectController(registry: ImposterRegistry) {
   return {
+    /** What the imposter's `_rift` holds now: its flow store's settings, flows, keys and their TTLs. */
+    async rift(req: AdminRequest): Promise<AdminReply> {
+      const imposter = findImposter(registry, req);
+      return ok((await imposter.inspectExtension('_rift')) ?? {});
+    },
+
     /** Which stub would answer the request and why each did or did not match; nothing moves. */
     test(req: AdminRequest): AdminReply {
       const imposter = findImposter(registry, req);
