@@ -43,7 +43,7 @@ export async function sample(): Promise<Sample> {
 
 /** The samples of the last minutes, kept in this tab so that they survive going to another page. */
 export function history(next?: Sample): Sample[] {
-  let samples: Sample[] = [];
+  let samples: Sample[];
   try {
     samples = JSON.parse(sessionStorage.getItem(STORAGE) ?? '[]') as Sample[];
   } catch {
