@@ -19,7 +19,7 @@ import type { ProcessMetrics } from '../metrics/processMetrics.js';
 import { answerTooLarge, BodyTooLargeError, declaresTooLarge, readBody } from '../protocols/http/requestBody.js';
 import { Router } from './router.js';
 import type { WatchStatus } from '../watch/watchImposters.js';
-import type { WorkerStatus } from './controllers/workerStatus.js';
+import type { ScaleView } from './scaleView.js';
 import { NOTHING_TO_RELOAD, type ReloadReport } from '../watch/reloadSource.js';
 import type { Dashboard, DashboardAnswer } from '../dashboard/dashboard.js';
 
@@ -33,13 +33,13 @@ export function createAdminRouter(
   processMetrics: ProcessMetrics,
   events: EventLog,
   watchStatus: () => WatchStatus | undefined = () => undefined,
-  workerStatus: () => readonly WorkerStatus[] | undefined = () => undefined,
+  scaleView?: ScaleView,
   reload: () => Promise<ReloadReport> = () => Promise.resolve(NOTHING_TO_RELOAD),
 ): Router {
   const imposters = impostersController(registry);
-  const metrics = metricsController(registry, processMetrics, workerStatus);
+  const metrics = metricsController(registry, processMetrics, scaleView);
   const imposter = imposterController(registry);
-  const info = infoController(options, logger, watchStatus, workerStatus);
+  const info = infoController(options, logger, watchStatus, scaleView);
   const inspect = inspectController(registry);
   const stream = eventsController(registry, events);
   const flows = riftStateController(registry);
@@ -100,8 +100,8 @@ export function createAdminServer(
   logger: Logger,
   access: AdminAccess,
   bodyLimit: number,
-  /** Runs before every routed request (--workers: collect what the workers served, so the answer includes it). */
-  before?: () => Promise<void>,
+  /** Runs before every routed request (--workers, --fleet: collect what the other processes served, so the answer includes it). */
+  before?: (method: string, path: string) => Promise<void>,
   dashboard?: Dashboard,
 ): AdminServer {
   // With port 0 the OS chooses: the log names the port it chose.
@@ -171,7 +171,7 @@ async function handle(
   body: Buffer,
   port: number,
   log: ReturnType<Logger['scoped']>,
-  before: (() => Promise<void>) | undefined,
+  before: ((method: string, path: string) => Promise<void>) | undefined,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
@@ -216,7 +216,7 @@ async function handle(
       baseUrl: `http://${req.headers.host ?? `localhost:${port}`}`,
       raw: req,
     };
-    if (before !== undefined) await before();
+    if (before !== undefined) await before(method, url.pathname);
     writeReply(res, await found.handler(request), headers);
   } catch (err) {
     const reply = errorReply(err);

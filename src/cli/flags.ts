@@ -132,6 +132,11 @@ function workerCount(raw: string, written: string): number {
   return integerIn(1, 256, 'a number of worker processes from 1 to 256, or auto (one per core)')(raw, written);
 }
 
+function redisUrl(raw: string, written: string): string {
+  if (!/^rediss?:\/\/[^/\s]+/.test(raw)) throw new UsageError(`${written} must be a Redis URL such as redis://localhost:6379/0, got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
 /** The same flag, read by other commands too. */
 const usedBy = (spec: FlagSpec, ...verbs: string[]): FlagSpec => ({ ...spec, usedBy: verbs });
 const CLIENT = ['save', 'replay'];
@@ -185,6 +190,8 @@ export const FLAGS: readonly FlagSpec[] = [
   booleanFlag('strict', undefined, 'refuse imposters and stubs with unknown fields (400) instead of warning about them (standin only)'),
   valueFlag('journalCap', undefined, 'N', 'most recorded requests kept per imposter, oldest dropped first (standin only)',
     '10000', integerIn(1, Number.MAX_SAFE_INTEGER, 'a positive integer')),
+  usedBy(valueFlag('fleet', undefined, 'URL', 'join a fleet of standins sharing imposters, cycles, recorded requests and flow state in this Redis (redis://host:port/db) (standin only)',
+    'none', redisUrl), 'start', 'restart'),
   usedBy(valueFlag('workers', undefined, 'N', 'serve imposters from N worker processes sharing their ports, or auto for one per core; the admin API stays in this process (standin only)',
     'none', workerCount), 'start', 'restart'),
 ];

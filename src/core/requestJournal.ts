@@ -38,6 +38,15 @@ export class RequestJournal<T> {
     return index;
   }
 
+  /** Holds exactly `items`, oldest first, the newest having the index `lastIndex` (a fleet's journal, read from Redis). */
+  reset(items: readonly T[], lastIndex: number): void {
+    this.clear();
+    const kept = items.slice(-Math.max(this.capacity, 1));
+    this.last = lastIndex - kept.length;
+    for (const item of kept) this.add(item);
+    this.last = lastIndex;
+  }
+
   clear(): void {
     this.items.length = 0;
     this.start = 0;

@@ -24,6 +24,7 @@ export const ERROR_CATALOG = {
   'flow state unavailable': { status: 503, message: 'the flow store cannot be reached' },
   // Rift's disabled imposter (POST /imposters/:id/disable), answered by the imposter itself.
   'imposter disabled': { status: 503, message: 'Imposter is disabled' },
+  'fleet unavailable': { status: 503, message: "the fleet's Redis cannot be reached; imposters cannot change until it is back" },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

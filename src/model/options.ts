@@ -52,6 +52,8 @@ export interface StandinOptions {
   removeProxies: boolean;
   /** `--workers N`: imposters served by N worker processes sharing their ports; undefined = this process alone. */
   workers?: number;
+  /** `--fleet redis://host:port/db`: a member of a fleet sharing its imposters and state in that Redis. */
+  fleet?: string;
   /** `--strict`: unknown fields in imposters and stubs are refused (400), not only warned about. */
   strict: boolean;
 }

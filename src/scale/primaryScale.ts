@@ -12,6 +12,8 @@ import type { Stub } from '../core/stub.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Log, Logger } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
+import type { ScaleView } from '../admin/scaleView.js';
+import type { Exposition } from '../metrics/exposition.js';
 import { absorbImposter } from './journalMerge.js';
 import type { DrainedImposter, WorkerMessage, WorkerSettings } from './messages.js';
 import { refuseUnshareable } from './refuse.js';
@@ -28,7 +30,7 @@ export interface WorkerStatus {
   restarts: number;
 }
 
-export class PrimaryScale implements RegistryObserver {
+export class PrimaryScale implements RegistryObserver, ScaleView {
   readonly pool: WorkerPool;
   private registry: ImposterRegistry | undefined;
   private nextKey = 1;
@@ -209,6 +211,22 @@ export class PrimaryScale implements RegistryObserver {
       if (this.events.keepsRequests) void this.collect().catch(() => undefined);
     }, EVENT_DRAIN_MS);
     this.eventTimer.unref();
+  }
+
+  async before(): Promise<void> {
+    await this.collect();
+  }
+
+  async home(): Promise<Record<string, unknown>> {
+    return { workers: this.status() };
+  }
+
+  /** How many serve, and what each answered (standin's own families). */
+  async metrics(out: Exposition): Promise<void> {
+    const workers = this.status();
+    out.family('standin_workers_serving', 'gauge', 'Worker processes serving imposters (--workers)', [[undefined, workers.filter((w) => w.serving).length]]);
+    out.family('standin_worker_requests_total', 'counter', 'Requests answered by each worker process, all imposters', workers.map((w) => [{ worker: String(w.worker) }, w.requests] as const));
+    out.family('standin_worker_restarts_total', 'counter', 'Times a worker process was replaced after it exited', workers.map((w) => [{ worker: String(w.worker) }, w.restarts] as const));
   }
 
   /** GET / and /metrics: each worker, its process and what it served. */

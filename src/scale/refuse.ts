@@ -7,7 +7,7 @@ import { isPlainObject } from '../model/types.js';
  * Scripts (`_rift.script`) keep flow state; in memory each worker would keep its own, so under
  * --workers an imposter whose stubs run scripts needs the shared Redis flow store.
  */
-export function refuseUnshareable(imposterConfig: Record<string, unknown>, stubConfigs: readonly unknown[]): void {
+export function refuseUnshareable(imposterConfig: Record<string, unknown>, stubConfigs: readonly unknown[], mode = '--workers'): void {
   const rift = imposterConfig._rift;
   const flowState = isPlainObject(rift) ? rift.flowState : undefined;
   if (isPlainObject(flowState) && flowState.backend === 'redis') return;
@@ -22,7 +22,7 @@ export function refuseUnshareable(imposterConfig: Record<string, unknown>, stubC
   if (!stubConfigs.some(runsScript)) return;
   throw new ValidationFailure([
     validationError(
-      "with --workers, an imposter whose responses run _rift scripts must keep its flow state in Redis, which every worker shares: set _rift.flowState to {\"backend\": \"redis\", \"redis\": {\"url\": \"redis://host:port\"}} (in memory, each worker would keep its own state)",
+      `with ${mode}, an imposter whose responses run _rift scripts must keep its flow state in Redis, which every process shares: set _rift.flowState to {"backend": "redis", "redis": {"url": "redis://host:port"}} (in memory, each process would keep its own state)`,
       { _rift: rift ?? null },
     ),
   ]);
@@ -38,12 +38,20 @@ function runsScript(stub: unknown): boolean {
 }
 
 /** Start options --workers cannot honour; the message says why. Undefined when they can all be honoured. */
-export function refusedWithWorkers(options: { allowInjection: boolean; protofile?: string; customProtocols: boolean }): string | undefined {
+export function refusedWithWorkers(
+  options: { allowInjection: boolean; protofile?: string; customProtocols: boolean; datadir?: string; debug?: boolean; workers?: number },
+  mode = '--workers',
+): string | undefined {
   if (options.allowInjection) {
-    return '--workers cannot be combined with --allowInjection: injected functions share one `state` object, which lives in one process, and each worker is its own process. Run without --workers to use injection';
+    return `${mode} cannot be combined with --allowInjection: injected functions share one \`state\` object, which lives in one process, and each ${mode === '--workers' ? 'worker' : 'member'} is its own process. Run without ${mode} to use injection`;
   }
   if (options.customProtocols) {
-    return `--workers cannot serve custom protocols (${options.protofile ?? 'protocols.json'}): their processes call back one standin process. Run without --workers, or move protocols.json away`;
+    return `${mode} cannot serve custom protocols (${options.protofile ?? 'protocols.json'}): their processes call back one standin process. Run without ${mode}, or move protocols.json away`;
+  }
+  if (mode === '--fleet') {
+    if (options.workers !== undefined) return '--fleet and --workers cannot be combined yet: run one member per core instead (several members may share a machine)';
+    if (options.datadir !== undefined) return '--fleet keeps the imposters in Redis: leave out --datadir (give Redis persistence instead)';
+    if (options.debug) return '--fleet does not collect --debug matches across members yet: leave out --debug, or run one standin';
   }
   return undefined;
 }

@@ -17,6 +17,7 @@ import { createDashboard } from '../dashboard/dashboard.js';
 import { registries } from './registries.js';
 import type { StandinOptions } from '../model/options.js';
 import { VERSION } from '../model/version.js';
+import { FleetMember } from '../fleet/fleetMember.js';
 import { PrimaryScale } from '../scale/primaryScale.js';
 import { refusedWithWorkers, ScaleError } from '../scale/refuse.js';
 import { NOTHING_TO_RELOAD, ReloadableSource, type ReloadReport } from '../watch/reloadSource.js';
@@ -55,8 +56,9 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
     },
     logger.scoped(`[mb:${options.port}] `),
   );
-  if (options.workers !== undefined) {
-    const refused = refusedWithWorkers({ allowInjection: options.allowInjection, protofile: options.protofile, customProtocols: custom.length > 0 });
+  for (const mode of ['--workers', '--fleet'] as const) {
+    if ((mode === '--workers' ? options.workers : options.fleet) === undefined) continue;
+    const refused = refusedWithWorkers({ ...options, customProtocols: custom.length > 0 }, mode);
     if (refused !== undefined) throw new ScaleError(refused);
   }
   const instance = createInstanceResources(prepared);
@@ -83,6 +85,8 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
     options.journalCap,
     events,
   );
+  const member = options.fleet === undefined ? undefined : new FleetMember(options.fleet, options.journalCap, logger.scoped(`[mb:${options.port}] `));
+  const scaleView = primary ?? member;
   const registry = new ImposterRegistry(
     custom.length === 0 ? registries : { ...registries, protocols: new Map([...registries.protocols, ...custom.map((p) => [p.name, p] as const)]) },
     {
@@ -98,13 +102,20 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
       instance,
       events,
       strict: options.strict,
-      scale: primary?.scale,
+      scale: primary?.scale ?? member?.scale,
       bodyLimit: options.bodyLimit,
     },
     logger,
   );
   // The workers first, so that imposters restored from --datadir open on them.
   await primary?.start(registry);
+  try {
+    await member?.join(registry);
+  } catch (err) {
+    await registry.closeAll();
+    await instance.close();
+    throw new ScaleError(err instanceof Error ? err.message : String(err));
+  }
   let persistence: ImposterPersistence | undefined;
   try {
     persistence = options.datadir === undefined ? undefined : await openDatadir(options.datadir, registry, logger, options.port);
@@ -118,13 +129,13 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
   let reloadable: ReloadableSource | undefined;
   const reload = (): Promise<ReloadReport> => reloadable?.reload() ?? Promise.resolve(NOTHING_TO_RELOAD);
   const admin = createAdminServer(
-    createAdminRouter(registry, options, logger, processMetrics, events, () => watching?.status, primary && (() => primary.status()), reload),
+    createAdminRouter(registry, options, logger, processMetrics, events, () => watching?.status, scaleView, reload),
     options.port,
     allowAddress,
     logger,
     createAdminAccess(options),
     options.adminBodyLimit,
-    primary && (() => primary.collect()),
+    scaleView && ((method, path) => scaleView.before(method, path)),
     createDashboard(),
   );
 
@@ -140,11 +151,13 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
     processMetrics.close();
     await registry.closeAll();
     await primary?.close();
+    await member?.close();
     await persistence?.close();
     await instance.close();
     throw err;
   });
   const port = (admin.server.address() as { port: number }).port;
+  member?.announce(port);
 
   const log = logger.scoped(`[mb:${port}] `);
 
@@ -176,6 +189,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
       processMetrics.close();
       await Promise.all([admin.close(), registry.closeAll()]);
       await primary?.close();
+      await member?.close();
       // After the imposters stop serving: no proxy is left to use a pool, and the last cycle positions are written too.
       await Promise.all([instance.close(), persistence?.close()]);
     },

@@ -28,7 +28,7 @@ export interface StandinProcess {
  * signal). A free port can be taken by another process on the machine between the check and
  * standin's listen (test suites running side by side): then it starts again on another port.
  */
-export async function startStandin(extraArgs: string[] = [], options: { cwd?: string } = {}): Promise<StandinProcess> {
+export async function startStandin(extraArgs: string[] = [], options: StartOptions = {}): Promise<StandinProcess> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(extraArgs, options);
@@ -38,13 +38,20 @@ export async function startStandin(extraArgs: string[] = [], options: { cwd?: st
   }
 }
 
+export interface StartOptions {
+  cwd?: string;
+  /** The loopback address it binds (127.0.0.2 lets a second standin on this machine serve the same imposter ports). */
+  host?: string;
+}
+
 const ADMIN_PORT_TAKEN = /cannot start the admin API on [^\n]* is already in use/;
 
-async function startOnce(extraArgs: string[], options: { cwd?: string }): Promise<StandinProcess> {
+async function startOnce(extraArgs: string[], options: StartOptions): Promise<StandinProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'standin-test-'));
   const pidfile = join(dir, 'standin.pid');
-  const args = [executable, 'start', '--port', String(port), '--host', '127.0.0.1', '--pidfile', pidfile, '--nologfile', ...extraArgs];
+  const host = options.host ?? '127.0.0.1';
+  const args = [executable, 'start', '--port', String(port), '--host', host, '--pidfile', pidfile, '--nologfile', ...extraArgs];
   const child = spawn(process.execPath, args, { cwd: options.cwd ?? dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const watched = watchChild(child);
 
@@ -63,7 +70,7 @@ async function startOnce(extraArgs: string[], options: { cwd?: string }): Promis
 
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     pid: child.pid!,
     dir,
     pidfile,

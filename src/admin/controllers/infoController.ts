@@ -4,16 +4,16 @@ import type { StandinOptions } from '../../model/options.js';
 import { RIFT_API_LEVEL, VERSION } from '../../model/version.js';
 import { ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
 import type { WatchStatus } from '../../watch/watchImposters.js';
-import type { WorkerStatus } from './workerStatus.js';
+import type { ScaleView } from '../scaleView.js';
 
 export function infoController(
   options: StandinOptions,
   logger: Logger,
   watchStatus: () => WatchStatus | undefined,
-  workerStatus: () => readonly WorkerStatus[] | undefined = () => undefined,
+  scaleView?: ScaleView,
 ) {
   return {
-    home(req: AdminRequest): AdminReply {
+    async home(req: AdminRequest): Promise<AdminReply> {
       const body: Record<string, unknown> = {
         _links: {
           imposters: { href: `${req.baseUrl}/imposters` },
@@ -24,9 +24,8 @@ export function infoController(
       // Only under --watch, so mountebank's shape is unchanged otherwise.
       const watch = watchStatus();
       if (watch) body.watch = watch;
-      // Only under --workers, likewise.
-      const workers = workerStatus();
-      if (workers) body.workers = workers;
+      // Only under --workers or --fleet, likewise.
+      if (scaleView) Object.assign(body, await scaleView.home());
       return ok(body);
     },
 

@@ -1,0 +1,142 @@
+// `--workers` and fleet mode on this machine: throughput of one process against --workers N,
+// and what a stub that cycles costs when the next response is decided by the primary process
+// (--workers) or by Redis (--fleet). Each server is pinned with taskset (--cores), wrk to its own
+// core, 32 keep-alive connections; servers take turns scenario by scenario, as bench/README.md
+// asks on this drifting VM.
+//
+//   node dist/bench/scale.js [--seconds 8] [--rounds 2] [--server-cores 0] [--wrk-core 1]
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runWrk } from './wrk.js';
+import type { Scenario } from './scenarios.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string): string => {
+  const at = args.indexOf(`--${name}`);
+  return at === -1 ? fallback : args[at + 1]!;
+};
+const seconds = Number(flag('seconds', '8'));
+const rounds = Number(flag('rounds', '2'));
+const serverCores = flag('server-cores', '0');
+const wrkCore = flag('wrk-core', '1');
+const executable = fileURLToPath(new URL('../../bin/standin.js', import.meta.url));
+
+interface Setup {
+  name: string;
+  flags: string[];
+  /** Redis is started for it (fleet). */
+  redis?: boolean;
+}
+
+const SETUPS: Setup[] = [
+  { name: 'one process', flags: [] },
+  { name: '--workers 1', flags: ['--workers', '1'] },
+  { name: '--workers 2', flags: ['--workers', '2'] },
+  ...(args.includes('--fleet') ? [{ name: '--fleet (1 member)', flags: [], redis: true }] : []),
+];
+
+const SCENARIOS: Scenario[] = [
+  { name: 'one response', stubs: [{ responses: [{ is: { body: 'hello' } }] }], request: { method: 'GET', path: '/' } },
+  {
+    name: 'three responses (cycling)',
+    stubs: [{ responses: [{ is: { body: 'hello' } }, { is: { body: 'hello' } }, { is: { body: 'hello' } }] }],
+    request: { method: 'GET', path: '/' },
+  },
+];
+
+let portSeed = 20_000 + (process.pid % 5_000);
+const nextPort = () => portSeed++;
+
+async function waitFor(url: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startRedis(): Promise<{ url: string; stop(): void }> {
+  const port = nextPort();
+  const child = spawn('taskset', ['-c', serverCores, 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  return { url: `redis://127.0.0.1:${port}/0`, stop: () => child.kill('SIGKILL') };
+}
+
+async function startServer(setup: Setup): Promise<{ admin: string; stop(): Promise<void>; redis?: { stop(): void } }> {
+  const redis = setup.redis ? await startRedis() : undefined;
+  const port = nextPort();
+  const dir = mkdtempSync(join(tmpdir(), 'standin-bench-scale-'));
+  const command = [executable, 'start', '--port', String(port), '--host', '127.0.0.1', '--nologfile', '--pidfile', join(dir, 'pid'), ...setup.flags];
+  if (redis) command.push('--fleet', redis.url);
+  const child: ChildProcess = spawn('taskset', ['-c', serverCores, process.execPath, ...command], { stdio: 'ignore', cwd: dir });
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(join(dir, 'pid'))) {
+    if (Date.now() > deadline) throw new Error(`${setup.name} did not start`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    admin: `http://127.0.0.1:${port}`,
+    redis,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      redis?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const cpuLine = () => readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+
+async function main(): Promise<void> {
+  spawnSync('npm', ['run', 'build'], { stdio: 'ignore' });
+  const dir = mkdtempSync(join(tmpdir(), 'standin-bench-wrk-'));
+  const results = new Map<string, number[]>();
+  const before = cpuLine();
+  console.log(`# ${cpus().length} cores; servers on core(s) ${serverCores}, wrk on core ${wrkCore}; ${seconds}s per run, ${rounds} rounds; load average before: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  for (let round = 0; round < rounds; round++) {
+    for (const scenario of SCENARIOS) {
+      for (const setup of SETUPS) {
+        const server = await startServer(setup);
+        try {
+          const port = nextPort();
+          const created = await fetch(`${server.admin}/imposters`, {
+            method: 'POST',
+            body: JSON.stringify({ protocol: 'http', port, stubs: scenario.stubs }),
+          });
+          if (created.status !== 201) throw new Error(`${setup.name}: ${await created.text()}`);
+          const url = `http://127.0.0.1:${port}${scenario.request.path}`;
+          await waitFor(url);
+          await runWrk(url, scenario, 1, 32, dir, wrkCore);
+          const result = await runWrk(url, scenario, seconds, 32, dir, wrkCore);
+          const key = `${scenario.name} | ${setup.name}`;
+          results.set(key, [...(results.get(key) ?? []), result.requestsPerSecond]);
+          console.log(`${key} | ${result.requestsPerSecond.toFixed(0)} req/s | p50 ${result.p50Ms.toFixed(2)} ms | p99 ${result.p99Ms.toFixed(2)} ms | errors ${result.errors}`);
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+  }
+  const after = cpuLine();
+  const idle = (after[3]! - before[3]!) / after.reduce((s, v, i) => s + v - before[i]!, 0);
+  console.log(`\n# median req/s over ${rounds} rounds (machine idle ${(idle * 100).toFixed(0)}% of the time during the runs; load average after: ${loadavg().map((n) => n.toFixed(2)).join(' ')})`);
+  console.log('| scenario | server | req/s |\n|---|---|---:|');
+  for (const [key, values] of results) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const [scenario, setup] = key.split(' | ');
+    console.log(`| ${scenario} | ${setup} | ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} |`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+await main();

@@ -1,0 +1,261 @@
+// What a fleet keeps in Redis, under `standin:fleet:` in the database of the --fleet URL:
+//   version            INCR per change to the imposters
+//   imposters          HASH port -> {definition, stubs, keys} as JSON
+//   bus                pub/sub channel: {t:"change", version, port} and {t:"collect", id}
+//   member:{id}        each live member's heartbeat (JSON, expires when it stops beating)
+//   stubkey            INCR: keys for new stubs
+//   cycle:{key}        INCR: requests a cycling stub has answered, fleet-wide
+//   count:{port}       numberOfRequests;  recorded:{port}  requests ever recorded
+//   journal:{port}     ZSET of recorded requests scored by time, trimmed to --journalCap
+//   collected:{id}     SET of the members that handed over for collection {id}
+// Two connections: one for commands, one subscribed to the bus.
+import type { Redis } from 'ioredis';
+import type { RecordedRequest } from '../core/recordedRequest.js';
+import type { Log } from '../logging/logger.js';
+
+const PREFIX = 'standin:fleet:';
+const TIMEOUT_MS = 2_000;
+
+/** What members announce on the bus: a change (with the fleet's version after it), or a request to hand over what they served. */
+export type BusMessage =
+  | { t: 'change'; version: number; port: number | null; from: string }
+  | { t: 'collect'; id: string; from: string };
+
+export interface StoredImposter {
+  definition: Record<string, unknown>;
+  stubs: unknown[];
+  keys: number[];
+  /** The JSON it was read from or written as. */
+  text: string;
+}
+
+export interface MemberBeat {
+  member: string;
+  pid: number;
+  host: string;
+  adminPort: number;
+  version: number;
+  requests: number;
+}
+
+export interface HandedOver {
+  port: number;
+  requests: number;
+  records: RecordedRequest[];
+}
+
+export class FleetStore {
+  private client: Redis | null = null;
+  private subscriber: Redis | null = null;
+  private lost = false;
+  private keyBlock = { next: 0, end: 0 };
+
+  constructor(
+    readonly url: string,
+    private readonly log: Log,
+    private readonly handlers: { message(message: BusMessage): void; reconnected(): Promise<void> },
+  ) {}
+
+  /** True while commands reach Redis. */
+  get ready(): boolean {
+    return this.client !== null && this.client.status === 'ready' && !this.lost;
+  }
+
+  async open(): Promise<void> {
+    const { Redis } = await import('ioredis');
+    const options = {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: TIMEOUT_MS,
+      commandTimeout: TIMEOUT_MS,
+      retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
+    };
+    const client = new Redis(this.url, { ...options, enableAutoPipelining: true });
+    const subscriber = new Redis(this.url, options);
+    let firstError: Error | undefined;
+    client.on('error', (err: Error) => {
+      firstError ??= err;
+      if (this.client === client && !this.lost) {
+        this.lost = true;
+        this.log.warn(`fleet: lost Redis at ${this.url} (${err.message}); serving the imposters this member has, admin changes answer 503 until it is back`);
+      }
+    });
+    subscriber.on('error', () => undefined);
+    client.on('ready', () => {
+      if (!this.lost || this.client !== client) return;
+      this.lost = false;
+      void this.handlers.reconnected().catch((err: unknown) => this.log.error(`fleet: could not load the imposters again: ${String(err)}`));
+    });
+    subscriber.on('message', (_channel: string, text: string) => {
+      try {
+        this.handlers.message(JSON.parse(text) as BusMessage);
+      } catch {
+        // not ours
+      }
+    });
+    try {
+      await withTimeout(Promise.all([client.connect(), subscriber.connect()]), TIMEOUT_MS);
+      await subscriber.subscribe(`${PREFIX}bus`);
+      await client.ping();
+    } catch (err) {
+      client.disconnect();
+      subscriber.disconnect();
+      throw new Error(`the fleet's Redis at ${this.url} does not answer: ${(firstError ?? (err as Error)).message}`);
+    }
+    this.client = client;
+    this.subscriber = subscriber;
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    const subscriber = this.subscriber;
+    this.client = null;
+    this.subscriber = null;
+    await Promise.all([client, subscriber].map((c) => c?.quit().catch(() => c.disconnect())));
+  }
+
+  private get redis(): Redis {
+    if (this.client === null) throw new Error('the fleet store is closed');
+    return this.client;
+  }
+
+  /** A key for a new stub, from blocks of 100 taken with one INCRBY. */
+  newKey(): number {
+    // Keys must be unique across members: the block is reserved in Redis before use (see reserveKeys).
+    if (this.keyBlock.next >= this.keyBlock.end) throw new Error('no stub keys reserved');
+    return this.keyBlock.next++;
+  }
+
+  /** Makes sure `count` keys can be handed out without a round trip. */
+  async reserveKeys(count: number): Promise<void> {
+    if (this.keyBlock.end - this.keyBlock.next >= count) return;
+    const size = Math.max(100, count);
+    const end = await this.redis.incrby(`${PREFIX}stubkey`, size);
+    this.keyBlock = { next: end - size + 1, end: end + 1 };
+  }
+
+  /** Stores an imposter; a new one (`fresh`) starts with no requests. Returns the fleet's new version. */
+  async put(port: number, stored: StoredImposter, fresh: boolean): Promise<number> {
+    const multi = this.redis.multi();
+    if (fresh) multi.del(...requestKeys(port));
+    const results = (await multi.hset(`${PREFIX}imposters`, String(port), stored.text).incr(`${PREFIX}version`).exec()) ?? [];
+    return Number(results[results.length - 1]?.[1]);
+  }
+
+  async remove(port: number): Promise<number> {
+    const results = (await this.redis.multi().del(...requestKeys(port)).hdel(`${PREFIX}imposters`, String(port)).incr(`${PREFIX}version`).exec()) ?? [];
+    return Number(results[results.length - 1]?.[1]);
+  }
+
+  async replaceAll(imposters: ReadonlyMap<number, StoredImposter>): Promise<number> {
+    const multi = this.redis.multi().del(`${PREFIX}imposters`);
+    for (const [port, stored] of imposters) multi.del(...requestKeys(port)).hset(`${PREFIX}imposters`, String(port), stored.text);
+    const results = (await multi.incr(`${PREFIX}version`).exec()) ?? [];
+    return Number(results[results.length - 1]?.[1]);
+  }
+
+  /** Redis came back empty: the first member to get here writes what it serves. Returns whether it did. */
+  async seed(imposters: ReadonlyMap<number, StoredImposter>): Promise<boolean> {
+    const won = await this.redis.set(`${PREFIX}seeded`, '1', 'EX', 10, 'NX');
+    if (won !== 'OK') return false;
+    const version = await this.replaceAll(imposters);
+    await this.announce({ t: 'change', version, port: null, from: 'seed' });
+    return true;
+  }
+
+  async loadAll(): Promise<{ version: number; imposters: Map<number, StoredImposter> }> {
+    const [all, version] = await Promise.all([this.redis.hgetall(`${PREFIX}imposters`), this.redis.get(`${PREFIX}version`)]);
+    const imposters = new Map<number, StoredImposter>();
+    for (const [port, text] of Object.entries(all)) imposters.set(Number(port), parseStored(text));
+    return { version: Number(version ?? 0), imposters };
+  }
+
+  async get(port: number): Promise<StoredImposter | undefined> {
+    const text = await this.redis.hget(`${PREFIX}imposters`, String(port));
+    return text === null ? undefined : parseStored(text);
+  }
+
+  async version(): Promise<number> {
+    return Number((await this.redis.get(`${PREFIX}version`)) ?? 0);
+  }
+
+  async announce(message: BusMessage): Promise<void> {
+    await this.redis.publish(`${PREFIX}bus`, JSON.stringify(message));
+  }
+
+  async beat(beat: MemberBeat, ttlMs: number): Promise<void> {
+    await this.redis.set(`${PREFIX}member:${beat.member}`, JSON.stringify(beat), 'PX', ttlMs);
+  }
+
+  async leave(member: string): Promise<void> {
+    await this.redis.del(`${PREFIX}member:${member}`);
+  }
+
+  /** The members whose heartbeat has not expired. */
+  async members(): Promise<MemberBeat[]> {
+    const keys = await this.redis.keys(`${PREFIX}member:*`);
+    if (keys.length === 0) return [];
+    const values = await this.redis.mget(...keys);
+    return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as MemberBeat);
+  }
+
+  nextInCycle(key: number): Promise<number> {
+    return this.redis.incr(`${PREFIX}cycle:${key}`);
+  }
+
+  async handOver(id: string, member: string, parts: readonly HandedOver[], journalCap: number): Promise<void> {
+    const multi = this.redis.multi();
+    for (const part of parts) {
+      if (part.requests > 0) multi.incrby(`${PREFIX}count:${part.port}`, part.requests);
+      if (part.records.length === 0) continue;
+      const journal = `${PREFIX}journal:${part.port}`;
+      for (const record of part.records) multi.zadd(journal, record.at ?? Date.now() * 1000, JSON.stringify({ ...record, member }));
+      multi.zremrangebyrank(journal, 0, -(journalCap + 1));
+      multi.incrby(`${PREFIX}recorded:${part.port}`, part.records.length);
+    }
+    multi.sadd(`${PREFIX}collected:${id}`, member).expire(`${PREFIX}collected:${id}`, 60);
+    await multi.exec();
+  }
+
+  async handedOver(id: string): Promise<Set<string>> {
+    return new Set(await this.redis.smembers(`${PREFIX}collected:${id}`));
+  }
+
+  async requests(port: number): Promise<{ count: number; recorded: number; records: RecordedRequest[] }> {
+    const [count, recorded, records] = await Promise.all([
+      this.redis.get(`${PREFIX}count:${port}`),
+      this.redis.get(`${PREFIX}recorded:${port}`),
+      this.redis.zrange(`${PREFIX}journal:${port}`, 0, -1),
+    ]);
+    return {
+      count: Number(count ?? 0),
+      recorded: Number(recorded ?? 0),
+      records: records.map((text) => {
+        const record = JSON.parse(text) as RecordedRequest & { member?: string };
+        delete record.member;
+        return record;
+      }),
+    };
+  }
+
+  async clearRequests(port: number): Promise<void> {
+    await this.redis.del(`${PREFIX}count:${port}`, `${PREFIX}journal:${port}`);
+  }
+}
+
+/** What a fleet keeps of an imposter's requests. */
+const requestKeys = (port: number): string[] => [`${PREFIX}count:${port}`, `${PREFIX}journal:${port}`, `${PREFIX}recorded:${port}`];
+
+function parseStored(text: string): StoredImposter {
+  const parsed = JSON.parse(text) as Omit<StoredImposter, 'text'>;
+  return { ...parsed, text };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
