@@ -2,7 +2,10 @@
 // and what a stub that cycles costs when the next response is decided by the primary process
 // (--workers) or by Redis (--fleet). Each server is pinned with taskset (--cores), wrk to its own
 // core, 32 keep-alive connections; servers take turns scenario by scenario, as bench/README.md
-// asks on this drifting VM.
+// asks on this drifting VM. Besides req/s (which a loaded machine drags down), each run reports
+// the CPU time all the server's processes spent per request (main process, workers, Redis for a
+// fleet, from /proc): a cost that load on other cores barely changes, and what the estimates
+// for larger machines in docs/scale.md are made from.
 //
 //   node dist/bench/scale.js [--seconds 8] [--rounds 2] [--server-cores 0] [--wrk-core 1]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -63,14 +66,35 @@ async function waitFor(url: string): Promise<void> {
   }
 }
 
-async function startRedis(): Promise<{ url: string; stop(): void }> {
+async function startRedis(): Promise<{ url: string; pid: number; stop(): void }> {
   const port = nextPort();
   const child = spawn('taskset', ['-c', serverCores, 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
-  return { url: `redis://127.0.0.1:${port}/0`, stop: () => child.kill('SIGKILL') };
+  return { url: `redis://127.0.0.1:${port}/0`, pid: child.pid!, stop: () => child.kill('SIGKILL') };
 }
 
-async function startServer(setup: Setup): Promise<{ admin: string; stop(): Promise<void>; redis?: { stop(): void } }> {
+/** CPU seconds (user + system) spent so far by `pid` and its child processes. */
+function cpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks / 100;
+}
+
+function processTree(pid: number): number[] {
+  const out = [pid];
+  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.trim() !== '');
+  for (const child of children) out.push(...processTree(Number(child)));
+  return out;
+}
+
+async function startServer(setup: Setup): Promise<{ admin: string; pids(): number[]; stop(): Promise<void>; redis?: { stop(): void } }> {
   const redis = setup.redis ? await startRedis() : undefined;
   const port = nextPort();
   const dir = mkdtempSync(join(tmpdir(), 'standin-bench-scale-'));
@@ -85,6 +109,7 @@ async function startServer(setup: Setup): Promise<{ admin: string; stop(): Promi
   return {
     admin: `http://127.0.0.1:${port}`,
     redis,
+    pids: () => [...processTree(child.pid!), ...(redis ? [redis.pid] : [])],
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -101,6 +126,7 @@ async function main(): Promise<void> {
   spawnSync('npm', ['run', 'build'], { stdio: 'ignore' });
   const dir = mkdtempSync(join(tmpdir(), 'standin-bench-wrk-'));
   const results = new Map<string, number[]>();
+  const costs = new Map<string, number[]>();
   const before = cpuLine();
   console.log(`# ${cpus().length} cores; servers on core(s) ${serverCores}, wrk on core ${wrkCore}; ${seconds}s per run, ${rounds} rounds; load average before: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
   for (let round = 0; round < rounds; round++) {
@@ -117,10 +143,14 @@ async function main(): Promise<void> {
           const url = `http://127.0.0.1:${port}${scenario.request.path}`;
           await waitFor(url);
           await runWrk(url, scenario, 1, 32, dir, wrkCore);
+          const pids = server.pids();
+          const cpuBefore = cpuSeconds(pids);
           const result = await runWrk(url, scenario, seconds, 32, dir, wrkCore);
+          const cpuPerRequest = ((cpuSeconds(pids) - cpuBefore) / (result.requestsPerSecond * seconds)) * 1e6;
           const key = `${scenario.name} | ${setup.name}`;
           results.set(key, [...(results.get(key) ?? []), result.requestsPerSecond]);
-          console.log(`${key} | ${result.requestsPerSecond.toFixed(0)} req/s | p50 ${result.p50Ms.toFixed(2)} ms | p99 ${result.p99Ms.toFixed(2)} ms | errors ${result.errors}`);
+          costs.set(key, [...(costs.get(key) ?? []), cpuPerRequest]);
+          console.log(`${key} | ${result.requestsPerSecond.toFixed(0)} req/s | ${cpuPerRequest.toFixed(1)} µs CPU/request (${pids.length} processes) | p50 ${result.p50Ms.toFixed(2)} ms | p99 ${result.p99Ms.toFixed(2)} ms | errors ${result.errors}`);
         } finally {
           await server.stop();
         }
@@ -130,11 +160,11 @@ async function main(): Promise<void> {
   const after = cpuLine();
   const idle = (after[3]! - before[3]!) / after.reduce((s, v, i) => s + v - before[i]!, 0);
   console.log(`\n# median req/s over ${rounds} rounds (machine idle ${(idle * 100).toFixed(0)}% of the time during the runs; load average after: ${loadavg().map((n) => n.toFixed(2)).join(' ')})`);
-  console.log('| scenario | server | req/s |\n|---|---|---:|');
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  console.log('| scenario | server | req/s | CPU µs per request (all its processes) |\n|---|---|---:|---:|');
   for (const [key, values] of results) {
-    const sorted = [...values].sort((a, b) => a - b);
     const [scenario, setup] = key.split(' | ');
-    console.log(`| ${scenario} | ${setup} | ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} |`);
+    console.log(`| ${scenario} | ${setup} | ${median(values).toFixed(0)} | ${median(costs.get(key)!).toFixed(1)} |`);
   }
   rmSync(dir, { recursive: true, force: true });
 }
