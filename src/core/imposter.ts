@@ -261,7 +261,7 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
   /** Rift's disable: every request answers 503 until enable(); nothing is counted or recorded meanwhile. */
   disable(): void {
     if (this.settings.scale !== undefined) {
-      throw validationError('with --workers, an imposter cannot be disabled while it runs (each worker serves it on its own); create it with "enabled": false instead');
+      throw validationError('with --workers or --fleet, an imposter cannot be disabled while it runs (each process serves it on its own); create it with "enabled": false instead');
     }
     this.stopServing();
   }
@@ -283,7 +283,7 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
 
   enable(): void {
     if (this.settings.scale !== undefined && this.disabledOutcome !== undefined) {
-      throw validationError('with --workers, an imposter cannot be enabled while it runs (each worker serves it on its own); create it again without "enabled": false');
+      throw validationError('with --workers or --fleet, an imposter cannot be enabled while it runs (each process serves it on its own); create it again without "enabled": false');
     }
     this.disabledOutcome = undefined;
     delete this.config.enabled;

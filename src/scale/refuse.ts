@@ -1,4 +1,4 @@
-// What --workers refuses, with a message that says why and what to do instead: whatever would
+// What --workers and --fleet refuse, with a message that says why and what to do instead: whatever would
 // silently behave differently from one process.
 import { ValidationFailure, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/types.js';
@@ -14,7 +14,7 @@ export function refuseUnshareable(imposterConfig: Record<string, unknown>, stubC
   if (stubConfigs.some(movesScenario)) {
     throw new ValidationFailure([
       validationError(
-        "with --workers, an imposter whose stubs have scenario states (requiredScenarioState, newScenarioState) must keep its flow state in Redis, which every worker shares: set _rift.flowState to {\"backend\": \"redis\", \"redis\": {\"url\": \"redis://host:port\"}} (in memory, each worker would keep its own states)",
+        `with ${mode}, an imposter whose stubs have scenario states (requiredScenarioState, newScenarioState) must keep its flow state in Redis, which every ${mode === '--workers' ? 'worker' : 'member'} shares: set _rift.flowState to {"backend": "redis", "redis": {"url": "redis://host:port"}} (in memory, each ${mode === '--workers' ? 'worker' : 'member'} would keep its own states)`,
         { _rift: rift ?? null },
       ),
     ]);
