@@ -101,7 +101,7 @@ export class FleetStore {
     } catch (err) {
       client.disconnect();
       subscriber.disconnect();
-      throw new Error(`the fleet's Redis at ${this.url} does not answer: ${(firstError ?? (err as Error)).message}`);
+      throw new Error(`the fleet's Redis at ${this.url} does not answer: ${(firstError ?? (err as Error)).message}`, { cause: err });
     }
     this.client = client;
     this.subscriber = subscriber;
