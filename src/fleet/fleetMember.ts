@@ -33,14 +33,8 @@ interface Cursor {
   index: number;
 }
 
-export interface MemberStatus {
-  member: string;
-  pid: number;
-  host: string;
-  adminPort: number;
-  /** The last change it applied (the fleet's version when it is up to date). */
-  version: number;
-  requests: number;
+/** A member's heartbeat, and whether it is this process. */
+export interface MemberStatus extends MemberBeat {
   self: boolean;
 }
 

@@ -34,6 +34,7 @@ export interface MemberBeat {
   pid: number;
   host: string;
   adminPort: number;
+  /** The last change it applied (the fleet's version when it is up to date). */
   version: number;
   requests: number;
 }

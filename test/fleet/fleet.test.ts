@@ -2,12 +2,12 @@
 // fleet run on different machines, each serving the imposters on its own address; here each
 // member binds its own loopback address (127.0.0.1, .2, .3), so all serve the same imposter ports.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { del, freePort, get, post, put } from '../support/http.js';
 import { redisMissing, startRedis, type RedisServer } from '../support/redisServer.js';
-import { executable, startStandin, type StandinProcess } from '../support/standinProcess.js';
+import { runCli } from '../support/cliHarness.js';
+import { startStandin, type StandinProcess } from '../support/standinProcess.js';
 
 const HOSTS = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
 
@@ -178,17 +178,8 @@ describe('a fleet of three members sharing one Redis', { skip: redisMissing }, (
 describe('--fleet refuses to start when it cannot keep its promises', () => {
   const refusal = async (args: string[]): Promise<{ code: number | null; output: string }> => {
     const port = String(await freePort());
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [executable, 'start', '--nologfile', '--host', '127.0.0.1', '--port', port, ...args], { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (d) => (output += d));
-      child.stderr.on('data', (d) => (output += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        resolve({ code, output });
-      });
-    });
+    const { code, stdout, stderr } = await runCli(['start', '--nologfile', '--host', '127.0.0.1', '--port', port, ...args], tmpdir());
+    return { code, output: stdout + stderr };
   };
 
   test('Redis unreachable at start', async () => {

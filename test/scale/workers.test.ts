@@ -2,12 +2,12 @@
 // request here opens its own connection, so node:cluster's round robin spreads them over both
 // workers; each test checks that both served, so the assertions are about two processes.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { del, freePort, get, post, put } from '../support/http.js';
-import { executable, startStandin, type StandinProcess } from '../support/standinProcess.js';
+import { runCli } from '../support/cliHarness.js';
+import { startStandin, type StandinProcess } from '../support/standinProcess.js';
 import { redisMissing, startRedis } from '../support/redisServer.js';
 
 interface WorkerInfo {
@@ -212,17 +212,8 @@ describe('--workers with Redis flow state', { skip: redisMissing }, () => {
 describe('--workers refuses what it cannot honour', () => {
   const refusal = async (args: string[]): Promise<{ code: number | null; output: string }> => {
     const port = String(await freePort());
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [executable, 'start', '--nologfile', '--host', '127.0.0.1', '--port', port, ...args], { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (d) => (output += d));
-      child.stderr.on('data', (d) => (output += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        resolve({ code, output });
-      });
-    });
+    const { code, stdout, stderr } = await runCli(['start', '--nologfile', '--host', '127.0.0.1', '--port', port, ...args], tmpdir());
+    return { code, output: stdout + stderr };
   };
 
   test('--allowInjection: the state injected functions share lives in one process', async () => {
