@@ -27,7 +27,15 @@ const calls = Number(option('--calls') ?? 200_000);
 const rounds = Number(option('--rounds') ?? 5);
 const warmup = Number(option('--warmup') ?? calls / 4);
 const stepped = process.argv.includes('--stepped');
-const settings: ImposterSettings = { debug: false, mock: false, journalCap: 1000, allowInjection: false, proxyTimeout: 1000, injectionTimeout: 1000, instance: createInstanceResources() };
+const settings: ImposterSettings = {
+  debug: false,
+  mock: false,
+  journalCap: 1000,
+  allowInjection: false,
+  proxyTimeout: 1000,
+  injectionTimeout: 1000,
+  instance: createInstanceResources(),
+};
 // At info, a miss is explained (the closest stub) as the server does at its default level.
 const logger = new Logger({ level: (option('--loglevel') ?? 'warn') as LogLevel, logfile: null, console: false });
 const input = stepped ? createInterface({ input: process.stdin }) : undefined;

@@ -21,7 +21,17 @@ const passed = ['--only', '--loglevel'].flatMap((name) => (option(name) === unde
 
 async function main(): Promise<void> {
   const counter = callgrind();
-  const args = [join(root, 'dist', 'bench', 'handleMicro.js'), '--stepped', '--calls', String(calls), '--rounds', String(rounds), '--warmup', warmup, ...passed];
+  const args = [
+    join(root, 'dist', 'bench', 'handleMicro.js'),
+    '--stepped',
+    '--calls',
+    String(calls),
+    '--rounds',
+    String(rounds),
+    '--warmup',
+    warmup,
+    ...passed,
+  ];
   const child = spawn(counter.wrapper[0]!, [...counter.wrapper.slice(1), process.execPath, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const perCall = new Map<string, number[]>();
   let current = '';
@@ -44,7 +54,9 @@ async function main(): Promise<void> {
     child.stdin!.end();
     counter.remove();
   }
-  console.log(`node ${process.version}, ${root}: instructions per handle() call (callgrind; median of ${rounds} rounds of ${calls} calls after ${warmup} uncounted, min–max)`);
+  console.log(
+    `node ${process.version}, ${root}: instructions per handle() call (callgrind; median of ${rounds} rounds of ${calls} calls after ${warmup} uncounted, min–max)`,
+  );
   for (const [name, values] of perCall) console.log(`${name}: ${spread(values).text}`);
 }
 

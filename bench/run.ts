@@ -28,7 +28,10 @@ const warmupSeconds = quick ? 1 : 2;
 const runSeconds = quick ? 2 : 8;
 const connections = Number(option('--connections') ?? 32);
 const only = option('--only');
-const KINDS = option('--servers')?.split(',').filter((k): k is ServerKind => ALL_KINDS.includes(k as ServerKind)) ?? ALL_KINDS;
+const KINDS =
+  option('--servers')
+    ?.split(',')
+    .filter((k): k is ServerKind => ALL_KINDS.includes(k as ServerKind)) ?? ALL_KINDS;
 
 interface Row {
   scenario: Scenario;
@@ -123,14 +126,18 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  console.log(`\n${connections} connections, keep-alive, ${warmupSeconds}s warm-up, ${runSeconds}s run; servers on core ${SERVER_CORE}, wrk on core ${LOAD_CORE}; node ${process.version}\n`);
+  console.log(
+    `\n${connections} connections, keep-alive, ${warmupSeconds}s warm-up, ${runSeconds}s run; servers on core ${SERVER_CORE}, wrk on core ${LOAD_CORE}; node ${process.version}\n`,
+  );
   console.log('| scenario | server | req/s | p50 ms | p99 ms | errors | peak RSS MiB |');
   console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const row of rows) {
     for (const kind of KINDS) {
       const r = row.results[kind];
       if (!r) continue;
-      console.log(`| ${row.scenario.name} | ${kind} | ${fmt(r.requestsPerSecond)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${r.errors} | ${fmt(r.rssMiB, 1)} |`);
+      console.log(
+        `| ${row.scenario.name} | ${kind} | ${fmt(r.requestsPerSecond)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${r.errors} | ${fmt(r.rssMiB, 1)} |`,
+      );
     }
   }
   // bare / mountebank is the ceiling for standin / mountebank on this machine: no node:http

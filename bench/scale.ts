@@ -68,7 +68,9 @@ async function waitFor(url: string): Promise<void> {
 
 async function startRedis(): Promise<{ url: string; pid: number; stop(): void }> {
   const port = nextPort();
-  const child = spawn('taskset', ['-c', serverCores, 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn('taskset', ['-c', serverCores, 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   await new Promise((r) => setTimeout(r, 500));
   return { url: `redis://127.0.0.1:${port}/0`, pid: child.pid!, stop: () => child.kill('SIGKILL') };
 }
@@ -89,7 +91,9 @@ function cpuSeconds(pids: readonly number[]): number {
 
 function processTree(pid: number): number[] {
   const out = [pid];
-  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.trim() !== '');
+  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((l) => l.trim() !== '');
   for (const child of children) out.push(...processTree(Number(child)));
   return out;
 }
@@ -128,7 +132,11 @@ async function main(): Promise<void> {
   const results = new Map<string, number[]>();
   const costs = new Map<string, number[]>();
   const before = cpuLine();
-  console.log(`# ${cpus().length} cores; servers on core(s) ${serverCores}, wrk on core ${wrkCore}; ${seconds}s per run, ${rounds} rounds; load average before: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  console.log(
+    `# ${cpus().length} cores; servers on core(s) ${serverCores}, wrk on core ${wrkCore}; ${seconds}s per run, ${rounds} rounds; load average before: ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
   for (let round = 0; round < rounds; round++) {
     for (const scenario of SCENARIOS) {
       for (const setup of SETUPS) {
@@ -150,7 +158,9 @@ async function main(): Promise<void> {
           const key = `${scenario.name} | ${setup.name}`;
           results.set(key, [...(results.get(key) ?? []), result.requestsPerSecond]);
           costs.set(key, [...(costs.get(key) ?? []), cpuPerRequest]);
-          console.log(`${key} | ${result.requestsPerSecond.toFixed(0)} req/s | ${cpuPerRequest.toFixed(1)} µs CPU/request (${pids.length} processes) | p50 ${result.p50Ms.toFixed(2)} ms | p99 ${result.p99Ms.toFixed(2)} ms | errors ${result.errors}`);
+          console.log(
+            `${key} | ${result.requestsPerSecond.toFixed(0)} req/s | ${cpuPerRequest.toFixed(1)} µs CPU/request (${pids.length} processes) | p50 ${result.p50Ms.toFixed(2)} ms | p99 ${result.p99Ms.toFixed(2)} ms | errors ${result.errors}`,
+          );
         } finally {
           await server.stop();
         }
@@ -159,7 +169,11 @@ async function main(): Promise<void> {
   }
   const after = cpuLine();
   const idle = (after[3]! - before[3]!) / after.reduce((s, v, i) => s + v - before[i]!, 0);
-  console.log(`\n# median req/s over ${rounds} rounds (machine idle ${(idle * 100).toFixed(0)}% of the time during the runs; load average after: ${loadavg().map((n) => n.toFixed(2)).join(' ')})`);
+  console.log(
+    `\n# median req/s over ${rounds} rounds (machine idle ${(idle * 100).toFixed(0)}% of the time during the runs; load average after: ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')})`,
+  );
   const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   console.log('| scenario | server | req/s | CPU µs per request (all its processes) |\n|---|---|---:|---:|');
   for (const [key, values] of results) {

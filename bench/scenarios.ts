@@ -31,7 +31,16 @@ const answer = answerWith('hello');
 const hundred = <T>(make: (n: number) => T): T[] => Array.from({ length: 100 }, (_, i) => make(i + 1));
 const pathStubs = () => hundred((n) => ({ predicates: [{ equals: { method: 'GET', path: `/items/${n}` } }], responses: [answer] }));
 
-const order = { order: { id: 'A-17', lines: [{ sku: 'x1', qty: 2 }, { sku: 'y2', qty: 1 }] }, customer: { tier: 'gold' } };
+const order = {
+  order: {
+    id: 'A-17',
+    lines: [
+      { sku: 'x1', qty: 2 },
+      { sku: 'y2', qty: 1 },
+    ],
+  },
+  customer: { tier: 'gold' },
+};
 const jsonBody = JSON.stringify(order);
 const xmlBody = '<order xmlns="urn:shop"><id>A-17</id><customer tier="gold"/><line sku="x1" qty="2"/><line sku="y2" qty="1"/></order>';
 
@@ -44,7 +53,8 @@ const bigTemplate = `{"path": "<%- request.path %>", "at": "<%- new Date().toISO
 const bigStatic = bigTemplate.replace(/<%[-=] [^%]* %>/g, 'v');
 const bigAnswer = (body: string) => ({ is: { statusCode: 200, headers: { Connection: 'keep-alive', 'Content-Type': 'application/json' }, body } });
 const isBig = (text: string) => text.length > 490_000 && text.startsWith('{"path": "');
-const bigRendered = (text: string, kind: ServerKind) => isBig(text) && (kind !== 'standin' || (text.startsWith('{"path": "/big"') && text.endsWith('"id": "7"}')));
+const bigRendered = (text: string, kind: ServerKind) =>
+  isBig(text) && (kind !== 'standin' || (text.startsWith('{"path": "/big"') && text.endsWith('"id": "7"}')));
 
 export const scenarios: Scenario[] = [
   { name: 'simple stub', stubs: [{ responses: [answer] }], request: { method: 'GET', path: '/hello' } },
@@ -70,17 +80,21 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'complex and/or/not',
-    stubs: [{
-      predicates: [{
-        and: [
-          { or: [{ equals: { method: 'POST' } }, { equals: { method: 'PUT' } }] },
-          { not: { contains: { path: 'admin' } } },
-          { startsWith: { path: '/api/' } },
-          { or: [{ equals: { headers: { 'X-Tenant': 'acme' } } }, { exists: { query: { debug: true } } }] },
+    stubs: [
+      {
+        predicates: [
+          {
+            and: [
+              { or: [{ equals: { method: 'POST' } }, { equals: { method: 'PUT' } }] },
+              { not: { contains: { path: 'admin' } } },
+              { startsWith: { path: '/api/' } },
+              { or: [{ equals: { headers: { 'X-Tenant': 'acme' } } }, { exists: { query: { debug: true } } }] },
+            ],
+          },
         ],
-      }],
-      responses: [answer],
-    }],
+        responses: [answer],
+      },
+    ],
     request: { method: 'POST', path: '/api/orders?debug=1', headers: { 'X-Tenant': 'other' }, body: 'x' },
   },
   {
@@ -96,12 +110,16 @@ export const scenarios: Scenario[] = [
   {
     // The copy behavior builds `hello` from the path per request (a copy of `is`, a regex, token replacement).
     name: 'copy behavior',
-    stubs: [{
-      responses: [{
-        is: { ...answer.is, body: '${word}' },
-        behaviors: [{ copy: { from: 'path', into: '${word}', using: { method: 'regex', selector: '[a-z]+$' } } }],
-      }],
-    }],
+    stubs: [
+      {
+        responses: [
+          {
+            is: { ...answer.is, body: '${word}' },
+            behaviors: [{ copy: { from: 'path', into: '${word}', using: { method: 'regex', selector: '[a-z]+$' } } }],
+          },
+        ],
+      },
+    ],
     request: { method: 'GET', path: '/copy/hello' },
   },
   {
@@ -138,7 +156,16 @@ export const scenarios: Scenario[] = [
     // ctx API, both counting per flow in the in-memory store and then serving the stub's `is`.
     // mountebank ignores `_rift`, so it is not measured here.
     name: 'rift should_inject + state',
-    stubs: [{ responses: [{ ...answer, _rift: { script: { engine: 'rhai', code: 'fn should_inject(request, flow_store) { flow_store.increment("bench", "n"); #{ inject: false } }' } } }] }],
+    stubs: [
+      {
+        responses: [
+          {
+            ...answer,
+            _rift: { script: { engine: 'rhai', code: 'fn should_inject(request, flow_store) { flow_store.increment("bench", "n"); #{ inject: false } }' } },
+          },
+        ],
+      },
+    ],
     request: { method: 'GET', path: '/hello' },
     skip: ['mountebank'],
   },

@@ -112,7 +112,9 @@ async function main(): Promise<void> {
     }
   }
   const listening = sse ? ', standin with one client on GET /events' : '';
-  console.log(`\nnode ${process.version}: instructions per request (callgrind; median of ${rounds} rounds of ${requests} requests after ${warmup}, min–max; ${CONCURRENCY} keep-alive connections${listening})\n`);
+  console.log(
+    `\nnode ${process.version}: instructions per request (callgrind; median of ${rounds} rounds of ${requests} requests after ${warmup}, min–max; ${CONCURRENCY} keep-alive connections${listening})\n`,
+  );
   const ratios = [...(columns.includes('bare') ? ['bare / standin'] : []), ...(columns.includes('before') ? ['standin / before'] : [])];
   console.log(`| scenario | ${[...columns, ...ratios].join(' | ')} |`);
   console.log(`|---|${[...columns, ...ratios].map(() => '---:|').join('')}`);

@@ -81,9 +81,31 @@ export async function startServer(kind: ServerKind, repoRoot: string, core: stri
   const host = '127.0.0.1';
   let command: string[];
   if (kind === 'standin') {
-    command = [join(repoRoot, 'bin', 'standin.js'), 'start', '--port', String(adminPort), '--host', host, '--nologfile', '--pidfile', `/tmp/standin-bench-${adminPort}.pid`, '--allowInjection'];
+    command = [
+      join(repoRoot, 'bin', 'standin.js'),
+      'start',
+      '--port',
+      String(adminPort),
+      '--host',
+      host,
+      '--nologfile',
+      '--pidfile',
+      `/tmp/standin-bench-${adminPort}.pid`,
+      '--allowInjection',
+    ];
   } else if (kind === 'mountebank') {
-    command = [join(repoRoot, 'node_modules', 'mountebank', 'bin', 'mb'), 'start', '--port', String(adminPort), '--host', host, '--nologfile', '--pidfile', `/tmp/mb-bench-${adminPort}.pid`, '--allowInjection'];
+    command = [
+      join(repoRoot, 'node_modules', 'mountebank', 'bin', 'mb'),
+      'start',
+      '--port',
+      String(adminPort),
+      '--host',
+      host,
+      '--nologfile',
+      '--pidfile',
+      `/tmp/mb-bench-${adminPort}.pid`,
+      '--allowInjection',
+    ];
   } else {
     command = [join(repoRoot, 'dist', 'bench', 'bareServer.js'), String(imposterPort), String(adminPort)];
   }
@@ -135,4 +157,3 @@ export async function startServer(kind: ServerKind, repoRoot: string, core: stri
     },
   };
 }
-

@@ -43,49 +43,51 @@ export function createAdminRouter(
   const inspect = inspectController(registry);
   const stream = eventsController(registry, events);
   const flows = riftStateController(registry);
-  return new Router()
-    .add('GET', '/', info.home)
-    .add('GET', '/config', info.config)
-    .add('GET', '/logs', info.logs)
-    .add('POST', '/admin/reload', async () => ok(await reload()))
-    .add('GET', '/metrics', metrics.get)
-    .add('GET', '/events', stream.events)
-    .add('GET', '/imposters', imposters.list)
-    .add('POST', '/imposters', imposters.create)
-    .add('PUT', '/imposters', imposters.replaceAll)
-    .add('DELETE', '/imposters', imposters.deleteAll)
-    .add('GET', '/imposters/:id', imposter.get)
-    .add('DELETE', '/imposters/:id', imposter.delete)
-    .add('POST', '/imposters/:id/stubs', imposter.addStub)
-    .add('PUT', '/imposters/:id/stubs', imposter.replaceStubs)
-    .add('GET', '/imposters/:id/stubs/by-id/:stubId', imposter.getStubById)
-    .add('PUT', '/imposters/:id/stubs/by-id/:stubId', imposter.replaceStubById)
-    .add('DELETE', '/imposters/:id/stubs/by-id/:stubId', imposter.deleteStubById)
-    .add('PUT', '/imposters/:id/stubs/:stubIndex', imposter.replaceStub)
-    .add('DELETE', '/imposters/:id/stubs/:stubIndex', imposter.deleteStub)
-    .add('DELETE', '/imposters/:id/savedRequests', imposter.deleteSavedRequests)
-    .add('GET', '/imposters/:id/savedRequests', inspect.savedRequests)
-    .add('GET', '/imposters/:id/savedRequests/stream', stream.savedRequestsStream)
-    .add('POST', '/imposters/:id/verify', inspect.verify)
-    .add('POST', '/imposters/:id/_requests', imposter.postRequest)
-    .add('POST', '/imposters/:id/test', inspect.test)
-    .add('GET', '/imposters/:id/_rift', inspect.rift)
-    .add('DELETE', '/imposters/:id/savedProxyResponses', imposter.deleteSavedProxyResponses)
-    // Deprecated in mountebank, and an alias of savedProxyResponses there, not of savedRequests.
-    .add('DELETE', '/imposters/:id/requests', imposter.deleteSavedProxyResponses)
-    .add('POST', '/imposters/:id/enable', imposter.enable)
-    .add('POST', '/imposters/:id/disable', imposter.disable)
-    // Rift's scenarios, spaces and flow state.
-    .add('GET', '/imposters/:id/scenarios', flows.scenarios)
-    .add('POST', '/imposters/:id/scenarios/reset', flows.resetScenarios)
-    .add('PUT', '/imposters/:id/scenarios/:name/state', flows.setScenarioState)
-    .add('POST', '/imposters/:id/spaces/:flowId/stubs', flows.addSpaceStub)
-    .add('GET', '/imposters/:id/spaces/:flowId/stubs', flows.spaceStubs)
-    .add('GET', '/imposters/:id/spaces/:flowId', flows.space)
-    .add('DELETE', '/imposters/:id/spaces/:flowId', flows.deleteSpace)
-    .add('GET', '/admin/imposters/:id/flow-state/:flowId/:key', flows.flowValue)
-    .add('PUT', '/admin/imposters/:id/flow-state/:flowId/:key', flows.setFlowValue)
-    .add('DELETE', '/admin/imposters/:id/flow-state/:flowId/:key', flows.deleteFlowValue);
+  return (
+    new Router()
+      .add('GET', '/', info.home)
+      .add('GET', '/config', info.config)
+      .add('GET', '/logs', info.logs)
+      .add('POST', '/admin/reload', async () => ok(await reload()))
+      .add('GET', '/metrics', metrics.get)
+      .add('GET', '/events', stream.events)
+      .add('GET', '/imposters', imposters.list)
+      .add('POST', '/imposters', imposters.create)
+      .add('PUT', '/imposters', imposters.replaceAll)
+      .add('DELETE', '/imposters', imposters.deleteAll)
+      .add('GET', '/imposters/:id', imposter.get)
+      .add('DELETE', '/imposters/:id', imposter.delete)
+      .add('POST', '/imposters/:id/stubs', imposter.addStub)
+      .add('PUT', '/imposters/:id/stubs', imposter.replaceStubs)
+      .add('GET', '/imposters/:id/stubs/by-id/:stubId', imposter.getStubById)
+      .add('PUT', '/imposters/:id/stubs/by-id/:stubId', imposter.replaceStubById)
+      .add('DELETE', '/imposters/:id/stubs/by-id/:stubId', imposter.deleteStubById)
+      .add('PUT', '/imposters/:id/stubs/:stubIndex', imposter.replaceStub)
+      .add('DELETE', '/imposters/:id/stubs/:stubIndex', imposter.deleteStub)
+      .add('DELETE', '/imposters/:id/savedRequests', imposter.deleteSavedRequests)
+      .add('GET', '/imposters/:id/savedRequests', inspect.savedRequests)
+      .add('GET', '/imposters/:id/savedRequests/stream', stream.savedRequestsStream)
+      .add('POST', '/imposters/:id/verify', inspect.verify)
+      .add('POST', '/imposters/:id/_requests', imposter.postRequest)
+      .add('POST', '/imposters/:id/test', inspect.test)
+      .add('GET', '/imposters/:id/_rift', inspect.rift)
+      .add('DELETE', '/imposters/:id/savedProxyResponses', imposter.deleteSavedProxyResponses)
+      // Deprecated in mountebank, and an alias of savedProxyResponses there, not of savedRequests.
+      .add('DELETE', '/imposters/:id/requests', imposter.deleteSavedProxyResponses)
+      .add('POST', '/imposters/:id/enable', imposter.enable)
+      .add('POST', '/imposters/:id/disable', imposter.disable)
+      // Rift's scenarios, spaces and flow state.
+      .add('GET', '/imposters/:id/scenarios', flows.scenarios)
+      .add('POST', '/imposters/:id/scenarios/reset', flows.resetScenarios)
+      .add('PUT', '/imposters/:id/scenarios/:name/state', flows.setScenarioState)
+      .add('POST', '/imposters/:id/spaces/:flowId/stubs', flows.addSpaceStub)
+      .add('GET', '/imposters/:id/spaces/:flowId/stubs', flows.spaceStubs)
+      .add('GET', '/imposters/:id/spaces/:flowId', flows.space)
+      .add('DELETE', '/imposters/:id/spaces/:flowId', flows.deleteSpace)
+      .add('GET', '/admin/imposters/:id/flow-state/:flowId/:key', flows.flowValue)
+      .add('PUT', '/admin/imposters/:id/flow-state/:flowId/:key', flows.setFlowValue)
+      .add('DELETE', '/admin/imposters/:id/flow-state/:flowId/:key', flows.deleteFlowValue)
+  );
 }
 
 export interface AdminServer {
@@ -118,11 +120,11 @@ export function createAdminServer(
       tooLarge();
       return;
     }
-    readBody(req, bodyLimit, tooLarge).then(
-      (body) => {
+    readBody(req, bodyLimit, tooLarge)
+      .then((body) => {
         if (body) return handle(router, access, dashboard, req, res, body, boundPort, log, before);
-      },
-    ).catch((err: unknown) => log.error(`error reading ${req.method} ${req.url}: ${describeError(err)}`));
+      })
+      .catch((err: unknown) => log.error(`error reading ${req.method} ${req.url}: ${describeError(err)}`));
   });
   server.on('listening', () => {
     boundPort = (server.address() as { port: number }).port;
@@ -201,9 +203,10 @@ async function handle(
   try {
     const found = router.find(method, url.pathname);
     if ('allowed' in found) {
-      const reply = found.allowed.length > 0
-        ? errorReply(new StandinError('bad data', `${method} is not supported on ${url.pathname}; use ${found.allowed.join(', ')}`).withStatus(405))
-        : errorReply(new StandinError('no such resource', `no admin route for ${method} ${url.pathname}`));
+      const reply =
+        found.allowed.length > 0
+          ? errorReply(new StandinError('bad data', `${method} is not supported on ${url.pathname}; use ${found.allowed.join(', ')}`).withStatus(405))
+          : errorReply(new StandinError('no such resource', `no admin route for ${method} ${url.pathname}`));
       writeReply(res, reply, headers);
       return;
     }

@@ -56,11 +56,7 @@ export function configFileSource(filename: string, load: (files: Set<string>) =>
 }
 
 /** --configfile read by a custom --formatter's `load`, given every option (mb's api.loadConfig). */
-export async function loadConfigWithFormatter(
-  filename: string,
-  formatterName: string,
-  options: Record<string, unknown>,
-): Promise<unknown[]> {
+export async function loadConfigWithFormatter(filename: string, formatterName: string, options: Record<string, unknown>): Promise<unknown[]> {
   let json: unknown;
   try {
     const load = formatterFunction(await loadFormatter(formatterName), formatterName, 'load');
@@ -74,9 +70,7 @@ export async function loadConfigWithFormatter(
 /** `{"imposters":[...]}` or one imposter object, as mb's `json.imposters || [json]`. */
 export function impostersOf(json: unknown, filename: string): unknown[] {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new ConfigFileError(
-      `config file ${filename} must hold a JSON object: {"imposters": [...]} or a single imposter`,
-    );
+    throw new ConfigFileError(`config file ${filename} must hold a JSON object: {"imposters": [...]} or a single imposter`);
   }
   const imposters = (json as { imposters?: unknown }).imposters;
   if (imposters === undefined || imposters === null || imposters === false || imposters === '' || imposters === 0) {

@@ -14,8 +14,7 @@ export interface Formatter {
 /** mb's default formatter; naming it means standin's own JSON (and templating) handling. */
 export const DEFAULT_FORMATTER = 'mountebank-formatters';
 
-export const usesCustomFormatter = (name: string | undefined): name is string =>
-  name !== undefined && name !== DEFAULT_FORMATTER;
+export const usesCustomFormatter = (name: string | undefined): name is string => name !== undefined && name !== DEFAULT_FORMATTER;
 
 /** A path (`./fmt.js`, `/abs/fmt`) from the working directory, else a package found from it, then from standin. */
 export async function loadFormatter(name: string, cwd: string = process.cwd()): Promise<Formatter> {

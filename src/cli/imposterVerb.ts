@@ -65,15 +65,19 @@ export async function runImposter(argv: readonly string[]): Promise<number | und
   };
   // Loaded only once the config is known to be servable: a refused config exits without the server's imports.
   const { start } = await import('./start.js');
-  return start(options, {}, {
-    imposters: [first.imposter],
-    source: dirs.join(','),
-    watch: options.watch ? { source, targets } : undefined,
-    consoleStyle: 'imposter',
-    stores,
-    withLogger(logger) {
-      log = logger;
-      for (const warning of first.warnings) logger.warn(warning);
+  return start(
+    options,
+    {},
+    {
+      imposters: [first.imposter],
+      source: dirs.join(','),
+      watch: options.watch ? { source, targets } : undefined,
+      consoleStyle: 'imposter',
+      stores,
+      withLogger(logger) {
+        log = logger;
+        for (const warning of first.warnings) logger.warn(warning);
+      },
     },
-  });
+  );
 }

@@ -8,7 +8,6 @@ import { stop } from './stop.js';
 import { usage } from './usage.js';
 import { VERSION } from '../model/version.js';
 
-
 export async function main(argv: string[]): Promise<void> {
   try {
     const code = await run(argv);

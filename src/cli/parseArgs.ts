@@ -66,11 +66,9 @@ function lookupLong(name: string): { known: Known; negated: boolean } | undefine
 }
 
 /** `-x`/`--x`, but not a negative number, which is read as a (refused) value. */
-const looksLikeFlag = (token: string | undefined): boolean =>
-  token !== undefined && token.length > 1 && token.startsWith('-') && !/^-\d/.test(token);
+const looksLikeFlag = (token: string | undefined): boolean => token !== undefined && token.length > 1 && token.startsWith('-') && !/^-\d/.test(token);
 
-const isBooleanWord = (token: string | undefined): boolean =>
-  token !== undefined && /^(true|false)$/i.test(token);
+const isBooleanWord = (token: string | undefined): boolean => token !== undefined && /^(true|false)$/i.test(token);
 
 export function parseArgs(argv: readonly string[]): ParsedCommand {
   const options: StandinOptions = { ...DEFAULT_OPTIONS, ipWhitelist: [...DEFAULT_OPTIONS.ipWhitelist] };

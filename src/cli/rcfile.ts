@@ -10,12 +10,7 @@ const warn = (message: string): void => {
 
 const camelCase = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-export function applyRcfile(
-  path: string,
-  options: StandinOptions,
-  given: ReadonlySet<string>,
-  formatterOptions: Record<string, unknown>,
-): void {
+export function applyRcfile(path: string, options: StandinOptions, given: ReadonlySet<string>, formatterOptions: Record<string, unknown>): void {
   // A missing or unreadable rcfile is not fatal in mb: it warns (these lines) and starts without it.
   if (!existsSync(path)) {
     warn(`Cannot find rcfile ${path}; starting without it`);

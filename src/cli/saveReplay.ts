@@ -38,9 +38,7 @@ export async function save(options: StandinOptions, formatterOptions: Record<str
   try {
     // The formatter is loaded first: a bad --formatter should not cost a request.
     const formatterName = options.formatter;
-    const custom = usesCustomFormatter(formatterName)
-      ? formatterFunction(await loadFormatter(formatterName), formatterName, 'save')
-      : undefined;
+    const custom = usesCustomFormatter(formatterName) ? formatterFunction(await loadFormatter(formatterName), formatterName, 'save') : undefined;
     const imposters = await replayableImposters(options, options.removeProxies);
     if (custom) await custom({ ...options, ...formatterOptions }, imposters);
     else await writeFile(options.savefile, JSON.stringify(imposters, null, 2));

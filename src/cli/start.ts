@@ -194,9 +194,7 @@ function installShutdown(running: RunningStandin, logger: Logger, log: Log, pidf
 
 const flushStdio = async (): Promise<void> => {
   await Promise.all(
-    [process.stdout, process.stderr].map(
-      (stream) => new Promise<void>((resolve) => (stream.writableEnded ? resolve() : stream.write('', () => resolve()))),
-    ),
+    [process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => (stream.writableEnded ? resolve() : stream.write('', () => resolve())))),
   );
 };
 

@@ -47,7 +47,7 @@ export const COMMANDS: readonly Command[] = [
     synopsis: '[DIR] [--port PORT] [--adminPort PORT] [options...]',
     examples: ['standin imposter ./mocks', 'IMPOSTER_CONFIG_DIR=./mocks standin imposter --port 9000 --adminPort 2526'],
   },
-  { name: 'help', summary: 'prints this text; help COMMAND prints one command\'s', synopsis: '[COMMAND]', examples: ['standin help save'] },
+  { name: 'help', summary: "prints this text; help COMMAND prints one command's", synopsis: '[COMMAND]', examples: ['standin help save'] },
 ];
 
 /** `standin imposter` reads --port and --adminPort itself (see imposterArgs.ts). */
@@ -62,7 +62,7 @@ const flagRow = (flag: FlagSpec): readonly [string, string] => [
 ];
 
 const COMMON_ROWS: ReadonlyArray<readonly [string, string]> = [
-  ['    --help', 'prints the usage (standin COMMAND --help: one command\'s)'],
+  ['    --help', "prints the usage (standin COMMAND --help: one command's)"],
   ['    --version', 'prints the version'],
 ];
 
@@ -77,13 +77,20 @@ export function usage(verb?: string): string {
 }
 
 function generalUsage(): string {
-  const flagRows = [...FLAGS.map(flagRow), ['    --adminPort PORT', 'imposter only: the admin API\'s port (there --port is the Imposter server\'s)'] as const, ...COMMON_ROWS];
+  const flagRows = [
+    ...FLAGS.map(flagRow),
+    ['    --adminPort PORT', "imposter only: the admin API's port (there --port is the Imposter server's)"] as const,
+    ...COMMON_ROWS,
+  ];
   const width = Math.max(...flagRows.map(([names]) => names.length), ...COMMANDS.map((c) => c.name.length + 2)) + 2;
   const lines = [
     'Usage: standin [command=start] [options...]',
     '',
     'Commands:',
-    ...table(COMMANDS.map((c) => [c.name, c.summary] as const), width),
+    ...table(
+      COMMANDS.map((c) => [c.name, c.summary] as const),
+      width,
+    ),
     '',
     'Options (standin COMMAND --help lists the ones a command reads):',
     ...table(flagRows, width),

@@ -230,12 +230,7 @@ export interface FlowKeyValues {
 
 /** Where a stub's responses are saved by a proxy: the imposter. */
 export interface ProxyRecorder {
-  recordProxyResponse(
-    proxyStub: object,
-    mode: 'proxyOnce' | 'proxyAlways',
-    predicates: Record<string, unknown>[],
-    response: Record<string, unknown>,
-  ): void;
+  recordProxyResponse(proxyStub: object, mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void;
 }
 
 // ---- Protocols -------------------------------------------------------------------------------

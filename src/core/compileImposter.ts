@@ -36,13 +36,7 @@ export function parsePort(value: unknown): number | undefined {
  * any other, mountebank's 400 `unrecognized response type`. Stubs edited later through the admin
  * API are users' too, whatever the imposter's origin.
  */
-export function compileImposter(
-  raw: unknown,
-  registries: Registries,
-  settings: ImposterSettings,
-  logger: Logger,
-  internal = false,
-): Imposter {
+export function compileImposter(raw: unknown, registries: Registries, settings: ImposterSettings, logger: Logger, internal = false): Imposter {
   if (!isPlainObject(raw)) throw new ValidationFailure([validationError('an imposter must be a JSON object', raw)]);
   const errors: StandinError[] = [];
   const config = upcastImposter(raw);
@@ -66,9 +60,10 @@ export function compileImposter(
 
   const port = parsePort(config.port);
   if (Number.isNaN(port)) {
-    errors.push(validationError(`invalid value for 'port': ${JSON.stringify(config.port)}; a port is an integer from 1 to 65535, or leave it out to get a free one`));
-  }
-  else if (port !== undefined) config.port = port;
+    errors.push(
+      validationError(`invalid value for 'port': ${JSON.stringify(config.port)}; a port is an integer from 1 to 65535, or leave it out to get a free one`),
+    );
+  } else if (port !== undefined) config.port = port;
 
   if (config.name !== undefined && typeof config.name !== 'string') errors.push(validationError("'name' must be a string"));
   if (config.stubs !== undefined && !Array.isArray(config.stubs)) errors.push(validationError("'stubs' must be an array"));

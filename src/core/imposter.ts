@@ -18,7 +18,18 @@
 //   6. With --debug, the match is recorded on the stub.
 //   7. The protocol server waits `delayMs` (the `wait` behavior), applies a `fault` or writes the
 //      reply; a thrown error becomes a 500 with mountebank's error envelope.
-import type { CompiledResponse, FlowAccess, InstanceResources, ListenOptions, Outcome, ProtocolAdapter, ProtocolServer, ProxyRecorder, RequestHandler, ResolveScope } from '../contracts/index.js';
+import type {
+  CompiledResponse,
+  FlowAccess,
+  InstanceResources,
+  ListenOptions,
+  Outcome,
+  ProtocolAdapter,
+  ProtocolServer,
+  ProxyRecorder,
+  RequestHandler,
+  ResolveScope,
+} from '../contracts/index.js';
 import { MatchRequest, type CompileOptions } from '../matching/index.js';
 import { StubIndex } from '../matching/stubIndex.js';
 import { isoNow } from '../logging/isoNow.js';
@@ -75,7 +86,13 @@ export interface ImposterScale {
   /** Worker: which response a cycling stub gives this request, decided by the primary in arrival order. */
   takePosition?(imposter: Imposter, stub: Stub): Promise<number>;
   /** Worker: hands a proxy's answer to the primary, which saves it and gives every worker the new stubs. */
-  recordProxyResponse?(imposter: Imposter, stub: Stub, mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void;
+  recordProxyResponse?(
+    imposter: Imposter,
+    stub: Stub,
+    mode: 'proxyOnce' | 'proxyAlways',
+    predicates: Record<string, unknown>[],
+    response: Record<string, unknown>,
+  ): void;
   /** Refuses (throws a validation error) what cannot behave as in one process: checked on every imposter and stub added. */
   refuse?(imposterConfig: Record<string, unknown>, stubConfigs: readonly unknown[]): void;
   /** Worker: recorded requests and matches carry the machine's monotonic time, so the primary can merge them in order. */
@@ -133,7 +150,8 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
     };
     this.scenarios = new ScenarioBook(this.flows);
     this.defaultForward = compileDefaultForward(config, stubContext);
-    if (config.enabled !== undefined && typeof config.enabled !== 'boolean') throw validationError(`'enabled' must be true or false, got ${JSON.stringify(config.enabled)}`);
+    if (config.enabled !== undefined && typeof config.enabled !== 'boolean')
+      throw validationError(`'enabled' must be true or false, got ${JSON.stringify(config.enabled)}`);
     if (config.enabled === false) this.stopServing();
     // Printed only when false, as Rift does.
     delete config.enabled;
@@ -261,7 +279,9 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
   /** Rift's disable: every request answers 503 until enable(); nothing is counted or recorded meanwhile. */
   disable(): void {
     if (this.settings.scale !== undefined) {
-      throw validationError('with --workers or --fleet, an imposter cannot be disabled while it runs (each process serves it on its own); create it with "enabled": false instead');
+      throw validationError(
+        'with --workers or --fleet, an imposter cannot be disabled while it runs (each process serves it on its own); create it with "enabled": false instead',
+      );
     }
     this.stopServing();
   }
@@ -283,7 +303,9 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
 
   enable(): void {
     if (this.settings.scale !== undefined && this.disabledOutcome !== undefined) {
-      throw validationError('with --workers or --fleet, an imposter cannot be enabled while it runs (each process serves it on its own); create it again without "enabled": false');
+      throw validationError(
+        'with --workers or --fleet, an imposter cannot be enabled while it runs (each process serves it on its own); create it again without "enabled": false',
+      );
     }
     this.disabledOutcome = undefined;
     delete this.config.enabled;
@@ -313,10 +335,13 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
           if (state === undefined) {
             const read = this.scenarios.state(flowId, scenario.name);
             if (read instanceof Promise) {
-              return read.then((value) => {
-                states.set(scenario.name, value);
-                return scan(c);
-              }, (err: unknown) => this.flowStateFailed(err));
+              return read.then(
+                (value) => {
+                  states.set(scenario.name, value);
+                  return scan(c);
+                },
+                (err: unknown) => this.flowStateFailed(err),
+              );
             }
             states.set(scenario.name, (state = read));
           }
@@ -453,7 +478,12 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
       } catch (err) {
         return this.flowStateFailed(err);
       }
-      return written instanceof Promise ? written.then(() => resolved, (err: unknown) => this.flowStateFailed(err)) : resolved;
+      return written instanceof Promise
+        ? written.then(
+            () => resolved,
+            (err: unknown) => this.flowStateFailed(err),
+          )
+        : resolved;
     };
     return outcome instanceof Promise ? outcome.then(write) : write(outcome);
   }
@@ -572,7 +602,12 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
 
   /** Unknown fields in the imposter as it is now, for GET /imposters/:id?warnings=true. */
   fieldWarnings(): FieldWarning[] {
-    return imposterFieldWarnings(this.protocol.name, this.config, this.stubs.map((stub) => stub.config), this.stubContext.responseFields);
+    return imposterFieldWarnings(
+      this.protocol.name,
+      this.config,
+      this.stubs.map((stub) => stub.config),
+      this.stubContext.responseFields,
+    );
   }
 
   /** Serves `stubs` (compiled by compileStubs) from the next request on. */
@@ -616,12 +651,7 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
    * before the proxy stub; proxyAlways appends to the first later stub with the same predicates,
    * else adds a stub at the end. Nothing is saved if the proxy stub was removed meanwhile.
    */
-  recordProxyResponse(
-    proxyStub: object,
-    mode: 'proxyOnce' | 'proxyAlways',
-    predicates: Record<string, unknown>[],
-    response: Record<string, unknown>,
-  ): void {
+  recordProxyResponse(proxyStub: object, mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void {
     const index = this.stubs.indexOf(proxyStub as Stub);
     if (index === -1) return;
     const shared = this.settings.scale?.recordProxyResponse;
@@ -657,12 +687,7 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
     this.setStubs(next);
   }
 
-  private recordMatch(
-    stub: Stub,
-    request: ProtocolRequest,
-    responseConfig: unknown,
-    outcome: Outcome | Promise<Outcome>,
-  ): Outcome | Promise<Outcome> {
+  private recordMatch(stub: Stub, request: ProtocolRequest, responseConfig: unknown, outcome: Outcome | Promise<Outcome>): Outcome | Promise<Outcome> {
     const started = Date.now();
     const record = (resolved: Outcome): Outcome => {
       const matches = stub.matches!;

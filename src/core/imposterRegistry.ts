@@ -142,9 +142,7 @@ export class ImposterRegistry {
       await Promise.all(started.map((imposter) => imposter.close()));
       for (const imposter of started) this.imposters.delete(imposter.port);
       for (const imposter of retired) {
-        await this.start(imposter).catch((restartError: unknown) =>
-          imposter.log.error(`could not be restored: ${asStandinError(restartError).message}`),
-        );
+        await this.start(imposter).catch((restartError: unknown) => imposter.log.error(`could not be restored: ${asStandinError(restartError).message}`));
       }
       throw err;
     }

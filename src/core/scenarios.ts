@@ -19,7 +19,11 @@ export interface StubScenario {
 /** A stub's scenario fields, validated; undefined for a stub outside any scenario. */
 export function compileStubScenario(config: Record<string, unknown>): StubScenario | undefined {
   const { scenarioName: name, requiredScenarioState: required, newScenarioState: next } = config;
-  for (const [field, value] of [['scenarioName', name], ['requiredScenarioState', required], ['newScenarioState', next]] as const) {
+  for (const [field, value] of [
+    ['scenarioName', name],
+    ['requiredScenarioState', required],
+    ['newScenarioState', next],
+  ] as const) {
     if (value !== undefined && typeof value !== 'string') throw validationError(`a stub's '${field}' must be a string, got ${JSON.stringify(value)}`, config);
   }
   if (name === undefined) {
@@ -61,5 +65,8 @@ export class ScenarioBook {
 function asState(flowId: string, name: string, value: unknown): string {
   if (value === undefined || value === null) return INITIAL_STATE;
   if (typeof value === 'string') return value;
-  throw new StandinError('bad data', `the state of scenario ${JSON.stringify(name)} in flow ${JSON.stringify(flowId)} is ${JSON.stringify(value)}, not a string; set it with PUT /imposters/:id/scenarios/${name}/state`);
+  throw new StandinError(
+    'bad data',
+    `the state of scenario ${JSON.stringify(name)} in flow ${JSON.stringify(flowId)} is ${JSON.stringify(value)}, not a string; set it with PUT /imposters/:id/scenarios/${name}/state`,
+  );
 }

@@ -30,7 +30,11 @@ function actualFor(predicate: unknown, request: ProtocolRequest): Record<string,
     ? Object.keys(predicate).find((key) => ['equals', 'deepEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'exists'].includes(key))
     : undefined;
   const fields = operator === undefined ? undefined : (predicate as Record<string, unknown>)[operator];
-  const whole = operator === undefined || !isPlainObject(fields) || isPlainObject((predicate as Record<string, unknown>).jsonpath) || isPlainObject((predicate as Record<string, unknown>).xpath);
+  const whole =
+    operator === undefined ||
+    !isPlainObject(fields) ||
+    isPlainObject((predicate as Record<string, unknown>).jsonpath) ||
+    isPlainObject((predicate as Record<string, unknown>).xpath);
   const out: Record<string, unknown> = {};
   for (const key of whole ? FIELDS_SHOWN : Object.keys(fields as object)) {
     if (request[key] !== undefined) out[key] = request[key];

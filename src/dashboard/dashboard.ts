@@ -25,7 +25,7 @@ const PAGES: Array<[RegExp, string, string]> = [
   [/^\/$/, 'Home', '/'],
   [/^\/imposters\/?$/, 'Imposters', '/imposters'],
   [/^\/imposters\/\d+\/?$/, 'Imposter', '/imposters'],
-  
+
   [/^\/logs\/?$/, 'Logs', '/logs'],
 ];
 
@@ -69,7 +69,11 @@ export function createDashboard(root: URL = PACKAGE_ROOT): Dashboard {
 
 function docsImage(file: URL): DashboardAnswer {
   try {
-    return { status: 200, headers: { 'Content-Type': typeOf(file.pathname) ?? 'application/octet-stream', 'Cache-Control': 'no-cache' }, body: readFileSync(file) };
+    return {
+      status: 200,
+      headers: { 'Content-Type': typeOf(file.pathname) ?? 'application/octet-stream', 'Cache-Control': 'no-cache' },
+      body: readFileSync(file),
+    };
   } catch {
     return { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'no such image' };
   }

@@ -127,15 +127,20 @@ export function renderMarkdown(source: string): { html: string; title: string | 
     if (line.trimStart().startsWith('|') && /^\s*\|?[\s:|-]+\|[\s:|-]*$/.test(lines[i + 1] ?? '')) {
       const head = splitRow(line);
       const align = splitRow(lines[i + 1]!).map((c) => (c.endsWith(':') ? (c.startsWith(':') ? 'center' : 'right') : ''));
-      const cell = (tag: string, text: string, n: number) =>
-        `<${tag}${align[n] ? ` class="align-${align[n]}"` : ''}>${inline(text)}</${tag}>`;
+      const cell = (tag: string, text: string, n: number) => `<${tag}${align[n] ? ` class="align-${align[n]}"` : ''}>${inline(text)}</${tag}>`;
       const rows: string[] = [];
       i += 2;
       while (i < lines.length && lines[i]!.trimStart().startsWith('|')) {
-        rows.push(`<tr>${splitRow(lines[i]!).map((c, n) => cell('td', c, n)).join('')}</tr>`);
+        rows.push(
+          `<tr>${splitRow(lines[i]!)
+            .map((c, n) => cell('td', c, n))
+            .join('')}</tr>`,
+        );
         i++;
       }
-      out.push(`<div class="table"><table><thead><tr>${head.map((c, n) => cell('th', c, n)).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`);
+      out.push(
+        `<div class="table"><table><thead><tr>${head.map((c, n) => cell('th', c, n)).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
+      );
       continue;
     }
     if (line.trimStart().startsWith('>')) {
@@ -149,7 +154,10 @@ export function renderMarkdown(source: string): { html: string; title: string | 
       // A blank line ends the list unless an item of the same kind (bulleted or numbered) follows.
       const ordered = /^\s*\d/.test(line);
       const sameKind = (next: string | undefined) => next !== undefined && LIST_ITEM.test(next) && /^\s*\d/.test(next) === ordered;
-      while (i < lines.length && (LIST_ITEM.test(lines[i]!) || (/^\s+\S/.test(lines[i]!) && items.length > 0) || (isBlank(lines[i]) && sameKind(lines[i + 1])))) {
+      while (
+        i < lines.length &&
+        (LIST_ITEM.test(lines[i]!) || (/^\s+\S/.test(lines[i]!) && items.length > 0) || (isBlank(lines[i]) && sameKind(lines[i + 1])))
+      ) {
         if (!isBlank(lines[i])) items.push(lines[i]!);
         i++;
       }

@@ -36,8 +36,7 @@ interface Preference {
 function preference(ranges: Range[], type: string, subtype: string): Preference {
   let best: Preference = { q: 0, specificity: -1, order: Infinity };
   for (const range of ranges) {
-    const specificity =
-      range.type === type && range.subtype === subtype ? 2 : range.type === type && range.subtype === '*' ? 1 : range.type === '*' ? 0 : -1;
+    const specificity = range.type === type && range.subtype === subtype ? 2 : range.type === type && range.subtype === '*' ? 1 : range.type === '*' ? 0 : -1;
     if (specificity > best.specificity) best = { q: range.q, specificity, order: range.order };
   }
   return best;

@@ -108,7 +108,10 @@ export class FleetMember implements RegistryObserver, ScaleView {
     const local = method === 'GET' && (path === '/' || path === '/config' || path === '/logs' || path === '/metrics');
     if (!this.store.ready) {
       if (local) return;
-      throw new StandinError('fleet unavailable', `the fleet's Redis (${this.store.url}) cannot be reached: imposters cannot change and the fleet's requests cannot be read until it is back; every member keeps serving the imposters it has`);
+      throw new StandinError(
+        'fleet unavailable',
+        `the fleet's Redis (${this.store.url}) cannot be reached: imposters cannot change and the fleet's requests cannot be read until it is back; every member keeps serving the imposters it has`,
+      );
     }
     if (path === '/logs' || path === '/config') return;
     await this.collect();
@@ -176,7 +179,8 @@ export class FleetMember implements RegistryObserver, ScaleView {
   }
 
   private requireRedis(): void {
-    if (!this.store.ready) throw new StandinError('fleet unavailable', `the fleet's Redis (${this.store.url}) cannot be reached: imposters cannot change until it is back`);
+    if (!this.store.ready)
+      throw new StandinError('fleet unavailable', `the fleet's Redis (${this.store.url}) cannot be reached: imposters cannot change until it is back`);
   }
 
   // Applying what other members changed.
@@ -290,7 +294,12 @@ export class FleetMember implements RegistryObserver, ScaleView {
       const answered = await this.store.handedOver(id);
       if (live.every((member) => answered.has(member.member)) && answered.has(this.id)) break;
       if (Date.now() > deadline) {
-        this.log.warn(`fleet: ${live.filter((m) => !answered.has(m.member)).map((m) => m.member).join(', ')} did not hand over their requests within ${COLLECT_TIMEOUT_MS / 1000}s`);
+        this.log.warn(
+          `fleet: ${live
+            .filter((m) => !answered.has(m.member))
+            .map((m) => m.member)
+            .join(', ')} did not hand over their requests within ${COLLECT_TIMEOUT_MS / 1000}s`,
+        );
         break;
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -304,7 +313,10 @@ export class FleetMember implements RegistryObserver, ScaleView {
       if (journal !== null) {
         const pending = journal.since(cursor.index);
         const first = recorded - records.length + 1;
-        journal.reset(records.map((record, i) => ({ ...record, index: first + i })), recorded);
+        journal.reset(
+          records.map((record, i) => ({ ...record, index: first + i })),
+          recorded,
+        );
         cursor.index = journal.lastIndex;
         for (const record of pending) {
           record.index = journal.lastIndex + 1;
@@ -368,7 +380,12 @@ export class FleetMember implements RegistryObserver, ScaleView {
     const status = await this.status().catch(() => ({ connected: false, members: [] as MemberStatus[] }));
     out.family('standin_fleet_redis_up', 'gauge', "Whether this member reaches the fleet's Redis (--fleet)", [[undefined, status.connected ? 1 : 0]]);
     out.family('standin_fleet_members', 'gauge', 'Members of the fleet with a live heartbeat', [[undefined, status.members.length]]);
-    out.family('standin_fleet_member_requests_total', 'counter', 'Requests answered by each member, all imposters (from its last heartbeat)', status.members.map((m) => [{ member: m.member }, m.requests] as const));
+    out.family(
+      'standin_fleet_member_requests_total',
+      'counter',
+      'Requests answered by each member, all imposters (from its last heartbeat)',
+      status.members.map((m) => [{ member: m.member }, m.requests] as const),
+    );
   }
 
   get redisReady(): boolean {
@@ -408,10 +425,12 @@ function refuseRecordingProxies(stubs: readonly unknown[]): void {
       const mode = (response as { proxy?: { mode?: unknown } } | null)?.proxy?.mode;
       if (response && (response as { proxy?: unknown }).proxy !== undefined && mode !== 'proxyTransparent') {
         throw new ValidationFailure([
-          validationError(`with --fleet, a proxy must use mode "proxyTransparent": proxyOnce and proxyAlways save what they record in one member only`, response),
+          validationError(
+            `with --fleet, a proxy must use mode "proxyTransparent": proxyOnce and proxyAlways save what they record in one member only`,
+            response,
+          ),
         ]);
       }
     }
   }
 }
-

@@ -17,9 +17,7 @@ const PREFIX = 'standin:fleet:';
 const TIMEOUT_MS = 2_000;
 
 /** What members announce on the bus: a change (with the fleet's version after it), or a request to hand over what they served. */
-export type BusMessage =
-  | { t: 'change'; version: number; port: number | null; from: string }
-  | { t: 'collect'; id: string; from: string };
+export type BusMessage = { t: 'change'; version: number; port: number | null; from: string } | { t: 'collect'; id: string; from: string };
 
 export interface StoredImposter {
   definition: Record<string, unknown>;
@@ -145,7 +143,13 @@ export class FleetStore {
   }
 
   async remove(port: number): Promise<number> {
-    const results = (await this.redis.multi().del(...requestKeys(port)).hdel(`${PREFIX}imposters`, String(port)).incr(`${PREFIX}version`).exec()) ?? [];
+    const results =
+      (await this.redis
+        .multi()
+        .del(...requestKeys(port))
+        .hdel(`${PREFIX}imposters`, String(port))
+        .incr(`${PREFIX}version`)
+        .exec()) ?? [];
     return Number(results[results.length - 1]?.[1]);
   }
 

@@ -20,7 +20,10 @@ export function compileCapture(config: unknown, where: string): CompiledCapture 
     if (item.enabled === false || item.enabled === 'false') continue;
     const store = item.store === undefined ? 'request' : String(item.store);
     const read = compileRead(item, at);
-    if (!read) throw new ImposterConfigError(`${at}: says nothing to capture (pathParam, queryParam, formParam, requestHeader, requestBody, jsonPath, expression or const)`);
+    if (!read)
+      throw new ImposterConfigError(
+        `${at}: says nothing to capture (pathParam, queryParam, formParam, requestHeader, requestBody, jsonPath, expression or const)`,
+      );
     const key: Read = item.key === undefined ? () => name : typeof item.key === 'string' ? () => item.key : compileKey(item.key, at);
     items.push((context) => {
       const value = read(context);

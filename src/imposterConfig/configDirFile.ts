@@ -21,9 +21,7 @@ export function fileInsideDir(dir: string, file: string, what: string): string {
   const inside = relative(root, real);
   if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || resolve(root, inside) !== real) {
     const link = real !== resolve(dir, file) ? ` (it leads to ${real})` : '';
-    throw new ImposterConfigError(
-      `${what} ${JSON.stringify(file)} is outside the config directory ${root}${link}; keep the file inside that directory`,
-    );
+    throw new ImposterConfigError(`${what} ${JSON.stringify(file)} is outside the config directory ${root}${link}; keep the file inside that directory`);
   }
   return real;
 }

@@ -1,6 +1,6 @@
 // Go's duration syntax (`500ms`, `5s`, `1m30s`, `1.5h`), which Imposter uses for
 // IMPOSTER_PASSTHROUGH_TIMEOUT, and Go's Duration.String() for the `took:` of the log line.
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
 
 /** Milliseconds, or undefined when the text is not a Go duration. */

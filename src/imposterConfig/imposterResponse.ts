@@ -50,7 +50,8 @@ export const imposterKind: ResponseKind = {
 function compile(config: Record<string, unknown>, context: ResponseContext): CompiledResponse {
   const spec = config._imposter;
   if (!isPlainObject(spec)) throw validationError("'_imposter' must be an object", config);
-  if (context.protocol.name !== 'http' && context.protocol.name !== 'https') throw validationError('_imposter responses need an http or https imposter', config);
+  if (context.protocol.name !== 'http' && context.protocol.name !== 'https')
+    throw validationError('_imposter responses need an http or https imposter', config);
   const where = typeof spec.source === 'string' ? spec.source : '_imposter';
   const base = { config, repeat: 1 };
 

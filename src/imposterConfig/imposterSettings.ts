@@ -20,7 +20,10 @@ export interface ImposterEnvSettings {
 export const DEFAULT_PASSTHROUGH_TIMEOUT_MS = 30_000;
 
 export function readImposterEnv(env: NodeJS.ProcessEnv): ImposterEnvSettings {
-  const configDirs = (env.IMPOSTER_CONFIG_DIR ?? '').split(',').map((d) => d.trim()).filter((d) => d !== '');
+  const configDirs = (env.IMPOSTER_CONFIG_DIR ?? '')
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d !== '');
   let port = 8080;
   if (env.IMPOSTER_PORT !== undefined && env.IMPOSTER_PORT !== '') {
     port = /^\d+$/.test(env.IMPOSTER_PORT) ? Number(env.IMPOSTER_PORT) : NaN;

@@ -11,8 +11,16 @@ import { joinUpstreamPath, type UpstreamTarget } from './upstreamUrl.js';
 
 /** The seed's list (RFC 2616 §13.5.1 plus Accept-Encoding and Host), lower-cased. */
 export const HOP_BY_HOP = new Set([
-  'accept-encoding', 'host', 'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization',
-  'te', 'trailers', 'transfer-encoding', 'upgrade',
+  'accept-encoding',
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailers',
+  'transfer-encoding',
+  'upgrade',
 ]);
 /**
  * Also not forwarded to the upstream: `Trailer` (the header's real name), `Expect` (undici

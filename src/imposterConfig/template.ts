@@ -135,7 +135,14 @@ function compileRandom(call: string): Evaluate {
   const args = new Map<string, string>();
   for (const pair of match[2]!.split(',')) {
     const eq = pair.indexOf('=');
-    if (eq !== -1) args.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+    if (eq !== -1)
+      args.set(
+        pair.slice(0, eq).trim(),
+        pair
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"(.*)"$/, '$1'),
+      );
   }
   const length = Number(args.get('length') ?? 1) || 1;
   const upper = args.get('uppercase') === 'true';

@@ -103,7 +103,8 @@ function validateResource(
   if (resource.method !== undefined && typeof resource.method !== 'string') throw new ImposterConfigError(`${file}: ${name}: method must be a string`);
   if (isPlainObject(resource.response)) {
     for (const [key, what] of Object.entries(UNSUPPORTED_RESPONSE)) {
-      if ((resource.response as Record<string, unknown>)[key] !== undefined) throw new ImposterConfigError(`${file}: ${name}: ${what} is not supported by standin`);
+      if ((resource.response as Record<string, unknown>)[key] !== undefined)
+        throw new ImposterConfigError(`${file}: ${name}: ${what} is not supported by standin`);
     }
   }
   if (raw.log !== undefined) warnings.push(`${file}: ${name}: log messages are not supported by standin and are ignored`);

@@ -7,11 +7,7 @@ import { deferCompileFailure, injectionFailure } from './injectionErrors.js';
 import { compileScript, runSync, type ScriptFunction } from './sandbox.js';
 import type { ScriptScope } from './scriptScope.js';
 
-export function compilePredicateInjection(
-  source: string,
-  predicate: Record<string, unknown>,
-  scope: ScriptScope,
-): (request: ProtocolRequest) => boolean {
+export function compilePredicateInjection(source: string, predicate: Record<string, unknown>, scope: ScriptScope): (request: ProtocolRequest) => boolean {
   let fn: ScriptFunction;
   try {
     fn = compileScript(source, 'predicate injection');

@@ -7,7 +7,10 @@ import vm from 'node:vm';
 
 /** The script ran past its time limit (a loop, or a callback never called). */
 export class InjectionTimeoutError extends Error {
-  constructor(readonly timeoutMs: number, readonly asynchronous: boolean) {
+  constructor(
+    readonly timeoutMs: number,
+    readonly asynchronous: boolean,
+  ) {
     super(asynchronous ? `did not call back within ${timeoutMs} ms` : `did not return within ${timeoutMs} ms`);
     // The name users read in `invalid injection` errors, unchanged since it was first printed.
     this.name = 'ScriptTimeoutError';

@@ -44,10 +44,7 @@ export function imposterHandle(admin: AdminClient, port: number, url: string, mo
   const get = (): Promise<ImposterState> => admin.json<ImposterState>('GET', path);
   const recordingOrThrow = (state: ImposterState): void => {
     if (!state.recordRequests && !mock) {
-      throw new StandinError(
-        'bad data',
-        `imposter ${port} does not record requests: create it with "recordRequests": true, or start standin with mock: true`,
-      );
+      throw new StandinError('bad data', `imposter ${port} does not record requests: create it with "recordRequests": true, or start standin with mock: true`);
     }
   };
   return {

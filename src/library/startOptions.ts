@@ -93,7 +93,25 @@ export function serverOptions(options: StartOptions): StandinOptions {
 }
 
 const OPTION_NAMES: readonly (keyof StartOptions)[] = [
-  'port', 'host', 'allowInjection', 'localOnly', 'ipWhitelist', 'logLevel', 'log', 'logfile', 'imposters',
-  'configfile', 'noParse', 'watch', 'datadir', 'apikey', 'origin', 'debug', 'mock', 'journalCap',
-  'proxyTimeout', 'injectionTimeout', 'protofile',
+  'port',
+  'host',
+  'allowInjection',
+  'localOnly',
+  'ipWhitelist',
+  'logLevel',
+  'log',
+  'logfile',
+  'imposters',
+  'configfile',
+  'noParse',
+  'watch',
+  'datadir',
+  'apikey',
+  'origin',
+  'debug',
+  'mock',
+  'journalCap',
+  'proxyTimeout',
+  'injectionTimeout',
+  'protofile',
 ];

@@ -5,7 +5,6 @@ import { LogMemory } from './logMemory.js';
 
 export { LOG_LEVELS, type LogEntry, type LogLevel } from './logEntry.js';
 
-
 /** Console lines as mountebank writes them (`info: msg`) or as Imposter does (`[INFO] msg`). */
 export type ConsoleStyle = 'mountebank' | 'imposter';
 

@@ -17,7 +17,6 @@ import type { CompileOptions, CompilerSettings, RequestMatcher } from './types.j
 
 export type { CompilerSettings } from './types.js';
 
-
 const DEFAULT_SETTINGS: CompilerSettings = { fastPaths: true };
 
 export function operatorOf(predicate: unknown): string {
@@ -44,18 +43,10 @@ function missingOperator(predicate: Record<string, unknown>): string {
   return `${JSON.stringify(key)} is not a predicate operator${didYouMeanSuffix(key, PREDICATE_OPERATORS)}; ${choices}`;
 }
 
-function compileFieldOperator(
-  operator: string,
-  predicate: Record<string, unknown>,
-  options: CompileOptions,
-  settings: CompilerSettings,
-): RequestMatcher {
+function compileFieldOperator(operator: string, predicate: Record<string, unknown>, options: CompileOptions, settings: CompilerSettings): RequestMatcher {
   const value = predicate[operator];
   if (!isPlainObject(value)) {
-    throw validationError(
-      `the ${operator} predicate must be an object of request fields, e.g. {"${operator}": {"path": "/test"}}`,
-      predicate,
-    );
+    throw validationError(`the ${operator} predicate must be an object of request fields, e.g. {"${operator}": {"path": "/test"}}`, predicate);
   }
   const { sides, expected } = fieldOperatorSides(operator, predicate, options);
   if (operator === 'deepEquals') return compileDeepEquals(expected, sides.actual);
@@ -63,23 +54,14 @@ function compileFieldOperator(
 }
 
 /** How a field operator's two sides are normalized, and its expected object after normalization. */
-export function fieldOperatorSides(
-  operator: string,
-  predicate: Record<string, unknown>,
-  options: CompileOptions,
-): { sides: Sides; expected: PlainObject } {
+export function fieldOperatorSides(operator: string, predicate: Record<string, unknown>, options: CompileOptions): { sides: Sides; expected: PlainObject } {
   const sides = resolveSides(predicate, operator, options.encoding === 'base64');
   const value = predicate[operator];
   const expected = normalizeExpected(operator === 'deepEquals' ? forceStrings(value) : value, sides.expected) as PlainObject;
   return { sides, expected };
 }
 
-function compileLogical(
-  operator: 'and' | 'or',
-  predicate: Record<string, unknown>,
-  options: CompileOptions,
-  settings: CompilerSettings,
-): RequestMatcher {
+function compileLogical(operator: 'and' | 'or', predicate: Record<string, unknown>, options: CompileOptions, settings: CompilerSettings): RequestMatcher {
   const children = predicate[operator];
   if (!Array.isArray(children)) {
     throw validationError(`the ${operator} predicate must be an array of predicates`, predicate);

@@ -52,10 +52,7 @@ function compileRegex(value: ExpectedScalar, options: LeafOptions): RegExp | nul
   try {
     return new RegExp(pattern, options.regexFlags);
   } catch (error) {
-    throw validationError(
-      `invalid regular expression ${JSON.stringify(pattern)} in matches predicate: ${(error as Error).message}`,
-      options.predicate,
-    );
+    throw validationError(`invalid regular expression ${JSON.stringify(pattern)} in matches predicate: ${(error as Error).message}`, options.predicate);
   }
 }
 

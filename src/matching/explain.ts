@@ -99,24 +99,20 @@ function shownActual(view: unknown, expected: unknown, text: Parameters<typeof t
   return actual;
 }
 
-function compileFieldClauses(
-  operator: string,
-  predicate: Record<string, unknown>,
-  at: string,
-  options: CompileOptions,
-): CompiledClause[] {
+function compileFieldClauses(operator: string, predicate: Record<string, unknown>, at: string, options: CompileOptions): CompiledClause[] {
   const { sides, expected } = fieldOperatorSides(operator, predicate, options);
   const written = predicate[operator] as PlainObject;
   const spec = sides.actual;
   const extra = parameters(predicate);
   return Object.keys(expected).map((field) => {
     // The key as the stub wrote it (keys may have been lower-cased), for display.
-    const writtenKey = Object.keys(written).reverse().find((key) => (spec.lowerKeys ? key.toLowerCase() : key) === field) ?? field;
+    const writtenKey =
+      Object.keys(written)
+        .reverse()
+        .find((key) => (spec.lowerKeys ? key.toLowerCase() : key) === field) ?? field;
     const one: PlainObject = { [field]: expected[field] };
     const check: RequestMatcher =
-      operator === 'deepEquals'
-        ? compileDeepEquals(one, spec)
-        : compileFieldPredicate(operator as FieldOperator, one, sides, predicate, { fastPaths: true });
+      operator === 'deepEquals' ? compileDeepEquals(one, spec) : compileFieldPredicate(operator as FieldOperator, one, sides, predicate, { fastPaths: true });
     const keys = fieldKeys(spec, field);
     const clauseAt = fieldPath(at, writtenKey);
     return {

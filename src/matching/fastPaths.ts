@@ -9,13 +9,7 @@ import { stringLeafTest, type FieldOperator } from './operators.js';
 import { topView, type FieldKeys, type ViewSpec } from './views.js';
 
 /** A checker for a string leaf on a top-level field: method, path, body, data... */
-function topLevelLeaf(
-  operator: FieldOperator,
-  expected: ExpectedLeaf,
-  spec: ViewSpec,
-  keys: FieldKeys,
-  generic: FieldChecker,
-): FieldChecker {
+function topLevelLeaf(operator: FieldOperator, expected: ExpectedLeaf, spec: ViewSpec, keys: FieldKeys, generic: FieldChecker): FieldChecker {
   const test = stringLeafTest(operator, expected);
   const whenMissing = test('');
   return (request) => {
@@ -55,13 +49,7 @@ function nestedLeaves(
 }
 
 /** A fast checker for this field, or null when only the generic walk applies. */
-export function fastFieldChecker(
-  operator: FieldOperator,
-  expected: ExpectedNode,
-  spec: ViewSpec,
-  keys: FieldKeys,
-  generic: FieldChecker,
-): FieldChecker | null {
+export function fastFieldChecker(operator: FieldOperator, expected: ExpectedNode, spec: ViewSpec, keys: FieldKeys, generic: FieldChecker): FieldChecker | null {
   if (spec.selector !== null || spec.except !== null || spec.binary || spec.forceStrings) return null;
   if (expected.isLeaf) return topLevelLeaf(operator, expected, spec, keys, generic);
   if (expected.isArray || expected.keys.length === 0) return null;

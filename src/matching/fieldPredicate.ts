@@ -12,14 +12,8 @@ import { fieldSatisfied, satisfiedParsed, type WalkContext } from './satisfies.j
 import type { CompilerSettings, FieldChecker, RequestMatcher } from './types.js';
 import { fieldKeys, topJSON, topView, type FieldKeys, type ViewSpec } from './views.js';
 
-
 /** The generic check of one top-level field: mountebank's walk, with the field's JSON parse cached. */
-export function genericFieldChecker(
-  expected: ExpectedNode,
-  spec: ViewSpec,
-  keys: FieldKeys,
-  context: WalkContext,
-): FieldChecker {
+export function genericFieldChecker(expected: ExpectedNode, spec: ViewSpec, keys: FieldKeys, context: WalkContext): FieldChecker {
   // Without a selector the view of a string field is its text, whose tryJSON is cached per request.
   const jsonCacheable = spec.selector === null && !expected.isLeaf;
   const branch = expected as ExpectedBranch;

@@ -12,8 +12,7 @@ import { topJSON, type FieldKeys, type Selector, type ViewSpec } from './views.j
 type ScriptConstructor = new (code: string) => unknown;
 
 // jsonpath-plus's default ("safe") filter-script compiler, used to refuse filters that can never parse.
-const SafeScript = (JSONPath as unknown as { prototype?: { safeVm?: { Script?: ScriptConstructor } } }).prototype
-  ?.safeVm?.Script;
+const SafeScript = (JSONPath as unknown as { prototype?: { safeVm?: { Script?: ScriptConstructor } } }).prototype?.safeVm?.Script;
 
 // One evaluator for every selector: evaluate() is synchronous and keeps no state between calls.
 const evaluator = JSONPath({ autostart: false, wrap: true, path: '$', json: null }) as unknown as {

@@ -87,14 +87,7 @@ export class LightElement {
   previousSibling: LightChild | null = null;
   private children: LightNodeList<LightChild> | null = null;
 
-  constructor(
-    document: LightDocument,
-    parent: LightParent,
-    qualifiedName: string,
-    prefix: string | null,
-    localName: string,
-    namespaceURI: string | null,
-  ) {
+  constructor(document: LightDocument, parent: LightParent, qualifiedName: string, prefix: string | null, localName: string, namespaceURI: string | null) {
     this.ownerDocument = document;
     this.parentNode = parent;
     this.nodeName = qualifiedName;
@@ -147,14 +140,7 @@ export class LightAttr {
   readonly ownerElement: LightElement;
   readonly ownerDocument: LightDocument;
 
-  constructor(
-    owner: LightElement,
-    qualifiedName: string,
-    prefix: string | null,
-    localName: string,
-    namespaceURI: string | null,
-    value: string,
-  ) {
+  constructor(owner: LightElement, qualifiedName: string, prefix: string | null, localName: string, namespaceURI: string | null, value: string) {
     this.ownerElement = owner;
     this.ownerDocument = owner.ownerDocument;
     this.nodeName = qualifiedName;

@@ -8,9 +8,7 @@ export type LeafTest = (expected: ExpectedLeaf, actual: unknown) => boolean;
 export type FieldOperator = 'equals' | 'contains' | 'startsWith' | 'endsWith' | 'matches' | 'exists';
 
 function arrayText(array: readonly unknown[]): string {
-  return array
-    .map((element) => (element === null || element === undefined ? '' : (valueText(element) as string)))
-    .join(',');
+  return array.map((element) => (element === null || element === undefined ? '' : (valueText(element) as string))).join(',');
 }
 
 /** mountebank's toString(value): null/undefined stay as they are; objects as JavaScript prints them. */
@@ -65,8 +63,7 @@ const matches: LeafTest = (expected, actual) => {
   return (expected.regex as RegExp).test(text);
 };
 
-const exists: LeafTest = (expected, actual) =>
-  expected.truthy ? actual !== undefined && actual !== '' : actual === undefined || actual === '';
+const exists: LeafTest = (expected, actual) => (expected.truthy ? actual !== undefined && actual !== '' : actual === undefined || actual === '');
 
 export const LEAF_TESTS: Readonly<Record<FieldOperator, LeafTest>> = {
   equals,
@@ -90,9 +87,7 @@ export function stringLeafTest(operator: FieldOperator, expected: ExpectedLeaf):
     case 'startsWith':
       return (actual) => actual.startsWith(needle);
     case 'endsWith':
-      return typeof expected.value === 'string'
-        ? (actual) => actual.endsWith(needle)
-        : (actual) => actual.includes(needle);
+      return typeof expected.value === 'string' ? (actual) => actual.endsWith(needle) : (actual) => actual.includes(needle);
     case 'matches': {
       const regex = expected.regex as RegExp;
       return (actual) => regex.test(actual);

@@ -25,19 +25,11 @@ function compileExcept(except: unknown, flags: string, predicate: Record<string,
   try {
     return new RegExp(pattern, flags);
   } catch (error) {
-    throw validationError(
-      `invalid except regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`,
-      predicate,
-    );
+    throw validationError(`invalid except regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`, predicate);
   }
 }
 
-function compileSelector(
-  predicate: Record<string, unknown>,
-  binary: boolean,
-  jsonpathLowerCase: boolean,
-  xpathLowerCase: boolean,
-): Selector | null {
+function compileSelector(predicate: Record<string, unknown>, binary: boolean, jsonpathLowerCase: boolean, xpathLowerCase: boolean): Selector | null {
   // mountebank looks at jsonpath first; an xpath next to it is never used.
   if (predicate.jsonpath) {
     if (binary) throw validationError('the jsonpath predicate parameter is not allowed in binary mode', predicate);

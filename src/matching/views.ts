@@ -3,7 +3,7 @@
 // per request and view spec, and cached on the MatchRequest under a key fixed at compile time, so
 // every predicate with the same parameters shares it. Text, parsed JSON and parsed XML are cached
 // the same way, so two jsonpath predicates over one body parse it once.
-import type { MatchRequest} from './matchRequest.js';
+import type { MatchRequest } from './matchRequest.js';
 import { NOT_CACHED, slotFor } from './matchRequest.js';
 import { forceStrings, isObjectLike, newObject, transformText, tryJSON, type PlainObject, type TextSpec } from './normalize.js';
 
@@ -66,8 +66,7 @@ export function createViewSpec(text: TextSpec, forceStringValues: boolean, selec
     viewId,
     forceStrings: forceStringValues,
     selector,
-    identity:
-      !text.lowerKeys && !text.lowerValues && text.except === null && !text.binary && !forceStringValues && selector === null,
+    identity: !text.lowerKeys && !text.lowerValues && text.except === null && !text.binary && !forceStringValues && selector === null,
   };
 }
 

@@ -7,15 +7,7 @@
 // lenient recovery mountebank's behaviour depends on.
 // xmldom spends most of a parse in validation regexes and its live DOM bookkeeping; a single
 // charCode scan over the text is several times cheaper.
-import {
-  LightAttr,
-  LightDocument,
-  LightElement,
-  LightProcessingInstruction,
-  LightText,
-  XML_NAMESPACE,
-  XMLNS_NAMESPACE,
-} from './lightDom.js';
+import { LightAttr, LightDocument, LightElement, LightProcessingInstruction, LightText, XML_NAMESPACE, XMLNS_NAMESPACE } from './lightDom.js';
 
 /** In-scope namespace bindings, innermost first; prefix '' is the default namespace. */
 interface Binding {
@@ -62,7 +54,8 @@ function nameEnd(text: string, from: number): number {
     else if (c === 58 && !colon && isNameStart(text.charCodeAt(i + 1))) {
       colon = true;
       i += 2;
-    } else if (c >= 128 || c === 58) return -1; // non-ASCII or a second colon: xmldom decides
+    } else if (c >= 128 || c === 58)
+      return -1; // non-ASCII or a second colon: xmldom decides
     else return i;
   }
 }

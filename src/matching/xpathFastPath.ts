@@ -45,7 +45,8 @@ export function compileFastPath(classes: XPathClasses, parsed: unknown, namespac
   let count = false;
   const call = outer.filter;
   if (call !== undefined) {
-    if (!(call instanceof classes.FunctionCall) || call.functionName !== 'count' || outer.locationPath || (outer.filterPredicates?.length ?? 0) > 0) return null;
+    if (!(call instanceof classes.FunctionCall) || call.functionName !== 'count' || outer.locationPath || (outer.filterPredicates?.length ?? 0) > 0)
+      return null;
     const argument = call.arguments?.length === 1 ? call.arguments[0] : undefined;
     if (argument === undefined || !(argument instanceof classes.PathExpr) || argument.filter !== undefined) return null;
     path = argument;
@@ -67,7 +68,13 @@ export function compileFastPath(classes: XPathClasses, parsed: unknown, namespac
   for (let s = 0; s < steps.length; s++) {
     const step = steps[s]!;
     const last = s === steps.length - 1;
-    if (step.axis === classes.Step.DESCENDANTORSELF && step.nodeTest === classes.NodeTest.nodeTest && step.predicates.length === 0 && !last && !afterDescendant) {
+    if (
+      step.axis === classes.Step.DESCENDANTORSELF &&
+      step.nodeTest === classes.NodeTest.nodeTest &&
+      step.predicates.length === 0 &&
+      !last &&
+      !afterDescendant
+    ) {
       afterDescendant = true;
       continue;
     }

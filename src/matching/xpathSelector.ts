@@ -32,7 +32,11 @@ interface XResult {
 
 interface XPathInternals {
   XPathParser: new () => { parse(expression: string): { evaluate(context: unknown): XResult } };
-  XPathContext: new (variables?: unknown, namespaces?: unknown, functions?: unknown) => {
+  XPathContext: new (
+    variables?: unknown,
+    namespaces?: unknown,
+    functions?: unknown,
+  ) => {
     expressionContextNode: unknown;
     caseInsensitive: boolean;
   };
@@ -135,7 +139,13 @@ export function compileXPathQuery(config: unknown, lowerCase: boolean, predicate
           const nodes = fast.select(document) as XNode[];
           return fast.count ? nodes.length : values(nodes);
         };
-  return { key: `xpath:${JSON.stringify([selector, [...namespaces]])}`, needsXmldom: CALLS_ID.test(selector), fastPath: fast !== null, evaluate, evaluateWithPackage };
+  return {
+    key: `xpath:${JSON.stringify([selector, [...namespaces]])}`,
+    needsXmldom: CALLS_ID.test(selector),
+    fastPath: fast !== null,
+    evaluate,
+    evaluateWithPackage,
+  };
 }
 
 export function compileXPath(config: unknown, lowerCase: boolean, predicate: unknown): Selector {

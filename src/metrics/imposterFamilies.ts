@@ -25,11 +25,33 @@ export function writeImposterFamilies(out: Exposition, imposters: readonly Impos
   const labelled = imposters.map((imposter) => [labelsOf(imposter), imposter.metrics] as const);
   const histograms = (pick: (m: ImposterMetrics) => Histogram) =>
     labelled.filter(([, m]) => pick(m).count > 0).map(([labels, m]) => [labels, pick(m)] as const);
-  const counters = (pick: (m: ImposterMetrics) => number) =>
-    labelled.filter(([, m]) => pick(m) > 0).map(([labels, m]) => [labels, pick(m)] as const);
-  out.histogram('mb_predicate_match_duration_seconds', 'Time it takes to match the predicates and select a stub', histograms((m) => m.predicateMatch));
-  out.family('mb_no_match_total', 'counter', 'Number of times no stub matched the request', counters((m) => m.noMatch));
-  out.family('mb_request_total', 'counter', 'Number of requests to the imposter', counters((m) => m.requests));
-  out.histogram('mb_response_generation_duration_seconds', 'Time it takes to generate the response from a stub', histograms((m) => m.responseGeneration));
-  out.family('mb_blocked_ip_total', 'counter', 'Number of times a connection was blocked from a non-whitelisted IP address', counters((m) => m.blocked));
+  const counters = (pick: (m: ImposterMetrics) => number) => labelled.filter(([, m]) => pick(m) > 0).map(([labels, m]) => [labels, pick(m)] as const);
+  out.histogram(
+    'mb_predicate_match_duration_seconds',
+    'Time it takes to match the predicates and select a stub',
+    histograms((m) => m.predicateMatch),
+  );
+  out.family(
+    'mb_no_match_total',
+    'counter',
+    'Number of times no stub matched the request',
+    counters((m) => m.noMatch),
+  );
+  out.family(
+    'mb_request_total',
+    'counter',
+    'Number of requests to the imposter',
+    counters((m) => m.requests),
+  );
+  out.histogram(
+    'mb_response_generation_duration_seconds',
+    'Time it takes to generate the response from a stub',
+    histograms((m) => m.responseGeneration),
+  );
+  out.family(
+    'mb_blocked_ip_total',
+    'counter',
+    'Number of times a connection was blocked from a non-whitelisted IP address',
+    counters((m) => m.blocked),
+  );
 }

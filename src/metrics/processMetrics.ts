@@ -46,9 +46,7 @@ export class ProcessMetrics {
 
     out.family('mb_process_cpu_user_seconds_total', 'counter', 'Total user CPU time spent in seconds.', [[undefined, cpu.user / 1e6]]);
     out.family('mb_process_cpu_system_seconds_total', 'counter', 'Total system CPU time spent in seconds.', [[undefined, cpu.system / 1e6]]);
-    out.family('mb_process_cpu_seconds_total', 'counter', 'Total user and system CPU time spent in seconds.', [
-      [undefined, (cpu.user + cpu.system) / 1e6],
-    ]);
+    out.family('mb_process_cpu_seconds_total', 'counter', 'Total user and system CPU time spent in seconds.', [[undefined, (cpu.user + cpu.system) / 1e6]]);
     out.family('mb_process_start_time_seconds', 'gauge', 'Start time of the process since unix epoch in seconds.', [
       [undefined, Math.round(Date.now() / 1000 - process.uptime())],
     ]);
@@ -70,9 +68,7 @@ export class ProcessMetrics {
     out.family('mb_nodejs_eventloop_lag_min_seconds', 'gauge', 'The minimum recorded event loop delay.', [[undefined, s(delay.min)]]);
     out.family('mb_nodejs_eventloop_lag_max_seconds', 'gauge', 'The maximum recorded event loop delay.', [[undefined, s(delay.max)]]);
     out.family('mb_nodejs_eventloop_lag_mean_seconds', 'gauge', 'The mean of the recorded event loop delays.', [[undefined, s(delay.mean)]]);
-    out.family('mb_nodejs_eventloop_lag_stddev_seconds', 'gauge', 'The standard deviation of the recorded event loop delays.', [
-      [undefined, s(delay.stddev)],
-    ]);
+    out.family('mb_nodejs_eventloop_lag_stddev_seconds', 'gauge', 'The standard deviation of the recorded event loop delays.', [[undefined, s(delay.stddev)]]);
     for (const p of [50, 90, 99]) {
       out.family(`mb_nodejs_eventloop_lag_p${p}_seconds`, 'gauge', `The ${p}th percentile of the recorded event loop delays.`, [
         [undefined, s(delay.percentile(p))],
@@ -111,12 +107,24 @@ export class ProcessMetrics {
     out.family('mb_nodejs_heap_size_used_bytes', 'gauge', 'Process heap size used from Node.js in bytes.', [[undefined, memory.heapUsed]]);
     out.family('mb_nodejs_external_memory_bytes', 'gauge', 'Node.js external memory size in bytes.', [[undefined, memory.external]]);
     const spaces = v8.getHeapSpaceStatistics().map((space) => ({ ...space, name: space.space_name.replace(/_space$/, '') }));
-    out.family('mb_nodejs_heap_space_size_total_bytes', 'gauge', 'Process heap space size total from Node.js in bytes.',
-      spaces.map((space) => [{ space: space.name }, space.space_size] as const));
-    out.family('mb_nodejs_heap_space_size_used_bytes', 'gauge', 'Process heap space size used from Node.js in bytes.',
-      spaces.map((space) => [{ space: space.name }, space.space_used_size] as const));
-    out.family('mb_nodejs_heap_space_size_available_bytes', 'gauge', 'Process heap space size available from Node.js in bytes.',
-      spaces.map((space) => [{ space: space.name }, space.space_available_size] as const));
+    out.family(
+      'mb_nodejs_heap_space_size_total_bytes',
+      'gauge',
+      'Process heap space size total from Node.js in bytes.',
+      spaces.map((space) => [{ space: space.name }, space.space_size] as const),
+    );
+    out.family(
+      'mb_nodejs_heap_space_size_used_bytes',
+      'gauge',
+      'Process heap space size used from Node.js in bytes.',
+      spaces.map((space) => [{ space: space.name }, space.space_used_size] as const),
+    );
+    out.family(
+      'mb_nodejs_heap_space_size_available_bytes',
+      'gauge',
+      'Process heap space size available from Node.js in bytes.',
+      spaces.map((space) => [{ space: space.name }, space.space_available_size] as const),
+    );
 
     const [major = '', minor = '', patch = ''] = process.version.slice(1).split('.');
     out.family('mb_nodejs_version_info', 'gauge', 'Node.js version info.', [[{ version: process.version, major, minor, patch }, 1]]);

@@ -73,8 +73,7 @@ export class StandinError extends Error {
   }
 }
 
-export const validationError = (message: string, source?: unknown): StandinError =>
-  new StandinError('bad data', message, source);
+export const validationError = (message: string, source?: unknown): StandinError => new StandinError('bad data', message, source);
 
 /** Several validation errors found in one pass: mountebank reports them all at once. */
 export class ValidationFailure extends Error {

@@ -27,13 +27,7 @@ export interface FieldWarning {
 
 const PREDICATE_FIELDS = [...PREDICATE_OPERATORS, ...PREDICATE_PARAMETERS];
 
-function check(
-  out: FieldWarning[],
-  object: Record<string, unknown>,
-  at: string,
-  known: readonly string[],
-  explain: (field: string) => string,
-): void {
+function check(out: FieldWarning[], object: Record<string, unknown>, at: string, known: readonly string[], explain: (field: string) => string): void {
   for (const field of Object.keys(object)) {
     if (known.includes(field)) continue;
     const suggestion = didYouMean(field, known);

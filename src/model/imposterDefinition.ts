@@ -166,14 +166,7 @@ export interface RiftFault {
 }
 
 export type RiftTcpFaultType =
-  | 'CONNECTION_RESET_BY_PEER'
-  | 'EMPTY_RESPONSE'
-  | 'RANDOM_DATA_THEN_CLOSE'
-  | 'MALFORMED_RESPONSE_CHUNK'
-  | 'reset'
-  | 'empty'
-  | 'random'
-  | 'malformed';
+  'CONNECTION_RESET_BY_PEER' | 'EMPTY_RESPONSE' | 'RANDOM_DATA_THEN_CLOSE' | 'MALFORMED_RESPONSE_CHUNK' | 'reset' | 'empty' | 'random' | 'malformed';
 
 /** A script defining `should_inject(request, flow_store)`: its code, or a file read once. */
 export type RiftScript = { engine: 'rhai' | 'lua' | 'javascript' } & ({ code: string; file?: never } | { file: string; code?: never });
@@ -213,18 +206,13 @@ export type IsResponseDefinition = ResponseCommon & Omit<NoKind, 'is'> & { is: I
 export type ProxyResponseDefinition = ResponseCommon & Omit<NoKind, 'proxy'> & { proxy: ProxyDefinition };
 /** A JavaScript function as a string that builds the response (needs allowInjection). */
 export type InjectResponseDefinition = ResponseCommon & Omit<NoKind, 'inject'> & { inject: string };
-export type FaultResponseDefinition = ResponseCommon &
-  Omit<NoKind, 'fault'> & { fault: 'CONNECTION_RESET_BY_PEER' | 'RANDOM_DATA_THEN_CLOSE' | (string & {}) };
+export type FaultResponseDefinition = ResponseCommon & Omit<NoKind, 'fault'> & { fault: 'CONNECTION_RESET_BY_PEER' | 'RANDOM_DATA_THEN_CLOSE' | (string & {}) };
 /** Only `_rift`: the script decides, otherwise an empty 200. */
 export type RiftOnlyResponseDefinition = ResponseCommon & NoKind & { _rift: RiftResponseExtension };
 
 /** One response: exactly one of `is`, `proxy`, `inject`, `fault` (or only `_rift`). */
 export type ResponseDefinition =
-  | IsResponseDefinition
-  | ProxyResponseDefinition
-  | InjectResponseDefinition
-  | FaultResponseDefinition
-  | RiftOnlyResponseDefinition;
+  IsResponseDefinition | ProxyResponseDefinition | InjectResponseDefinition | FaultResponseDefinition | RiftOnlyResponseDefinition;
 
 export interface StubDefinition {
   /** All must match (no predicates: every request matches). */
@@ -290,12 +278,7 @@ export interface RiftImposterDefinition extends Omit<HttpImposterDefinition, 'pr
 }
 
 export type ImposterDefinition =
-  | HttpImposterDefinition
-  | HttpsImposterDefinition
-  | TcpImposterDefinition
-  | SmtpImposterDefinition
-  | RiftImposterDefinition
-  | CustomImposterDefinition;
+  HttpImposterDefinition | HttpsImposterDefinition | TcpImposterDefinition | SmtpImposterDefinition | RiftImposterDefinition | CustomImposterDefinition;
 
 /** A `--configfile`: the imposters to start (a single imposter object is accepted too). */
 export interface ImpostersFile {

@@ -15,8 +15,23 @@ const RIFT_HTTP = ['defaultForward', 'enabled'];
 export const IMPOSTER_FIELDS: Readonly<Record<string, readonly string[]>> = {
   http: ['protocol', 'port', 'name', 'host', 'recordRequests', 'stubs', 'defaultResponse', 'allowCORS', '_rift', ...RIFT_HTTP, ...PRINTED],
   https: [
-    'protocol', 'port', 'name', 'host', 'recordRequests', 'stubs', 'defaultResponse', 'allowCORS', '_rift', ...RIFT_HTTP,
-    'key', 'cert', 'ca', 'mutualAuth', 'ciphers', 'rejectUnauthorized', ...PRINTED,
+    'protocol',
+    'port',
+    'name',
+    'host',
+    'recordRequests',
+    'stubs',
+    'defaultResponse',
+    'allowCORS',
+    '_rift',
+    ...RIFT_HTTP,
+    'key',
+    'cert',
+    'ca',
+    'mutualAuth',
+    'ciphers',
+    'rejectUnauthorized',
+    ...PRINTED,
   ],
   tcp: ['protocol', 'port', 'name', 'host', 'recordRequests', 'stubs', 'defaultResponse', 'mode', 'endOfRequestResolver', '_rift', ...PRINTED],
   smtp: ['protocol', 'port', 'name', 'host', 'recordRequests', 'stubs', '_rift', ...PRINTED],
@@ -24,9 +39,19 @@ export const IMPOSTER_FIELDS: Readonly<Record<string, readonly string[]>> = {
 
 /** `id` is Rift's; `matches` is printed under --debug; `_verify` is Rift's verifier's annotation. */
 export const STUB_FIELDS: readonly string[] = [
-  'predicates', 'responses', 'id', '_links', 'matches', '_verify',
+  'predicates',
+  'responses',
+  'id',
+  '_links',
+  'matches',
+  '_verify',
   // Rift's: a label, the space (flow) a stub answers for, its scenario.
-  'name', 'space', 'scenarioName', 'requiredScenarioState', 'newScenarioState', 'routePattern',
+  'name',
+  'space',
+  'scenarioName',
+  'requiredScenarioState',
+  'newScenarioState',
+  'routePattern',
 ];
 
 const HTTP_REQUEST = ['method', 'path', 'query', 'headers', 'body', 'form', 'requestFrom', 'ip'];
@@ -35,8 +60,21 @@ export const REQUEST_FIELDS: Readonly<Record<string, readonly string[]>> = {
   https: HTTP_REQUEST,
   tcp: ['data', 'requestFrom', 'ip'],
   smtp: [
-    'requestFrom', 'ip', 'envelopeFrom', 'envelopeTo', 'from', 'to', 'cc', 'bcc', 'subject', 'priority',
-    'references', 'inReplyTo', 'text', 'html', 'attachments',
+    'requestFrom',
+    'ip',
+    'envelopeFrom',
+    'envelopeTo',
+    'from',
+    'to',
+    'cc',
+    'bcc',
+    'subject',
+    'priority',
+    'references',
+    'inReplyTo',
+    'text',
+    'html',
+    'attachments',
   ],
 };
 
@@ -52,6 +90,15 @@ export const IS_FIELDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 export const PROXY_FIELDS: readonly string[] = [
-  'to', 'mode', 'predicateGenerators', 'addWaitBehavior', 'addDecorateBehavior', 'injectHeaders',
-  'cert', 'key', 'ciphers', 'secureProtocol', 'passphrase',
+  'to',
+  'mode',
+  'predicateGenerators',
+  'addWaitBehavior',
+  'addDecorateBehavior',
+  'injectHeaders',
+  'cert',
+  'key',
+  'ciphers',
+  'secureProtocol',
+  'passphrase',
 ];

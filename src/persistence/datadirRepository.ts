@@ -292,9 +292,7 @@ export class DatadirRepository implements ImposterRepository {
     const holder = await readIfExists(path);
     const pid = holder === undefined ? NaN : Number(holder.trim());
     if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processState(pid) !== 'gone' && !isZombie(pid)) {
-      throw new DatadirError(
-        `--datadir ${this.dir} is in use by process ${pid} (${path}); stop that standin first, or remove the lock file if none runs`,
-      );
+      throw new DatadirError(`--datadir ${this.dir} is in use by process ${pid} (${path}); stop that standin first, or remove the lock file if none runs`);
     }
     // A lock left by a process that is gone (kill -9) is taken over.
     try {

@@ -40,7 +40,7 @@ export function compileProxyResponse(
 ): CompiledResponse {
   const { delayMs } = behaviors;
   const proxy = config.proxy;
-  if (!isPlainObject(proxy)) throw validationError("'proxy' must be an object, e.g. {\"to\": \"http://origin:8080\"}", config);
+  if (!isPlainObject(proxy)) throw validationError('\'proxy\' must be an object, e.g. {"to": "http://origin:8080"}', config);
   if (context.protocol.name !== 'http' && context.protocol.name !== 'https') {
     throw validationError(`proxy responses are not supported for ${context.protocol.name} imposters by this version of standin`, config);
   }

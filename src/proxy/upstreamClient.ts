@@ -123,10 +123,7 @@ function sendUpstream(pool: Pool, request: UpstreamRequest, deadlineMs: number):
       },
     };
     try {
-      pool.dispatch(
-        { method: request.method as Dispatcher.HttpMethod, path: request.path, headers: request.headers, body: request.body },
-        handler,
-      );
+      pool.dispatch({ method: request.method as Dispatcher.HttpMethod, path: request.path, headers: request.headers, body: request.body }, handler);
     } catch (err) {
       fail(err as Error);
     }

@@ -73,4 +73,3 @@ export function compileBehaviors(behaviors: unknown, context: BehaviorContext, r
   };
   return { delayMs: 0, run: (request, response, scope) => runFrom(0, request, response, scope) };
 }
-

@@ -18,12 +18,7 @@ export const injectKind: ResponseKind = {
   },
 };
 
-function compileInjectResponse(
-  config: Record<string, unknown>,
-  context: ResponseContext,
-  repeat: number,
-  behaviors: CompiledBehaviors,
-): CompiledResponse {
+function compileInjectResponse(config: Record<string, unknown>, context: ResponseContext, repeat: number, behaviors: CompiledBehaviors): CompiledResponse {
   const source = config.inject;
   if (typeof source !== 'string') throw validationError("'inject' must be a string holding a JavaScript function", config);
   const scope = context.scripts;

@@ -13,12 +13,7 @@ export type RequestSelection = (request: ProtocolRequest) => unknown[];
 
 const METHODS = ['regex', 'xpath', 'jsonpath'] as const;
 
-export function compileRequestSelection(
-  fields: BehaviorFields,
-  config: { from: unknown; using: unknown },
-  prefix: string,
-  source: unknown,
-): RequestSelection {
+export function compileRequestSelection(fields: BehaviorFields, config: { from: unknown; using: unknown }, prefix: string, source: unknown): RequestSelection {
   const from = fields.from(config.from, `${prefix}from`);
   const using = fields.object(config.using, `${prefix}using`);
   const method = fields.oneOf(using.method, `${prefix}using.method`, METHODS);

@@ -34,7 +34,11 @@ export function rhaiDecorateStep(hook: RhaiHook, scope: ScriptScope, flows: Flow
     let result: unknown;
     try {
       if (hook.kind === 'maps') {
-        result = hook.run(requestMap(request), { statusCode: response.statusCode ?? 200, headers: response.headers ?? {}, body: bodyText(response.body) }, deadline);
+        result = hook.run(
+          requestMap(request),
+          { statusCode: response.statusCode ?? 200, headers: response.headers ?? {}, body: bodyText(response.body) },
+          deadline,
+        );
       } else {
         result = hook.script.run({ ctx: (watch) => ctxFor(request, response, resolveScope, flows, store, scope, watch), deadline });
       }
@@ -58,7 +62,8 @@ export function rhaiWaitStep(hook: RhaiHook & { kind: 'ctx' }, scope: ScriptScop
   return (request, response, resolveScope) => {
     const wait = (value: unknown): Promise<ResponseObject> => {
       const ms = typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
-      if (typeof value !== 'number') scope.log.error(`rhai wait: delay(ctx) must return a number of milliseconds, not ${JSON.stringify(value) ?? 'nothing'}; waited 0 ms`);
+      if (typeof value !== 'number')
+        scope.log.error(`rhai wait: delay(ctx) must return a number of milliseconds, not ${JSON.stringify(value) ?? 'nothing'}; waited 0 ms`);
       return delay(ms, response);
     };
     const fail = (err: unknown): Promise<ResponseObject> => {
@@ -85,7 +90,8 @@ function ctxFor(
   watch: ((pending: Promise<unknown>) => void) | undefined,
 ): Record<string, unknown> {
   const headers: Record<string, string> = {};
-  if (isPlainObject(response.headers)) for (const [k, v] of Object.entries(response.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+  if (isPlainObject(response.headers))
+    for (const [k, v] of Object.entries(response.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
   const status = typeof response.statusCode === 'number' ? response.statusCode : Number(response.statusCode ?? 200);
   const view = { status, headers, body: bodyText(response.body) };
   if (flows) return flows.ctx(request, view, resolveScope, watch);

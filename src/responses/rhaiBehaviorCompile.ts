@@ -9,7 +9,11 @@ export function compileRhaiBehavior(source: string, flows: FlowScripts | undefin
   try {
     return compileRhaiHook(source, flows?.scriptTimeoutMs ?? 5_000, placement);
   } catch (err) {
-    if (err instanceof ScriptSyntaxError) throw new StandinError('bad data', `${placement === 'transform' ? 'decorate' : 'wait'} (rhai): ${err.message}`, config, { line: err.line, column: err.column });
+    if (err instanceof ScriptSyntaxError)
+      throw new StandinError('bad data', `${placement === 'transform' ? 'decorate' : 'wait'} (rhai): ${err.message}`, config, {
+        line: err.line,
+        column: err.column,
+      });
     throw err;
   }
 }

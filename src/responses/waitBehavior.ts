@@ -25,7 +25,12 @@ export function compileWait(value: unknown, scope: ScriptScope | undefined, sour
   return ms;
 }
 
-function compileWaitObject(value: Record<string, unknown>, scope: ScriptScope | undefined, source: unknown, flows: FlowScripts | undefined): number | BehaviorStep {
+function compileWaitObject(
+  value: Record<string, unknown>,
+  scope: ScriptScope | undefined,
+  source: unknown,
+  flows: FlowScripts | undefined,
+): number | BehaviorStep {
   if (typeof value.inject === 'string') {
     if (!scope) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
     return compileWaitFunction(value.inject, scope, source, flows);
@@ -33,7 +38,10 @@ function compileWaitObject(value: Record<string, unknown>, scope: ScriptScope | 
   const { min, max } = value;
   const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
   if (!whole(min) || !whole(max) || max < min) {
-    throw validationError('wait behavior "wait" as an object is {"min": N, "max": M}, whole milliseconds with 0 <= N <= M (or {"inject": "function () {...}"})', source);
+    throw validationError(
+      'wait behavior "wait" as an object is {"min": N, "max": M}, whole milliseconds with 0 <= N <= M (or {"inject": "function () {...}"})',
+      source,
+    );
   }
   if (min === max) return min;
   const span = max - min + 1;

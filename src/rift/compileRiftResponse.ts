@@ -85,7 +85,11 @@ function compileRiftResponse(config: unknown, context: ResponseContext, rift: Ri
       } catch (err) {
         return answers.failure(err);
       }
-      if (result instanceof Promise) return result.then((value) => answers.decide(value, next), (err) => answers.failure(err));
+      if (result instanceof Promise)
+        return result.then(
+          (value) => answers.decide(value, next),
+          (err) => answers.failure(err),
+        );
       return answers.decide(result, next);
     },
   };
@@ -134,7 +138,11 @@ function ctxResponse(
     } catch (err) {
       return failures.answer(err, scope);
     }
-    if (result instanceof Promise) return result.then((value) => decide(value, request, scope), (err) => failures.answer(err, scope));
+    if (result instanceof Promise)
+      return result.then(
+        (value) => decide(value, request, scope),
+        (err) => failures.answer(err, scope),
+      );
     return decide(result, request, scope);
   }
 }
@@ -226,7 +234,9 @@ class ScriptAnswers {
         return { reply: this.context.protocol.compileReply({}, undefined, this.source), fault, delayMs: 0 };
       }
       default:
-        return this.failure(new Error(`should_inject returned inject: true with an unknown fault ${JSON.stringify(result.fault)} (expected "error", "latency" or "tcp")`));
+        return this.failure(
+          new Error(`should_inject returned inject: true with an unknown fault ${JSON.stringify(result.fault)} (expected "error", "latency" or "tcp")`),
+        );
     }
   }
 

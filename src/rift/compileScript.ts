@@ -40,7 +40,10 @@ export function compileScript(config: unknown, settings: ScriptSettings, placeme
   const engine = typeof engineName === 'string' ? scriptEngines.get(engineName) : undefined;
   if (!engine) {
     const known = [...scriptEngines.keys()];
-    throw validationError(`'${field}.engine' must be one of ${known.join(', ')}, got ${JSON.stringify(engineName)}${didYouMeanSuffix(String(engineName), known)}`, config);
+    throw validationError(
+      `'${field}.engine' must be one of ${known.join(', ')}, got ${JSON.stringify(engineName)}${didYouMeanSuffix(String(engineName), known)}`,
+      config,
+    );
   }
   if (INJECTION_ENGINES.has(engine.name) && !settings.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
   try {

@@ -49,10 +49,16 @@ export class PrimaryScale implements RegistryObserver, ScaleView {
     private readonly journalCap: number,
     private readonly events: EventLog,
   ) {
-    this.pool = new WorkerPool(count, exec, settings, {
-      catchUp: (slot) => this.catchUp(slot),
-      message: (slot, message) => this.onMessage(slot, message),
-    }, log);
+    this.pool = new WorkerPool(
+      count,
+      exec,
+      settings,
+      {
+        catchUp: (slot) => this.catchUp(slot),
+        message: (slot, message) => this.onMessage(slot, message),
+      },
+      log,
+    );
   }
 
   /** What the primary's imposters do differently: listen through the workers; refuse what cannot be shared. */
@@ -225,8 +231,18 @@ export class PrimaryScale implements RegistryObserver, ScaleView {
   async metrics(out: Exposition): Promise<void> {
     const workers = this.status();
     out.family('standin_workers_serving', 'gauge', 'Worker processes serving imposters (--workers)', [[undefined, workers.filter((w) => w.serving).length]]);
-    out.family('standin_worker_requests_total', 'counter', 'Requests answered by each worker process, all imposters', workers.map((w) => [{ worker: String(w.worker) }, w.requests] as const));
-    out.family('standin_worker_restarts_total', 'counter', 'Times a worker process was replaced after it exited', workers.map((w) => [{ worker: String(w.worker) }, w.restarts] as const));
+    out.family(
+      'standin_worker_requests_total',
+      'counter',
+      'Requests answered by each worker process, all imposters',
+      workers.map((w) => [{ worker: String(w.worker) }, w.requests] as const),
+    );
+    out.family(
+      'standin_worker_restarts_total',
+      'counter',
+      'Times a worker process was replaced after it exited',
+      workers.map((w) => [{ worker: String(w.worker) }, w.restarts] as const),
+    );
   }
 
   /** GET / and /metrics: each worker, its process and what it served. */

@@ -49,7 +49,8 @@ export function refusedWithWorkers(
     return `${mode} cannot serve custom protocols (${options.protofile ?? 'protocols.json'}): their processes call back one standin process. Run without ${mode}, or move protocols.json away`;
   }
   if (mode === '--fleet') {
-    if (options.workers !== undefined) return '--fleet and --workers cannot be combined yet: run one member per core instead (several members may share a machine)';
+    if (options.workers !== undefined)
+      return '--fleet and --workers cannot be combined yet: run one member per core instead (several members may share a machine)';
     if (options.datadir !== undefined) return '--fleet keeps the imposters in Redis: leave out --datadir (give Redis persistence instead)';
     if (options.debug) return '--fleet does not collect --debug matches across members yet: leave out --debug, or run one standin';
   }

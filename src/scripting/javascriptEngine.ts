@@ -7,15 +7,7 @@
 // timeout, so a loop anywhere in the script is stopped.
 import vm from 'node:vm';
 import { FlowStoreError, type FlowStore } from '../state/flowStore.js';
-import {
-  ENTRY_POINT,
-  ScriptRuntimeError,
-  ScriptSyntaxError,
-  ScriptTimeoutError,
-  type CompiledScript,
-  type ScriptCall,
-  type ScriptEngine,
-} from './engine.js';
+import { ENTRY_POINT, ScriptRuntimeError, ScriptSyntaxError, ScriptTimeoutError, type CompiledScript, type ScriptCall, type ScriptEngine } from './engine.js';
 import { RESULT_CONSTRUCTORS } from './results.js';
 
 const FILENAME = 'script.js';
@@ -142,11 +134,13 @@ class JavaScriptScript implements CompiledScript {
 
 /** flow_store for one call: a store Promise is watched, so the script's continuation is drained. */
 function storeFor(store: FlowStore, watch: (pending: Promise<unknown>) => void): Record<string, unknown> {
-  const wrap = <A extends unknown[]>(fn: (...args: A) => unknown) => (...args: A) => {
-    const result = fn(...args);
-    if (result instanceof Promise) watch(result);
-    return result;
-  };
+  const wrap =
+    <A extends unknown[]>(fn: (...args: A) => unknown) =>
+    (...args: A) => {
+      const result = fn(...args);
+      if (result instanceof Promise) watch(result);
+      return result;
+    };
   return {
     get: wrap((flowId: unknown, key: unknown) => store.get(String(flowId), String(key))),
     set: wrap((flowId: unknown, key: unknown, value: unknown) => store.set(String(flowId), String(key), (value ?? null) as never)),

@@ -97,8 +97,7 @@ class CtxRequest extends CtxMessage {
   }
 }
 
-const after = <T, R>(value: MaybePromise<T>, fn: (v: T) => R): MaybePromise<R> =>
-  value instanceof Promise ? value.then(fn) : fn(value);
+const after = <T, R>(value: MaybePromise<T>, fn: (v: T) => R): MaybePromise<R> => (value instanceof Promise ? value.then(fn) : fn(value));
 
 const keyOf = (key: unknown, method: string): string => {
   if (typeof key !== 'string' && typeof key !== 'number') throw new Error(`ctx.state.${method}: the key must be a string`);

@@ -63,28 +63,31 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
   }
   const instance = createInstanceResources(prepared);
   const events = new EventLog();
-  const primary = options.workers === undefined ? undefined : new PrimaryScale(
-    options.workers,
-    fileURLToPath(new URL('./workerMain.js', import.meta.url)),
-    {
-      host: options.host,
-      loglevel: options.loglevel,
-      localOnly: options.localOnly,
-      ipWhitelist: options.ipWhitelist,
-      debug: options.debug,
-      mock: options.mock,
-      journalCap: options.journalCap,
-      proxyTimeout: options.proxyTimeout,
-      injectionTimeout: options.injectionTimeout,
-      scriptsDir: options.scriptsDir,
-      strict: options.strict,
-      bodyLimit: options.bodyLimit,
-    },
-    logger,
-    logger.scoped(`[mb:${options.port}] `),
-    options.journalCap,
-    events,
-  );
+  const primary =
+    options.workers === undefined
+      ? undefined
+      : new PrimaryScale(
+          options.workers,
+          fileURLToPath(new URL('./workerMain.js', import.meta.url)),
+          {
+            host: options.host,
+            loglevel: options.loglevel,
+            localOnly: options.localOnly,
+            ipWhitelist: options.ipWhitelist,
+            debug: options.debug,
+            mock: options.mock,
+            journalCap: options.journalCap,
+            proxyTimeout: options.proxyTimeout,
+            injectionTimeout: options.injectionTimeout,
+            scriptsDir: options.scriptsDir,
+            strict: options.strict,
+            bodyLimit: options.bodyLimit,
+          },
+          logger,
+          logger.scoped(`[mb:${options.port}] `),
+          options.journalCap,
+          events,
+        );
   const member = options.fleet === undefined ? undefined : new FleetMember(options.fleet, options.journalCap, logger.scoped(`[mb:${options.port}] `));
   const scaleView = primary ?? member;
   const registry = new ImposterRegistry(
@@ -141,9 +144,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
 
   await new Promise<void>((resolve, reject) => {
     admin.server.once('error', (err: NodeJS.ErrnoException) => {
-      const message = err.code === 'EADDRINUSE'
-        ? `port ${options.port} is already in use`
-        : `cannot listen on port ${options.port}: ${err.message}`;
+      const message = err.code === 'EADDRINUSE' ? `port ${options.port} is already in use` : `cannot listen on port ${options.port}: ${err.message}`;
       reject(new StandinError(err.code === 'EADDRINUSE' ? 'resource conflict' : 'cannot start server', message));
     });
     admin.server.listen(options.port, options.host, () => resolve());

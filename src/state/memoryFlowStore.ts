@@ -15,7 +15,10 @@ export class MemoryFlowStore implements FlowStore {
   private sweeper: NodeJS.Timeout | null = null;
   private readonly ttlMs: number;
 
-  constructor(ttlSeconds: number, private readonly now: () => number = Date.now) {
+  constructor(
+    ttlSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.ttlMs = ttlSeconds * 1000;
   }
 

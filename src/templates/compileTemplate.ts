@@ -77,9 +77,7 @@ export function compileTemplate(source: string, options: TemplateOptions): Compi
       case 'output':
         if (mayRunLong(part.code)) longRunning = true;
         // As EJS: escaped output of null/undefined is '', raw output skips them.
-        return part.escape
-          ? `;__out.push(__escape(${part.code}))\n`
-          : `;__v = (${part.code}\n);if (__v !== undefined && __v !== null) __out.push('' + __v)\n`;
+        return part.escape ? `;__out.push(__escape(${part.code}))\n` : `;__v = (${part.code}\n);if (__v !== undefined && __v !== null) __out.push('' + __v)\n`;
     }
   }
 }

@@ -8,10 +8,7 @@ export function compileFieldTemplate(text: string, field: string, source: unknow
     return compileTemplate(text, options);
   } catch (err) {
     if (!(err instanceof TemplateSyntaxError)) throw err;
-    throw validationError(
-      `the ${field} template does not compile: ${err.message} (write <%% for a literal <% in a templated response)`,
-      source,
-    );
+    throw validationError(`the ${field} template does not compile: ${err.message} (write <%% for a literal <% in a templated response)`, source);
   }
 }
 

@@ -41,7 +41,21 @@ export interface RiftTemplate {
 }
 
 const TOKEN = /\{\{\s*([^{}]+?)\s*\}\}/g;
-const HEADS = ['request.method', 'request.path', 'request.query.NAME', 'request.pathParams.NAME', 'request.header', 'request.json', 'state.KEY', 'uuid', 'randomInt', 'now', 'NOW', 'DAYS+N', 'MONTHS+N'];
+const HEADS = [
+  'request.method',
+  'request.path',
+  'request.query.NAME',
+  'request.pathParams.NAME',
+  'request.header',
+  'request.json',
+  'state.KEY',
+  'uuid',
+  'randomInt',
+  'now',
+  'NOW',
+  'DAYS+N',
+  'MONTHS+N',
+];
 const FILTERS = ['last_segment', 'regex', 'json'];
 
 /** Undefined when the text has no `{{ }}`: it is served as it is. */
@@ -225,7 +239,7 @@ function compileJsonPath(path: string, token: string): (root: unknown) => Value 
 }
 
 function text(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
 function prefixed(text: string, prefix: string): string | undefined {
@@ -238,7 +252,8 @@ function required(value: string | undefined, token: string, message: string): st
 }
 
 function integer(value: string | undefined, token: string): number {
-  if (value === undefined || !/^-?\d+$/.test(value)) throw new RiftTemplateError(`${token}: expected an integer, got ${value === undefined ? 'nothing' : `'${value}'`}`);
+  if (value === undefined || !/^-?\d+$/.test(value))
+    throw new RiftTemplateError(`${token}: expected an integer, got ${value === undefined ? 'nothing' : `'${value}'`}`);
   return Number(value);
 }
 
@@ -268,26 +283,46 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 function strftime(date: Date, format: string, token: string): string {
   return format.replace(/%(.)/g, (all, d: string) => {
     switch (d) {
-      case 'Y': return String(date.getUTCFullYear());
-      case 'y': return pad(date.getUTCFullYear() % 100);
-      case 'm': return pad(date.getUTCMonth() + 1);
-      case 'd': return pad(date.getUTCDate());
-      case 'e': return String(date.getUTCDate()).padStart(2, ' ');
-      case 'H': return pad(date.getUTCHours());
-      case 'M': return pad(date.getUTCMinutes());
-      case 'S': return pad(date.getUTCSeconds());
-      case 'f': return pad(date.getUTCMilliseconds(), 3) + '000000';
-      case 'b': return MONTHS[date.getUTCMonth()]!;
-      case 'a': return DAYS[date.getUTCDay()]!;
-      case 'j': return pad(Math.floor((date.getTime() - Date.UTC(date.getUTCFullYear(), 0, 1)) / 86_400_000) + 1, 3);
-      case 's': return String(Math.floor(date.getTime() / 1000));
-      case 'z': return '+0000';
-      case 'Z': return 'UTC';
-      case 'F': return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
-      case 'T': return `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
-      case '%': return '%';
+      case 'Y':
+        return String(date.getUTCFullYear());
+      case 'y':
+        return pad(date.getUTCFullYear() % 100);
+      case 'm':
+        return pad(date.getUTCMonth() + 1);
+      case 'd':
+        return pad(date.getUTCDate());
+      case 'e':
+        return String(date.getUTCDate()).padStart(2, ' ');
+      case 'H':
+        return pad(date.getUTCHours());
+      case 'M':
+        return pad(date.getUTCMinutes());
+      case 'S':
+        return pad(date.getUTCSeconds());
+      case 'f':
+        return pad(date.getUTCMilliseconds(), 3) + '000000';
+      case 'b':
+        return MONTHS[date.getUTCMonth()]!;
+      case 'a':
+        return DAYS[date.getUTCDay()]!;
+      case 'j':
+        return pad(Math.floor((date.getTime() - Date.UTC(date.getUTCFullYear(), 0, 1)) / 86_400_000) + 1, 3);
+      case 's':
+        return String(Math.floor(date.getTime() / 1000));
+      case 'z':
+        return '+0000';
+      case 'Z':
+        return 'UTC';
+      case 'F':
+        return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+      case 'T':
+        return `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
+      case '%':
+        return '%';
     }
-    throw new RiftTemplateError(`${token}: now's format has '${all}', which standin does not know (it knows %Y %y %m %d %e %H %M %S %f %b %a %j %s %z %Z %F %T %%)`);
+    throw new RiftTemplateError(
+      `${token}: now's format has '${all}', which standin does not know (it knows %Y %y %m %d %e %H %M %S %f %b %a %j %s %z %Z %F %T %%)`,
+    );
   });
 }
 

@@ -52,16 +52,13 @@ export class ImposterReloader {
 
     // Everything is compiled before anything changes.
     const stubSets = new Map<(typeof entries)[number], Stub[]>();
-    const compiled = compileEach(
-      [...inPlace, ...fresh],
-      (entry): Imposter | undefined => {
-        const e = entry as (typeof entries)[number];
-        if (!inPlace.includes(e)) return this.registry.compile(e.config, this.internal);
-        const stubs = (e.config as { stubs?: unknown }).stubs;
-        stubSets.set(e, running(e.key)!.imposter.compileStubs(Array.isArray(stubs) ? stubs : [], this.internal));
-        return undefined;
-      },
-    ).filter((imposter): imposter is Imposter => imposter !== undefined);
+    const compiled = compileEach([...inPlace, ...fresh], (entry): Imposter | undefined => {
+      const e = entry as (typeof entries)[number];
+      if (!inPlace.includes(e)) return this.registry.compile(e.config, this.internal);
+      const stubs = (e.config as { stubs?: unknown }).stubs;
+      stubSets.set(e, running(e.key)!.imposter.compileStubs(Array.isArray(stubs) ? stubs : [], this.internal));
+      return undefined;
+    }).filter((imposter): imposter is Imposter => imposter !== undefined);
 
     const staying = new Set([...kept, ...inPlace].map((e) => running(e.key)!.imposter));
     const retired = (replaceAll ? this.registry.list() : [...this.loaded.values()].map((l) => l.imposter)).filter(

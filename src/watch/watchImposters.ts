@@ -69,9 +69,7 @@ export async function watchImposters(
         return;
       }
       status.lastReload = { timestamp, ...result };
-      log.info(
-        `reloaded ${source.name}: ${result.kept} unchanged, ${result.updated} with new stubs, ${result.started} started, ${result.stopped} stopped`,
-      );
+      log.info(`reloaded ${source.name}: ${result.kept} unchanged, ${result.updated} with new stubs, ${result.started} started, ${result.stopped} stopped`);
     } catch (err) {
       const message = describe(err);
       status.lastReload = { timestamp, error: message };

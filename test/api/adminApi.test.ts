@@ -47,7 +47,9 @@ describe('POST /imposters', () => {
     assert.equal(body.numberOfRequests, 0);
     assert.equal(body.recordRequests, false);
     assert.deepEqual(body.requests, []);
-    assert.deepEqual(body.stubs, [{ responses: [{ is: { body: 'hello' } }], _links: { self: { href: `http://127.0.0.1:${mb.port}/imposters/${port}/stubs/0` } } }]);
+    assert.deepEqual(body.stubs, [
+      { responses: [{ is: { body: 'hello' } }], _links: { self: { href: `http://127.0.0.1:${mb.port}/imposters/${port}/stubs/0` } } },
+    ]);
     assert.deepEqual(body._links, {
       self: { href: `http://127.0.0.1:${mb.port}/imposters/${port}` },
       stubs: { href: `http://127.0.0.1:${mb.port}/imposters/${port}/stubs` },
@@ -84,7 +86,10 @@ describe('GET /imposters', () => {
     const res = await get(`${mb.url}/imposters`);
     assert.equal(res.status, 200);
     const list = res.json().imposters;
-    assert.deepEqual(list.map((i: { port: number }) => i.port), [Math.min(a!, b!), Math.max(a!, b!)]);
+    assert.deepEqual(
+      list.map((i: { port: number }) => i.port),
+      [Math.min(a!, b!), Math.max(a!, b!)],
+    );
     const bee = list.find((i: { port: number }) => i.port === b);
     assert.deepEqual(bee, {
       protocol: 'http',
@@ -94,19 +99,22 @@ describe('GET /imposters', () => {
       _links: { self: { href: `http://127.0.0.1:${mb.port}/imposters/${b}` }, stubs: { href: `http://127.0.0.1:${mb.port}/imposters/${b}/stubs` } },
     });
     const replayable = (await get(`${mb.url}/imposters?replayable=TRUE`)).json().imposters;
-    assert.deepEqual(replayable.find((i: { port: number }) => i.port === b), {
-      protocol: 'http',
-      port: b,
-      name: 'bee',
-      recordRequests: false,
-      stubs: [{ responses: [{ is: { body: 'b' } }] }],
-    });
+    assert.deepEqual(
+      replayable.find((i: { port: number }) => i.port === b),
+      {
+        protocol: 'http',
+        port: b,
+        name: 'bee',
+        recordRequests: false,
+        stubs: [{ responses: [{ is: { body: 'b' } }] }],
+      },
+    );
     await del(`${mb.url}/imposters`);
   });
 });
 
 describe('GET /imposters/:id', () => {
-  it('answers 404 with mountebank\'s error for an unknown imposter', async () => {
+  it("answers 404 with mountebank's error for an unknown imposter", async () => {
     const res = await get(`${mb.url}/imposters/1`);
     assert.equal(res.status, 404);
     assert.deepEqual(res.json(), { errors: [{ code: 'no such resource', message: 'Try POSTing to /imposters first?' }] });
@@ -156,7 +164,13 @@ describe('PUT /imposters and DELETE /imposters', () => {
       ],
     });
     assert.equal(res.status, 200);
-    assert.deepEqual(res.json().imposters.map((i: { port: number }) => i.port).sort(), [p2, p3].sort());
+    assert.deepEqual(
+      res
+        .json()
+        .imposters.map((i: { port: number }) => i.port)
+        .sort(),
+      [p2, p3].sort(),
+    );
     assert.ok(!('stubs' in res.json().imposters[0]), 'PUT answers in the list format');
     await assert.rejects(get(`http://127.0.0.1:${p1}/`), /ECONNREFUSED/);
     assert.equal((await get(`http://127.0.0.1:${p2}/`)).body, 'two');
@@ -165,7 +179,10 @@ describe('PUT /imposters and DELETE /imposters', () => {
     assert.equal(deleted.status, 200);
     const imposters = deleted.json().imposters;
     assert.equal(imposters.length, 2);
-    assert.deepEqual(imposters.find((i: { port: number }) => i.port === p3), { protocol: 'http', port: p3, recordRequests: false, stubs: [stub('three')] });
+    assert.deepEqual(
+      imposters.find((i: { port: number }) => i.port === p3),
+      { protocol: 'http', port: p3, recordRequests: false, stubs: [stub('three')] },
+    );
     assert.deepEqual((await get(`${mb.url}/imposters`)).json(), { imposters: [] });
     assert.deepEqual((await del(`${mb.url}/imposters`)).json(), { imposters: [] });
   });
@@ -207,19 +224,25 @@ describe('stub endpoints', () => {
 
     res = await put(`${base}/stubs`, { stubs: [stub('only')] });
     assert.equal(res.status, 200);
-    assert.deepEqual(res.json().stubs.map((s: { responses: { is: { body: string } }[] }) => s.responses[0]!.is.body), ['only']);
+    assert.deepEqual(
+      res.json().stubs.map((s: { responses: { is: { body: string } }[] }) => s.responses[0]!.is.body),
+      ['only'],
+    );
     assert.equal((await get(`http://127.0.0.1:${port}/second`)).body, 'only');
     await del(base);
   });
 
-  it('refuses bad stub requests with mountebank\'s messages and statuses', async () => {
+  it("refuses bad stub requests with mountebank's messages and statuses", async () => {
     const port = await freePort();
     const base = `${mb.url}/imposters/${port}`;
     await post(`${mb.url}/imposters`, { protocol: 'http', port, stubs: [stub('one')] });
 
     let res = await post(`${base}/stubs`, { nostub: {} });
     assert.equal(res.status, 400);
-    assert.deepEqual(res.json().errors.map((e: { code: string; message: string }) => [e.code, e.message]), [['bad data', "must contain 'stub' field"]]);
+    assert.deepEqual(
+      res.json().errors.map((e: { code: string; message: string }) => [e.code, e.message]),
+      [['bad data', "must contain 'stub' field"]],
+    );
 
     res = await post(`${base}/stubs`, { index: 5, stub: stub('x') });
     assert.equal(res.status, 400);
@@ -273,7 +296,10 @@ describe('DELETE /imposters/:id/savedProxyResponses', () => {
       });
       const res = await del(`${mb.url}/imposters/${port}/${route}`);
       assert.equal(res.status, 200);
-      assert.deepEqual(res.json().stubs.map((s: { responses: unknown[] }) => s.responses), [[{ is: { body: 'mine' } }]]);
+      assert.deepEqual(
+        res.json().stubs.map((s: { responses: unknown[] }) => s.responses),
+        [[{ is: { body: 'mine' } }]],
+      );
       assert.equal((await get(`http://127.0.0.1:${port}/recorded`)).body, '');
       assert.equal((await get(`http://127.0.0.1:${port}/mixed`)).body, 'mine');
       await del(`${mb.url}/imposters/${port}`);

@@ -24,7 +24,10 @@ describe('--debug and --mock', () => {
     await get(`http://127.0.0.1:${port}/miss`);
     const body = (await get(`${mb.url}/imposters/${port}`)).json();
     assert.equal(body.recordRequests, false, 'the printed value stays as given');
-    assert.deepEqual(body.requests.map((r: { path: string }) => r.path), ['/hit', '/miss']);
+    assert.deepEqual(
+      body.requests.map((r: { path: string }) => r.path),
+      ['/hit', '/miss'],
+    );
     const matches = body.stubs[0].matches;
     assert.equal(matches.length, 1);
     assert.equal(matches[0].request.path, '/hit');

@@ -31,7 +31,10 @@ const STUBS = (originUrl: string) => [
   { predicates: [{ equals: { path: '/plain' } }], responses: [{ is: { body: 'x' } }] },
   { predicates: [{ equals: { path: '/headers' } }], responses: [{ is: { statusCode: 201, headers: { 'X-A': '1', 'Content-Length': '99' }, body: { k: 1 } } }] },
   { predicates: [{ equals: { path: '/inject' } }], responses: [{ inject: 'function (config) { return { body: "i", headers: { "X-I": "2" } }; }' }] },
-  { predicates: [{ equals: { path: '/decorate' } }], responses: [{ is: { body: 'd' }, _behaviors: { decorate: 'function (config) { config.response.body = "D"; }' } }] },
+  {
+    predicates: [{ equals: { path: '/decorate' } }],
+    responses: [{ is: { body: 'd' }, _behaviors: { decorate: 'function (config) { config.response.body = "D"; }' } }],
+  },
   { predicates: [{ equals: { path: '/fault' } }], responses: [{ fault: 'CONNECTION_RESET_BY_PEER' }] },
   { predicates: [{ equals: { path: '/proxy' } }], responses: [{ proxy: { to: originUrl, mode: 'proxyTransparent' } }] },
 ];

@@ -148,14 +148,21 @@ describe('the dry run: which stub would answer, and why each did not', () => {
       assert.equal(result.stubIndex, 1);
       assert.equal(result.stubId, 'cycle');
       assert.deepEqual(result.response, answer('first'), 'the cycle does not move');
-      assert.deepEqual(result.stubs.map((s: { matched: boolean }) => s.matched), [false, true, false]);
+      assert.deepEqual(
+        result.stubs.map((s: { matched: boolean }) => s.matched),
+        [false, true, false],
+      );
       await dryRun(port, { path: '/count' });
     }
     assert.equal((await get(`http://127.0.0.1:${port}/cycle`)).body, 'first');
     assert.equal((await get(`http://127.0.0.1:${port}/count`)).body, '1', 'the response never ran, so state is untouched');
     const printed = (await get(`${mb.url}/imposters/${port}`)).json();
     assert.equal(printed.numberOfRequests, 2, 'dry runs are not counted');
-    assert.deepEqual(printed.requests.map((r: { path: string }) => r.path), ['/cycle', '/count'], 'nor recorded');
+    assert.deepEqual(
+      printed.requests.map((r: { path: string }) => r.path),
+      ['/cycle', '/count'],
+      'nor recorded',
+    );
   });
 
   it('refuses a body without a request, and an unknown imposter', async () => {
@@ -171,7 +178,11 @@ describe('X-Rift-Debug: true answers what matching made of the request', () => {
   it('shows the matching stub and a preview of its response, without answering or recording', async () => {
     const port = await imposter(
       [
-        { id: 'users', predicates: [{ equals: { path: '/users' } }], responses: [{ is: { statusCode: 201, headers: { 'Content-Type': 'application/json' }, body: { id: 1 } } }] },
+        {
+          id: 'users',
+          predicates: [{ equals: { path: '/users' } }],
+          responses: [{ is: { statusCode: 201, headers: { 'Content-Type': 'application/json' }, body: { id: 1 } } }],
+        },
       ],
       { name: 'users service', recordRequests: true },
     );

@@ -111,16 +111,25 @@ describe('GET /events', () => {
       assert.deepEqual([aliased.port, aliased.request.path], [other, '/hello']);
       assert.deepEqual(data(await lifecycle.next()), { action: 'deleted', port: other }, 'no request events on a lifecycle stream');
       await new Promise((r) => setTimeout(r, 100));
-      assert.deepEqual(onePath.pending().filter((f) => f.event !== undefined), [], 'nothing else passed the filters');
-      assert.deepEqual(alias.pending().filter((f) => f.event !== undefined), []);
+      assert.deepEqual(
+        onePath.pending().filter((f) => f.event !== undefined),
+        [],
+        'nothing else passed the filters',
+      );
+      assert.deepEqual(
+        alias.pending().filter((f) => f.event !== undefined),
+        [],
+      );
     } finally {
       lifecycle.close();
       onePath.close();
       alias.close();
     }
     assert.equal((await get(`${mb.url}/events?types=everything`)).status, 400);
-    assert.equal((await get(`${mb.url}/events?match=query=a`)).json().errors[0].message,
-      "unsupported match clause 'query=a' (expected header:<Name>=<Value>, flow_id=<Value>, method=<Verb> or path=<Path>)");
+    assert.equal(
+      (await get(`${mb.url}/events?match=query=a`)).json().errors[0].message,
+      "unsupported match clause 'query=a' (expected header:<Name>=<Value>, flow_id=<Value>, method=<Verb> or path=<Path>)",
+    );
     assert.equal((await get(`${mb.url}/events?port=1`)).status, 404);
   });
 
@@ -152,7 +161,10 @@ describe('GET /events', () => {
           ['imposter', Number(seen.id) + 3],
         ],
       );
-      assert.deepEqual(missed.slice(0, 2).map((f) => data(f).request.query.n), ['2', '3']);
+      assert.deepEqual(
+        missed.slice(0, 2).map((f) => data(f).request.query.n),
+        ['2', '3'],
+      );
       assert.equal(data(missed[2]!).action, 'stubsChanged');
       await get(`http://127.0.0.1:${port}/hello?n=4`);
       const live = await resumed.waitFor('request');

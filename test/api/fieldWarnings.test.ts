@@ -33,37 +33,56 @@ describe('unknown fields', () => {
     const created = await post(`${mb.url}/imposters`, typos(port));
     assert.equal(created.status, 201);
     assert.equal(created.json().warnings, undefined, "mountebank's shape unless asked");
-    await waitForOutput(mb, new RegExp(`warn: \\[http:${port}\\] stubs\\[0\\]\\.predicates\\[0\\]\\.equals\\.pth: "pth" is not a field of http requests, so no request has it \\(did you mean "path"\\?\\)`));
+    await waitForOutput(
+      mb,
+      new RegExp(
+        `warn: \\[http:${port}\\] stubs\\[0\\]\\.predicates\\[0\\]\\.equals\\.pth: "pth" is not a field of http requests, so no request has it \\(did you mean "path"\\?\\)`,
+      ),
+    );
     const printed = (await get(`${mb.url}/imposters/${port}?warnings=true`)).json();
-    assert.deepEqual(printed.warnings, [
-      { at: 'recordRequest', field: 'recordRequest', suggestion: 'recordRequests', message: 'recordRequest: "recordRequest" is not a field of http imposters, so it is ignored (did you mean "recordRequests"?)' },
-      {
-        at: 'stubs[0].predicates[0].caseSensitve',
-        field: 'caseSensitve',
-        suggestion: 'caseSensitive',
-        message: 'stubs[0].predicates[0].caseSensitve: "caseSensitve" is not a predicate operator or parameter, so it is ignored (did you mean "caseSensitive"?)',
-      },
-      {
-        at: 'stubs[0].predicates[0].equals.pth',
-        field: 'pth',
-        suggestion: 'path',
-        message: 'stubs[0].predicates[0].equals.pth: "pth" is not a field of http requests, so no request has it (did you mean "path"?)',
-      },
-      {
-        at: 'stubs[0].predicates[1].not.contains.header',
-        field: 'header',
-        suggestion: 'headers',
-        message: 'stubs[0].predicates[1].not.contains.header: "header" is not a field of http requests, so no request has it (did you mean "headers"?)',
-      },
-      {
-        at: 'stubs[0].responses[0].is.bdy',
-        field: 'bdy',
-        suggestion: 'body',
-        message: 'stubs[0].responses[0].is.bdy: "bdy" is not a field of http responses, so it is not sent (did you mean "body"?)',
-      },
-    ], 'statuscode is mountebank-legal');
+    assert.deepEqual(
+      printed.warnings,
+      [
+        {
+          at: 'recordRequest',
+          field: 'recordRequest',
+          suggestion: 'recordRequests',
+          message: 'recordRequest: "recordRequest" is not a field of http imposters, so it is ignored (did you mean "recordRequests"?)',
+        },
+        {
+          at: 'stubs[0].predicates[0].caseSensitve',
+          field: 'caseSensitve',
+          suggestion: 'caseSensitive',
+          message:
+            'stubs[0].predicates[0].caseSensitve: "caseSensitve" is not a predicate operator or parameter, so it is ignored (did you mean "caseSensitive"?)',
+        },
+        {
+          at: 'stubs[0].predicates[0].equals.pth',
+          field: 'pth',
+          suggestion: 'path',
+          message: 'stubs[0].predicates[0].equals.pth: "pth" is not a field of http requests, so no request has it (did you mean "path"?)',
+        },
+        {
+          at: 'stubs[0].predicates[1].not.contains.header',
+          field: 'header',
+          suggestion: 'headers',
+          message: 'stubs[0].predicates[1].not.contains.header: "header" is not a field of http requests, so no request has it (did you mean "headers"?)',
+        },
+        {
+          at: 'stubs[0].responses[0].is.bdy',
+          field: 'bdy',
+          suggestion: 'body',
+          message: 'stubs[0].responses[0].is.bdy: "bdy" is not a field of http responses, so it is not sent (did you mean "body"?)',
+        },
+      ],
+      'statuscode is mountebank-legal',
+    );
     const clean = await freePort();
-    await post(`${mb.url}/imposters`, { protocol: 'http', port: clean, stubs: [{ predicates: [{ equals: { path: '/x' } }], responses: [{ is: { statusCode: 200 } }] }] });
+    await post(`${mb.url}/imposters`, {
+      protocol: 'http',
+      port: clean,
+      stubs: [{ predicates: [{ equals: { path: '/x' } }], responses: [{ is: { statusCode: 200 } }] }],
+    });
     assert.deepEqual((await get(`${mb.url}/imposters/${clean}?warnings=true`)).json().warnings, []);
   });
 

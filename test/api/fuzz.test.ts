@@ -56,11 +56,67 @@ function send(port: number, method: string, path: string, body: Buffer | string,
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
 const NUMBERS = ['0', '-0', '1e308', '-1e308', '1e400', '-1e400', '9007199254740993', '0.1', '-1', '65536', '99999999999999999999', '1.5'];
 const STRINGS = ['', 'x', 'GET', 'http', '/', '/a/b', '.*', '^(a+)+$', '[', '$.a', '//a', '<%= 1 %>', '\u0000', '\ud800', 'é', '%', 'null'];
-const WORDS = ['is', 'proxy', 'inject', 'fault', '_imposter', '_rift', 'predicates', 'responses', 'stubs', 'behaviors', 'equals',
-  'deepEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'exists', 'not', 'and', 'or', 'jsonpath', 'xpath', 'caseSensitive',
-  'except', 'body', 'headers', 'query', 'path', 'method', 'statusCode', 'repeat', 'wait', 'copy', 'lookup', 'decorate', 'shellTransform',
-  'mode', 'to', 'selector', 'script', 'engine', 'code', 'flowState', 'defaultResponse', 'recordRequests', 'protocol', 'port', 'name',
-  'key', 'cert', 'mutualAuth', 'endOfRequestResolver', '_mode', 'allowCORS', 'predicateGenerators', 'matches', 'using', 'from', 'into'];
+const WORDS = [
+  'is',
+  'proxy',
+  'inject',
+  'fault',
+  '_imposter',
+  '_rift',
+  'predicates',
+  'responses',
+  'stubs',
+  'behaviors',
+  'equals',
+  'deepEquals',
+  'contains',
+  'startsWith',
+  'endsWith',
+  'matches',
+  'exists',
+  'not',
+  'and',
+  'or',
+  'jsonpath',
+  'xpath',
+  'caseSensitive',
+  'except',
+  'body',
+  'headers',
+  'query',
+  'path',
+  'method',
+  'statusCode',
+  'repeat',
+  'wait',
+  'copy',
+  'lookup',
+  'decorate',
+  'shellTransform',
+  'mode',
+  'to',
+  'selector',
+  'script',
+  'engine',
+  'code',
+  'flowState',
+  'defaultResponse',
+  'recordRequests',
+  'protocol',
+  'port',
+  'name',
+  'key',
+  'cert',
+  'mutualAuth',
+  'endOfRequestResolver',
+  '_mode',
+  'allowCORS',
+  'predicateGenerators',
+  'matches',
+  'using',
+  'from',
+  'into',
+];
 
 /** Random JSON text: built as text so prototype keys, huge numbers and duplicate keys go out as written. */
 function value(random: Random, depth: number): string {
@@ -119,7 +175,12 @@ function predicate(random: Random, depth: number): string {
   const operator = pick(random, ['equals', 'deepEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'exists']);
   const field = pick(random, ['body', 'path', 'method', 'query', 'headers']);
   const expected = field === 'body' && random() < 0.5 ? value(random, 3) : JSON.stringify(pick(random, STRINGS));
-  const extra = random() < 0.2 ? `,"jsonpath":{"selector":${JSON.stringify(pick(random, ['$.a', '$..a', '$[0]', '$', '[', '$.__proto__']))}}` : random() < 0.1 ? `,"xpath":{"selector":${JSON.stringify(pick(random, ['//a', '/a/@b', 'count(//a)', '(', '//*']))}}` : '';
+  const extra =
+    random() < 0.2
+      ? `,"jsonpath":{"selector":${JSON.stringify(pick(random, ['$.a', '$..a', '$[0]', '$', '[', '$.__proto__']))}}`
+      : random() < 0.1
+        ? `,"xpath":{"selector":${JSON.stringify(pick(random, ['//a', '/a/@b', 'count(//a)', '(', '//*']))}}`
+        : '';
   const flags = random() < 0.2 ? `,"caseSensitive":${value(random, 1)},"except":${JSON.stringify(pick(random, STRINGS))}` : '';
   return `{"${operator}":{"${field}":${expected}}${extra}${flags}}`;
 }
@@ -133,7 +194,8 @@ function response(random: Random): string {
     const repeat = random() < 0.1 ? `,"repeat":${pick(random, NUMBERS)}` : '';
     return `{"is":{"statusCode":${status},"body":${body}${random() < 0.2 ? `,"headers":${value(random, 2)}` : ''}}${behaviors}${repeat}}`;
   }
-  if (roll < 0.6) return `{"proxy":{"to":${random() < 0.5 ? '"http://127.0.0.1:1"' : value(random, 1)},"mode":${JSON.stringify(pick(random, ['proxyOnce', 'proxyAlways', 'proxyTransparent', 'x']))}}}`;
+  if (roll < 0.6)
+    return `{"proxy":{"to":${random() < 0.5 ? '"http://127.0.0.1:1"' : value(random, 1)},"mode":${JSON.stringify(pick(random, ['proxyOnce', 'proxyAlways', 'proxyTransparent', 'x']))}}}`;
   if (roll < 0.7) return `{"fault":${JSON.stringify(pick(random, ['CONNECTION_RESET_BY_PEER', 'RANDOM_DATA_THEN_CLOSE', 'x']))}}`;
   if (roll < 0.75) return `{"inject":"function () { return {}; }"}`;
   if (roll < 0.8) return `{"_imposter":${value(random, 2)}}`;
@@ -206,7 +268,11 @@ describe('fuzz', () => {
       { predicates: [{ exists: { body: { a: true } } }], responses: [{ is: { body: 'exists' } }] },
       { predicates: [{ or: [{ contains: { body: '__proto__' } }, { equals: { query: { __proto__: '2' } } }] }], responses: [{ is: { body: 'or' } }] },
       { predicates: [{ equals: { form: { a: '3' } } }], responses: [{ is: { body: 'form' } }] },
-      { responses: [{ is: { body: '<%- request.body %>' }, behaviors: [{ copy: { from: 'body', into: '${x}', using: { method: 'jsonpath', selector: '$.a' } } }] }] },
+      {
+        responses: [
+          { is: { body: '<%- request.body %>' }, behaviors: [{ copy: { from: 'body', into: '${x}', using: { method: 'jsonpath', selector: '$.a' } } }] },
+        ],
+      },
     ];
     const created = await post(`${server.url}/imposters`, { protocol: 'http', port, recordRequests: true, stubs });
     assert.equal(created.status, 201, created.body);
@@ -214,7 +280,10 @@ describe('fuzz', () => {
       const { body, headers } = requestBody(random);
       const served = await send(port, 'POST', pick(random, ['/', '/?a=1&__proto__=2&constructor=x']), body, headers);
       // A request may fail (500 with an error body: a body nested too deep for a copy behavior), but never the connection.
-      assert.ok(served.status >= 200 && (served.status < 500 || /"errors"/.test(served.body)), `the imposter answered ${served.status} ${served.body.slice(0, 300)} to body ${i} (seed ${SEED + 1}): ${body.toString('base64').slice(0, 500)} ${JSON.stringify(headers)}\n${server.output().slice(-2000)}`);
+      assert.ok(
+        served.status >= 200 && (served.status < 500 || /"errors"/.test(served.body)),
+        `the imposter answered ${served.status} ${served.body.slice(0, 300)} to body ${i} (seed ${SEED + 1}): ${body.toString('base64').slice(0, 500)} ${JSON.stringify(headers)}\n${server.output().slice(-2000)}`,
+      );
       if (i % 100 === 99) {
         const listed = await send(server.port, 'GET', `/imposters/${port}`, '', {}, true);
         assert.equal(listed.status, 200, listed.body.slice(0, 500));

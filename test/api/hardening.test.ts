@@ -79,9 +79,7 @@ describe('input that used to end the process', () => {
       { responses: [{ is: { body: 'default' } }] },
     ]);
     const bomb = await gzipBomb(560);
-    const answer = await canary.during(() =>
-      request('POST', `http://127.0.0.1:${port}/`, { body: bomb, headers: { 'Content-Encoding': 'gzip' } }),
-    );
+    const answer = await canary.during(() => request('POST', `http://127.0.0.1:${port}/`, { body: bomb, headers: { 'Content-Encoding': 'gzip' } }));
     assert.equal(answer.status, 413);
     assert.equal(answer.json().errors[0].code, 'payload too large');
     assert.match(answer.json().errors[0].message, /larger than 64 MiB; start standin with a larger --bodyLimit/);
@@ -116,9 +114,7 @@ describe('input that used to end the process', () => {
   });
 
   it('an inject script that rejects a promise nobody awaits answers, and the process keeps serving', async () => {
-    const port = await imposter([
-      { responses: [{ inject: "function () { Promise.reject(new Error('x')); return { body: 'ok' }; }" }] },
-    ]);
+    const port = await imposter([{ responses: [{ inject: "function () { Promise.reject(new Error('x')); return { body: 'ok' }; }" }] }]);
     await canary.during(async () => {
       for (let i = 0; i < 3; i++) {
         assert.equal((await get(`http://127.0.0.1:${port}/`)).body, 'ok');

@@ -47,11 +47,15 @@ describe('wire defaults', () => {
 
   it('keeps header case, repeats array headers, keeps a user Connection header and recomputes Content-Length', async () => {
     const url = await imposter({
-      stubs: [{
-        responses: [{
-          is: { headers: { 'X-Custom-Header': 'value', 'Set-Cookie': ['a=1', 'b=2'], CONNECTION: 'Keep-Alive', 'Content-Length': 999 }, body: 'héllo' },
-        }],
-      }],
+      stubs: [
+        {
+          responses: [
+            {
+              is: { headers: { 'X-Custom-Header': 'value', 'Set-Cookie': ['a=1', 'b=2'], CONNECTION: 'Keep-Alive', 'Content-Length': 999 }, body: 'héllo' },
+            },
+          ],
+        },
+      ],
     });
     const res = await get(url);
     assert.ok(res.rawHeaders.includes('X-Custom-Header'));
@@ -120,9 +124,7 @@ describe('the request as mountebank records it', () => {
 
   it('decodes gzip, br and deflate request bodies before matching', async () => {
     const url = await imposter({
-      stubs: [
-        { predicates: [{ equals: { body: 'compressed hello' } }], responses: [{ is: { body: 'matched' } }] },
-      ],
+      stubs: [{ predicates: [{ equals: { body: 'compressed hello' } }], responses: [{ is: { body: 'matched' } }] }],
     });
     for (const [encoding, bytes] of [
       ['gzip', zlib.gzipSync('compressed hello')],
@@ -141,7 +143,10 @@ describe('the request as mountebank records it', () => {
     const port = new URL(url).port;
     const body = (await get(`${mb.url}/imposters/${port}`)).json();
     assert.equal(body.numberOfRequests, 8);
-    assert.deepEqual(body.requests.map((r: { path: string }) => r.path), ['/r3', '/r4', '/r5', '/r6', '/r7']);
+    assert.deepEqual(
+      body.requests.map((r: { path: string }) => r.path),
+      ['/r3', '/r4', '/r5', '/r6', '/r7'],
+    );
   });
 });
 
@@ -185,7 +190,9 @@ describe('stub selection, cycling and repeat', () => {
     const url = await imposter({ stubs: [{ responses: [{ is: { body: '1' } }, { is: { body: '2' } }] }] });
     assert.equal((await get(url)).body, '1');
     const port = new URL(url).port;
-    await (await import('../support/http.js')).put(`${mb.url}/imposters/${port}/stubs`, { stubs: [{ responses: [{ is: { body: '1' } }, { is: { body: '2' } }] }] });
+    await (
+      await import('../support/http.js')
+    ).put(`${mb.url}/imposters/${port}/stubs`, { stubs: [{ responses: [{ is: { body: '1' } }, { is: { body: '2' } }] }] });
     assert.equal((await get(url)).body, '1');
   });
 });
@@ -193,13 +200,17 @@ describe('stub selection, cycling and repeat', () => {
 describe('alternative formats (seed 002)', () => {
   it('accepts behaviors as an array, statusCode as a string and proxy: null, and echoes them as sent (as mountebank)', async () => {
     const url = await imposter({
-      stubs: [{
-        responses: [{
-          behaviors: [{ wait: 100 }],
-          is: { statusCode: '201', headers: { 'Content-Type': 'application/json' }, body: '{"created": true}' },
-          proxy: null,
-        }],
-      }],
+      stubs: [
+        {
+          responses: [
+            {
+              behaviors: [{ wait: 100 }],
+              is: { statusCode: '201', headers: { 'Content-Type': 'application/json' }, body: '{"created": true}' },
+              proxy: null,
+            },
+          ],
+        },
+      ],
     });
     const started = Date.now();
     const res = await get(url);
@@ -288,11 +299,13 @@ describe('a deleted imposter', () => {
     const url = await imposter({ stubs: [{ responses: [{ is: { headers: { Connection: 'keep-alive' }, body: 'alive' } }] }] });
     const agent = new http.Agent({ keepAlive: true });
     const body = await new Promise<string>((resolve, reject) => {
-      http.get(url, { agent }, (res) => {
-        let data = '';
-        res.on('data', (d) => (data += d));
-        res.on('end', () => resolve(data));
-      }).on('error', reject);
+      http
+        .get(url, { agent }, (res) => {
+          let data = '';
+          res.on('data', (d) => (data += d));
+          res.on('end', () => resolve(data));
+        })
+        .on('error', reject);
     });
     assert.equal(body, 'alive');
     await del(`${mb.url}/imposters/${new URL(url).port}`);

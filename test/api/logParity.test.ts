@@ -37,7 +37,9 @@ async function traffic(url: string): Promise<number[]> {
       ],
     }),
   );
-  await step(() => request('POST', `http://127.0.0.1:${httpPort}/a?q=1`, { headers: { 'Content-Type': 'application/json', Connection: 'close' }, body: '{"k":1}' }));
+  await step(() =>
+    request('POST', `http://127.0.0.1:${httpPort}/a?q=1`, { headers: { 'Content-Type': 'application/json', Connection: 'close' }, body: '{"k":1}' }),
+  );
   await step(() => get(`http://127.0.0.1:${httpPort}/missing`, { headers: { Connection: 'close' } }));
   await step(() => get(`http://127.0.0.1:${httpPort}/json`, { headers: { Connection: 'close' } }));
   await step(() => post(`${url}/imposters`, { protocol: 'tcp', port: tcpPort, stubs: [{ responses: [{ is: { data: 'pong' } }] }] }));

@@ -16,18 +16,21 @@ after(async () => {
   await Promise.all([standin?.stop(), mb?.stop()]);
 });
 
-const IMPOSTER_FAMILIES = /^(# (HELP|TYPE) )?mb_(predicate_match_duration_seconds|no_match_total|request_total|response_generation_duration_seconds|blocked_ip_total)/;
+const IMPOSTER_FAMILIES =
+  /^(# (HELP|TYPE) )?mb_(predicate_match_duration_seconds|no_match_total|request_total|response_generation_duration_seconds|blocked_ip_total)/;
 
 /** The imposter families' lines; histogram values (timings) scrubbed, the imposter's port named. */
 async function imposterLines(url: string, port: number): Promise<string[]> {
   const text = (await get(`${url}/metrics`)).body;
-  return text
-    .split('\n')
-    .filter((line) => IMPOSTER_FAMILIES.test(line))
-    // standin's finer buckets below mountebank's first bound (docs/metrics.md).
-    .filter((line) => !/le="0\.(0001|0005|001|005)"/.test(line))
-    .map((line) => line.replaceAll(`:${port}]`, ':PORT]'))
-    .map((line) => (/duration_seconds_/.test(line) ? line.replace(/ [\d.e+-]+$/, ' N') : line));
+  return (
+    text
+      .split('\n')
+      .filter((line) => IMPOSTER_FAMILIES.test(line))
+      // standin's finer buckets below mountebank's first bound (docs/metrics.md).
+      .filter((line) => !/le="0\.(0001|0005|001|005)"/.test(line))
+      .map((line) => line.replaceAll(`:${port}]`, ':PORT]'))
+      .map((line) => (/duration_seconds_/.test(line) ? line.replace(/ [\d.e+-]+$/, ' N') : line))
+  );
 }
 
 it('the imposter families appear with the first imposter, its samples once it is called, as in mountebank', async () => {

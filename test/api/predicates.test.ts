@@ -13,7 +13,9 @@ after(async () => {
 });
 
 /** An imposter whose stub answers 'matched' for these predicates (and an empty 200 otherwise). */
-async function matcher(predicates: unknown[]): Promise<(method: string, path: string, options?: { headers?: Record<string, string>; body?: string }) => Promise<boolean>> {
+async function matcher(
+  predicates: unknown[],
+): Promise<(method: string, path: string, options?: { headers?: Record<string, string>; body?: string }) => Promise<boolean>> {
   const port = await freePort();
   const res = await post(`${mb.url}/imposters`, { protocol: 'http', port, stubs: [{ predicates, responses: [{ is: { body: 'matched' } }] }] });
   assert.equal(res.status, 201, res.body);
@@ -86,12 +88,11 @@ describe('exists', () => {
 
 describe('not, or, and', () => {
   it('combine predicates', async () => {
-    const hits = await matcher([{
-      and: [
-        { or: [{ equals: { method: 'GET' } }, { equals: { method: 'HEAD' } }] },
-        { not: { contains: { path: 'admin' } } },
-      ],
-    }]);
+    const hits = await matcher([
+      {
+        and: [{ or: [{ equals: { method: 'GET' } }, { equals: { method: 'HEAD' } }] }, { not: { contains: { path: 'admin' } } }],
+      },
+    ]);
     assert.equal(await hits('GET', '/public'), true);
     assert.equal(await hits('GET', '/admin/users'), false);
     assert.equal(await hits('POST', '/public'), false);

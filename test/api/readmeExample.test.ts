@@ -19,7 +19,7 @@ it("the README's curl example creates an imposter that answers as documented", a
   const json = /-d '(\{[\s\S]*?\})'/.exec(readme);
   assert.ok(json, 'the README has a curl -d example');
   const imposter = JSON.parse(json[1]!);
-  assert.equal(imposter.port, 4545, 'the README uses mountebank\'s customary port');
+  assert.equal(imposter.port, 4545, "the README uses mountebank's customary port");
   const port = await freePort();
   const res = await post(`${mb.url}/imposters`, { ...imposter, port });
   assert.equal(res.status, 201);

@@ -43,7 +43,10 @@ describe('stubs by id', () => {
     assert.equal((await get(byId)).json().id, 'greeting');
 
     const deleted = await del(byId);
-    assert.deepEqual(deleted.json().stubs.map((s: { id?: string }) => s.id), [undefined, 'last']);
+    assert.deepEqual(
+      deleted.json().stubs.map((s: { id?: string }) => s.id),
+      [undefined, 'last'],
+    );
     const gone = await get(byId);
     assert.equal(gone.status, 404);
     assert.equal(gone.json().errors[0].code, 'no such resource');
@@ -77,20 +80,26 @@ describe('stubs by id', () => {
         }
       }),
     );
-    await Promise.all(
-      ['a', 'b'].map((client) =>
-        Promise.all(ids(client).map((id) => put(`${stubsUrl}/by-id/${id}`, stub(id, `/${id}`, `v2 ${id}`)))),
-      ),
-    );
+    await Promise.all(['a', 'b'].map((client) => Promise.all(ids(client).map((id) => put(`${stubsUrl}/by-id/${id}`, stub(id, `/${id}`, `v2 ${id}`))))));
     for (const id of [...ids('a'), ...ids('b')]) assert.equal((await get(`http://127.0.0.1:${port}/${id}`)).body, `v2 ${id}`);
     // Each removes every other stub of its own, concurrently.
     await Promise.all(
       ['a', 'b'].map((client) =>
-        Promise.all(ids(client).filter((_, i) => i % 2 === 0).map((id) => del(`${stubsUrl}/by-id/${id}`))),
+        Promise.all(
+          ids(client)
+            .filter((_, i) => i % 2 === 0)
+            .map((id) => del(`${stubsUrl}/by-id/${id}`)),
+        ),
       ),
     );
-    const remaining = (await get(`${mb.url}/imposters/${port}`)).json().stubs.map((s: { id: string }) => s.id).sort();
-    const expected = [...ids('a'), ...ids('b')].filter((id) => Number(id.split('-')[1]) % 2 === 1).concat('shared').sort();
+    const remaining = (await get(`${mb.url}/imposters/${port}`))
+      .json()
+      .stubs.map((s: { id: string }) => s.id)
+      .sort();
+    const expected = [...ids('a'), ...ids('b')]
+      .filter((id) => Number(id.split('-')[1]) % 2 === 1)
+      .concat('shared')
+      .sort();
     assert.deepEqual(remaining, expected);
     assert.equal((await get(`http://127.0.0.1:${port}/shared`)).body, 'shared');
   });

@@ -31,11 +31,14 @@ async function logsMatching(server: StandinProcess, pattern: RegExp): Promise<st
 
 describe('response templates', () => {
   it('renders the seed example: the request path and a timestamp', async () => {
-    const url = await imposter(mb, answering({
-      statusCode: 200,
-      headers: { 'Content-Type': 'application/json' },
-      body: '{ "path": "<%- request.path %>", "timestamp": "<%- new Date().toISOString() %>" }',
-    }));
+    const url = await imposter(
+      mb,
+      answering({
+        statusCode: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: '{ "path": "<%- request.path %>", "timestamp": "<%- new Date().toISOString() %>" }',
+      }),
+    );
     const before = Date.now();
     const res = await get(`${url}/api/users/123`);
     assert.equal(res.status, 200);
@@ -53,20 +56,29 @@ describe('response templates', () => {
     const url = await imposter(mb, [
       {
         predicates: [{ equals: { path: '/seed' } }],
-        responses: [{
-          is: {
-            statusCode: 200,
-            headers: { 'Content-Type': 'application/json' },
-            body: '{ "path": "<%- request.path %>", "timestamp": "<%- new Date().toISOString() %>" }',
+        responses: [
+          {
+            is: {
+              statusCode: 200,
+              headers: { 'Content-Type': 'application/json' },
+              body: '{ "path": "<%- request.path %>", "timestamp": "<%- new Date().toISOString() %>" }',
+            },
+            _behaviors: { decorate: 'function(request, response) { return response; }' },
           },
-          _behaviors: { decorate: 'function(request, response) { return response; }' },
-        }],
+        ],
       },
       {
-        responses: [{
-          is: { headers: { 'X-Id': '<%- request.query.id %>' }, body: { path: '<%- request.path %>' } },
-          behaviors: [{ decorate: "function (config) { config.response.body.seen = config.response.body.path; config.response.headers['X-Seen'] = config.response.headers['X-Id']; }" }],
-        }],
+        responses: [
+          {
+            is: { headers: { 'X-Id': '<%- request.query.id %>' }, body: { path: '<%- request.path %>' } },
+            behaviors: [
+              {
+                decorate:
+                  "function (config) { config.response.body.seen = config.response.body.path; config.response.headers['X-Seen'] = config.response.headers['X-Id']; }",
+              },
+            ],
+          },
+        ],
       },
     ]);
     const seed = await get(`${url}/seed`);
@@ -80,11 +92,15 @@ describe('response templates', () => {
   });
 
   it('reads the query, headers in any case, and fields of a JSON body', async () => {
-    const url = await imposter(mb, answering({
-      body: 'page=<%- request.query.page %> tags=<%- request.query.tag.join("+") %> ' +
-        'ua=<%- request.headers["x-client"] %>/<%- request.headers["X-CLIENT"] %> ' +
-        'user=<%- request.body.user.name %> first=<%- request.body.items[0].sku %> method=<%- request.method %>',
-    }));
+    const url = await imposter(
+      mb,
+      answering({
+        body:
+          'page=<%- request.query.page %> tags=<%- request.query.tag.join("+") %> ' +
+          'ua=<%- request.headers["x-client"] %>/<%- request.headers["X-CLIENT"] %> ' +
+          'user=<%- request.body.user.name %> first=<%- request.body.items[0].sku %> method=<%- request.method %>',
+      }),
+    );
     const res = await request('POST', `${url}/orders?page=2&tag=a&tag=b`, {
       headers: { 'X-Client': 'tests', 'Content-Type': 'application/json' },
       body: { user: { name: 'ada' }, items: [{ sku: 'x1' }] },
@@ -100,20 +116,27 @@ describe('response templates', () => {
   });
 
   it('runs scriptlets: conditions and loops over the request', async () => {
-    const url = await imposter(mb, answering({
-      body: '<% const ids = [].concat(request.query.id || []); if (ids.length === 0) { %>none<% } else { -%>\n' +
-        '<% for (const id of ids) { %>[<%= id %>]<% } %><% } %>',
-    }));
+    const url = await imposter(
+      mb,
+      answering({
+        body:
+          '<% const ids = [].concat(request.query.id || []); if (ids.length === 0) { %>none<% } else { -%>\n' +
+          '<% for (const id of ids) { %>[<%= id %>]<% } %><% } %>',
+      }),
+    );
     assert.equal((await get(`${url}/`)).body, 'none');
     assert.equal((await get(`${url}/?id=1&id=22`)).body, '[1][22]');
   });
 
   it('renders templates inside an object body and in header values, and recomputes Content-Length', async () => {
-    const url = await imposter(mb, answering({
-      statusCode: 201,
-      headers: { Location: '/items/<%- request.query.id %>', 'Set-Cookie': ['id=<%- request.query.id %>', 'static=1'], 'Content-Length': 1 },
-      body: { id: '<%- request.query.id %>', note: 'é' },
-    }));
+    const url = await imposter(
+      mb,
+      answering({
+        statusCode: 201,
+        headers: { Location: '/items/<%- request.query.id %>', 'Set-Cookie': ['id=<%- request.query.id %>', 'static=1'], 'Content-Length': 1 },
+        body: { id: '<%- request.query.id %>', note: 'é' },
+      }),
+    );
     const res = await get(`${url}/items?id=42`);
     assert.equal(res.status, 201);
     assert.equal(res.headers.location, '/items/42');
@@ -136,10 +159,7 @@ describe('response templates', () => {
   it('sends a large templated body intact, with and without Content-Length', async () => {
     const filler = 'é-0123456789'.repeat(50_000);
     const body = `<%- request.path %>|${filler}|<%= request.query.id %>|${filler}|end`;
-    const [framed, chunked] = await Promise.all([
-      imposter(mb, answering({ headers: { 'Content-Length': 0 }, body })),
-      imposter(mb, answering({ body })),
-    ]);
+    const [framed, chunked] = await Promise.all([imposter(mb, answering({ headers: { 'Content-Length': 0 }, body })), imposter(mb, answering({ body }))]);
     const expected = `/big|${filler}|7|${filler}|end`;
     for (const url of [framed, chunked]) {
       const res = await get(`${url}/big?id=7`);

@@ -41,7 +41,7 @@ describe('imposter validation', () => {
     assert.equal(e!.message, "'protocol' is a required field");
   });
 
-  it('refuses an unknown protocol with mountebank\'s message, then the protocols there are', async () => {
+  it("refuses an unknown protocol with mountebank's message, then the protocols there are", async () => {
     const [e] = await refused({ protocol: 'gopher' });
     assert.equal(e!.message, 'the gopher protocol is not yet supported; the protocols are http, https, tcp, smtp');
   });
@@ -55,10 +55,7 @@ describe('imposter validation', () => {
     it(`refuses port ${JSON.stringify(port)}`, async () => {
       const [e] = await refused({ protocol: 'http', port });
       assert.equal(e!.code, 'bad data');
-      assert.equal(
-        e!.message,
-        `invalid value for 'port': ${JSON.stringify(port)}; a port is an integer from 1 to 65535, or leave it out to get a free one`,
-      );
+      assert.equal(e!.message, `invalid value for 'port': ${JSON.stringify(port)}; a port is an integer from 1 to 65535, or leave it out to get a free one`);
     });
   }
 
@@ -70,7 +67,10 @@ describe('imposter validation', () => {
 
   it('reports every error at once', async () => {
     const errors = await refused({ protocol: 'http', stubs: [{ responses: [] }, { responses: [{ is: {}, fault: 'X' }] }] });
-    assert.deepEqual(errors.map((e) => e.message), ["'responses' must be a non-empty array", 'each response object must have only one response type']);
+    assert.deepEqual(
+      errors.map((e) => e.message),
+      ["'responses' must be a non-empty array", 'each response object must have only one response type'],
+    );
   });
 });
 
@@ -191,13 +191,21 @@ describe('port conflicts', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const taken = (blocker.address() as net.AddressInfo).port;
     try {
-      const res = await (await import('../support/http.js')).put(`${mb.url}/imposters`, {
-        imposters: [{ protocol: 'http', port: await freePort() }, { protocol: 'http', port: taken }],
+      const res = await (
+        await import('../support/http.js')
+      ).put(`${mb.url}/imposters`, {
+        imposters: [
+          { protocol: 'http', port: await freePort() },
+          { protocol: 'http', port: taken },
+        ],
       });
       assert.equal(res.status, 400);
       assert.equal(res.json().errors[0].code, 'resource conflict');
       assert.equal((await get(`http://127.0.0.1:${sentinelPort}/`)).body, 'still here');
-      assert.deepEqual((await get(`${mb.url}/imposters`)).json().imposters.map((i: { port: number }) => i.port), [sentinelPort]);
+      assert.deepEqual(
+        (await get(`${mb.url}/imposters`)).json().imposters.map((i: { port: number }) => i.port),
+        [sentinelPort],
+      );
     } finally {
       blocker.close();
     }

@@ -37,7 +37,9 @@ describe('wait', () => {
   });
 
   it('waits as long as a function says (the documented random 100 to 1000 ms, here fixed at 300)', async () => {
-    const { url } = await imposter([{ responses: [{ is: { body: 'slow' }, behaviors: [{ wait: 'function() { return Math.floor(Math.random() * 1) + 300; }' }] }] }]);
+    const { url } = await imposter([
+      { responses: [{ is: { body: 'slow' }, behaviors: [{ wait: 'function() { return Math.floor(Math.random() * 1) + 300; }' }] }] },
+    ]);
     const started = Date.now();
     assert.equal((await get(`${url}/`)).body, 'slow');
     assert.ok(Date.now() - started >= 280, `took ${Date.now() - started} ms`);
@@ -82,7 +84,9 @@ describe('copy', () => {
           {
             is: { body: 'Have you read BOOK?' },
             _behaviors: {
-              copy: [{ from: 'body', into: 'BOOK', using: { method: 'xpath', selector: '//isbn:title', ns: { isbn: 'http://schemas.isbn.org/ns/1999/basic.dtd' } } }],
+              copy: [
+                { from: 'body', into: 'BOOK', using: { method: 'xpath', selector: '//isbn:title', ns: { isbn: 'http://schemas.isbn.org/ns/1999/basic.dtd' } } },
+              ],
             },
           },
         ],
@@ -106,14 +110,27 @@ describe('copy', () => {
 
   it("copies the first jsonpath match (mountebank's copy-jsonpath, over http)", async () => {
     const { url } = await imposter([
-      { responses: [{ is: { body: 'Have you read BOOK?' }, _behaviors: { copy: [{ from: 'body', into: 'BOOK', using: { method: 'jsonpath', selector: '$..title' } }] } }] },
+      {
+        responses: [
+          { is: { body: 'Have you read BOOK?' }, _behaviors: { copy: [{ from: 'body', into: 'BOOK', using: { method: 'jsonpath', selector: '$..title' } }] } },
+        ],
+      },
     ]);
     assert.equal((await request('POST', `${url}/`, { body: booksJson })).body, 'Have you read Game of Thrones?');
   });
 
   it("copies from a tcp request's data (mountebank's copy-jsonpath, over tcp as documented)", async () => {
     const { port } = await imposter(
-      [{ responses: [{ is: { data: 'Have you read BOOK?' }, _behaviors: { copy: [{ from: 'data', into: 'BOOK', using: { method: 'jsonpath', selector: '$..title' } }] } }] }],
+      [
+        {
+          responses: [
+            {
+              is: { data: 'Have you read BOOK?' },
+              _behaviors: { copy: [{ from: 'data', into: 'BOOK', using: { method: 'jsonpath', selector: '$..title' } }] },
+            },
+          ],
+        },
+      ],
       'tcp',
     );
     const answer = await tcpExchange(port, JSON.stringify(booksJson, null, 2), 'Have you read Game of Thrones?'.length);
@@ -137,10 +154,7 @@ describe('copy', () => {
       },
     ]);
     const res = await request('POST', `${url}/?books=Game%20of%20Thrones,Harry%20Potter,The%20Hobbit`, { body: booksJson });
-    assert.equal(
-      res.body,
-      'Game of Thrones: Dragons and political intrigue\nHarry Potter: Dragons and a boy wizard\nThe Hobbit: A dragon and short people',
-    );
+    assert.equal(res.body, 'Game of Thrones: Dragons and political intrigue\nHarry Potter: Dragons and a boy wizard\nThe Hobbit: A dragon and short people');
   });
 
   it('replaces tokens in every field and object key of a JSON body, and leaves them when nothing matches', async () => {
@@ -165,8 +179,14 @@ describe('copy', () => {
       return res.json().errors[0].message as string;
     };
     assert.equal(await refuse({ into: 'X', using: { method: 'regex', selector: '.' } }), 'copy behavior "from" field required');
-    assert.equal(await refuse({ from: 'path', into: 'X', using: { method: 'grep', selector: '.' } }), 'copy behavior "using.method" field must be one of [regex, xpath, jsonpath]');
-    assert.equal(await refuse({ from: { query: 'a', headers: 'b' }, into: 'X', using: { method: 'regex', selector: '.' } }), 'copy behavior "from" field must have exactly one key');
+    assert.equal(
+      await refuse({ from: 'path', into: 'X', using: { method: 'grep', selector: '.' } }),
+      'copy behavior "using.method" field must be one of [regex, xpath, jsonpath]',
+    );
+    assert.equal(
+      await refuse({ from: { query: 'a', headers: 'b' }, into: 'X', using: { method: 'regex', selector: '.' } }),
+      'copy behavior "from" field must have exactly one key',
+    );
     assert.match(await refuse({ from: 'path', into: 'X', using: { method: 'regex', selector: '(' } }), /invalid regular expression/);
   });
 });
@@ -181,7 +201,11 @@ describe('lookup', () => {
       {
         responses: [
           {
-            is: { statusCode: "${row}['code']", headers: { 'X-Tree': "${row}['tree']" }, body: "Hello ${row}['Name'], have you done your ${row}['jobs'] today?" },
+            is: {
+              statusCode: "${row}['code']",
+              headers: { 'X-Tree': "${row}['tree']" },
+              body: "Hello ${row}['Name'], have you done your ${row}['jobs'] today?",
+            },
             _behaviors: {
               lookup: [
                 {
@@ -210,7 +234,15 @@ describe('lookup', () => {
         responses: [
           {
             is: { body: '${p}[name] / ${p}["quote"]' },
-            behaviors: [{ lookup: { key: { from: { query: 'id' }, using: { method: 'regex', selector: '\\d+' } }, fromDataSource: { csv: { path: 'people.csv', keyColumn: 'id', delimiter: ';' } }, into: '${p}' } }],
+            behaviors: [
+              {
+                lookup: {
+                  key: { from: { query: 'id' }, using: { method: 'regex', selector: '\\d+' } },
+                  fromDataSource: { csv: { path: 'people.csv', keyColumn: 'id', delimiter: ';' } },
+                  into: '${p}',
+                },
+              },
+            ],
           },
         ],
       },
@@ -227,7 +259,15 @@ describe('lookup', () => {
         responses: [
           {
             is: { body: '${r}[a]' },
-            behaviors: [{ lookup: { key: { from: 'path', using: { method: 'regex', selector: '.+' } }, fromDataSource: { csv: { path: 'missing.csv', keyColumn: 'a' } }, into: '${r}' } }],
+            behaviors: [
+              {
+                lookup: {
+                  key: { from: 'path', using: { method: 'regex', selector: '.+' } },
+                  fromDataSource: { csv: { path: 'missing.csv', keyColumn: 'a' } },
+                  into: '${r}',
+                },
+              },
+            ],
           },
         ],
       },
@@ -257,8 +297,18 @@ describe('decorate', () => {
 
   it('uses a returned response, and config.response changed in place', async () => {
     const { url } = await imposter([
-      { predicates: [{ equals: { path: '/new' } }], responses: [{ is: { body: 'old' }, behaviors: [{ decorate: "config => ({ statusCode: 203, body: 'replaced ' + config.request.path })" }] }] },
-      { responses: [{ is: { statusCode: 200, body: 'kept' }, behaviors: [{ decorate: "function (config) { config.response.headers = { 'X-Decorated': config.request.method }; }" }] }] },
+      {
+        predicates: [{ equals: { path: '/new' } }],
+        responses: [{ is: { body: 'old' }, behaviors: [{ decorate: "config => ({ statusCode: 203, body: 'replaced ' + config.request.path })" }] }],
+      },
+      {
+        responses: [
+          {
+            is: { statusCode: 200, body: 'kept' },
+            behaviors: [{ decorate: "function (config) { config.response.headers = { 'X-Decorated': config.request.method }; }" }],
+          },
+        ],
+      },
     ]);
     const replaced = await get(`${url}/new`);
     assert.deepEqual([replaced.status, replaced.body], [203, 'replaced /new']);

@@ -47,9 +47,13 @@ describe('--apikey', () => {
     const refused = await post(`${server.url}/imposters`, { protocol: 'http', port });
     assert.equal(refused.status, 401);
     await assert.rejects(get(`http://127.0.0.1:${port}/`), /ECONNREFUSED/, 'nothing was created');
-    const created = await post(`${server.url}/imposters`, { protocol: 'http', port, stubs: [{ responses: [{ is: { body: 'hi' } }] }] }, {
-      headers: { 'x-api-key': 's3cret' },
-    });
+    const created = await post(
+      `${server.url}/imposters`,
+      { protocol: 'http', port, stubs: [{ responses: [{ is: { body: 'hi' } }] }] },
+      {
+        headers: { 'x-api-key': 's3cret' },
+      },
+    );
     assert.equal(created.status, 201, created.body);
     assert.equal((await get(`http://127.0.0.1:${port}/`)).body, 'hi');
   });

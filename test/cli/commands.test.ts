@@ -124,11 +124,9 @@ describe('stop', () => {
   });
 
   it('exits 1 and keeps the pidfile when the process ignores SIGTERM for 5 s', async () => {
-    const stubborn = spawn(
-      process.execPath,
-      ['-e', "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)"],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
-    );
+    const stubborn = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)"], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let ready = false;
     stubborn.stdout!.on('data', () => (ready = true));
     try {

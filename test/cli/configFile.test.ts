@@ -128,8 +128,14 @@ describe('--configfile and internal response kinds', () => {
     try {
       const port = await freePort();
       const file = join(tmp.dir, 'imposters.json');
-      writeFileSync(file, JSON.stringify({ imposters: [{ protocol: 'http', port, stubs: [{ responses: [{ _imposter: { response: { file: '/etc/passwd' } } }] }] }] }));
-      const result = await runCli(['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--nologfile', '--pidfile', join(tmp.dir, 'pid'), '--configfile', file], tmp.dir);
+      writeFileSync(
+        file,
+        JSON.stringify({ imposters: [{ protocol: 'http', port, stubs: [{ responses: [{ _imposter: { response: { file: '/etc/passwd' } } }] }] }] }),
+      );
+      const result = await runCli(
+        ['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--nologfile', '--pidfile', join(tmp.dir, 'pid'), '--configfile', file],
+        tmp.dir,
+      );
       assert.equal(result.code, 1, result.stdout + result.stderr);
       assert.match(result.stderr, /cannot load imposters from .*imposters\.json:\s+- imposter 1 \(http:\d+\), stub 1: unrecognized response type/);
     } finally {

@@ -31,7 +31,10 @@ function configDir(files: Record<string, string>): string {
 async function start(configfile: string, extra: string[] = []): Promise<Running> {
   const port = await freePort();
   const pidfile = join(dirname(configfile), `standin-${port}.pid`);
-  const proc = spawnCli(['start', '--host', '127.0.0.1', '--port', String(port), '--pidfile', pidfile, '--nologfile', '--configfile', configfile, ...extra], tmp.dir);
+  const proc = spawnCli(
+    ['start', '--host', '127.0.0.1', '--port', String(port), '--pidfile', pidfile, '--nologfile', '--configfile', configfile, ...extra],
+    tmp.dir,
+  );
   started.push(proc);
   assert.ok(await waitForPidfile(proc, pidfile), `standin exited before it was ready:\n${proc.stdout()}${proc.stderr()}`);
   return proc;
@@ -83,14 +86,18 @@ describe('start --configfile with EJS', () => {
   it('keeps a response template for each request when it is written <%% in the file', async () => {
     const port = await freePort();
     const dir = configDir({
-      'imposters.ejs': JSON.stringify({ protocol: 'http', port, stubs: [{ responses: [{ is: { body: 'rendered at load: <%= 1 + 1 %>, per request: <%%- request.path %>' } }] }] }),
+      'imposters.ejs': JSON.stringify({
+        protocol: 'http',
+        port,
+        stubs: [{ responses: [{ is: { body: 'rendered at load: <%= 1 + 1 %>, per request: <%%- request.path %>' } }] }],
+      }),
     });
     await start(join(dir, 'imposters.ejs'), ['--allowInjection']);
     assert.equal((await get(`http://127.0.0.1:${port}/first`)).body, 'rendered at load: 2, per request: /first');
     assert.equal((await get(`http://127.0.0.1:${port}/second`)).body, 'rendered at load: 2, per request: /second');
   });
 
-  it('--noParse loads the file as plain JSON, tags and all (mountebank\'s example)', async () => {
+  it("--noParse loads the file as plain JSON, tags and all (mountebank's example)", async () => {
     const port = await freePort();
     const dir = configDir({
       'noparse.json': JSON.stringify({ protocol: 'http', port, stubs: [{ responses: [{ is: { body: '<% should not render through ejs' } }] }] }),
@@ -112,7 +119,10 @@ describe('start --configfile with EJS', () => {
     const dir = configDir({ 'imposters.ejs': '{\n  "imposters": [\n    <% include nowhere.json %>\n  ]\n}\n' });
     const port = await freePort();
     const pidfile = join(dir, 'refused.pid');
-    const result = await runCli(['start', '--host', '127.0.0.1', '--port', String(port), '--pidfile', pidfile, '--nologfile', '--configfile', join(dir, 'imposters.ejs')], tmp.dir);
+    const result = await runCli(
+      ['start', '--host', '127.0.0.1', '--port', String(port), '--pidfile', pidfile, '--nologfile', '--configfile', join(dir, 'imposters.ejs')],
+      tmp.dir,
+    );
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /^standin: cannot render config file .*imposters\.ejs as EJS: .*imposters\.ejs:3\n/);
     assert.match(result.stderr, /include\('nowhere\.json'\): no such file/);

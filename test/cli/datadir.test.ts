@@ -87,7 +87,10 @@ describe('--datadir', () => {
     const second = await start(datadir);
     assert.deepEqual((await get(`${second.url}/imposters?replayable=true`)).json(), before);
     const names = before.imposters.map((i: { port: number }) => i.port);
-    assert.deepEqual(names, [portA, portB].sort((x, y) => x - y));
+    assert.deepEqual(
+      names,
+      [portA, portB].sort((x, y) => x - y),
+    );
     // The cycle goes on where it was: the second of two 'two's, then 'three', then round again.
     const cycle = [];
     for (let i = 0; i < 4; i++) cycle.push(await bodyOf(`http://127.0.0.1:${portA}/cycle`));
@@ -157,7 +160,11 @@ describe('--datadir', () => {
     assert.equal((await restarted.exited).code, 0);
     assert.equal(existsSync(first.pidfile), false, 'SIGTERM removed the pidfile');
     assert.equal(existsSync(join(datadir, 'standin.lock')), false, 'the datadir lock was released');
-    assert.deepEqual(readdirSync(datadir).filter((f) => f.endsWith('.tmp')), [], 'no temp files left');
+    assert.deepEqual(
+      readdirSync(datadir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temp files left',
+    );
 
     const third = await start(datadir);
     assert.equal(await bodyOf(`http://127.0.0.1:${port}/`), '3');
@@ -169,13 +176,21 @@ describe('--datadir', () => {
     const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
     const first = await start(datadir);
     await post(`${first.url}/imposters`, { protocol: 'http', port: p1 });
-    const replaced = await put(`${first.url}/imposters`, { imposters: [{ protocol: 'http', port: p2 }, { protocol: 'http', port: p3 }] });
+    const replaced = await put(`${first.url}/imposters`, {
+      imposters: [
+        { protocol: 'http', port: p2 },
+        { protocol: 'http', port: p3 },
+      ],
+    });
     assert.equal(replaced.status, 200, replaced.body);
     await first.stop();
 
     const second = await start(datadir);
     const ports = (await get(`${second.url}/imposters`)).json().imposters.map((i: { port: number }) => i.port);
-    assert.deepEqual(ports, [p2, p3].sort((x, y) => x - y));
+    assert.deepEqual(
+      ports,
+      [p2, p3].sort((x, y) => x - y),
+    );
     assert.equal((await del(`${second.url}/imposters`)).status, 200);
     await crash(second);
 
@@ -193,17 +208,26 @@ describe('--datadir', () => {
     const configfile = join(tmp.dir, `config-${dirs}.json`);
     writeFileSync(configfile, JSON.stringify({ imposters: [{ protocol: 'http', port: p2 }] }));
     const second = await start(datadir, ['--configfile', configfile]);
-    assert.deepEqual((await get(`${second.url}/imposters`)).json().imposters.map((i: { port: number }) => i.port), [p2]);
+    assert.deepEqual(
+      (await get(`${second.url}/imposters`)).json().imposters.map((i: { port: number }) => i.port),
+      [p2],
+    );
     await second.stop();
 
     const third = await start(datadir);
-    assert.deepEqual((await get(`${third.url}/imposters`)).json().imposters.map((i: { port: number }) => i.port), [p2]);
+    assert.deepEqual(
+      (await get(`${third.url}/imposters`)).json().imposters.map((i: { port: number }) => i.port),
+      [p2],
+    );
   });
 
   it('a second standin on the same datadir is refused while the first runs', async () => {
     const datadir = newDatadir();
     const first = await start(datadir);
-    const result = await runCli(['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--nologfile', '--pidfile', join(tmp.dir, 'second.pid'), '--datadir', datadir], tmp.dir);
+    const result = await runCli(
+      ['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--nologfile', '--pidfile', join(tmp.dir, 'second.pid'), '--datadir', datadir],
+      tmp.dir,
+    );
     assert.equal(result.code, 1);
     assert.match(result.stderr, new RegExp(`^standin: --datadir .* is in use by process ${first.pid} `));
     assert.equal(existsSync(join(tmp.dir, 'second.pid')), false);
@@ -216,7 +240,10 @@ describe('--datadir', () => {
     const manifest = join(datadir, 'imposters.json');
     writeFileSync(manifest, '{"format": "standin-datadir", "imposters": [');
     const pidfile = join(tmp.dir, `corrupt-${dirs}.pid`);
-    const proc = spawnCli(['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--nologfile', '--pidfile', pidfile, '--datadir', datadir], tmp.dir);
+    const proc = spawnCli(
+      ['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--nologfile', '--pidfile', pidfile, '--datadir', datadir],
+      tmp.dir,
+    );
     running.push(proc);
     assert.equal(await waitForPidfile(proc, pidfile), false, 'start must fail');
     const result = await proc.exited;
@@ -246,7 +273,10 @@ describe('--datadir', () => {
     await crash(first);
     const second = await start(datadir);
     // PUT /imposters replaced the canary too: only p3 is left.
-    assert.deepEqual((await get(`${second.url}/imposters`)).json().imposters.map((i: { port: number }) => i.port), [p3]);
+    assert.deepEqual(
+      (await get(`${second.url}/imposters`)).json().imposters.map((i: { port: number }) => i.port),
+      [p3],
+    );
     await second.stop();
     for (const name of theirs) assert.equal(readFileSync(join(datadir, name), 'utf8'), 'mine', `${name} was changed or removed`);
   });

@@ -53,7 +53,11 @@ describe('help', () => {
 });
 
 describe('flag errors say what was meant', () => {
-  for (const [typed, meant] of [['--allowinjection', '--allowInjection'], ['--configFile', '--configfile'], ['--logLevel', '--loglevel']] as const) {
+  for (const [typed, meant] of [
+    ['--allowinjection', '--allowInjection'],
+    ['--configFile', '--configfile'],
+    ['--logLevel', '--loglevel'],
+  ] as const) {
     it(`${typed} suggests ${meant}`, async () => {
       const result = await runCli(['start', typed, 'x'], cwd);
       assert.equal(result.code, 1);
@@ -108,20 +112,22 @@ describe('a config file that fails to load', () => {
             protocol: 'http',
             port: second,
             name: 'orders',
-            stubs: [
-              { responses: [{ is: { body: 'ok' } }] },
-              { predicates: [{ equal: { path: '/orders' } }], responses: [{ is: { body: 'x' } }] },
-            ],
+            stubs: [{ responses: [{ is: { body: 'ok' } }] }, { predicates: [{ equal: { path: '/orders' } }], responses: [{ is: { body: 'x' } }] }],
           },
         ],
       }),
     );
     const pidfile = join(cwd, 'broken.pid');
-    const result = await runCli(['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--pidfile', pidfile, '--nologfile', '--configfile', 'broken.json'], cwd);
+    const result = await runCli(
+      ['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--pidfile', pidfile, '--nologfile', '--configfile', 'broken.json'],
+      cwd,
+    );
     assert.equal(result.code, 1);
     assert.match(
       result.stderr,
-      new RegExp(`^standin: cannot load imposters from broken\\.json:\\n  - imposter 2 \\(http:${second} "orders"\\), stub 2: missing predicate: "equal" is not a predicate operator \\(did you mean "equals"\\?\\)`),
+      new RegExp(
+        `^standin: cannot load imposters from broken\\.json:\\n  - imposter 2 \\(http:${second} "orders"\\), stub 2: missing predicate: "equal" is not a predicate operator \\(did you mean "equals"\\?\\)`,
+      ),
     );
     assert.doesNotMatch(result.stdout, /taking orders/);
     assert.equal(existsSync(pidfile), false);
@@ -129,7 +135,7 @@ describe('a config file that fails to load', () => {
 });
 
 describe('an inject function that does not compile', () => {
-  it('is reported at the place in the user\'s own code', async () => {
+  it("is reported at the place in the user's own code", async () => {
     const mb = await startStandin(['--allowInjection']);
     try {
       const port = await freePort();

@@ -39,7 +39,11 @@ it('start loads none of the heavy packages; the first imposter that needs one lo
   };
 
   const atStart = await loadedPackages();
-  assert.deepEqual(HEAVY.filter((name) => atStart.includes(name)), [], `loaded at startup: ${atStart.join(', ')}`);
+  assert.deepEqual(
+    HEAVY.filter((name) => atStart.includes(name)),
+    [],
+    `loaded at startup: ${atStart.join(', ')}`,
+  );
 
   // The list is real: an https imposter (certificate by selfsigned, via import()) and a Lua script
   // (fengari, via require) put their packages in it.

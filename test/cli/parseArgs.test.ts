@@ -223,8 +223,24 @@ describe('usage', () => {
   it('lists every verb and flag', () => {
     const text = usage();
     for (const word of ['start', 'stop', 'restart', 'save', 'replay', 'help']) assert.match(text, new RegExp(`\\b${word}\\b`));
-    for (const flag of ['port', 'host', 'allowInjection', 'localOnly', 'ipWhitelist', 'loglevel', 'logfile', 'nologfile',
-      'pidfile', 'configfile', 'noParse', 'debug', 'mock', 'journalCap', 'help', 'version']) {
+    for (const flag of [
+      'port',
+      'host',
+      'allowInjection',
+      'localOnly',
+      'ipWhitelist',
+      'loglevel',
+      'logfile',
+      'nologfile',
+      'pidfile',
+      'configfile',
+      'noParse',
+      'debug',
+      'mock',
+      'journalCap',
+      'help',
+      'version',
+    ]) {
       assert.ok(text.includes(`--${flag}`), flag);
     }
   });

@@ -86,9 +86,7 @@ describe('--protofile', () => {
       port,
       greeting: 'hi there',
       defaultResponse: { data: 'no match' },
-      stubs: [
-        { predicates: [{ equals: { data: 'hello' } }], responses: [{ is: { data: 'world' } }, { is: { data: 'again' } }] },
-      ],
+      stubs: [{ predicates: [{ equals: { data: 'hello' } }], responses: [{ is: { data: 'world' } }, { is: { data: 'again' } }] }],
     });
     assert.equal(created.status, 201, created.body);
     assert.deepEqual(await converse(port, ['hello', 'hello', 'bye']), ['world', 'again', 'no match']);
@@ -118,7 +116,10 @@ describe('--protofile', () => {
 
   it('a --protofile that is not JSON stops start with one line', async () => {
     writeFileSync(join(tmp.dir, 'bad.json'), '{"line": ');
-    const result = await runCli(['start', '--port', String(await freePort()), '--nologfile', '--pidfile', join(tmp.dir, 'x.pid'), '--protofile', join(tmp.dir, 'bad.json')], tmp.dir);
+    const result = await runCli(
+      ['start', '--port', String(await freePort()), '--nologfile', '--pidfile', join(tmp.dir, 'x.pid'), '--protofile', join(tmp.dir, 'bad.json')],
+      tmp.dir,
+    );
     assert.equal(result.code, 1);
     assert.match(result.stderr.trimEnd(), /^standin: cannot load --protofile .*bad\.json: /);
   });

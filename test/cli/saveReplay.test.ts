@@ -27,7 +27,6 @@ after(async () => {
   await mb.stop();
 });
 
-
 const cli = (args: string[]) => runCli([...args, '--port', String(mb.port), '--host', '127.0.0.1'], mb.dir);
 
 describe('standin save', () => {
@@ -54,7 +53,10 @@ describe('standin replay', () => {
     assert.equal(result.code, 0, result.stderr);
     const imposter = (await get(`${mb.url}/imposters/${port}`)).json();
     assert.equal(imposter.name, 'recorded');
-    assert.deepEqual(imposter.stubs.map((s: { responses: unknown[] }) => s.responses), [[{ is: { body: 'saved answer' } }]]);
+    assert.deepEqual(
+      imposter.stubs.map((s: { responses: unknown[] }) => s.responses),
+      [[{ is: { body: 'saved answer' } }]],
+    );
     assert.equal((await get(`http://127.0.0.1:${port}/saved`)).body, 'saved answer');
   });
 });

@@ -148,10 +148,7 @@ describe('start --configfile', () => {
     const file = path('bad.json');
     if (config !== '') writeFileSync(file, config);
     const pidfile = path('bad.pid');
-    const result = await runCli(
-      ['start', '--host', '127.0.0.1', '--port', String(port), '--pidfile', pidfile, '--nologfile', '--configfile', file],
-      tmp.dir,
-    );
+    const result = await runCli(['start', '--host', '127.0.0.1', '--port', String(port), '--pidfile', pidfile, '--nologfile', '--configfile', file], tmp.dir);
     assert.equal(result.code, 1, `exit code; stdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
     assert.match(result.stderr, stderrPattern);
     assert.equal(existsSync(pidfile), false, 'no pidfile');
@@ -207,7 +204,9 @@ describe('logging', () => {
     const logfile = path('standin.log');
     const server = await startServer(['--logfile', logfile], { nologfile: false });
     await server.proc.stop();
-    const lines = readFileSync(logfile, 'utf8').split('\n').filter((l) => l !== '');
+    const lines = readFileSync(logfile, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     assert.ok(lines.length >= 2, `log lines:\n${lines.join('\n')}`);
     for (const line of lines) {
       const entry = JSON.parse(line) as Record<string, unknown>;
@@ -216,7 +215,10 @@ describe('logging', () => {
       assert.ok(!Number.isNaN(Date.parse(entry.timestamp as string)));
     }
     const messages = lines.map((l) => (JSON.parse(l) as { message: string }).message);
-    assert.ok(messages.some((m) => m.endsWith('Adios - see you soon?')), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.endsWith('Adios - see you soon?')),
+      messages.join('\n'),
+    );
   });
 
   it('defaults the logfile to mb.log in the working directory; --nologfile writes none', async () => {

@@ -72,8 +72,15 @@ describe('standin start --configfile FILE --watch', () => {
 
     assert.equal((await get(`http://127.0.0.1:${cycling}/b`)).body, 'two', 'the cycle went on where it was');
     const journal = (await get(`${standin.url}/imposters/${cycling}`)).json();
-    assert.deepEqual(journal.requests.map((r: { path: string }) => r.path), ['/a', '/b']);
-    await waitFor(() => /info: \[mb:\d+\] reloaded .*imposters\.ejs: 1 unchanged, 1 with new stubs, 1 started, 0 stopped/.test(standin.output()), 5_000, 'the reload line');
+    assert.deepEqual(
+      journal.requests.map((r: { path: string }) => r.path),
+      ['/a', '/b'],
+    );
+    await waitFor(
+      () => /info: \[mb:\d+\] reloaded .*imposters\.ejs: 1 unchanged, 1 with new stubs, 1 started, 0 stopped/.test(standin.output()),
+      5_000,
+      'the reload line',
+    );
     const home = (await get(`${standin.url}/`)).json();
     assert.equal(home.watch.watching, file);
     assert.deepEqual({ ...home.watch.lastReload, timestamp: undefined }, { timestamp: undefined, kept: 1, updated: 1, started: 1, stopped: 0 });
@@ -86,7 +93,11 @@ describe('standin start --configfile FILE --watch', () => {
     const error = (await get(`${standin.url}/`)).json().watch.lastReload.error as string;
     assert.match(error, /each response object must have only one response type/);
     // The log is written in batches: the line may follow the status by a few milliseconds.
-    await waitFor(() => /error: \[mb:\d+\] cannot reload .*imposters\.ejs, the running imposters are unchanged: /.test(standin.output()), 5_000, 'the error line');
+    await waitFor(
+      () => /error: \[mb:\d+\] cannot reload .*imposters\.ejs, the running imposters are unchanged: /.test(standin.output()),
+      5_000,
+      'the error line',
+    );
     assert.equal(reloads(standin.output()), before);
     assert.equal((await get(`http://127.0.0.1:${changing}/`)).body, 'after');
     assert.equal((await get(`http://127.0.0.1:${added}/`)).body, 'added');
@@ -129,11 +140,7 @@ describe('standin start --watch without --configfile', () => {
 describe('standin imposter DIR --watch', () => {
   let server: ImposterServer;
   before(async () => {
-    server = await startImposter(
-      { 'api-config.yaml': 'plugin: rest\nresources:\n  - path: /hello\n    response:\n      content: hello\n' },
-      {},
-      ['--watch'],
-    );
+    server = await startImposter({ 'api-config.yaml': 'plugin: rest\nresources:\n  - path: /hello\n    response:\n      content: hello\n' }, {}, ['--watch']);
   });
   after(async () => {
     await server?.stop();

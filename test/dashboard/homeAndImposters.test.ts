@@ -34,7 +34,10 @@ describe('the dashboard in Chromium', { timeout: 120_000 }, () => {
     await post(`${server.url}/imposters`, { protocol: 'http', port, stubs: [] });
     const p = await page();
     await p.goto(`${server.url}/`);
-    await p.getByTestId('version').filter({ hasText: /\d+\.\d+\.\d+/ }).waitFor();
+    await p
+      .getByTestId('version')
+      .filter({ hasText: /\d+\.\d+\.\d+/ })
+      .waitFor();
     await p.getByTestId('imposter-count').filter({ hasText: '1' }).waitFor();
     await p.getByRole('row', { name: /--allowInjection/ }).waitFor();
     await p.getByRole('img', { name: /Requests per second/ }).waitFor();
@@ -58,7 +61,11 @@ describe('the dashboard in Chromium', { timeout: 120_000 }, () => {
     await p.getByText('No imposters yet').waitFor();
     await p.getByRole('button', { name: 'New imposter' }).click();
     const editor = p.getByTestId('create-imposter');
-    const bad = { protocol: 'http', port, stubs: [{ responses: [{ is: { statusCode: 200 } }], predicates: [{ equals: { path: '/x' }, caseSensitive: 'yes' }] }] };
+    const bad = {
+      protocol: 'http',
+      port,
+      stubs: [{ responses: [{ is: { statusCode: 200 } }], predicates: [{ equals: { path: '/x' }, caseSensitive: 'yes' }] }],
+    };
     await editor.getByRole('textbox').fill(JSON.stringify({ ...bad, protocol: 'htp' }));
     await editor.getByRole('button', { name: 'Create' }).click();
     const alert = editor.getByRole('alert');
@@ -70,10 +77,23 @@ describe('the dashboard in Chromium', { timeout: 120_000 }, () => {
     await editor.getByRole('button', { name: 'Create' }).click();
     await alert.filter({ hasText: /Not valid JSON/ }).waitFor();
     await editor.getByRole('textbox').fill(
-      JSON.stringify({ protocol: 'http', port, name: 'orders', recordRequests: true, stubs: [{ predicates: [{ equals: { path: '/hello' } }], responses: [{ is: { body: 'hi there' } }] }] }, null, 2),
+      JSON.stringify(
+        {
+          protocol: 'http',
+          port,
+          name: 'orders',
+          recordRequests: true,
+          stubs: [{ predicates: [{ equals: { path: '/hello' } }], responses: [{ is: { body: 'hi there' } }] }],
+        },
+        null,
+        2,
+      ),
     );
     await editor.getByRole('button', { name: 'Create' }).click();
-    await p.getByRole('status').filter({ hasText: `Imposter ${port} created.` }).waitFor();
+    await p
+      .getByRole('status')
+      .filter({ hasText: `Imposter ${port} created.` })
+      .waitFor();
     const row = p.getByTestId('imposters').getByRole('row', { name: new RegExp(`${port}`) });
     await row.filter({ hasText: 'orders' }).waitFor();
     const answer = await fetch(`http://127.0.0.1:${port}/hello`);
@@ -151,10 +171,16 @@ describe('the dashboard in Chromium', { timeout: 120_000 }, () => {
     await p.goto(`${server.url}/logs`);
     const entries = p.getByTestId('log-entries');
     await entries.getByText('now taking orders').waitFor();
-    await entries.getByText(/error creating imposter.*gopher/).first().waitFor();
+    await entries
+      .getByText(/error creating imposter.*gopher/)
+      .first()
+      .waitFor();
     await p.getByTestId('log-level').selectOption('warn');
     await entries.getByText('now taking orders').waitFor({ state: 'detached' });
-    await entries.getByText(/error creating imposter.*gopher/).first().waitFor();
+    await entries
+      .getByText(/error creating imposter.*gopher/)
+      .first()
+      .waitFor();
     await p.close();
   });
 });
@@ -168,7 +194,10 @@ describe('--apikey in the browser', { timeout: 120_000 }, () => {
 
   it('the page asks for the key, says when it is refused, and works once given', async () => {
     const port = await freePort();
-    assert.equal((await post(`${secured.url}/imposters`, { protocol: 'http', port, name: 'secret-one', stubs: [] }, { headers: { 'x-api-key': 'sesame' } })).status, 201);
+    assert.equal(
+      (await post(`${secured.url}/imposters`, { protocol: 'http', port, name: 'secret-one', stubs: [] }, { headers: { 'x-api-key': 'sesame' } })).status,
+      201,
+    );
     const p = await page();
     await p.goto(`${secured.url}/imposters`);
     const key = p.getByLabel('API key');

@@ -107,7 +107,9 @@ describe('an imposter in the browser', { timeout: 180_000 }, () => {
     const p = await openImposter(port);
     await p.getByRole('button', { name: 'Add a stub' }).click();
     const adding = p.getByTestId('add-stub');
-    await adding.getByRole('textbox').fill(JSON.stringify({ id: 'health', predicates: [{ equals: { path: '/health' } }], responses: [{ is: { body: 'ok' } }] }));
+    await adding
+      .getByRole('textbox')
+      .fill(JSON.stringify({ id: 'health', predicates: [{ equals: { path: '/health' } }], responses: [{ is: { body: 'ok' } }] }));
     await adding.getByRole('button', { name: 'Add stub' }).click();
     await p.getByTestId('stub-1').getByRole('heading', { name: 'Stub 1 “health”' }).waitFor();
     await p.getByRole('button', { name: 'Move Stub 1 “health” up' }).click();
@@ -139,7 +141,9 @@ describe('an imposter in the browser', { timeout: 180_000 }, () => {
         origin.closeAllConnections();
       });
     try {
-      const port = await imposter([{ responses: [{ proxy: { to: `http://127.0.0.1:${originPort}`, mode: 'proxyOnce', predicateGenerators: [{ matches: { path: true } }] } }] }]);
+      const port = await imposter([
+        { responses: [{ proxy: { to: `http://127.0.0.1:${originPort}`, mode: 'proxyOnce', predicateGenerators: [{ matches: { path: true } }] } }] },
+      ]);
       const p = await openImposter(port);
       await p.getByText(`proxy to http://127.0.0.1:${originPort}`).waitFor();
       assert.equal(await (await fetch(`http://127.0.0.1:${port}/greeting`)).text(), 'origin says hello to /greeting');
@@ -159,8 +163,11 @@ describe('an imposter in the browser', { timeout: 180_000 }, () => {
   });
 
   it("shows Rift's flow state: each flow id with its keys, values and TTLs", async () => {
-    const script = "function should_inject(request, flow_store) flow_store:increment(request.headers['x-user'] or 'anonymous', 'calls'); return { inject = false } end";
-    const port = await imposter([{ responses: [{ is: { body: 'ok' }, _rift: { script: { engine: 'lua', code: script } } }] }], { _rift: { flowState: { ttlSeconds: 90 } } });
+    const script =
+      "function should_inject(request, flow_store) flow_store:increment(request.headers['x-user'] or 'anonymous', 'calls'); return { inject = false } end";
+    const port = await imposter([{ responses: [{ is: { body: 'ok' }, _rift: { script: { engine: 'lua', code: script } } }] }], {
+      _rift: { flowState: { ttlSeconds: 90 } },
+    });
     const p = await openImposter(port);
     for (const user of ['alice', 'alice', 'bob']) await fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-user': user } });
     const table = p.getByTestId('flow-state');
@@ -174,7 +181,13 @@ describe('an imposter in the browser', { timeout: 180_000 }, () => {
   it("shows Rift's scenarios and spaces: the stubs they gate, each flow's scenario state, and a reset", async () => {
     const port = await imposter(
       [
-        { scenarioName: 'checkout', requiredScenarioState: 'Started', newScenarioState: 'paid', predicates: [{ equals: { path: '/pay' } }], responses: [{ is: { body: 'payment required' } }] },
+        {
+          scenarioName: 'checkout',
+          requiredScenarioState: 'Started',
+          newScenarioState: 'paid',
+          predicates: [{ equals: { path: '/pay' } }],
+          responses: [{ is: { body: 'payment required' } }],
+        },
         { scenarioName: 'checkout', requiredScenarioState: 'paid', predicates: [{ equals: { path: '/pay' } }], responses: [{ is: { body: 'fulfilled' } }] },
         { space: 'alice', predicates: [{ equals: { path: '/data' } }], responses: [{ is: { body: 'alice data' } }] },
       ],
@@ -207,7 +220,15 @@ describe('an imposter in the browser', { timeout: 180_000 }, () => {
     const pathPayload = '/<script>window.__pwned="path"</script>';
     const headerPayload = '<img src=x onerror="window.__pwned=\'header\'">';
     const bodyPayload = '<script>window.__pwned="body"</script><svg onload=alert(1)>';
-    const raw = [`POST ${pathPayload} HTTP/1.1`, `Host: 127.0.0.1:${port}`, `X-Evil: ${headerPayload}`, 'Connection: close', `Content-Length: ${Buffer.byteLength(bodyPayload)}`, '', bodyPayload].join('\r\n');
+    const raw = [
+      `POST ${pathPayload} HTTP/1.1`,
+      `Host: 127.0.0.1:${port}`,
+      `X-Evil: ${headerPayload}`,
+      'Connection: close',
+      `Content-Length: ${Buffer.byteLength(bodyPayload)}`,
+      '',
+      bodyPayload,
+    ].join('\r\n');
     assert.match((await exchange('http', port, raw)).toString(), /^HTTP\/1\.1 200/);
 
     const item = p.getByTestId('live-request').first();

@@ -34,7 +34,11 @@ function expectedHome(base: string): string {
 function expectedList(base: string): string {
   const self = `${base}/imposters/${imposterPort}`;
   return JSON.stringify(
-    { imposters: [{ protocol: 'http', port: imposterPort, name: 'orders', numberOfRequests: 0, _links: { self: { href: self }, stubs: { href: `${self}/stubs` } } }] },
+    {
+      imposters: [
+        { protocol: 'http', port: imposterPort, name: 'orders', numberOfRequests: 0, _links: { self: { href: self }, stubs: { href: `${self}/stubs` } } },
+      ],
+    },
     null,
     2,
   );
@@ -59,7 +63,11 @@ describe('JSON clients get the JSON they always got', () => {
 });
 
 describe('a browser gets pages', () => {
-  for (const [name, accept] of [['Chromium', BROWSER], ['Firefox', FIREFOX], ['text/html alone', 'text/html']]) {
+  for (const [name, accept] of [
+    ['Chromium', BROWSER],
+    ['Firefox', FIREFOX],
+    ['text/html alone', 'text/html'],
+  ]) {
     it(`${name}: /, /imposters and /logs are HTML pages that load the bundled script`, async () => {
       for (const path of ['/', '/imposters', '/logs']) {
         const page = await get(`${server.url}${path}`, { headers: { Accept: accept! } });

@@ -47,7 +47,13 @@ import { docBlocks, JSON_LANGS, SHELL_LANGS, SHOWN_LANGS, type DocBlock } from '
 import { del, freePort, get, post, put, request } from '../support/http.js';
 import { executable, repoRoot } from '../support/standinProcess.js';
 
-const PAGES = ['README.md', ...readdirSync(join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(repoRoot, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 const EXAMPLES_DIR = join(repoRoot, 'docs', 'examples');
 const BLOCK_TIMEOUT_MS = 30_000;
 
@@ -111,7 +117,10 @@ const withPorts = (text: string, map: Map<string, number>): string =>
 
 const SERVER_LINE = /^\s*(?:[A-Z_]+=\S*\s+)*(?:npx\s+)?standin\s+(start|restart|imposter)\b/;
 const commandLines = (text: string): string[] =>
-  text.split('\n').map((l) => l.replace(/(^|\s)#.*$/, '').trim()).filter((l) => l !== '');
+  text
+    .split('\n')
+    .map((l) => l.replace(/(^|\s)#.*$/, '').trim())
+    .filter((l) => l !== '');
 
 interface Started {
   child: ChildProcess;
@@ -227,10 +236,7 @@ const PREDICATE_KEYS = ['equals', 'deepEquals', 'contains', 'startsWith', 'endsW
 const IMPOSTER_LEVEL_RIFT = ['flowState', 'scriptEngine'];
 
 type Json = Record<string, unknown>;
-type Example =
-  | { kind: 'imposters'; body: Json }
-  | { kind: 'imposter'; body: Json }
-  | { kind: 'part'; what: string; imposter: Json };
+type Example = { kind: 'imposters'; body: Json } | { kind: 'imposter'; body: Json } | { kind: 'part'; what: string; imposter: Json };
 
 /** What a JSON example is, and the imposter that carries it. */
 function classify(value: unknown): Example | string {
@@ -315,7 +321,10 @@ function missingCommands(script: string): string[] {
   const words = new Set<string>();
   for (const line of commandLines(script)) {
     for (const part of line.split(/\|\|?|&&|;|\$\(/)) {
-      const word = part.trim().replace(/^([A-Z_]+=\S*\s+)*/, '').split(/\s+/)[0];
+      const word = part
+        .trim()
+        .replace(/^([A-Z_]+=\S*\s+)*/, '')
+        .split(/\s+/)[0];
       if (word && /^[a-z][\w.-]*$/.test(word)) words.add(word);
     }
   }

@@ -53,7 +53,10 @@ describe('a fleet of three members sharing one Redis', { skip: redisMissing }, (
     const fleet = (await get(`${members[1]!.url}/`)).json().fleet;
     assert.equal(fleet.connected, true);
     assert.equal(fleet.members.length, 3);
-    assert.ok(fleet.members.every((m: { version: number }) => m.version === fleet.version), JSON.stringify(fleet));
+    assert.ok(
+      fleet.members.every((m: { version: number }) => m.version === fleet.version),
+      JSON.stringify(fleet),
+    );
     assert.equal(fleet.members.filter((m: { self: boolean }) => m.self).length, 1);
   });
 
@@ -88,13 +91,20 @@ describe('a fleet of three members sharing one Redis', { skip: redisMissing }, (
     for (let i = 0; i < 3; i++) {
       const imposter = (await get(`${members[i]!.url}/imposters/${port}`)).json();
       assert.equal(imposter.numberOfRequests, 12, `member ${i}`);
-      assert.deepEqual(imposter.requests.map((r: { path: string }) => r.path), paths.slice(4), `member ${i}`);
+      assert.deepEqual(
+        imposter.requests.map((r: { path: string }) => r.path),
+        paths.slice(4),
+        `member ${i}`,
+      );
     }
     assert.equal((await del(`${members[1]!.url}/imposters/${port}/savedRequests`)).status, 200);
     await get(at(2, '/after'));
     const cleared = (await get(`${members[0]!.url}/imposters/${port}`)).json();
     assert.equal(cleared.numberOfRequests, 1);
-    assert.deepEqual(cleared.requests.map((r: { path: string }) => r.path), ['/after']);
+    assert.deepEqual(
+      cleared.requests.map((r: { path: string }) => r.path),
+      ['/after'],
+    );
   });
 
   test('a member that starts late serves the current imposters, and the cycle goes on', async () => {
@@ -169,7 +179,11 @@ describe('a fleet of three members sharing one Redis', { skip: redisMissing }, (
     const proxy = await post(`${members[0]!.url}/imposters`, { protocol: 'http', port, stubs: [{ responses: [{ proxy: { to: 'http://127.0.0.1:9' } }] }] });
     assert.equal(proxy.status, 400);
     assert.match(proxy.json().errors[0].message, /with --fleet, a proxy must use mode "proxyTransparent"/);
-    const script = await post(`${members[0]!.url}/imposters`, { protocol: 'http', port, stubs: [{ responses: [{ _rift: { script: { engine: 'lua', code: 'function should_inject(r, s) return { inject = false } end' } } }] }] });
+    const script = await post(`${members[0]!.url}/imposters`, {
+      protocol: 'http',
+      port,
+      stubs: [{ responses: [{ _rift: { script: { engine: 'lua', code: 'function should_inject(r, s) return { inject = false } end' } } }] }],
+    });
     assert.equal(script.status, 400);
     assert.match(script.json().errors[0].message, /with --fleet, an imposter whose responses run _rift scripts must keep its flow state in Redis/);
   });

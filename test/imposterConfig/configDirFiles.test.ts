@@ -27,7 +27,10 @@ function layout(config: string, setup: (dir: string, outside: string) => void): 
 async function serve(dir: string) {
   const port = await freePort();
   const pidfile = join(dir, '..', 'standin.pid');
-  const running = spawnCli(['imposter', dir, '--port', String(port), '--adminPort', String(await freePort()), '--host', '127.0.0.1', '--pidfile', pidfile, '--nologfile'], tmp.dir);
+  const running = spawnCli(
+    ['imposter', dir, '--port', String(port), '--adminPort', String(await freePort()), '--host', '127.0.0.1', '--pidfile', pidfile, '--nologfile'],
+    tmp.dir,
+  );
   const ready = await waitForPidfile(running, pidfile, 30_000);
   return { running, ready, url: `http://127.0.0.1:${port}` };
 }
@@ -43,7 +46,10 @@ describe('files named by an Imposter config', () => {
     const finished = await running.exited;
     assert.equal(ready, false);
     assert.equal(finished.code, 1);
-    assert.match(finished.stderr, /response file "data\.json" is outside the config directory .*config \(it leads to .*outside\/secret\.json\); keep the file inside that directory/);
+    assert.match(
+      finished.stderr,
+      /response file "data\.json" is outside the config directory .*config \(it leads to .*outside\/secret\.json\); keep the file inside that directory/,
+    );
     assert.doesNotMatch(finished.stdout + finished.stderr, /hunter2/);
   });
 

@@ -22,7 +22,14 @@ before(async () => {
       res.end();
     },
     '/cookies': (_req, res) => {
-      res.writeHead(200, [['Set-Cookie', 'a=1; Path=/'], ['Set-Cookie', 'b=2; HttpOnly'], ['Content-Length', '0']].flat());
+      res.writeHead(
+        200,
+        [
+          ['Set-Cookie', 'a=1; Path=/'],
+          ['Set-Cookie', 'b=2; HttpOnly'],
+          ['Content-Length', '0'],
+        ].flat(),
+      );
       res.end();
     },
     '/gzip': (_req, res) => {
@@ -40,13 +47,20 @@ before(async () => {
     },
     '/hop': (_req, res) => {
       res.writeHead(200, [
-        'Keep-Alive', 'timeout=99, max=7',
-        'Proxy-Authenticate', 'Basic realm="up"',
-        'Trailers', 'X-T',
-        'Upgrade', 'h2c',
-        'TE', 'trailers',
-        'X-Kept', 'kept',
-        'Content-Length', '2',
+        'Keep-Alive',
+        'timeout=99, max=7',
+        'Proxy-Authenticate',
+        'Basic realm="up"',
+        'Trailers',
+        'X-T',
+        'Upgrade',
+        'h2c',
+        'TE',
+        'trailers',
+        'X-Kept',
+        'kept',
+        'Content-Length',
+        '2',
       ]);
       res.end('ok');
     },
@@ -263,7 +277,18 @@ describe('header handling (the seed list)', () => {
     assert.match(head, /^HTTP\/1\.1 200/);
     const received = first.last();
     const names = headerNames(received.rawHeaders);
-    for (const hop of ['accept-encoding', 'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailers', 'transfer-encoding', 'upgrade', 'x-named-in-connection']) {
+    for (const hop of [
+      'accept-encoding',
+      'connection',
+      'keep-alive',
+      'proxy-authenticate',
+      'proxy-authorization',
+      'te',
+      'trailers',
+      'transfer-encoding',
+      'upgrade',
+      'x-named-in-connection',
+    ]) {
       // undici opens keep-alive connections itself; what must not arrive is the client's value.
       if (hop === 'connection') assert.notEqual(received.headers.connection, 'close, X-Named-In-Connection');
       else assert.ok(!names.includes(hop), `${hop} was forwarded`);

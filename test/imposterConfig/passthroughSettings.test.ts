@@ -88,10 +88,13 @@ describe('the partial mocking example', () => {
 
 describe('https upstreams', () => {
   const certDir = join(repoRoot, 'node_modules', 'mountebank', 'src', 'models', 'https', 'cert');
-  const config = (url: string) => `plugin: rest\nupstreams:\n  secure:\n    url: ${url}\nresources:\n  - path: /secure\n    method: GET\n    passthrough: secure\n`;
+  const config = (url: string) =>
+    `plugin: rest\nupstreams:\n  secure:\n    url: ${url}\nresources:\n  - path: /secure\n    method: GET\n    passthrough: secure\n`;
 
   it('checks the certificate (a self-signed one is a 502), unless IMPOSTER_PASSTHROUGH_TLS_VERIFY=false', async () => {
-    const origin = https.createServer({ key: readFileSync(join(certDir, 'mb-key.pem')), cert: readFileSync(join(certDir, 'mb-cert.pem')) }, (_req, res) => res.end('secret'));
+    const origin = https.createServer({ key: readFileSync(join(certDir, 'mb-key.pem')), cert: readFileSync(join(certDir, 'mb-cert.pem')) }, (_req, res) =>
+      res.end('secret'),
+    );
     await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
     const url = `https://127.0.0.1:${(origin.address() as { port: number }).port}`;
     try {
@@ -228,10 +231,7 @@ resources:
   }
 
   it('refuses a value that is not a Go duration', async () => {
-    const result = await refusedImposter(
-      { 'x-config.yaml': 'plugin: rest\nresources: []\n' },
-      { IMPOSTER_PASSTHROUGH_TIMEOUT: '30 seconds' },
-    );
+    const result = await refusedImposter({ 'x-config.yaml': 'plugin: rest\nresources: []\n' }, { IMPOSTER_PASSTHROUGH_TIMEOUT: '30 seconds' });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /IMPOSTER_PASSTHROUGH_TIMEOUT must be a Go duration .*"30 seconds"/);
   });
@@ -278,7 +278,8 @@ describe('IMPOSTER_PASSTHROUGH_FORWARDED_HEADERS', () => {
 describe('unreachable upstreams', () => {
   it('answers 502 when the upstream host cannot be resolved', async () => {
     const server = await startImposter({
-      'dns-config.yaml': 'plugin: rest\nupstreams:\n  nowhere:\n    url: http://standin-no-such-host.invalid:8080\nresources:\n  - path: /x\n    method: GET\n    passthrough: nowhere\n',
+      'dns-config.yaml':
+        'plugin: rest\nupstreams:\n  nowhere:\n    url: http://standin-no-such-host.invalid:8080\nresources:\n  - path: /x\n    method: GET\n    passthrough: nowhere\n',
     });
     try {
       const res = await get(`${server.url}/x`);
@@ -299,7 +300,11 @@ describe('startup validation', () => {
     assert.match(result.stderr, /bad-config\.yaml: resource \(method GET, path "\/orders"\) references unknown upstream "missing"/);
   });
 
-  for (const [url, why] of [['api.example.com/v1', /is not a URL with a scheme and a host/], ['ftp://files.example.com', /must be http or https/], ['', /'url' is required/]] as const) {
+  for (const [url, why] of [
+    ['api.example.com/v1', /is not a URL with a scheme and a host/],
+    ['ftp://files.example.com', /must be http or https/],
+    ['', /'url' is required/],
+  ] as const) {
     it(`fails on an upstream url ${JSON.stringify(url)}`, async () => {
       const result = await refusedImposter({
         'url-config.yaml': `plugin: rest\nupstreams:\n  broken:\n    url: "${url}"\nresources:\n  - path: /x\n    method: GET\n    passthrough: broken\n`,
@@ -333,7 +338,10 @@ interceptors:
     });
     try {
       await waitFor(() => server.output().includes('[WARN]'), 5_000, 'the warning');
-      assert.match(server.output(), /\[WARN\] .*icpt-config\.yaml: interceptor \(method GET, path "\/guarded"\) declares passthrough, which is not supported on interceptors and will be ignored/);
+      assert.match(
+        server.output(),
+        /\[WARN\] .*icpt-config\.yaml: interceptor \(method GET, path "\/guarded"\) declares passthrough, which is not supported on interceptors and will be ignored/,
+      );
       const count = upstream.received.length;
       const res = await get(`${server.url}/guarded`);
       assert.equal(res.status, 403);

@@ -164,8 +164,12 @@ before(async () => {
     'main-config.yaml': mainConfig,
     'data/pet.json': '{"name":"rex"}',
     'page.html': '<h1>hi</h1>',
-    'other-config.json': JSON.stringify({ plugin: 'rest', resources: [{ path: '/from-json', method: 'GET', response: { content: 'json config', statusCode: 203 } }] }),
-    'multi-config.yml': 'plugin: rest\nresources:\n  - path: /doc1\n    response:\n      content: first document\n---\nplugin: rest\nresources:\n  - path: /doc2\n    response:\n      content: second document\n',
+    'other-config.json': JSON.stringify({
+      plugin: 'rest',
+      resources: [{ path: '/from-json', method: 'GET', response: { content: 'json config', statusCode: 203 } }],
+    }),
+    'multi-config.yml':
+      'plugin: rest\nresources:\n  - path: /doc1\n    response:\n      content: first document\n---\nplugin: rest\nresources:\n  - path: /doc2\n    response:\n      content: second document\n',
     'ignored.yaml': 'plugin: rest\nresources:\n  - path: /ignored\n    response:\n      content: should not load\n',
   });
 });
@@ -192,7 +196,10 @@ describe('loading', () => {
 
   it('shows the config as an ordinary imposter on the admin API', async () => {
     const list = (await get(`${server.adminUrl}/imposters`)).json();
-    assert.deepEqual(list.imposters.map((i: { port: number }) => i.port), [server.port]);
+    assert.deepEqual(
+      list.imposters.map((i: { port: number }) => i.port),
+      [server.port],
+    );
     const imposter = (await get(`${server.adminUrl}/imposters/${server.port}`)).json();
     assert.equal(imposter.protocol, 'http');
     const first = imposter.stubs[0];
@@ -239,7 +246,7 @@ describe('matching', () => {
     assert.equal((await post(api('/soap'), soap.replace('<id>3', '<id>4'))).status, 404);
   });
 
-  it('answers Imposter\'s 404 page when nothing matches', async () => {
+  it("answers Imposter's 404 page when nothing matches", async () => {
     const res = await get(`${server.url}/nothing/here`);
     assert.equal(res.status, 404);
     assert.equal(res.headers['content-type'], 'text/html');
@@ -321,7 +328,7 @@ describe('capture and /system/store', () => {
     assert.deepEqual(nested.json(), { a: 1 });
   });
 
-  it('writes, lists, filters and deletes items in Imposter\'s shapes', async () => {
+  it("writes, lists, filters and deletes items in Imposter's shapes", async () => {
     const base = `${server.url}/system/store/test`;
     assert.equal((await put(`${base}/foo`, 'ada')).status, 201);
     assert.equal((await put(`${base}/foo`, 'ada2')).status, 200);

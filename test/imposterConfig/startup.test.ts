@@ -62,7 +62,9 @@ describe('standin imposter startup', () => {
   it('refuses to start without a config directory', async () => {
     const tmp = tempDir();
     try {
-      const running = spawnCli(['imposter', '--adminPort', String(await freePort()), '--pidfile', join(tmp.dir, 'pid'), '--nologfile'], tmp.dir, { IMPOSTER_CONFIG_DIR: '' });
+      const running = spawnCli(['imposter', '--adminPort', String(await freePort()), '--pidfile', join(tmp.dir, 'pid'), '--nologfile'], tmp.dir, {
+        IMPOSTER_CONFIG_DIR: '',
+      });
       const result = await running.exited;
       assert.equal(result.code, 1);
       assert.match(result.stderr, /no config directory: run standin imposter DIR, or set IMPOSTER_CONFIG_DIR/);
@@ -100,7 +102,10 @@ describe('standin imposter startup', () => {
     });
     try {
       await waitFor(() => server.output().includes('[WARN]'), 10_000, 'the warning');
-      assert.match(server.output(), /\[WARN\] .*steps-config\.yaml: resource \(method GET, path "\/s"\) declares passthrough and also steps; passthrough takes precedence, and steps will be ignored/);
+      assert.match(
+        server.output(),
+        /\[WARN\] .*steps-config\.yaml: resource \(method GET, path "\/s"\) declares passthrough and also steps; passthrough takes precedence, and steps will be ignored/,
+      );
       assert.equal((await get(`${server.url}/s`)).body, 'upstream saw /s');
     } finally {
       await server.stop();
@@ -110,11 +115,15 @@ describe('standin imposter startup', () => {
 
   it('warns that passthrough takes precedence over a response on the same resource', async () => {
     const server = await startImposter({
-      'both-config.yaml': 'plugin: rest\nupstreams:\n  u:\n    url: http://127.0.0.1:1\nresources:\n  - path: /both\n    method: GET\n    passthrough: u\n    response:\n      content: never\n',
+      'both-config.yaml':
+        'plugin: rest\nupstreams:\n  u:\n    url: http://127.0.0.1:1\nresources:\n  - path: /both\n    method: GET\n    passthrough: u\n    response:\n      content: never\n',
     });
     try {
       await waitFor(() => server.output().includes('[WARN]'), 10_000, 'the warning');
-      assert.match(server.output(), /\[WARN\] .*both-config\.yaml: resource \(method GET, path "\/both"\) declares passthrough and also response; passthrough takes precedence, and response will be ignored/);
+      assert.match(
+        server.output(),
+        /\[WARN\] .*both-config\.yaml: resource \(method GET, path "\/both"\) declares passthrough and also response; passthrough takes precedence, and response will be ignored/,
+      );
       assert.equal((await get(`${server.url}/both`)).status, 502, 'forwarded (to a closed port), not mocked');
     } finally {
       await server.stop();
@@ -130,7 +139,9 @@ describe('_imposter responses on the admin API', () => {
       const response = { _imposter: { path: '/pets/{id}', response: { template: true, content: 'pet ${context.request.pathParams.id}' } } };
       const created = await post(`${server.adminUrl}/imposters`, { protocol: 'http', port, stubs: [{ responses: [response] }] });
       assert.equal(created.status, 400, created.body);
-      assert.deepEqual(created.json().errors, [{ code: 'bad data', message: 'unrecognized response type: a response has one of is, proxy, inject, fault', source: response }]);
+      assert.deepEqual(created.json().errors, [
+        { code: 'bad data', message: 'unrecognized response type: a response has one of is, proxy, inject, fault', source: response },
+      ]);
       // Nor can the config's own imposter be given one through the stub routes.
       const added = await post(`${server.adminUrl}/imposters/${server.port}/stubs`, { stub: { responses: [response] } });
       assert.equal(added.status, 400, added.body);
@@ -170,7 +181,10 @@ resources:
       assert.equal(saved.code, 0, saved.stderr);
       await server.stop();
       const pidfile = join(saves.dir, 'pid');
-      replayed = spawnCli(['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--configfile', savefile, '--pidfile', pidfile, '--nologfile'], saves.dir);
+      replayed = spawnCli(
+        ['start', '--port', String(await freePort()), '--host', '127.0.0.1', '--configfile', savefile, '--pidfile', pidfile, '--nologfile'],
+        saves.dir,
+      );
       const finished = await replayed.exited;
       assert.equal(finished.code, 1);
       assert.match(finished.stderr, /cannot load imposters from .*saved\.json:\s+- imposter 1 \(http:\d+ [^)]*\), stub 1: unrecognized response type/);

@@ -10,7 +10,18 @@ import { joinUpstreamPath, parseUpstreamUrl } from '../../src/imposterConfig/ups
 
 describe('Go durations', () => {
   it('parses Go duration syntax into milliseconds', () => {
-    const cases: [string, number][] = [['500ms', 500], ['5s', 5_000], ['1m', 60_000], ['1m30s', 90_000], ['1.5s', 1_500], ['2h', 7_200_000], ['1h2m3s', 3_723_000], ['250us', 0.25], ['0', 0], ['.5s', 500]];
+    const cases: [string, number][] = [
+      ['500ms', 500],
+      ['5s', 5_000],
+      ['1m', 60_000],
+      ['1m30s', 90_000],
+      ['1.5s', 1_500],
+      ['2h', 7_200_000],
+      ['1h2m3s', 3_723_000],
+      ['250us', 0.25],
+      ['0', 0],
+      ['.5s', 500],
+    ];
     for (const [text, ms] of cases) assert.equal(parseGoDuration(text), ms, text);
   });
 
@@ -19,7 +30,15 @@ describe('Go durations', () => {
   });
 
   it("prints a round-trip time as Go's Duration.Round(ms).String()", () => {
-    const cases: [number, string][] = [[0.2, '0s'], [62.4, '62ms'], [999, '999ms'], [1_000, '1s'], [1_234, '1.234s'], [62_500, '1m2.5s'], [3_600_000, '1h0m0s']];
+    const cases: [number, string][] = [
+      [0.2, '0s'],
+      [62.4, '62ms'],
+      [999, '999ms'],
+      [1_000, '1s'],
+      [1_234, '1.234s'],
+      [62_500, '1m2.5s'],
+      [3_600_000, '1h0m0s'],
+    ];
     for (const [ms, text] of cases) assert.equal(formatGoMillis(ms), text, String(ms));
   });
 });
@@ -76,10 +95,23 @@ describe('specificity', () => {
       }),
     ).map((r) => r.item);
   it('puts exact before placeholder before wildcard, whatever the declaration order', () => {
-    assert.deepEqual(rank([{ path: '/users/*', method: 'GET' }, { path: '/users/{id}', method: 'GET' }, { path: '/users/1', method: 'GET' }]), ['/users/1', '/users/{id}', '/users/*']);
+    assert.deepEqual(
+      rank([
+        { path: '/users/*', method: 'GET' },
+        { path: '/users/{id}', method: 'GET' },
+        { path: '/users/1', method: 'GET' },
+      ]),
+      ['/users/1', '/users/{id}', '/users/*'],
+    );
   });
   it('lets more conditions outscore a more exact path, as Imposter scores', () => {
-    assert.deepEqual(rank([{ path: '/users/1', method: 'GET' }, { path: '/users/*', method: 'GET', requestHeaders: { A: '1', B: '2' } }]), ['/users/*', '/users/1']);
+    assert.deepEqual(
+      rank([
+        { path: '/users/1', method: 'GET' },
+        { path: '/users/*', method: 'GET', requestHeaders: { A: '1', B: '2' } },
+      ]),
+      ['/users/*', '/users/1'],
+    );
   });
   it('keeps declaration order on a tie', () => {
     assert.deepEqual(rank([{ path: '/a/{x}' }, { path: '/a/{y}' }]), ['/a/{x}', '/a/{y}']);

@@ -27,7 +27,11 @@ const CASES: Array<[string, Record<string, unknown>]> = [
 
 async function answer(url: string, stub: Record<string, unknown>): Promise<[number, HttpResult]> {
   const port = await freePort();
-  const created = await post(`${url}/imposters`, { protocol: 'http', port, stubs: [{ predicates: [{ equals: { path: '/ok' } }], responses: [{ is: { body: 'ok' } }] }, stub] });
+  const created = await post(`${url}/imposters`, {
+    protocol: 'http',
+    port,
+    stubs: [{ predicates: [{ equals: { path: '/ok' } }], responses: [{ is: { body: 'ok' } }] }, stub],
+  });
   assert.equal(created.status, 201, created.body);
   return [port, await get(`http://127.0.0.1:${port}/reached`)];
 }

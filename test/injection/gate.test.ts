@@ -25,14 +25,26 @@ const points: { name: string; stub: Record<string, unknown>; message: string }[]
   { name: 'predicate inject inside and', stub: { predicates: [{ and: [{ equals: { path: '/' } }, { inject: fn }] }], responses: [{ is: {} }] }, message: JS },
   { name: 'predicate inject inside or', stub: { predicates: [{ or: [{ equals: { path: '/' } }, { inject: fn }] }], responses: [{ is: {} }] }, message: JS },
   { name: 'predicate inject inside not', stub: { predicates: [{ not: { inject: fn } }], responses: [{ is: {} }] }, message: JS },
-  { name: 'predicate inject deep inside not/or/and', stub: { predicates: [{ not: { or: [{ and: [{ inject: fn }] }] } }], responses: [{ is: {} }] }, message: JS },
+  {
+    name: 'predicate inject deep inside not/or/and',
+    stub: { predicates: [{ not: { or: [{ and: [{ inject: fn }] }] } }], responses: [{ is: {} }] },
+    message: JS,
+  },
   { name: 'decorate', stub: { responses: [{ is: {}, behaviors: [{ decorate: 'function (config) {}' }] }] }, message: JS },
   { name: 'decorate in the old _behaviors', stub: { responses: [{ is: {}, _behaviors: { decorate: 'function (config) {}' } }] }, message: JS },
   { name: 'wait as a function', stub: { responses: [{ is: {}, behaviors: [{ wait: 'function () { return 10; }' }] }] }, message: JS },
   { name: 'shellTransform', stub: { responses: [{ is: {}, behaviors: [{ shellTransform: 'echo {}' }] }] }, message: SHELL },
   { name: 'shellTransform in the old _behaviors (array)', stub: { responses: [{ is: {}, _behaviors: { shellTransform: ['echo {}'] } }] }, message: SHELL },
-  { name: 'proxy addDecorateBehavior', stub: { responses: [{ proxy: { to: 'http://127.0.0.1:1', addDecorateBehavior: 'function (config) {}' } }] }, message: JS },
-  { name: 'predicateGenerator inject', stub: { responses: [{ proxy: { to: 'http://127.0.0.1:1', predicateGenerators: [{ inject: 'function (config) { return []; }' }] } }] }, message: JS },
+  {
+    name: 'proxy addDecorateBehavior',
+    stub: { responses: [{ proxy: { to: 'http://127.0.0.1:1', addDecorateBehavior: 'function (config) {}' } }] },
+    message: JS,
+  },
+  {
+    name: 'predicateGenerator inject',
+    stub: { responses: [{ proxy: { to: 'http://127.0.0.1:1', predicateGenerators: [{ inject: 'function (config) { return []; }' }] } }] },
+    message: JS,
+  },
 ];
 
 describe('the --allowInjection gate', () => {

@@ -65,7 +65,9 @@ describe('inject responses', () => {
     const url = await imposter([
       {
         predicates: [{ equals: { path: '/old' } }],
-        responses: [{ inject: "function (request, state, logger, callback) { setTimeout(function () { callback({ body: 'later ' + request.method }); }, 50); }" }],
+        responses: [
+          { inject: "function (request, state, logger, callback) { setTimeout(function () { callback({ body: 'later ' + request.method }); }, 50); }" },
+        ],
       },
       {
         predicates: [{ equals: { path: '/new' } }],
@@ -175,7 +177,11 @@ describe('inject predicates', () => {
     const xml = '<customer>\n  <name>Test</name>\n</customer>\n';
     assert.equal((await request('POST', `${url}/test`, { headers: { 'content-type': 'application/xml' }, body: xml })).status, 400);
     assert.equal((await request('POST', `${url}/test`, { headers: { 'content-type': 'application/json' }, body: `<?xml>\n${xml}` })).status, 400);
-    assert.equal((await request('POST', `${url}/test`, { headers: { 'content-type': 'application/json' }, body: xml })).status, 200, 'no match: the default response');
+    assert.equal(
+      (await request('POST', `${url}/test`, { headers: { 'content-type': 'application/json' }, body: xml })).status,
+      200,
+      'no match: the default response',
+    );
   });
 
   it('matches inside and/or/not with function (config)', async () => {
@@ -288,10 +294,10 @@ describe('scripts that fail', () => {
 
     const looping = await get(`http://127.0.0.1:${port}/predicate-loop`);
     assert.equal(looping.status, 500);
-    assert.deepEqual([looping.json().errors[0].message, looping.json().errors[0].data], [
-      'invalid predicate injection',
-      'predicate injection did not return within 500 ms',
-    ]);
+    assert.deepEqual(
+      [looping.json().errors[0].message, looping.json().errors[0].data],
+      ['invalid predicate injection', 'predicate injection did not return within 500 ms'],
+    );
     await waitForLog(new RegExp(`stub 2: invalid predicate injection`));
     assert.equal((await get(`http://127.0.0.1:${port}/ok`)).body, 'fine');
   });
@@ -299,7 +305,10 @@ describe('scripts that fail', () => {
   it('stops a function that never calls back, and one whose timer callback throws', async () => {
     const url = await imposter([
       { predicates: [{ equals: { path: '/never' } }], responses: [{ inject: 'function (config) { }' }] },
-      { predicates: [{ equals: { path: '/late-throw' } }], responses: [{ inject: "function (config) { setTimeout(function () { throw new Error('late'); }, 10); }" }] },
+      {
+        predicates: [{ equals: { path: '/late-throw' } }],
+        responses: [{ inject: "function (config) { setTimeout(function () { throw new Error('late'); }, 10); }" }],
+      },
       { responses: [{ is: { body: 'fine' } }] },
     ]);
     const started = Date.now();

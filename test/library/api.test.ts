@@ -101,7 +101,10 @@ test('requests() on an imposter that does not record says how to turn recording 
   try {
     const imposter = await mocking.createImposter({ protocol: 'http', stubs: [hello] });
     await get(`${imposter.url}/m`);
-    assert.deepEqual((await imposter.requests()).map((r) => r.path), ['/m']);
+    assert.deepEqual(
+      (await imposter.requests()).map((r) => r.path),
+      ['/m'],
+    );
   } finally {
     await mocking.close();
   }
@@ -197,14 +200,20 @@ test('verify(): counts, an expected count that holds, and one that does not with
     assert.deepEqual(await orders.verify({ equals: { method: 'GET' } }), { matched: 1, total: 2 });
     const held = await orders.verify([{ equals: { method: 'GET' } }, { equals: { path: '/orders' } }], 1, { includeRequests: true });
     assert.equal(held.verified, true);
-    assert.deepEqual(held.requests?.map((r) => `${r.method} ${r.path}`), ['GET /orders']);
+    assert.deepEqual(
+      held.requests?.map((r) => `${r.method} ${r.path}`),
+      ['GET /orders'],
+    );
     assert.equal((await orders.verify(posted, { atMost: 0 })).verified, true);
 
     await assert.rejects(orders.verify(posted, 1), (err: unknown) => {
       assert.ok(err instanceof VerificationError);
       assert.equal(err.result.matched, 0);
       assert.equal(err.result.closest?.request.path, '/order');
-      assert.deepEqual(err.result.closest?.failedPredicates.map((f) => f.predicate), [{ equals: { path: '/orders' } }]);
+      assert.deepEqual(
+        err.result.closest?.failedPredicates.map((f) => f.predicate),
+        [{ equals: { path: '/orders' } }],
+      );
       assert.match(err.message, new RegExp(`^imposter ${orders.port}: expected exactly 1 matching request, found 0 of 2\n`));
       assert.match(err.message, /\nclosest request: POST \/order\n {2}predicates\[1\]\.equals\.path \(path\): equals expected "\/orders", got "\/order"$/);
       return true;

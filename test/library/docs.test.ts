@@ -16,17 +16,25 @@ const headings = page.split('\n').filter((line) => line.startsWith('### '));
 const documented = (name: string): boolean => headings.some((h) => h.includes(`\`${name}(`) || h.includes(`\`${name}\``));
 
 test('every exported function, and every method of what start() returns, has a reference entry', async () => {
-  const exported = Object.entries(entry).filter(([, value]) => typeof value === 'function').map(([name]) => name);
+  const exported = Object.entries(entry)
+    .filter(([, value]) => typeof value === 'function')
+    .map(([name]) => name);
   assert.ok(exported.includes('start'));
   for (const name of exported) assert.ok(documented(name), `docs/library.md has no "### \`${name}(...)\`" entry`);
 
   const standin = await entry.start();
   try {
     const handle = await standin.createImposter({ protocol: 'http' });
-    for (const [prefix, object] of [['standin', standin], ['handle', handle]] as const) {
+    for (const [prefix, object] of [
+      ['standin', standin],
+      ['handle', handle],
+    ] as const) {
       for (const key of Object.keys(object)) {
         const name = `${prefix}.${key}`;
-        assert.ok(documented(name), `docs/library.md has no "### \`${name}${typeof (object as unknown as Record<string, unknown>)[key] === 'function' ? '(...)' : ''}\`" entry`);
+        assert.ok(
+          documented(name),
+          `docs/library.md has no "### \`${name}${typeof (object as unknown as Record<string, unknown>)[key] === 'function' ? '(...)' : ''}\`" entry`,
+        );
       }
     }
   } finally {
@@ -42,7 +50,11 @@ test('every option of start() has a row in the options table', async () => {
   const names = /known options: (.*)$/.exec(refused)![1]!.split(', ');
   assert.ok(names.length > 15, refused);
   const rows = page.split('\n').filter((line) => line.startsWith('| `'));
-  for (const name of names) assert.ok(rows.some((row) => row.split('|')[1]!.includes(`\`${name}\``)), `option ${name} has no row`);
+  for (const name of names)
+    assert.ok(
+      rows.some((row) => row.split('|')[1]!.includes(`\`${name}\``)),
+      `option ${name} has no row`,
+    );
 });
 
 /** `<!-- example: RUNNER FILE -->` followed by a code block. */

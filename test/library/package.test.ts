@@ -54,7 +54,10 @@ test('the tarball holds the build, the types, both entries and the schema, and n
   ]) {
     assert.ok(files.includes(wanted), `${wanted} is missing from the package`);
   }
-  assert.deepEqual(files.filter((f) => /^package\/(dist\/(test|bench)|src|test)\//.test(f) || f.endsWith('.map')), []);
+  assert.deepEqual(
+    files.filter((f) => /^package\/(dist\/(test|bench)|src|test)\//.test(f) || f.endsWith('.map')),
+    [],
+  );
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   assert.match(manifest.scripts.prepack ?? '', /npm run build/);
 });

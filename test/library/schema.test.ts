@@ -52,7 +52,12 @@ interface Example {
 
 /** ```json blocks, and the bodies of `curl ... -d '...'` in shell blocks. */
 function examples(): Example[] {
-  const files = ['README.md', ...readdirSync(join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const files = [
+    'README.md',
+    ...readdirSync(join(repoRoot, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
   const out: Example[] = [];
   for (const name of files) {
     const text = readFileSync(join(repoRoot, name), 'utf8');
@@ -115,7 +120,10 @@ test('every imposter example in docs/ validates against the schema', () => {
   }
   // The pages with imposters in them are all reached (a parsing slip would skip them silently).
   for (const page of ['README.md', 'docs/imposters.md', 'docs/protocols.md', 'docs/rift.md', 'docs/behaviors.md', 'docs/templates.md', 'docs/injection.md']) {
-    assert.ok(checked.some((c) => c.startsWith(`${page}:`)), `no example checked in ${page}`);
+    assert.ok(
+      checked.some((c) => c.startsWith(`${page}:`)),
+      `no example checked in ${page}`,
+    );
   }
   assert.ok(checked.length >= 15, `only ${checked.length} examples checked:\n${checked.join('\n')}`);
 });

@@ -76,7 +76,13 @@ async function pair(commonName: string, clientAuth: boolean, keySize = 2048): Pr
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: !clientAuth, clientAuth },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   });
   return { key: pems.private, cert: pems.cert };
@@ -139,7 +145,17 @@ describe('the generated certificate', () => {
     assert.equal(a.body.cert, b.body.cert);
     const shown = (await get(`${mb.url}/imposters/${a.port}`)).json();
     assert.equal(shown.cert, a.body.cert);
-    assert.deepEqual(Object.keys(shown).slice(0, 9), ['protocol', 'port', 'numberOfRequests', 'recordRequests', 'key', 'cert', 'mutualAuth', 'rejectUnauthorized', 'ca']);
+    assert.deepEqual(Object.keys(shown).slice(0, 9), [
+      'protocol',
+      'port',
+      'numberOfRequests',
+      'recordRequests',
+      'key',
+      'cert',
+      'mutualAuth',
+      'rejectUnauthorized',
+      'ca',
+    ]);
   });
 });
 
@@ -187,7 +203,10 @@ describe('everything http does, over https', () => {
     const { port, body } = await create({
       recordRequests: true,
       stubs: [
-        { predicates: [{ equals: { method: 'POST', path: '/orders', body: 'one' } }], responses: [{ is: { statusCode: 202, headers: { 'X-Kind': 'order' } } }] },
+        {
+          predicates: [{ equals: { method: 'POST', path: '/orders', body: 'one' } }],
+          responses: [{ is: { statusCode: 202, headers: { 'X-Kind': 'order' } } }],
+        },
         { predicates: [{ equals: { path: '/reset' } }], responses: [{ fault: 'CONNECTION_RESET_BY_PEER' }] },
       ],
     });
@@ -304,7 +323,10 @@ describe('bad TLS settings are a 400 and change nothing', () => {
       assert.equal((await del(`${mb.url}/imposters/${port}`)).status, 200);
     } else {
       assert.equal(res.status, 400, res.body);
-      assert.match(res.json().errors[0].message, /^invalid TLS settings: .*key too small \(the key is shorter than this Node version accepts: use an RSA key of 2048 bits or more, or an EC key, or allow it with "ciphers": "DEFAULT@SECLEVEL=1"\)$/);
+      assert.match(
+        res.json().errors[0].message,
+        /^invalid TLS settings: .*key too small \(the key is shorter than this Node version accepts: use an RSA key of 2048 bits or more, or an EC key, or allow it with "ciphers": "DEFAULT@SECLEVEL=1"\)$/,
+      );
     }
     // What the message offers works on every version.
     const allowed = await create({ ...weak, ciphers: 'DEFAULT@SECLEVEL=1', stubs: hello });

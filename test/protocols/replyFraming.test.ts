@@ -25,7 +25,10 @@ const STUBS = [
   on('/template-large-length', { headers: { 'Content-Length': 0 }, body: LARGE }),
   on('/template-header', { headers: { 'X-Path': '<%- request.path %>' }, body: 'a static body' }),
   { predicates: [{ startsWith: { path: '/keep/' } }], responses: [{ is: { headers: { Connection: 'keep-alive' }, body: TEMPLATE } }] },
-  { predicates: [{ startsWith: { path: '/keep-length/' } }], responses: [{ is: { headers: { Connection: 'keep-alive', 'Content-Length': 0 }, body: TEMPLATE } }] },
+  {
+    predicates: [{ startsWith: { path: '/keep-length/' } }],
+    responses: [{ is: { headers: { Connection: 'keep-alive', 'Content-Length': 0 }, body: TEMPLATE } }],
+  },
   { predicates: [{ startsWith: { path: '/keep-static/' } }], responses: [{ is: { headers: { Connection: 'keep-alive' }, body: 'a static body' } }] },
   { predicates: [{ startsWith: { path: '/close/' } }], responses: [{ is: { body: TEMPLATE } }] },
 ];
@@ -56,7 +59,10 @@ async function one(protocol: string, path: string): Promise<RawResponse> {
 }
 
 const header = (response: RawResponse, name: string) =>
-  response.headers.filter(([h]) => h.toLowerCase() === name.toLowerCase()).map(([, v]) => v).join(', ') || undefined;
+  response.headers
+    .filter(([h]) => h.toLowerCase() === name.toLowerCase())
+    .map(([, v]) => v)
+    .join(', ') || undefined;
 
 function assertChunked(response: RawResponse, body: string): void {
   assert.equal(response.framing, 'chunked');
@@ -102,7 +108,10 @@ for (const protocol of ['http', 'https'] as const) {
     it('sends a template whose tags render nothing without an early end', async () => {
       const response = await one(protocol, '/template-empty-parts');
       assertChunked(response, 'ab');
-      assert.ok(response.chunkSizes.every((size) => size > 0), 'no empty chunk, which would read as the end');
+      assert.ok(
+        response.chunkSizes.every((size) => size > 0),
+        'no empty chunk, which would read as the end',
+      );
     });
 
     it('sends a large templated body intact, with and without Content-Length', async () => {

@@ -99,7 +99,10 @@ describe('text mode', () => {
   });
 
   it("answers with the imposter's defaultResponse when nothing matches", async () => {
-    const { port } = await create({ defaultResponse: { data: 'no idea' }, stubs: [{ predicates: [{ equals: { data: 'x' } }], responses: [{ is: { data: 'x!' } }] }] });
+    const { port } = await create({
+      defaultResponse: { data: 'no idea' },
+      stubs: [{ predicates: [{ equals: { data: 'x' } }], responses: [{ is: { data: 'x!' } }] }],
+    });
     assert.equal((await tcpExchange(port, 'something')).toString(), 'no idea');
   });
 
@@ -111,7 +114,10 @@ describe('text mode', () => {
     const json = await imposterJson(port);
     assert.equal(json.numberOfRequests, 3);
     assert.deepEqual(Object.keys(json.requests[0]), ['requestFrom', 'ip', 'data', 'timestamp']);
-    assert.deepEqual(json.requests.map((r: { data: string }) => r.data), ['one', 'two', 'three']);
+    assert.deepEqual(
+      json.requests.map((r: { data: string }) => r.data),
+      ['one', 'two', 'three'],
+    );
     assert.match(json.requests[0].requestFrom, /127\.0\.0\.1:\d+$/);
     assert.match(json.requests[0].ip, /127\.0\.0\.1$/);
   });
@@ -169,7 +175,10 @@ describe('binary mode', () => {
     assert.deepEqual([...answer], [0, 1, 254, 255]);
     assert.deepEqual([...(await tcpExchange(port, Buffer.from([7, 7])))], [9]);
     const json = await imposterJson(port);
-    assert.deepEqual(json.requests.map((r: { data: string }) => r.data), [b64([1, 2, 3, 4]), b64([7, 7])]);
+    assert.deepEqual(
+      json.requests.map((r: { data: string }) => r.data),
+      [b64([1, 2, 3, 4]), b64([7, 7])],
+    );
   });
 
   const refusals: ReadonlyArray<readonly [string, unknown, RegExp]> = [
@@ -224,7 +233,10 @@ describe('proxy to a tcp origin', () => {
       await tcpExchange(always.port, 'q');
       const stubs = (await imposterJson(always.port)).stubs;
       assert.equal(stubs.length, 2);
-      assert.deepEqual(stubs[1].responses.map((r: { is: { data: string } }) => r.is.data), ['answer 1', 'answer 2']);
+      assert.deepEqual(
+        stubs[1].responses.map((r: { is: { data: string } }) => r.is.data),
+        ['answer 1', 'answer 2'],
+      );
 
       const transparent = await create({ stubs: [{ responses: [{ proxy: { to, mode: 'proxyTransparent' } }] }] });
       assert.equal((await tcpExchange(transparent.port, 'q')).toString(), 'answer 3');

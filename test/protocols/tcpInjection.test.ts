@@ -62,9 +62,15 @@ describe('endOfRequestResolver', () => {
       client.close();
     }
     const json = await imposterJson(port);
-    assert.deepEqual(json.requests.map((r: { data: string }) => r.data), ['hello world\n']);
+    assert.deepEqual(
+      json.requests.map((r: { data: string }) => r.data),
+      ['hello world\n'],
+    );
     assert.deepEqual(json.endOfRequestResolver, { inject: "function (requestData, logger) { return requestData.endsWith('\\n'); }" });
-    assert.deepEqual(Object.keys(json).filter((k) => ['mode', 'endOfRequestResolver'].includes(k)), ['mode', 'endOfRequestResolver']);
+    assert.deepEqual(
+      Object.keys(json).filter((k) => ['mode', 'endOfRequestResolver'].includes(k)),
+      ['mode', 'endOfRequestResolver'],
+    );
   });
 
   it('binary mode: a 100 kB length-prefixed message (many packets) is one request', async () => {
@@ -123,8 +129,18 @@ describe('inject on tcp', () => {
   it('answers with what an inject response returns, in both signatures, and matches inject predicates', async () => {
     const port = await create({
       stubs: [
-        { predicates: [{ inject: 'function (config) { return config.request.data.startsWith("old:"); }' }], responses: [{ inject: 'function (request) { return { data: request.data.toUpperCase() }; }' }] },
-        { responses: [{ inject: 'function (config) { config.state.n = (config.state.n || 0) + 1; return { data: "echo " + config.request.data + " #" + config.state.n }; }' }] },
+        {
+          predicates: [{ inject: 'function (config) { return config.request.data.startsWith("old:"); }' }],
+          responses: [{ inject: 'function (request) { return { data: request.data.toUpperCase() }; }' }],
+        },
+        {
+          responses: [
+            {
+              inject:
+                'function (config) { config.state.n = (config.state.n || 0) + 1; return { data: "echo " + config.request.data + " #" + config.state.n }; }',
+            },
+          ],
+        },
       ],
     });
     assert.equal((await tcpExchange(port, 'ping')).toString(), 'echo ping #1');

@@ -52,7 +52,10 @@ describe('predicateGenerators inject', () => {
 
   it('answers 500 invalid predicateGenerator injection when the function throws or returns no array', async () => {
     const { url, port } = await imposter([
-      { predicates: [{ equals: { path: '/throw' } }], responses: [{ proxy: { to: originUrl, predicateGenerators: [{ inject: "function () { throw new Error('BOOM!!!'); }" }] } }] },
+      {
+        predicates: [{ equals: { path: '/throw' } }],
+        responses: [{ proxy: { to: originUrl, predicateGenerators: [{ inject: "function () { throw new Error('BOOM!!!'); }" }] } }],
+      },
       { responses: [{ proxy: { to: originUrl, predicateGenerators: [{ inject: 'function () { return 1; }' }] } }] },
     ]);
     const thrown = await get(`${url}/throw`);
@@ -84,7 +87,11 @@ describe('addDecorateBehavior', () => {
 describe('behaviors on a proxy response', () => {
   it("decorate adds a header to the proxied answer (mountebank's example), runs once and is saved transformed", async () => {
     const { url, port } = await imposter([
-      { responses: [{ proxy: { to: originUrl }, _behaviors: { decorate: "function (request, response) { response.headers['X-Test'] = 'True'; response.body += '!'; }" } }] },
+      {
+        responses: [
+          { proxy: { to: originUrl }, _behaviors: { decorate: "function (request, response) { response.headers['X-Test'] = 'True'; response.body += '!'; }" } },
+        ],
+      },
     ]);
     const proxied = await get(`${url}/test`);
     assert.deepEqual([proxied.headers['x-test'], proxied.body], ['True', 'downstream service response!']);

@@ -139,12 +139,18 @@ describe('proxyAlways (seed 001)', () => {
     assert.equal(stubs.length, 2);
     assert.deepEqual(stubs[0], { responses: [{ proxy }] });
     assert.deepEqual(stubs[1].predicates, [{ deepEquals: { path: '/test' } }]);
-    assert.deepEqual(stubs[1].responses.map((r: any) => r.is.body), ['Request number 1 to /test']);
+    assert.deepEqual(
+      stubs[1].responses.map((r: any) => r.is.body),
+      ['Request number 1 to /test'],
+    );
 
     assert.equal((await get(`${url}/test`)).body, 'Request number 2 to /test', 'the proxy still answers');
     stubs = await stubsOf(port);
     assert.equal(stubs.length, 2);
-    assert.deepEqual(stubs[1].responses.map((r: any) => r.is.body), ['Request number 1 to /test', 'Request number 2 to /test']);
+    assert.deepEqual(
+      stubs[1].responses.map((r: any) => r.is.body),
+      ['Request number 1 to /test', 'Request number 2 to /test'],
+    );
 
     assert.equal((await get(`${url}/other`)).body, 'Request number 3 to /other');
     stubs = await stubsOf(port);
@@ -155,7 +161,10 @@ describe('proxyAlways (seed 001)', () => {
     const saved = await get(`${mb.url}/imposters?replayable=true&removeProxies=true`);
     assert.equal(saved.status, 200);
     const mine = saved.json().imposters.find((i: any) => i.port === port);
-    assert.deepEqual(mine.stubs.map((s: any) => s.predicates), [[{ deepEquals: { path: '/test' } }], [{ deepEquals: { path: '/other' } }]]);
+    assert.deepEqual(
+      mine.stubs.map((s: any) => s.predicates),
+      [[{ deepEquals: { path: '/test' } }], [{ deepEquals: { path: '/other' } }]],
+    );
     assert.equal(mine.stubs[0].responses[0].is._proxyResponseTime, undefined);
     const replaced = await put(`${mb.url}/imposters`, { imposters: [mine] });
     assert.equal(replaced.status, 200, replaced.body);
@@ -341,9 +350,7 @@ describe('predicateGenerators', () => {
 describe('stubs that mix is and proxy (seed 002)', () => {
   it('cycles through an is response and a proxy response', async () => {
     const origin = await startOrigin((_req, _body, res) => res.end('from origin'));
-    const { url } = await imposter([
-      { responses: [{ is: { body: 'canned' } }, { proxy: { to: origin.url, mode: 'proxyTransparent' } }] },
-    ]);
+    const { url } = await imposter([{ responses: [{ is: { body: 'canned' } }, { proxy: { to: origin.url, mode: 'proxyTransparent' } }] }]);
     assert.equal((await get(`${url}/`)).body, 'canned');
     assert.equal((await get(`${url}/`)).body, 'from origin');
     assert.equal((await get(`${url}/`)).body, 'canned');
@@ -388,9 +395,7 @@ describe('save and replay', () => {
         res.end(`answer for ${req.url}`);
       }
     });
-    const { url, port } = await imposter([
-      { responses: [{ proxy: { to: origin.url, predicateGenerators: [{ matches: { path: true, query: true } }] } }] },
-    ]);
+    const { url, port } = await imposter([{ responses: [{ proxy: { to: origin.url, predicateGenerators: [{ matches: { path: true, query: true } }] } }] }]);
     const live = [await get(`${url}/one?x=1`), await get(`${url}/two`), await get(`${url}/bin`)];
     const saved = await get(`${mb.url}/imposters?replayable=true&removeProxies=true`);
     const mine = saved.json().imposters.find((i: any) => i.port === port);

@@ -36,9 +36,10 @@ it('answers 500 invalid proxy after --proxyTimeout, then keeps serving', async (
   const answer = await get(`http://127.0.0.1:${port}/slow`);
   const elapsed = Date.now() - started;
   assert.equal(answer.status, 500);
-  assert.deepEqual(answer.json().errors.map((e: { code: string; message: string }) => [e.code, e.message]), [
-    ['invalid proxy', `No response from "${hangingUrl}" within 300 ms`],
-  ]);
+  assert.deepEqual(
+    answer.json().errors.map((e: { code: string; message: string }) => [e.code, e.message]),
+    [['invalid proxy', `No response from "${hangingUrl}" within 300 ms`]],
+  );
   assert.ok(elapsed >= 250 && elapsed < 5_000, `gave up after ${elapsed} ms`);
   assert.equal((await get(`http://127.0.0.1:${port}/alive`)).body, 'still here');
 });

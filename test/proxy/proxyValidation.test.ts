@@ -83,9 +83,8 @@ describe('proxy validation', () => {
 describe('https origin', () => {
   it('proxies to an origin with a self-signed certificate and records its answer', async () => {
     const certDir = join(repoRoot, 'node_modules', 'mountebank', 'src', 'models', 'https', 'cert');
-    const server = https.createServer(
-      { key: readFileSync(join(certDir, 'mb-key.pem')), cert: readFileSync(join(certDir, 'mb-cert.pem')) },
-      (req, res) => res.end(`secure ${req.url}`),
+    const server = https.createServer({ key: readFileSync(join(certDir, 'mb-key.pem')), cert: readFileSync(join(certDir, 'mb-cert.pem')) }, (req, res) =>
+      res.end(`secure ${req.url}`),
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const to = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;

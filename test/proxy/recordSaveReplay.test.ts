@@ -10,7 +10,6 @@ import { runCli } from '../support/cliHarness.js';
 import { freePort, get, post } from '../support/http.js';
 import { startStandin } from '../support/standinProcess.js';
 
-
 it('record through proxyAlways, save, restart, replay: recorded answers with the origin stopped', async () => {
   let served = 0;
   const origin = http.createServer((req, res) => {
@@ -33,8 +32,19 @@ it('record through proxyAlways, save, restart, replay: recorded answers with the
       stubs: [{ responses: [{ proxy: { to: originUrl, mode: 'proxyAlways', predicateGenerators: [{ matches: { path: true } }] } }] }],
     });
     assert.equal(created.status, 201, created.body);
-    const live = [await get(`http://127.0.0.1:${imposterPort}/a`), await get(`http://127.0.0.1:${imposterPort}/b`), await get(`http://127.0.0.1:${imposterPort}/a`)];
-    assert.deepEqual(live.map((r) => r.json()), [{ path: '/a', call: 1 }, { path: '/b', call: 2 }, { path: '/a', call: 3 }]);
+    const live = [
+      await get(`http://127.0.0.1:${imposterPort}/a`),
+      await get(`http://127.0.0.1:${imposterPort}/b`),
+      await get(`http://127.0.0.1:${imposterPort}/a`),
+    ];
+    assert.deepEqual(
+      live.map((r) => r.json()),
+      [
+        { path: '/a', call: 1 },
+        { path: '/b', call: 2 },
+        { path: '/a', call: 3 },
+      ],
+    );
 
     const saved = await runCli(['save', '--port', String(first.port), '--host', '127.0.0.1', '--savefile', savefile], first.dir);
     assert.equal(saved.code, 0, saved.stderr);
@@ -48,7 +58,14 @@ it('record through proxyAlways, save, restart, replay: recorded answers with the
     const a1 = await get(`http://127.0.0.1:${imposterPort}/a`);
     const b = await get(`http://127.0.0.1:${imposterPort}/b`);
     const a2 = await get(`http://127.0.0.1:${imposterPort}/a`);
-    assert.deepEqual([a1.json(), b.json(), a2.json()], [{ path: '/a', call: 1 }, { path: '/b', call: 2 }, { path: '/a', call: 3 }]);
+    assert.deepEqual(
+      [a1.json(), b.json(), a2.json()],
+      [
+        { path: '/a', call: 1 },
+        { path: '/b', call: 2 },
+        { path: '/a', call: 3 },
+      ],
+    );
     assert.equal(a1.headers['x-origin'], 'yes');
     assert.equal(served, 3, 'the origin was never called after recording');
   } finally {

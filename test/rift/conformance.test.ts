@@ -112,7 +112,8 @@ async function drive(port: number, step: Step) {
 
 /** Why a response fails an expectation, or undefined when it holds (Rift's replayer's three checks). */
 function mismatch(expect: Step['expect'], status: number, body: string): string | undefined {
-  if (expect.status !== undefined && status !== expect.status) return `status ${status} != expected ${expect.status} (body ${JSON.stringify(body.slice(0, 300))})`;
+  if (expect.status !== undefined && status !== expect.status)
+    return `status ${status} != expected ${expect.status} (body ${JSON.stringify(body.slice(0, 300))})`;
   if (expect.bodyEquals !== undefined && body !== expect.bodyEquals) return `body ${JSON.stringify(body)} != expected ${JSON.stringify(expect.bodyEquals)}`;
   if (expect.bodyContains !== undefined && !body.includes(expect.bodyContains)) {
     return `body ${JSON.stringify(body.slice(0, 300))} does not contain ${JSON.stringify(expect.bodyContains)}`;

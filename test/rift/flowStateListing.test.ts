@@ -18,7 +18,8 @@ after(async () => {
   await redis?.stop();
 });
 
-const COUNTING = "function should_inject(request, flow_store) flow_store:increment(request.headers['x-user'] or 'anonymous', 'calls'); flow_store:set(request.headers['x-user'] or 'anonymous', 'last', request.path); return { inject = false } end";
+const COUNTING =
+  "function should_inject(request, flow_store) flow_store:increment(request.headers['x-user'] or 'anonymous', 'calls'); flow_store:set(request.headers['x-user'] or 'anonymous', 'last', request.path); return { inject = false } end";
 
 async function countingImposter(flowState?: unknown): Promise<number> {
   const port = await freePort();
@@ -38,7 +39,12 @@ async function call(port: number, user: string, path: string): Promise<void> {
 }
 
 interface Listing {
-  flowState: { backend: string; ttlSeconds: number; truncated: boolean; flows: Array<{ flowId: string; keys: Array<{ key: string; value: unknown; ttlSeconds: number }> }> };
+  flowState: {
+    backend: string;
+    ttlSeconds: number;
+    truncated: boolean;
+    flows: Array<{ flowId: string; keys: Array<{ key: string; value: unknown; ttlSeconds: number }> }>;
+  };
 }
 
 function byFlow(listing: Listing): Record<string, Record<string, unknown>> {
@@ -61,7 +67,9 @@ describe('GET /imposters/:port/_rift', () => {
   it('an imposter without _rift has an empty in-memory store with the default TTL', async () => {
     const port = await freePort();
     assert.equal((await post(`${server.url}/imposters`, { protocol: 'http', port })).status, 201);
-    assert.deepEqual((await get(`${server.url}/imposters/${port}/_rift`)).json(), { flowState: { backend: 'inmemory', ttlSeconds: 300, flows: [], truncated: false } });
+    assert.deepEqual((await get(`${server.url}/imposters/${port}/_rift`)).json(), {
+      flowState: { backend: 'inmemory', ttlSeconds: 300, flows: [], truncated: false },
+    });
     assert.equal((await get(`${server.url}/imposters/${port + 100000}/_rift`)).status, 404);
   });
 

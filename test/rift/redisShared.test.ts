@@ -19,16 +19,20 @@ const counter = (keyPrefix: string, port: number): Config => ({
   protocol: 'http',
   port,
   _rift: { flowState: { backend: 'redis', ttlSeconds: 300, redis: { url: redis.url, keyPrefix } } },
-  stubs: [{
-    responses: [{
-      _rift: {
-        script: {
-          engine: 'lua',
-          code: "function should_inject(request, flow_store)\n  local n = flow_store:increment(request.headers['x-user-id'] or 'anonymous', 'hits')\n  return { inject = true, fault = 'error', status = 200, body = 'hit ' .. n }\nend",
+  stubs: [
+    {
+      responses: [
+        {
+          _rift: {
+            script: {
+              engine: 'lua',
+              code: "function should_inject(request, flow_store)\n  local n = flow_store:increment(request.headers['x-user-id'] or 'anonymous', 'hits')\n  return { inject = true, fault = 'error', status = 200, body = 'hit ' .. n }\nend",
+            },
+          },
         },
-      },
-    }],
-  }],
+      ],
+    },
+  ],
 });
 
 describe('Redis flow state across processes', { skip: redisMissing }, () => {
@@ -65,7 +69,10 @@ describe('Redis flow state across processes', { skip: redisMissing }, () => {
       assert.equal((await post(`${b.url}/imposters`, counter('shared:', portB))).status, 201);
       const sends = Array.from({ length: 200 }, (_, i) => get(`http://127.0.0.1:${i % 2 ? portA : portB}/`, { headers: { 'X-User-Id': 'erin' } }));
       const counts = (await Promise.all(sends)).map((res) => Number(res.body.replace('hit ', '')));
-      assert.deepEqual(counts.sort((x, y) => x - y), Array.from({ length: 200 }, (_, i) => i + 1));
+      assert.deepEqual(
+        counts.sort((x, y) => x - y),
+        Array.from({ length: 200 }, (_, i) => i + 1),
+      );
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }

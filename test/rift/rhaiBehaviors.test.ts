@@ -27,7 +27,9 @@ describe('Rhai decorate', () => {
         stub('/rhai', { statusCode: 200, body: 'orig' }, [{ decorate: 'response.body = "rhai-" + request.path;' }]),
         stub('/status', { statusCode: 200, body: 'x' }, [{ decorate: 'response.statusCode = 202; response.headers["X-Decorated"] = request.method;' }]),
         // A JavaScript decorate is still JavaScript.
-        stub('/js', { statusCode: 200, body: 'replaced' }, [{ decorate: "function(config) { config.response.body = 'method-was-' + config.request.method; }" }]),
+        stub('/js', { statusCode: 200, body: 'replaced' }, [
+          { decorate: "function(config) { config.response.body = 'method-was-' + config.request.method; }" },
+        ]),
       ],
     });
     assert.equal((await get(`${url}/rhai`)).body, 'rhai-/rhai');
@@ -42,7 +44,10 @@ describe('Rhai decorate', () => {
       protocol: 'http',
       stubs: [
         stub('/t', { statusCode: 200, body: '{"v":1}' }, [
-          { decorate: 'fn transform(ctx) { http(201, #{ was: ctx.response.json.v, status: ctx.response.status, path: ctx.request.path }).header("X-T", "yes") }' },
+          {
+            decorate:
+              'fn transform(ctx) { http(201, #{ was: ctx.response.json.v, status: ctx.response.status, path: ctx.request.path }).header("X-T", "yes") }',
+          },
         ]),
         stub('/same', { statusCode: 200, body: 'same' }, [{ decorate: 'fn transform(ctx) { if ctx.response.status == 500 { http(503) } }' }]),
       ],
@@ -56,7 +61,10 @@ describe('Rhai decorate', () => {
   });
 
   it('a failing Rhai decorate serves the response undecorated with x-rift-decorate-error, and logs why', async () => {
-    const url = await createImposter(mb.url, { protocol: 'http', stubs: [stub('/f', { body: 'plain' }, [{ decorate: 'fn transform(ctx) { throw "nope"; }' }])] });
+    const url = await createImposter(mb.url, {
+      protocol: 'http',
+      stubs: [stub('/f', { body: 'plain' }, [{ decorate: 'fn transform(ctx) { throw "nope"; }' }])],
+    });
     const res = await get(`${url}/f`);
     assert.equal(res.status, 200);
     assert.equal(res.body, 'plain');

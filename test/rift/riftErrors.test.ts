@@ -95,7 +95,10 @@ describe('_rift.script validation (400 at creation)', () => {
 
   it('refuses an unknown engine, a script without should_inject, and both code and file', async () => {
     assert.match((await refused(scripted('python', 'x'))).message, /engine' must be one of .*got "python"/);
-    assert.match((await refused(scripted('lua', 'function other() end'))).message, /defines other but no respond\(ctx\).*or define should_inject\(request, flow_store\)/);
+    assert.match(
+      (await refused(scripted('lua', 'function other() end'))).message,
+      /defines other but no respond\(ctx\).*or define should_inject\(request, flow_store\)/,
+    );
     const both = scripted('lua', 'x');
     both.stubs[0].responses[0]._rift.script.file = '/tmp/x.lua';
     assert.match((await refused(both)).message, /exactly one of 'code', 'file' or 'ref'/);
@@ -134,7 +137,11 @@ describe('script failures at run time', () => {
       const [error] = res.json().errors;
       assert.equal(error.code, 'script error');
       assert.equal(error.engine, engine);
-      const expected = { lua: /attempt to index a nil value/, javascript: /TypeError: Cannot read properties of undefined/, rhai: /cannot read property 'here' of \(\)/ };
+      const expected = {
+        lua: /attempt to index a nil value/,
+        javascript: /TypeError: Cannot read properties of undefined/,
+        rhai: /cannot read property 'here' of \(\)/,
+      };
       assert.match(error.message, expected[engine]);
       await waitFor('the log line', () => mb.output().includes(`_rift.script (${engine}) failed:`));
       assert.equal((await get(`${url}/other`)).body, 'still here');
@@ -150,18 +157,22 @@ describe('script failures at run time', () => {
     ['lua', 'function should_inject(request, flow_store)\n  local await = flow_store:get("a", "b")\n  while true do end\nend'],
   ] as const) {
     const onRedis = code.includes('await');
-    it(`${engine}: a script that never returns is stopped by _rift.scriptEngine.timeoutMs${onRedis ? ' (also after an await on Redis)' : ''}`, { skip: onRedis && redisMissing }, async () => {
-      const flowState = code.includes('await') ? { backend: 'redis', redis: { url: redis.url } } : undefined;
-      const url = await createImposter(mb.url, scripted(engine, code, { scriptEngine: { timeoutMs: 300 }, flowState }));
-      const started = Date.now();
-      const res = await get(`${url}/script`);
-      assert.ok(Date.now() - started >= 280);
-      assert.equal(res.status, 500);
-      const [error] = res.json().errors;
-      assert.equal(error.code, 'script timeout');
-      assert.match(error.message, /script timed out after 300 ms/);
-      assert.equal((await get(`${url}/other`)).body, 'still here');
-    });
+    it(
+      `${engine}: a script that never returns is stopped by _rift.scriptEngine.timeoutMs${onRedis ? ' (also after an await on Redis)' : ''}`,
+      { skip: onRedis && redisMissing },
+      async () => {
+        const flowState = code.includes('await') ? { backend: 'redis', redis: { url: redis.url } } : undefined;
+        const url = await createImposter(mb.url, scripted(engine, code, { scriptEngine: { timeoutMs: 300 }, flowState }));
+        const started = Date.now();
+        const res = await get(`${url}/script`);
+        assert.ok(Date.now() - started >= 280);
+        assert.equal(res.status, 500);
+        const [error] = res.json().errors;
+        assert.equal(error.code, 'script timeout');
+        assert.match(error.message, /script timed out after 300 ms/);
+        assert.equal((await get(`${url}/other`)).body, 'still here');
+      },
+    );
   }
 });
 
@@ -169,7 +180,8 @@ describe('Redis lost mid-run', { skip: redisMissing }, () => {
   it('answers 503 with a JSON error and a log line while Redis is away, and recovers when it returns', async () => {
     const own = await startRedis();
     try {
-      const code = 'function should_inject(request, flow_store)\n  local n = flow_store:increment("u", "n")\n  return { inject = true, fault = "error", status = 200, body = tostring(n) }\nend';
+      const code =
+        'function should_inject(request, flow_store)\n  local n = flow_store:increment("u", "n")\n  return { inject = true, fault = "error", status = 200, body = tostring(n) }\nend';
       const url = await createImposter(mb.url, scripted('lua', code, { flowState: { backend: 'redis', redis: { url: own.url } } }));
       assert.equal((await get(`${url}/script`)).body, '1');
       await own.stop();

@@ -102,7 +102,7 @@ describe('script faults', () => {
   });
 
   it('inject: false serves the response as usual, its _rift.fault included', async () => {
-    const code = "function should_inject(request, flow_store)\n  return { inject = false }\nend";
+    const code = 'function should_inject(request, flow_store)\n  return { inject = false }\nend';
     const url = await createImposter(mb.url, {
       protocol: 'http',
       stubs: [{ responses: [{ _rift: { script: { engine: 'lua', code }, fault: { error: { status: 418 } } }, is: { body: 'x' } }] }],

@@ -28,7 +28,10 @@ export function redisBackend(url: () => string): Backend {
     apply(config) {
       const ttlSeconds = config._rift?.flowState?.ttlSeconds ?? 300;
       const keyPrefix = `test${process.pid}-${++prefixes}:`;
-      return { ...config, _rift: { ...config._rift, flowState: { ...config._rift?.flowState, backend: 'redis', ttlSeconds, redis: { url: url(), keyPrefix } } } };
+      return {
+        ...config,
+        _rift: { ...config._rift, flowState: { ...config._rift?.flowState, backend: 'redis', ttlSeconds, redis: { url: url(), keyPrefix } } },
+      };
     },
   };
 }

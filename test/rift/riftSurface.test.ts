@@ -50,7 +50,11 @@ describe('wait as {min, max}', () => {
 
   it('refuses a range that is not one, saying what it expects', async () => {
     const port = await freePort();
-    const res = await post(`${standin.url}/imposters`, { protocol: 'http', port, stubs: [{ responses: [{ is: {}, _behaviors: { wait: { min: 500, max: 100 } } }] }] });
+    const res = await post(`${standin.url}/imposters`, {
+      protocol: 'http',
+      port,
+      stubs: [{ responses: [{ is: {}, _behaviors: { wait: { min: 500, max: 100 } } }] }],
+    });
     assert.equal(res.status, 400);
     assert.match(res.json().errors[0].message, /\{"min": N, "max": M\}/);
   });
@@ -131,7 +135,7 @@ describe('GET /config', () => {
     const level = /^(\d+)\.(\d+)\.(\d+)$/.exec(body.options.version);
     assert.ok(level, `options.version ${body.options.version}`);
     const [major, minor] = [Number(level[1]), Number(level[2])];
-    assert.ok(major > 0 || minor >= 12, 'at or above rift-node\'s minEngineVersion 0.12.0');
+    assert.ok(major > 0 || minor >= 12, "at or above rift-node's minEngineVersion 0.12.0");
     // mountebank's top-level version is standin's own, unchanged.
     assert.match(body.version, /^\d+\.\d+\.\d+/);
     assert.equal(body.options.allowInjection, true);
@@ -160,7 +164,10 @@ describe('POST /admin/reload', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(res.json(), {
       message: 'standin was started without --configfile: there is nothing to reload',
-      created: [], replaced: [], stubPatched: [], deleted: [],
+      created: [],
+      replaced: [],
+      stubPatched: [],
+      deleted: [],
     });
   });
 
@@ -169,24 +176,38 @@ describe('POST /admin/reload', () => {
     const file = join(dir, 'imposters.json');
     const [kept, patched, replaced, removed, added] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const scenario = {
-      port: kept, protocol: 'http', recordRequests: true,
+      port: kept,
+      protocol: 'http',
+      recordRequests: true,
       stubs: [
         { scenarioName: 's', requiredScenarioState: 'Started', newScenarioState: 'next', responses: [{ is: { body: 'first' } }] },
         { scenarioName: 's', requiredScenarioState: 'next', responses: [{ is: { body: 'second' } }] },
       ],
     };
-    const simple = (port: number, body: string, extra: Record<string, unknown> = {}) => ({ port, protocol: 'http', ...extra, stubs: [{ responses: [{ is: { body } }] }] });
+    const simple = (port: number, body: string, extra: Record<string, unknown> = {}) => ({
+      port,
+      protocol: 'http',
+      ...extra,
+      stubs: [{ responses: [{ is: { body } }] }],
+    });
     writeFileSync(file, JSON.stringify({ imposters: [scenario, simple(patched, 'old'), simple(replaced, 'r'), simple(removed, 'gone')] }));
     const server = await startStandin(['--configfile', file]);
     try {
       assert.equal((await get(`http://127.0.0.1:${kept}/`)).body, 'first');
-      writeFileSync(file, JSON.stringify({
-        imposters: [scenario, simple(patched, 'new'), simple(replaced, 'r', { recordRequests: true }), simple(added, 'added')],
-      }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          imposters: [scenario, simple(patched, 'new'), simple(replaced, 'r', { recordRequests: true }), simple(added, 'added')],
+        }),
+      );
       const res = await post(`${server.url}/admin/reload`, '');
       assert.equal(res.status, 200, res.body);
       assert.deepEqual(res.json(), {
-        message: 'Reloaded 4 imposter(s)', created: [added], replaced: [replaced], stubPatched: [patched], deleted: [removed],
+        message: 'Reloaded 4 imposter(s)',
+        created: [added],
+        replaced: [replaced],
+        stubPatched: [patched],
+        deleted: [removed],
       });
       assert.equal((await get(`http://127.0.0.1:${kept}/`)).body, 'second', 'the unchanged imposter kept its scenario state');
       assert.equal((await get(`${server.url}/imposters/${kept}`)).json().requests.length, 2, 'and its journal');

@@ -54,7 +54,10 @@ describe('_rift.templated', () => {
     while (!/templated in stub "echo": \{\{request\.query\.missing\}\} rendered as nothing/.test(mb.output()) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    assert.match(mb.output(), /warn: \[http:\d+\] _rift\.templated in stub "echo": \{\{request\.query\.missing\}\} rendered as nothing: no query parameter 'missing'/);
+    assert.match(
+      mb.output(),
+      /warn: \[http:\d+\] _rift\.templated in stub "echo": \{\{request\.query\.missing\}\} rendered as nothing: no query parameter 'missing'/,
+    );
   });
 
   it('request.json with array indexes and | json; | last_segment; | regex; request.pathParams', async () => {
@@ -63,9 +66,15 @@ describe('_rift.templated', () => {
       stubs: [
         {
           predicates: [{ equals: { method: 'POST' } }],
-          ...templated({ body: '{"first":"{{request.json \'$.items[0].id\'}}","note":"{{request.json \'$.note\' | json}}","missing":"[{{request.json \'$.nope\'}}]"}' }),
+          ...templated({
+            body: '{"first":"{{request.json \'$.items[0].id\'}}","note":"{{request.json \'$.note\' | json}}","missing":"[{{request.json \'$.nope\'}}]"}',
+          }),
         },
-        { routePattern: '/orders/:id/items', predicates: [{ startsWith: { path: '/orders' } }], ...templated({ body: "{{request.pathParams.id}} {{request.path | regex '^/orders/(\\d+)/items$' 1}}" }) },
+        {
+          routePattern: '/orders/:id/items',
+          predicates: [{ startsWith: { path: '/orders' } }],
+          ...templated({ body: "{{request.pathParams.id}} {{request.path | regex '^/orders/(\\d+)/items$' 1}}" }),
+        },
         templated({ body: '{{request.path | last_segment}}' }),
       ],
     });
@@ -124,7 +133,17 @@ describe('_rift.templated', () => {
   it('runs before the behaviors', async () => {
     const url = await createImposter(mb.url, {
       protocol: 'http',
-      stubs: [{ responses: [{ is: { body: '{{request.method}} ${x}' }, _rift: { templated: true }, behaviors: [{ copy: { from: 'path', into: '${x}', using: { method: 'regex', selector: '\\w+' } } }] }] }],
+      stubs: [
+        {
+          responses: [
+            {
+              is: { body: '{{request.method}} ${x}' },
+              _rift: { templated: true },
+              behaviors: [{ copy: { from: 'path', into: '${x}', using: { method: 'regex', selector: '\\w+' } } }],
+            },
+          ],
+        },
+      ],
     });
     assert.equal((await get(`${url}/copied`)).body, 'GET copied');
   });
@@ -135,7 +154,10 @@ describe('_rift.templated', () => {
       assert.equal(res.status, 400, res.body);
       return res.json().errors[0].message as string;
     };
-    assert.match(await refuse({ is: { body: '{{request.methd}}' }, _rift: { templated: true } }), /body: \{\{request\.methd\}\}: unknown template function 'request\.methd'.*did you mean "request\.method"/);
+    assert.match(
+      await refuse({ is: { body: '{{request.methd}}' }, _rift: { templated: true } }),
+      /body: \{\{request\.methd\}\}: unknown template function 'request\.methd'.*did you mean "request\.method"/,
+    );
     assert.match(await refuse({ is: { body: '{{uuid | upper}}' }, _rift: { templated: true } }), /unknown template filter 'upper'/);
     assert.match(await refuse({ is: { body: '{{randomInt 5}}' }, _rift: { templated: true } }), /expected an integer, got nothing/);
     assert.match(await refuse({ is: { body: "{{now format='%Q'}}" }, _rift: { templated: true } }), /'%Q', which standin does not know/);
@@ -153,7 +175,10 @@ for (const backend of backends) {
           protocol: 'http',
           _rift: { flowState: { backend: 'inmemory' } },
           stubs: [
-            { predicates: [{ equals: { path: '/seed' } }], responses: [{ _rift: { script: { engine: 'rhai', code: 'fn respond(ctx) { ctx.state.set("attempts", 3); pass() }' } } }] },
+            {
+              predicates: [{ equals: { path: '/seed' } }],
+              responses: [{ _rift: { script: { engine: 'rhai', code: 'fn respond(ctx) { ctx.state.set("attempts", 3); pass() }' } } }],
+            },
             templated({ body: '{"attempts":"{{state.attempts}}","missing":"[{{state.nope}}]"}' }),
           ],
         }),

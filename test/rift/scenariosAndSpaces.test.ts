@@ -159,7 +159,7 @@ for (const plain of backends) {
   });
 
   describe(`spaces (${backend.name})`, { skip: backend.name === 'redis' ? redisMissing : undefined }, () => {
-    it("serves each space its own stubs on one port, and global stubs to every caller", async () => {
+    it('serves each space its own stubs on one port, and global stubs to every caller', async () => {
       const { url } = await create(backend, tenants());
       assert.deepEqual((await get(`${url}/data`, space('alice'))).json(), { owner: 'alice' });
       assert.deepEqual((await get(`${url}/data`, space('bob'))).json(), { owner: 'bob' });
@@ -180,8 +180,13 @@ for (const plain of backends) {
       });
       assert.equal(added.status, 201, added.body);
       assert.equal(added.json().space, 'alice');
-      assert.deepEqual(added.json().stubs.map((s: Config) => s.predicates[0].equals.path), ['/data', '/scoped']);
-      const wrapped = await post(`${admin}/spaces/carol/stubs`, { stub: { predicates: [{ equals: { path: '/data' } }], responses: [{ is: { body: 'carol' } }] } });
+      assert.deepEqual(
+        added.json().stubs.map((s: Config) => s.predicates[0].equals.path),
+        ['/data', '/scoped'],
+      );
+      const wrapped = await post(`${admin}/spaces/carol/stubs`, {
+        stub: { predicates: [{ equals: { path: '/data' } }], responses: [{ is: { body: 'carol' } }] },
+      });
       assert.equal(wrapped.status, 201, wrapped.body);
 
       assert.equal((await get(`${url}/scoped`, space('alice'))).body, 'scoped');
@@ -189,7 +194,10 @@ for (const plain of backends) {
       assert.equal((await get(`${url}/data`, space('carol'))).body, 'carol');
 
       const listed = await get(`${admin}/spaces/alice/stubs`);
-      assert.deepEqual(listed.json().stubs.map((s: Config) => s.space), ['alice', 'alice']);
+      assert.deepEqual(
+        listed.json().stubs.map((s: Config) => s.space),
+        ['alice', 'alice'],
+      );
 
       const inspected = (await get(`${admin}/spaces/alice`)).json();
       assert.equal(inspected.space, 'alice');
@@ -240,7 +248,9 @@ describe('scenario and space validation', () => {
   it('refuses scenario states without a scenario name, and a space that is not a string', async () => {
     const port = await freePort();
     const noName = await post(`${standin.url}/imposters`, {
-      protocol: 'http', port, stubs: [{ requiredScenarioState: 'paid', responses: [{ is: {} }] }],
+      protocol: 'http',
+      port,
+      stubs: [{ requiredScenarioState: 'paid', responses: [{ is: {} }] }],
     });
     assert.equal(noName.status, 400);
     assert.match(noName.json().errors[0].message, /needs the 'scenarioName'/);

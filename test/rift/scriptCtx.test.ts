@@ -196,7 +196,10 @@ describe('ctx.request, ctx.stub, ctx.logger and routePattern', () => {
         scriptStub('/text', 'rhai', 'http(200, "OK")'),
         { predicates: [{ equals: { path: '/delay' } }], responses: [{ _rift: { script: { engine: 'rhai', code: 'delay(300)' } }, is: { body: 'late' } }] },
         { predicates: [{ equals: { path: '/pass' } }], responses: [{ _rift: { script: { engine: 'rhai', code: 'pass()' } }, is: { body: 'normal' } }] },
-        { predicates: [{ equals: { path: '/nothing' } }], responses: [{ _rift: { script: { engine: 'js', code: 'function respond(ctx) {}' } }, is: { body: 'normal' } }] },
+        {
+          predicates: [{ equals: { path: '/nothing' } }],
+          responses: [{ _rift: { script: { engine: 'js', code: 'function respond(ctx) {}' } }, is: { body: 'normal' } }],
+        },
       ],
     });
     const text = await get(`${url}/text`);
@@ -230,10 +233,7 @@ describe('failing ctx scripts', () => {
   it('a throwing script answers 500 with x-rift-script-error naming the stub, logs it, and other stubs go on', async () => {
     const url = await createImposter(mb.url, {
       protocol: 'http',
-      stubs: [
-        { id: 'broken', ...scriptStub('/boom', 'rhai', 'fn respond(ctx) { throw "boom"; }') },
-        { responses: [{ is: { body: 'still here' } }] },
-      ],
+      stubs: [{ id: 'broken', ...scriptStub('/boom', 'rhai', 'fn respond(ctx) { throw "boom"; }') }, { responses: [{ is: { body: 'still here' } }] }],
     });
     const res = await get(`${url}/boom`);
     assert.equal(res.status, 500);
@@ -275,7 +275,10 @@ describe('failing ctx scripts', () => {
       return res.json().errors[0];
     };
     assert.match((await refuse({ engine: 'rhai', code: 'fn respnod(ctx) { pass() }' })).message, /defines respnod but no respond\(ctx\)/);
-    assert.match((await refuse({ ref: 'retyr' }, { scripts: { retry: { code: 'pass()' } } })).message, /names no script: "retyr" \(the imposter's _rift.scripts are retry\)/);
+    assert.match(
+      (await refuse({ ref: 'retyr' }, { scripts: { retry: { code: 'pass()' } } })).message,
+      /names no script: "retyr" \(the imposter's _rift.scripts are retry\)/,
+    );
     const syntax = await refuse({ engine: 'rhai', code: 'let x = ;' });
     assert.equal(syntax.line, 1);
     assert.match(syntax.message, /rhai syntax error at line 1, column 9/);

@@ -47,6 +47,9 @@ describe('--scriptsDir', () => {
     };
     assert.match(await refuse({ file: '../outside.rhai' }), /must stay inside --scriptsDir/);
     assert.match(await refuse({ file: '/etc/hostname', engine: 'rhai' }), /must stay inside --scriptsDir/);
-    assert.match(await refuse({ ref: 'nowhere' }), /names no script: "nowhere" \(the imposter has no _rift.scripts and no "nowhere".rhai, .js or .lua in --scriptsDir\)/);
+    assert.match(
+      await refuse({ ref: 'nowhere' }),
+      /names no script: "nowhere" \(the imposter has no _rift.scripts and no "nowhere".rhai, .js or .lua in --scriptsDir\)/,
+    );
   });
 });

@@ -40,12 +40,14 @@ const variants = (): Variant[] => [
 async function many<T>(count: number, parallel: number, send: (i: number) => Promise<T>): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    while (next < count) {
-      const i = next++;
-      results[i] = await send(i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await send(i);
+      }
+    }),
+  );
   return results;
 }
 
@@ -85,7 +87,10 @@ for (const backend of [memoryBackend, redisBackend(() => redis.url)] as Backend[
             const limited = await get(`${url}/api/items`, { headers: { 'X-Forwarded-For': client } });
             const other = await get(`${url}/api/items`, { headers: { 'X-Forwarded-For': `${client}9` } });
             if (minute() !== started && attempt === 0) continue;
-            assert.deepEqual(ok.map((r) => r.status), new Array(100).fill(200));
+            assert.deepEqual(
+              ok.map((r) => r.status),
+              new Array(100).fill(200),
+            );
             assert.equal(ok[0]!.body, '{"status": "ok"}');
             assert.equal(limited.status, 429, limited.body);
             assert.deepEqual(limited.json(), { error: 'Rate limit: 100 requests per minute', count: 101 });
@@ -109,7 +114,10 @@ for (const backend of [memoryBackend, redisBackend(() => redis.url)] as Backend[
           assert.deepEqual(missing.json(), { error: 'API key required' });
           // get-then-set is not atomic on Redis: one request at a time there.
           const results = await many(1000, backend.name === 'redis' ? 1 : 10, () => call('key-a'));
-          assert.deepEqual(results.map((r) => r.status), new Array(1000).fill(200));
+          assert.deepEqual(
+            results.map((r) => r.status),
+            new Array(1000).fill(200),
+          );
           assert.equal(results[0]!.body, '{"result": "expensive computation"}');
           const exceeded = await call('key-a');
           assert.equal(exceeded.status, 402);
@@ -124,10 +132,16 @@ for (const backend of [memoryBackend, redisBackend(() => redis.url)] as Backend[
 
       if (variant.circuit) {
         const base = variant.circuit;
-        const config = { ...base, stubs: [...base.stubs, {
-          predicates: [{ equals: { path: '/test/open-circuit' } }],
-          responses: [{ _rift: { script: { engine: 'lua', code: openCircuitLua } } }],
-        }] };
+        const config = {
+          ...base,
+          stubs: [
+            ...base.stubs,
+            {
+              predicates: [{ equals: { path: '/test/open-circuit' } }],
+              responses: [{ _rift: { script: { engine: 'lua', code: openCircuitLua } } }],
+            },
+          ],
+        };
         it('circuit breaker: failures count up, five in a row open it, a success closes it', async () => {
           const url = await createImposter(mb.url, backend.apply(config));
           let failures = 0;

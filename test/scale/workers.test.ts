@@ -31,7 +31,8 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 
 }
 
 /** Counts requests in the flow store and answers the count. */
-const COUNTER = "function should_inject(request, flow_store)\n  local n = flow_store:increment('all', 'hits')\n  return { inject = true, fault = 'error', status = 200, body = '' .. n }\nend";
+const COUNTER =
+  "function should_inject(request, flow_store)\n  local n = flow_store:increment('all', 'hits')\n  return { inject = true, fault = 'error', status = 200, body = '' .. n }\nend";
 
 const cycle = (...bodies: string[]) => ({
   predicates: [{ equals: { path: '/cycle' } }],
@@ -68,9 +69,21 @@ describe('--workers 2', () => {
     await create([{ responses: [{ is: { body: 'static' } }] }]);
     assert.deepEqual(await bodies(`${imposterUrl}/`, 6), Array(6).fill('static'));
     const workers = await workersOf(mb);
-    assert.deepEqual(workers.map((w) => [w.worker, w.serving]), [[1, true], [2, true]]);
-    assert.ok(workers.every((w) => w.requests > 0), `both served: ${JSON.stringify(workers)}`);
-    assert.equal(workers.reduce((sum, w) => sum + w.requests, 0), 6);
+    assert.deepEqual(
+      workers.map((w) => [w.worker, w.serving]),
+      [
+        [1, true],
+        [2, true],
+      ],
+    );
+    assert.ok(
+      workers.every((w) => w.requests > 0),
+      `both served: ${JSON.stringify(workers)}`,
+    );
+    assert.equal(
+      workers.reduce((sum, w) => sum + w.requests, 0),
+      6,
+    );
     const metrics = (await get(`${mb.url}/metrics`)).body;
     assert.match(metrics, /^standin_workers_serving 2$/m);
     assert.match(metrics, /^standin_worker_requests_total\{worker="1"\} [1-9]/m);
@@ -84,7 +97,10 @@ describe('--workers 2', () => {
     await create([{ predicates: [{ equals: { path: '/cycle' } }], responses: [{ is: { body: 'a' }, repeat: 2 }, { is: { body: 'b' } }] }]);
     assert.deepEqual(await bodies(`${imposterUrl}/cycle`, 6), ['a', 'a', 'b', 'a', 'a', 'b']);
     const workers = await workersOf(mb);
-    assert.ok(workers.every((w) => w.requests > 0), `both served: ${JSON.stringify(workers)}`);
+    assert.ok(
+      workers.every((w) => w.requests > 0),
+      `both served: ${JSON.stringify(workers)}`,
+    );
   });
 
   test('concurrent requests each take one place in the cycle: no response is served twice in a round', async () => {
@@ -110,10 +126,19 @@ describe('--workers 2', () => {
     for (const path of paths) await get(`${imposterUrl}${path}`);
     const imposter = (await get(`${mb.url}/imposters/${port}`)).json();
     assert.equal(imposter.numberOfRequests, 20);
-    assert.deepEqual(imposter.requests.map((r: { path: string }) => r.path), paths);
-    assert.deepEqual(imposter.stubs[0].matches.map((m: { request: { path: string } }) => m.request.path), paths);
+    assert.deepEqual(
+      imposter.requests.map((r: { path: string }) => r.path),
+      paths,
+    );
+    assert.deepEqual(
+      imposter.stubs[0].matches.map((m: { request: { path: string } }) => m.request.path),
+      paths,
+    );
     const saved = await get(`${mb.url}/imposters/${port}/savedRequests?since=15`);
-    assert.deepEqual(saved.json().map((r: { path: string }) => r.path), paths.slice(15));
+    assert.deepEqual(
+      saved.json().map((r: { path: string }) => r.path),
+      paths.slice(15),
+    );
     assert.equal(saved.headers['x-rift-next-index'], '20');
 
     const cleared = await del(`${mb.url}/imposters/${port}/savedRequests`);
@@ -121,7 +146,10 @@ describe('--workers 2', () => {
     await get(`${imposterUrl}/r-after`);
     const again = (await get(`${mb.url}/imposters/${port}`)).json();
     assert.equal(again.numberOfRequests, 1);
-    assert.deepEqual(again.requests.map((r: { path: string }) => r.path), ['/r-after']);
+    assert.deepEqual(
+      again.requests.map((r: { path: string }) => r.path),
+      ['/r-after'],
+    );
   });
 
   test('the journal stays bounded by --journalCap, keeping the newest in order', async () => {
@@ -134,7 +162,10 @@ describe('--workers 2', () => {
     assert.equal(imposter.requests.length, 50);
     const kept = imposter.requests.map((r: { path: string }) => Number(r.path.slice(2)));
     // Within a batch of ten sent together, arrival order is the network's; batches stay in order.
-    assert.ok(kept.every((n: number) => n >= 30), `the newest 50 of 80: ${kept.join(',')}`);
+    assert.ok(
+      kept.every((n: number) => n >= 30),
+      `the newest 50 of 80: ${kept.join(',')}`,
+    );
   });
 
   test('a proxyOnce recording made by one worker is served by every worker', async () => {
@@ -142,7 +173,9 @@ describe('--workers 2', () => {
     await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
     const originPort = (origin.address() as { port: number }).port;
     try {
-      await create([{ responses: [{ proxy: { to: `http://127.0.0.1:${originPort}`, mode: 'proxyOnce', predicateGenerators: [{ matches: { path: true } }] } }] }]);
+      await create([
+        { responses: [{ proxy: { to: `http://127.0.0.1:${originPort}`, mode: 'proxyOnce', predicateGenerators: [{ matches: { path: true } }] } }] },
+      ]);
       assert.equal((await get(`${imposterUrl}/p`)).body, 'origin /p');
       const imposter = await until('the recorded stub', async () => {
         const found = (await get(`${mb.url}/imposters/${port}`)).json();

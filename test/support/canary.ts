@@ -148,7 +148,9 @@ export function sendLargeBody(
     });
     socket.on('error', () => finish(true));
     socket.on('close', () => finish(true));
-    const extra = Object.entries(options.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const extra = Object.entries(options.headers ?? {})
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
     const framing = options.chunked ? 'Transfer-Encoding: chunked\r\n' : `Content-Length: ${size}\r\n`;
     socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}${framing}\r\n`);
     const pump = (): void => {

@@ -52,9 +52,7 @@ export function request(method: string, url: string, options: HttpOptions = {}):
   return new Promise((resolve, reject) => {
     let payload: Buffer | undefined;
     if (options.body !== undefined) {
-      payload = Buffer.isBuffer(options.body)
-        ? options.body
-        : Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
+      payload = Buffer.isBuffer(options.body) ? options.body : Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
     }
     const headers: Record<string, string | string[] | number> = { ...(options.headers ?? {}) };
     if (payload && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) {
@@ -85,8 +83,6 @@ export function request(method: string, url: string, options: HttpOptions = {}):
 }
 
 export const get = (url: string, options?: HttpOptions) => request('GET', url, options);
-export const post = (url: string, body: unknown, options: HttpOptions = {}) =>
-  request('POST', url, { ...options, body: body as object });
-export const put = (url: string, body: unknown, options: HttpOptions = {}) =>
-  request('PUT', url, { ...options, body: body as object });
+export const post = (url: string, body: unknown, options: HttpOptions = {}) => request('POST', url, { ...options, body: body as object });
+export const put = (url: string, body: unknown, options: HttpOptions = {}) => request('PUT', url, { ...options, body: body as object });
 export const del = (url: string, options?: HttpOptions) => request('DELETE', url, options);

@@ -18,13 +18,30 @@ export interface ImposterServer {
 }
 
 /** Writes `files` (name → text) into a fresh directory and serves it; throws with the output if startup fails. */
-export async function startImposter(files: Record<string, string | Buffer>, env: Record<string, string> = {}, extraArgs: string[] = []): Promise<ImposterServer> {
+export async function startImposter(
+  files: Record<string, string | Buffer>,
+  env: Record<string, string> = {},
+  extraArgs: string[] = [],
+): Promise<ImposterServer> {
   const tmp = tempDir();
   writeFiles(tmp.dir, files);
   const port = await freePort();
   const adminPort = await freePort();
   const pidfile = join(tmp.dir, 'standin.pid');
-  const args = ['imposter', tmp.dir, '--port', String(port), '--adminPort', String(adminPort), '--host', '127.0.0.1', '--pidfile', pidfile, '--nologfile', ...extraArgs];
+  const args = [
+    'imposter',
+    tmp.dir,
+    '--port',
+    String(port),
+    '--adminPort',
+    String(adminPort),
+    '--host',
+    '127.0.0.1',
+    '--pidfile',
+    pidfile,
+    '--nologfile',
+    ...extraArgs,
+  ];
   const running = spawnCli(args, tmp.dir, env);
   const output = () => running.stdout() + running.stderr();
   if (!(await waitForPidfile(running, pidfile, 30_000))) {

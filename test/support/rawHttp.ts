@@ -20,7 +20,10 @@ export function exchange(protocol: 'http' | 'https', port: number, request: stri
     const options = { host: '127.0.0.1', port };
     const socket = protocol === 'https' ? tls.connect({ ...options, rejectUnauthorized: false }) : net.connect(options);
     const received: Buffer[] = [];
-    const timer = setTimeout(() => socket.destroy(new Error(`no close from the server within ${timeoutMs} ms; got ${JSON.stringify(Buffer.concat(received).toString('latin1'))}`)), timeoutMs);
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`no close from the server within ${timeoutMs} ms; got ${JSON.stringify(Buffer.concat(received).toString('latin1'))}`)),
+      timeoutMs,
+    );
     socket.once(protocol === 'https' ? 'secureConnect' : 'connect', () => socket.write(request));
     socket.on('data', (chunk: Buffer) => received.push(chunk));
     socket.on('error', (err) => {

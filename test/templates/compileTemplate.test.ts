@@ -60,8 +60,27 @@ describe('compileTemplate renders as EJS does', () => {
 
   it('matches EJS on random templates, valid or not', () => {
     const fragments = [
-      'a', ' ', '\n', '\t', '\r\n', '"', '\\', '<%= request.n %>', '<%- request.s %>', '<%# c %>', '<%%', '%%>', '%>',
-      '-%>', '_%>', '<%_ ', '<% if (request.n) { %>', '<% } %>', '<%= ', ' request.path', '<%- request.none -%>',
+      'a',
+      ' ',
+      '\n',
+      '\t',
+      '\r\n',
+      '"',
+      '\\',
+      '<%= request.n %>',
+      '<%- request.s %>',
+      '<%# c %>',
+      '<%%',
+      '%%>',
+      '%>',
+      '-%>',
+      '_%>',
+      '<%_ ',
+      '<% if (request.n) { %>',
+      '<% } %>',
+      '<%= ',
+      ' request.path',
+      '<%- request.none -%>',
     ];
     let seed = 42;
     const random = (n: number) => {

@@ -11,7 +11,6 @@ import { compileResponse } from '../../src/responses/compileResponse.js';
 import { responseKinds } from '../../src/server/registries.js';
 import { createInstanceResources } from '../../src/server/instanceResources.js';
 
-
 function context(allowInjection: boolean, warnings: string[] = []): ResponseContext {
   const log: Log = {
     debug() {},
@@ -21,10 +20,21 @@ function context(allowInjection: boolean, warnings: string[] = []): ResponseCont
     isDebugEnabled: () => false,
     isInfoEnabled: () => false,
   };
-  return { protocol: httpProtocol, defaultResponse: undefined, allowInjection, proxyTimeout: 1_000, scripts: createScriptScope(log, 1_000), kinds: responseKinds, instance: createInstanceResources() };
+  return {
+    protocol: httpProtocol,
+    defaultResponse: undefined,
+    allowInjection,
+    proxyTimeout: 1_000,
+    scripts: createScriptScope(log, 1_000),
+    kinds: responseKinds,
+    instance: createInstanceResources(),
+  };
 }
 
-const scope: ResolveScope = { log: { debug() {}, info() {}, warn() {}, error() {}, isDebugEnabled: () => false, isInfoEnabled: () => false }, recordProxyResponse() {} };
+const scope: ResolveScope = {
+  log: { debug() {}, info() {}, warn() {}, error() {}, isDebugEnabled: () => false, isInfoEnabled: () => false },
+  recordProxyResponse() {},
+};
 
 const request = { method: 'GET', path: '/p', query: {}, headers: {}, body: '' };
 const resolve = (config: unknown, ctx: ResponseContext) => {

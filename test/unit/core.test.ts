@@ -53,7 +53,7 @@ describe('http request parts', () => {
     assert.deepEqual(headersFromRaw(['Host', 'x', 'X-A', '1', 'x-a', '2', 'X-A', '3']), { Host: 'x', 'X-A': ['1', '2', '3'] });
   });
 
-  it('parses queries exactly as node\'s querystring does (randomized)', async () => {
+  it("parses queries exactly as node's querystring does (randomized)", async () => {
     const querystring = (await import('node:querystring')).default;
     const alphabet = ['a', 'b', 'A', '=', '&', '+', '%20', '%', '%zz', '%C3%A9', ' ', '__proto__', 'constructor', '1'];
     let seed = 7;

@@ -39,7 +39,10 @@ describe('DatadirRepository', () => {
     await repository.close();
 
     const loaded = await reopened(dir);
-    assert.deepEqual(loaded.map((s) => s.definition.port), [4000, 5000]);
+    assert.deepEqual(
+      loaded.map((s) => s.definition.port),
+      [4000, 5000],
+    );
     assert.deepEqual(loaded[1]!.definition, imposter(5000, 'a2').definition);
     assert.deepEqual(loaded[1]!.positions, [[1, 0]]);
     assert.deepEqual(loaded[0]!.positions, [[0, 0]]);
@@ -61,7 +64,10 @@ describe('DatadirRepository', () => {
     await repository.save(5000, imposter(5000, 'a'));
     await repository.replaceAll(new Map([[7000, imposter(7000, 'z')]]));
     await repository.close();
-    assert.deepEqual((await reopened(dir)).map((s) => s.definition.port), [7000]);
+    assert.deepEqual(
+      (await reopened(dir)).map((s) => s.definition.port),
+      [7000],
+    );
     assert.equal(readdirSync(dir).filter((f) => f.startsWith('5000-')).length, 0);
   });
 
@@ -77,8 +83,14 @@ describe('DatadirRepository', () => {
 
     const loaded = await reopened(dir);
     assert.deepEqual(loaded[0]!.definition, imposter(5000, 'a').definition);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
-    assert.deepEqual(readdirSync(join(dir, own)).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
+    assert.deepEqual(
+      readdirSync(join(dir, own)).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 
   it('touches only what it made: files of the same shapes, put there by someone else, survive a start and every change', async () => {
@@ -113,7 +125,10 @@ describe('DatadirRepository', () => {
     await repository.delete(5000);
     await repository.close();
     assert.equal(existsSync(join(dir, own)), false);
-    assert.deepEqual((await reopened(dir)).map((s) => s.definition.port), [6000]);
+    assert.deepEqual(
+      (await reopened(dir)).map((s) => s.definition.port),
+      [6000],
+    );
   });
 
   it('a creation cut short before its imposter file was written is forgotten at the next start, its directory removed', async () => {
@@ -127,9 +142,15 @@ describe('DatadirRepository', () => {
     writeFileSync(join(dir, 'imposters.json'), JSON.stringify(manifest));
     mkdirSync(join(dir, '6000-0badf00d'));
 
-    assert.deepEqual((await reopened(dir)).map((s) => s.definition.port), [5000]);
+    assert.deepEqual(
+      (await reopened(dir)).map((s) => s.definition.port),
+      [5000],
+    );
     assert.equal(existsSync(join(dir, '6000-0badf00d')), false);
-    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'imposters.json'), 'utf8')).imposters.map((i: { port: number }) => i.port), [5000]);
+    assert.deepEqual(
+      JSON.parse(readFileSync(join(dir, 'imposters.json'), 'utf8')).imposters.map((i: { port: number }) => i.port),
+      [5000],
+    );
   });
 
   it('a manifest entry that is a path, not a directory name of its own, is refused and nothing is removed', async () => {
@@ -147,7 +168,10 @@ describe('DatadirRepository', () => {
     const stored = { revision: 3, imposter: imposter(5000, 'old').definition, positions: [[0, 0]] };
     writeFileSync(join(dir, '5000-1a2b3c4d.json'), JSON.stringify(stored));
     writeFileSync(join(dir, '5000-1a2b3c4d.positions.json'), JSON.stringify({ revision: 3, positions: [[1, 0]] }));
-    writeFileSync(join(dir, 'imposters.json'), JSON.stringify({ format: 'standin-datadir', version: 1, imposters: [{ port: 5000, file: '5000-1a2b3c4d.json' }] }));
+    writeFileSync(
+      join(dir, 'imposters.json'),
+      JSON.stringify({ format: 'standin-datadir', version: 1, imposters: [{ port: 5000, file: '5000-1a2b3c4d.json' }] }),
+    );
 
     const loaded = await reopened(dir);
     assert.deepEqual(loaded[0]!.definition, stored.imposter);

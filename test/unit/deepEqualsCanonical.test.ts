@@ -23,7 +23,10 @@ function randomValue(r: () => number, depth: number): unknown {
   if (kind === 2) return r() < 0.5;
   if (kind <= 4) return STRINGS[Math.floor(r() * STRINGS.length)];
   if (kind === 5) return Array.from({ length: Math.floor(r() * 4) }, () => randomValue(r, depth + 1));
-  const pairs = Array.from({ length: Math.floor(r() * 4) }, () => `${JSON.stringify(KEYS[Math.floor(r() * KEYS.length)])}:${JSON.stringify(randomValue(r, depth + 1))}`);
+  const pairs = Array.from(
+    { length: Math.floor(r() * 4) },
+    () => `${JSON.stringify(KEYS[Math.floor(r() * KEYS.length)])}:${JSON.stringify(randomValue(r, depth + 1))}`,
+  );
   return JSON.parse(`{${pairs.join(',')}}`);
 }
 
@@ -43,7 +46,11 @@ describe('deepEquals canonical JSON in one pass', () => {
       if (r() < 0.1) text = text.slice(0, Math.max(0, text.length - 1)); // often no longer JSON
       if (r() < 0.1) text = text.toUpperCase();
       for (const spec of SPECS) {
-        assert.equal(canonicalOfJsonText(text, spec), canonicalOfJsonTextStepwise(text, spec), `${text} with ${JSON.stringify({ ...spec, except: String(spec.except) })}`);
+        assert.equal(
+          canonicalOfJsonText(text, spec),
+          canonicalOfJsonTextStepwise(text, spec),
+          `${text} with ${JSON.stringify({ ...spec, except: String(spec.except) })}`,
+        );
       }
     }
   });

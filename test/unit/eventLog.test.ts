@@ -11,8 +11,14 @@ describe('EventLog', () => {
     assert.equal(log.lastId, 5);
     const all = log.after(0);
     assert.equal(all.missed, 2);
-    assert.deepEqual(all.events.map((e) => e.id), [3, 4, 5]);
-    assert.deepEqual(log.after(3).events.map((e) => e.id), [4, 5]);
+    assert.deepEqual(
+      all.events.map((e) => e.id),
+      [3, 4, 5],
+    );
+    assert.deepEqual(
+      log.after(3).events.map((e) => e.id),
+      [4, 5],
+    );
     assert.equal(log.after(3).missed, 0);
     assert.deepEqual(log.after(5), { missed: 0, events: [] });
     assert.deepEqual(all.events[0]!.data, { action: 'created', port: 3 });

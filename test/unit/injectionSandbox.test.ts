@@ -41,10 +41,22 @@ describe('runWithCallback', () => {
   });
 
   it('fails on a callback never called, a rejected promise and a throwing timer callback', async () => {
-    await assert.rejects(runWithCallback(compileScript('() => undefined', 't'), () => [], 100), /did not call back within 100 ms/);
-    await assert.rejects(runWithCallback(compileScript("async () => { throw new Error('r'); }", 't'), () => [], 1_000), /^Error: r$/);
-    await assert.rejects(runWithCallback(compileScript("() => { setTimeout(() => { throw new Error('t'); }, 1); }", 't'), () => [], 1_000), /^Error: t$/);
-    await assert.rejects(runWithCallback(compileScript('() => { setImmediate(() => { for (;;) {} }); }', 't'), () => [], 100), InjectionTimeoutError);
+    await assert.rejects(
+      runWithCallback(compileScript('() => undefined', 't'), () => [], 100),
+      /did not call back within 100 ms/,
+    );
+    await assert.rejects(
+      runWithCallback(compileScript("async () => { throw new Error('r'); }", 't'), () => [], 1_000),
+      /^Error: r$/,
+    );
+    await assert.rejects(
+      runWithCallback(compileScript("() => { setTimeout(() => { throw new Error('t'); }, 1); }", 't'), () => [], 1_000),
+      /^Error: t$/,
+    );
+    await assert.rejects(
+      runWithCallback(compileScript('() => { setImmediate(() => { for (;;) {} }); }', 't'), () => [], 100),
+      InjectionTimeoutError,
+    );
   });
 });
 
@@ -55,7 +67,10 @@ describe('parseCsv', () => {
       ['x, y', 'say "hi"'],
       ['multi\nline', '2'],
     ]);
-    assert.deepEqual(parseCsv('a;b\n1;2', ';'), [['a', 'b'], ['1', '2']]);
+    assert.deepEqual(parseCsv('a;b\n1;2', ';'), [
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
     assert.deepEqual(parseCsv('a,,c', ','), [['a', '', 'c']]);
   });
 });

@@ -18,14 +18,49 @@ describe('jsonpath', () => {
     ['equals on the selected value', { equals: { field: 'VALUE' }, jsonpath: { selector: '$..title' } }, field({ title: 'VALUE' }), true],
     ['equals on another value', { equals: { field: 'NOT VALUE' }, jsonpath: { selector: '$..title' } }, field({ title: 'VALUE' }), false],
     ['a selector differing in case', { equals: { field: 'VALUE' }, jsonpath: { selector: '$..Title' } }, field({ title: 'VALUE' }), true],
-    ['a case-sensitive selector not matching', { equals: { field: 'value' }, jsonpath: { selector: '$..title' }, caseSensitive: true }, field({ TITLE: 'value' }), false],
-    ['a case-sensitive selector matching', { equals: { field: 'value' }, jsonpath: { selector: '$..Title' }, caseSensitive: true }, field({ Title: 'value' }), true],
-    ['except stripped from the selection', { equals: { field: 've' }, jsonpath: { selector: '$..Title' }, caseSensitive: true, except: 'alu' }, field({ Title: 'value' }), true],
-    ['except leaving another value', { equals: { field: 'v' }, jsonpath: { selector: '$..Title' }, caseSensitive: true, except: 'alu' }, field({ Title: 'value' }), false],
+    [
+      'a case-sensitive selector not matching',
+      { equals: { field: 'value' }, jsonpath: { selector: '$..title' }, caseSensitive: true },
+      field({ TITLE: 'value' }),
+      false,
+    ],
+    [
+      'a case-sensitive selector matching',
+      { equals: { field: 'value' }, jsonpath: { selector: '$..Title' }, caseSensitive: true },
+      field({ Title: 'value' }),
+      true,
+    ],
+    [
+      'except stripped from the selection',
+      { equals: { field: 've' }, jsonpath: { selector: '$..Title' }, caseSensitive: true, except: 'alu' },
+      field({ Title: 'value' }),
+      true,
+    ],
+    [
+      'except leaving another value',
+      { equals: { field: 'v' }, jsonpath: { selector: '$..Title' }, caseSensitive: true, except: 'alu' },
+      field({ Title: 'value' }),
+      false,
+    ],
     ['deepEquals on a field that is not JSON', { deepEquals: { field: 'VALUE' }, jsonpath: { selector: '$..title' } }, { field: 'VALUE' }, false],
-    ['deepEquals on another value', { deepEquals: { field: 'NOT VALUE' }, jsonpath: { selector: '$.title..attribute' } }, field({ Title: { attribute: 'value' } }), false],
-    ['deepEquals on a singly embedded value', { deepEquals: { field: 'value' }, jsonpath: { selector: '$.title.attribute' } }, field({ title: { attribute: 'value' } }), true],
-    ['deepEquals on a doubly embedded value', { deepEquals: { field: 'value' }, jsonpath: { selector: '$.title.attribute.test' } }, field({ title: { attribute: { test: 'value' } } }), true],
+    [
+      'deepEquals on another value',
+      { deepEquals: { field: 'NOT VALUE' }, jsonpath: { selector: '$.title..attribute' } },
+      field({ Title: { attribute: 'value' } }),
+      false,
+    ],
+    [
+      'deepEquals on a singly embedded value',
+      { deepEquals: { field: 'value' }, jsonpath: { selector: '$.title.attribute' } },
+      field({ title: { attribute: 'value' } }),
+      true,
+    ],
+    [
+      'deepEquals on a doubly embedded value',
+      { deepEquals: { field: 'value' }, jsonpath: { selector: '$.title.attribute.test' } },
+      field({ title: { attribute: { test: 'value' } } }),
+      true,
+    ],
     [
       'deepEquals on several selected values',
       { deepEquals: { field: ['value', 'other value'] }, jsonpath: { selector: '$.title..attribute' } },
@@ -51,11 +86,26 @@ describe('jsonpath', () => {
       false,
     ],
     ['contains in the selected value', { contains: { field: 'value' }, jsonpath: { selector: '$..title' } }, field({ title: 'this is a value' }), true],
-    ['contains not in the selected value', { contains: { field: 'VALUE' }, jsonpath: { selector: '$..title' }, caseSensitive: true }, field({ title: 'this is a value' }), false],
+    [
+      'contains not in the selected value',
+      { contains: { field: 'VALUE' }, jsonpath: { selector: '$..title' }, caseSensitive: true },
+      field({ title: 'this is a value' }),
+      false,
+    ],
     ['startsWith on the selected value', { startsWith: { field: 'this' }, jsonpath: { selector: '$..title' } }, field({ title: 'this is a value' }), true],
-    ['startsWith not on the selected value', { startsWith: { field: 'this' }, jsonpath: { selector: '$..title' } }, field({ title: 'if this is a value, it is a value' }), false],
+    [
+      'startsWith not on the selected value',
+      { startsWith: { field: 'this' }, jsonpath: { selector: '$..title' } },
+      field({ title: 'if this is a value, it is a value' }),
+      false,
+    ],
     ['exists with a selection', { exists: { field: true }, jsonpath: { selector: '$..title' } }, field({ title: 'value' }), true],
-    ['exists without a selection', { exists: { field: true }, jsonpath: { selector: '$..title' } }, field({ newTitle: 'if this is a value, it is a value' }), false],
+    [
+      'exists without a selection',
+      { exists: { field: true }, jsonpath: { selector: '$..title' } },
+      field({ newTitle: 'if this is a value, it is a value' }),
+      false,
+    ],
     ['exists on a selected 0', { exists: { body: true }, jsonpath: { selector: '$.a' } }, { body: '{"a":0}' }, true],
     ['exists on a selected ""', { exists: { body: true }, jsonpath: { selector: '$.a' } }, { body: '{"a":""}' }, false],
     ['matches on the selected value', { matches: { field: '^v' }, jsonpath: { selector: '$..title' } }, field({ title: 'value' }), true],
@@ -69,16 +119,41 @@ describe('jsonpath', () => {
       { body: '{ "ipAddress": "111.222.333.456" }' },
       true,
     ],
-    ['matches with caseSensitive and an upper-case selector', { matches: { body: 'x' }, jsonpath: { selector: '$.A' }, caseSensitive: true }, { body: '{"A":"x"}' }, true],
+    [
+      'matches with caseSensitive and an upper-case selector',
+      { matches: { body: 'x' }, jsonpath: { selector: '$.A' }, caseSensitive: true },
+      { body: '{"A":"x"}' },
+      true,
+    ],
     ['an indexed selector on the unsorted array', { equals: { body: 'a' }, jsonpath: { selector: '$.list[1]' } }, { body: '{"list":["b","a"]}' }, true],
     ['any of several selected values', { equals: { body: 'x' }, jsonpath: { selector: '$.a' } }, { body: '{"a":["Y","X"]}' }, true],
     ['an object selected, compared as a string', { equals: { body: 'x' }, jsonpath: { selector: '$.a' } }, { body: '{"a":{"b":"x"}}' }, false],
     ['an object selected, compared as an object', { equals: { body: { b: 'x' } }, jsonpath: { selector: '$.a' } }, { body: '{"a":{"b":"x"}}' }, true],
     ['a JSON scalar body with $', { equals: { body: '5' }, jsonpath: { selector: '$' } }, { body: '5' }, true],
-    ['a filter expression', { equals: { body: 'cheap' }, jsonpath: { selector: '$.items[?(@.price < 10)].name' } }, { body: '{"items":[{"name":"cheap","price":5},{"name":"dear","price":50}]}' }, true],
-    ['a filter expression excluding the value', { equals: { body: 'dear' }, jsonpath: { selector: '$.items[?(@.price < 10)].name' } }, { body: '{"items":[{"name":"cheap","price":5},{"name":"dear","price":50}]}' }, false],
-    ['a query value selected (selection applies to every string)', { equals: { query: { q: 'v' } }, jsonpath: { selector: '$.a' } }, { query: { q: '{"a":"v"}' } }, true],
-    ['except emptying the body before selection', { equals: { body: 'john' }, except: '\\{.*\\}', jsonpath: { selector: '$.user.name' } }, { body: '{"user": {"name": "john"}}' }, false],
+    [
+      'a filter expression',
+      { equals: { body: 'cheap' }, jsonpath: { selector: '$.items[?(@.price < 10)].name' } },
+      { body: '{"items":[{"name":"cheap","price":5},{"name":"dear","price":50}]}' },
+      true,
+    ],
+    [
+      'a filter expression excluding the value',
+      { equals: { body: 'dear' }, jsonpath: { selector: '$.items[?(@.price < 10)].name' } },
+      { body: '{"items":[{"name":"cheap","price":5},{"name":"dear","price":50}]}' },
+      false,
+    ],
+    [
+      'a query value selected (selection applies to every string)',
+      { equals: { query: { q: 'v' } }, jsonpath: { selector: '$.a' } },
+      { query: { q: '{"a":"v"}' } },
+      true,
+    ],
+    [
+      'except emptying the body before selection',
+      { equals: { body: 'john' }, except: '\\{.*\\}', jsonpath: { selector: '$.user.name' } },
+      { body: '{"user": {"name": "john"}}' },
+      false,
+    ],
   ];
   for (const [name, predicate, request, expected] of cases) {
     it(`${expected ? 'matches' : 'does not match'}: ${name}`, () => assert.equal(evaluate(predicate, request), expected));
@@ -104,17 +179,24 @@ describe('jsonpath', () => {
     };
     const book = (title: string, author: string) => ({ title, 'isbn:summary': 'x', author });
     assert.equal(
-      firstMatch({ book: [book('Game of Thrones', 'George R.R. Martin'), book('Catcher in the Rye', 'J. D. Salinger'), book('Notes from the Underground', 'Fyodor Dostoyevsky')] }),
+      firstMatch({
+        book: [
+          book('Game of Thrones', 'George R.R. Martin'),
+          book('Catcher in the Rye', 'J. D. Salinger'),
+          book('Notes from the Underground', 'Fyodor Dostoyevsky'),
+        ],
+      }),
       0,
     );
-    assert.equal(firstMatch({ book: [book('Harry Potter', 'J. K. Rowling'), book('Clean Code', 'Robert Cecil Martin'), book('The Cat in the Hat', 'Dr. Seuss')] }), 1);
+    assert.equal(
+      firstMatch({ book: [book('Harry Potter', 'J. K. Rowling'), book('Clean Code', 'Robert Cecil Martin'), book('The Cat in the Hat', 'Dr. Seuss')] }),
+      1,
+    );
     assert.equal(firstMatch({ book: [book('Harry Potter', 'J. K. Rowling'), book('Clean Code', 'Robert Cecil Martin')] }), -1);
   });
 
   it('parses a body once per request for every jsonpath predicate on it', () => {
-    const matchers = ['$.a', '$.b', '$..c', '$.a'].map((selector) =>
-      compilePredicate({ equals: { body: 'x' }, jsonpath: { selector } }, { encoding: 'utf8' }),
-    );
+    const matchers = ['$.a', '$.b', '$..c', '$.a'].map((selector) => compilePredicate({ equals: { body: 'x' }, jsonpath: { selector } }, { encoding: 'utf8' }));
     const { result, parses } = countJsonParses(() => {
       const request = new MatchRequest({ body: '{"a":"y","b":"y","c":"x"}' });
       return matchers.map((matcher) => matcher(request));

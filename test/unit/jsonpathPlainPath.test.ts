@@ -17,17 +17,29 @@ const NAMES = ['a', 'b', 'tier', 'length', '0', '1', '2', 'x y', 'constructor', 
 function randomValue(r: () => number, depth: number): unknown {
   const kind = Math.floor(r() * (depth > 3 ? 6 : 9));
   switch (kind) {
-    case 0: return null;
-    case 1: return 0;
-    case 2: return Math.floor(r() * 100) - 20;
-    case 3: return r() < 0.5;
-    case 4: return '';
-    case 5: return ['abc', 'gold', 'x'][Math.floor(r() * 3)];
+    case 0:
+      return null;
+    case 1:
+      return 0;
+    case 2:
+      return Math.floor(r() * 100) - 20;
+    case 3:
+      return r() < 0.5;
+    case 4:
+      return '';
+    case 5:
+      return ['abc', 'gold', 'x'][Math.floor(r() * 3)];
     case 6:
     case 7: {
       const o: Record<string, unknown> = {};
       const n = Math.floor(r() * 4);
-      for (let i = 0; i < n; i++) Object.defineProperty(o, NAMES[Math.floor(r() * NAMES.length)]!, { value: randomValue(r, depth + 1), enumerable: true, writable: true, configurable: true });
+      for (let i = 0; i < n; i++)
+        Object.defineProperty(o, NAMES[Math.floor(r() * NAMES.length)]!, {
+          value: randomValue(r, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       return o;
     }
     default:
@@ -74,7 +86,8 @@ describe('jsonpath plain-path walk', () => {
 
   it('walks the common shapes and leaves the special forms to jsonpath-plus', () => {
     for (const s of ['$.customer.tier', '$.lines[0].sku', "$['x y'].a", 'customer.tier', '$.a.length']) assert.notEqual(plainPathWalk(s), null, s);
-    for (const s of ['$', '$.*', '$..tier', '$.a[0,1]', '$.a[-1:]', '$.a[?(@.b)]', '$.a~', '$.a^', '$.a[(@.length-1)]', '$.a.@string()']) assert.equal(plainPathWalk(s), null, s);
+    for (const s of ['$', '$.*', '$..tier', '$.a[0,1]', '$.a[-1:]', '$.a[?(@.b)]', '$.a~', '$.a^', '$.a[(@.length-1)]', '$.a.@string()'])
+      assert.equal(plainPathWalk(s), null, s);
     const doc = { customer: { tier: 'gold' }, lines: [{ sku: 'x1' }], 'x y': { a: 0 }, a: 'abc' };
     assert.deepEqual(plainPathWalk('$.customer.tier')!(doc), ['gold']);
     assert.deepEqual(plainPathWalk('$.lines[0].sku')!(doc), ['x1']);

@@ -28,7 +28,9 @@ const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
 function fileGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of sourceFiles(src)) {
-    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const text = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
     const targets = new Set<string>();
     for (const [, spec] of text.matchAll(IMPORT)) {
       const target = resolve(dirname(file), spec!).replace(/\.js$/, '.ts');
@@ -92,8 +94,27 @@ const files = fileGraph();
 test('the checker reads the sources and sees a cycle when there is one', () => {
   assert.ok(files.size > 100, `expected the sources under ${src}`);
   assert.ok(files.get('core/imposter.ts')!.includes('core/stub.ts'));
-  assert.deepEqual(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]])), [['a', 'b', 'c']]);
-  assert.deepEqual(cycles(new Map([['a', ['b']], ['b', []], ['c', ['a', 'b']]])), []);
+  assert.deepEqual(
+    cycles(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+        ['d', ['a']],
+      ]),
+    ),
+    [['a', 'b', 'c']],
+  );
+  assert.deepEqual(
+    cycles(
+      new Map([
+        ['a', ['b']],
+        ['b', []],
+        ['c', ['a', 'b']],
+      ]),
+    ),
+    [],
+  );
 });
 
 test('no import cycle between the files of src/ (type imports included)', () => {
@@ -128,12 +149,18 @@ test('each folder imports only from the layers beneath it (the line in docs/arch
 test('the contracts are a leaf: they import only types of the folders beneath responses', () => {
   const imports = files.get('contracts/index.ts');
   assert.ok(imports, 'src/contracts/index.ts exists');
-  assert.deepEqual(imports.filter((f) => !/^(model|logging|injection|templates)\//.test(f)), []);
+  assert.deepEqual(
+    imports.filter((f) => !/^(model|logging|injection|templates)\//.test(f)),
+    [],
+  );
   const text = readFileSync(join(src, 'contracts/index.ts'), 'utf8');
   assert.doesNotMatch(text, /^import (?!type )/m, 'contracts import types only');
 });
 
 test('the imposter core knows no extension: core/ imports neither rift/ nor imposterConfig/', () => {
   const offending = [...files].filter(([f, targets]) => f.startsWith('core/') && targets.some((t) => /^(rift|imposterConfig)\//.test(t)));
-  assert.deepEqual(offending.map(([f]) => f), []);
+  assert.deepEqual(
+    offending.map(([f]) => f),
+    [],
+  );
 });

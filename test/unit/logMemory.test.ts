@@ -6,7 +6,11 @@ import { Logger } from '../../src/logging/logger.js';
 import { LogMemory } from '../../src/logging/logMemory.js';
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-const entry = (n: number) => ({ level: LEVELS[n % 4] ?? 'debug', message: `line ${n} ✓`, timestamp: `2026-12-01T00:00:00.${String(n % 1000).padStart(3, '0')}Z` });
+const entry = (n: number) => ({
+  level: LEVELS[n % 4] ?? 'debug',
+  message: `line ${n} ✓`,
+  timestamp: `2026-12-01T00:00:00.${String(n % 1000).padStart(3, '0')}Z`,
+});
 
 describe('log memory', () => {
   it('gives back every entry across batches, pending ones included', () => {
@@ -15,7 +19,10 @@ describe('log memory', () => {
       memory.add(entry(n));
       if (n % 7 === 6) memory.pack();
     }
-    assert.deepEqual(memory.entries(), Array.from({ length: 30 }, (_, n) => entry(n)));
+    assert.deepEqual(
+      memory.entries(),
+      Array.from({ length: 30 }, (_, n) => entry(n)),
+    );
     assert.deepEqual(memory.entries(5, 9), [5, 6, 7, 8, 9].map(entry));
     assert.deepEqual(memory.entries(29, 40), [entry(29)]);
     assert.deepEqual(memory.entries(31), []);
@@ -28,7 +35,10 @@ describe('log memory', () => {
       if (n % 4 === 3) memory.pack();
     }
     const all = memory.entries();
-    assert.deepEqual(all, Array.from({ length: 10 }, (_, i) => entry(47 + i)));
+    assert.deepEqual(
+      all,
+      Array.from({ length: 10 }, (_, i) => entry(47 + i)),
+    );
     assert.deepEqual(memory.entries(0, 48), [entry(47), entry(48)]);
     assert.deepEqual(memory.entries(50, 50), [entry(50)]);
   });
@@ -62,6 +72,9 @@ describe('log memory', () => {
     assert.match(kept.at(-1)!.message, /\.\.\. \(200003 characters; shortened here, whole in the console and log file\)$/);
     assert.equal(kept.at(-1)!.message.indexOf('...'), 64 * 1024);
     // Absolute indexes still count every entry ever logged.
-    assert.deepEqual(memory.entries(19, 19).map((e) => e.message.slice(0, 3)), ['19 ']);
+    assert.deepEqual(
+      memory.entries(19, 19).map((e) => e.message.slice(0, 3)),
+      ['19 '],
+    );
   });
 });

@@ -8,7 +8,6 @@ import { compilePredicateWith } from '../../src/matching/compilePredicate.js';
 import { MatchRequest } from '../../src/matching/index.js';
 import { generator, pick, type Random } from '../support/random.js';
 
-
 const WORDS = ['', 'a', 'A', 'ab', 'Ab', 'aB', 'abc', 'b', 'x1', 'X1', '1', '12', 'true', 'null', 'Hello World', '/items/1', '/Items', 'é', 'É', 'a.b', 'GET'];
 const KEYS = ['a', 'A', 'b', 'Key', 'key', 'x-id', 'X-Id', 'length', '0', 'Accept'];
 const OPERATORS = ['equals', 'equals', 'contains', 'startsWith', 'endsWith', 'matches', 'exists'] as const;

@@ -21,7 +21,11 @@ describe('not', () => {
     const inner = { invalid: { field: 'this' } };
     assert.throws(
       () => compilePredicate({ not: inner }, { encoding: 'utf8' }),
-      (error: unknown) => error instanceof StandinError && error.code === 'bad data' && error.message.startsWith('missing predicate: "invalid" is not a predicate operator') && error.source === inner,
+      (error: unknown) =>
+        error instanceof StandinError &&
+        error.code === 'bad data' &&
+        error.message.startsWith('missing predicate: "invalid" is not a predicate operator') &&
+        error.source === inner,
     );
   });
   it('follows the tcp documentation example', () => {

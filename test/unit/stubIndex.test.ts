@@ -11,7 +11,6 @@ import { compilePredicates, MatchRequest, type RequestMatcher } from '../../src/
 import { StubIndex } from '../../src/matching/stubIndex.js';
 import { generator, pick, type Random } from '../support/random.js';
 
-
 const PATHS = ['/', '/items/1', '/Items/1', '/items/2', '/a', '/A', '/ab', '', '/items/1?x', '/é', '/É'];
 const METHODS = ['GET', 'get', 'POST', 'Put', 'DELETE'];
 const FIELD_NAMES = ['path', 'method', 'Path', 'PATH', 'Method', 'body', 'query'];
@@ -170,12 +169,14 @@ describe('stub index', () => {
   });
 
   it('keys or-ed paths on each path, and reads caseSensitive, except and deepEquals as the matcher does', () => {
-    const index = new StubIndex(compileStubs([
-      [{ or: [{ equals: { path: '/a' } }, { equals: { path: '/b' } }] }],
-      [{ equals: { path: '/C' }, caseSensitive: true }],
-      [{ equals: { path: '/d' }, except: 'x' }],
-      [{ deepEquals: { path: '/e' } }],
-    ]));
+    const index = new StubIndex(
+      compileStubs([
+        [{ or: [{ equals: { path: '/a' } }, { equals: { path: '/b' } }] }],
+        [{ equals: { path: '/C' }, caseSensitive: true }],
+        [{ equals: { path: '/d' }, except: 'x' }],
+        [{ deepEquals: { path: '/e' } }],
+      ]),
+    );
     const at = (path: string) => index.candidates(new MatchRequest({ method: 'GET', path }));
     assert.deepEqual(at('/B'), [0, 2]);
     assert.deepEqual(at('/c'), [2], 'a case-sensitive /C is not a candidate for /c');

@@ -27,29 +27,109 @@ describe('xpath', () => {
     ['equals on an empty field', { equals: { field: 'VALUE' }, xpath: { selector: '//title' } }, { field: '' }, false],
     ['equals on the selected value', { equals: { field: 'VALUE' }, xpath: { selector: '//title' } }, { field: '<doc><title>value</title></doc>' }, true],
     ['equals on another value', { equals: { field: 'NOT VALUE' }, xpath: { selector: '//title' } }, { field: '<doc><title>value</title></doc>' }, false],
-    ['a selector and document differing in case', { equals: { field: 'VALUE' }, xpath: { selector: '//Title' } }, { field: '<DOC><TITLE>value</TITLE></DOC>' }, true],
-    ['a case-sensitive selector not matching', { equals: { field: 'value' }, xpath: { selector: '//Title' }, caseSensitive: true }, { field: '<DOC><TITLE>value</TITLE></DOC>' }, false],
-    ['a case-sensitive selector matching', { equals: { field: 'value' }, xpath: { selector: '//Title' }, caseSensitive: true }, { field: '<Doc><Title>value</Title></Doc>' }, true],
-    ['except stripped from the selection', { equals: { field: 've' }, xpath: { selector: '//Title' }, caseSensitive: true, except: 'alu' }, { field: '<Doc><Title>value</Title></Doc>' }, true],
-    ['except leaving another value', { equals: { field: 'v' }, xpath: { selector: '//Title' }, caseSensitive: true, except: 'alu' }, { field: '<Doc><Title>value</Title></Doc>' }, false],
+    [
+      'a selector and document differing in case',
+      { equals: { field: 'VALUE' }, xpath: { selector: '//Title' } },
+      { field: '<DOC><TITLE>value</TITLE></DOC>' },
+      true,
+    ],
+    [
+      'a case-sensitive selector not matching',
+      { equals: { field: 'value' }, xpath: { selector: '//Title' }, caseSensitive: true },
+      { field: '<DOC><TITLE>value</TITLE></DOC>' },
+      false,
+    ],
+    [
+      'a case-sensitive selector matching',
+      { equals: { field: 'value' }, xpath: { selector: '//Title' }, caseSensitive: true },
+      { field: '<Doc><Title>value</Title></Doc>' },
+      true,
+    ],
+    [
+      'except stripped from the selection',
+      { equals: { field: 've' }, xpath: { selector: '//Title' }, caseSensitive: true, except: 'alu' },
+      { field: '<Doc><Title>value</Title></Doc>' },
+      true,
+    ],
+    [
+      'except leaving another value',
+      { equals: { field: 'v' }, xpath: { selector: '//Title' }, caseSensitive: true, except: 'alu' },
+      { field: '<Doc><Title>value</Title></Doc>' },
+      false,
+    ],
     ['deepEquals on a field that is not XML', { deepEquals: { field: 'VALUE' }, xpath: { selector: '//title' } }, { field: 'VALUE' }, false],
-    ['deepEquals on an attribute', { deepEquals: { field: 'VALUE' }, xpath: { selector: '//title/@href' } }, { field: '<doc><title href="value">text</title></doc>' }, true],
-    ['deepEquals on another attribute value', { deepEquals: { field: 'NOT VALUE' }, xpath: { selector: '//title/@attr' } }, { field: '<doc><title attr="value">text</title></doc>' }, false],
-    ['deepEquals on every selected value', { deepEquals: { field: ['first', 'second'] }, xpath: { selector: '//title' } }, { field: '<doc><title>first</title><title>second</title></doc>' }, true],
+    [
+      'deepEquals on an attribute',
+      { deepEquals: { field: 'VALUE' }, xpath: { selector: '//title/@href' } },
+      { field: '<doc><title href="value">text</title></doc>' },
+      true,
+    ],
+    [
+      'deepEquals on another attribute value',
+      { deepEquals: { field: 'NOT VALUE' }, xpath: { selector: '//title/@attr' } },
+      { field: '<doc><title attr="value">text</title></doc>' },
+      false,
+    ],
+    [
+      'deepEquals on every selected value',
+      { deepEquals: { field: ['first', 'second'] }, xpath: { selector: '//title' } },
+      { field: '<doc><title>first</title><title>second</title></doc>' },
+      true,
+    ],
     [
       'deepEquals with a selected value missing from the predicate',
       { deepEquals: { field: ['first', 'second'] }, xpath: { selector: '//title' } },
       { field: '<doc><title>first</title><title>second</title><title>third</title></doc>' },
       false,
     ],
-    ['deepEquals on values out of order', { deepEquals: { field: ['first', 'second'] }, xpath: { selector: '//title' } }, { field: '<doc><title>second</title><title>first</title></doc>' }, true],
-    ['contains in a text node', { contains: { field: 'value' }, xpath: { selector: '//title/text()' } }, { field: '<doc><title>this is a value</title></doc>' }, true],
-    ['contains not in a text node', { contains: { field: 'VALUE' }, xpath: { selector: '//title/text()' }, caseSensitive: true }, { field: '<doc><title>this is a value</title></doc>' }, false],
-    ['startsWith on a default-namespaced node', { startsWith: { field: 'Harry' }, xpath: { selector: namespaced } }, { field: '<book><title xmlns="myns">Harry Potter</title></book>' }, true],
-    ['startsWith not on a default-namespaced node', { startsWith: { field: 'Potter' }, xpath: { selector: namespaced } }, { field: '<book><title xmlns="myns">Harry Potter</title></book>' }, false],
-    ['startsWith without a namespaced node', { startsWith: { field: 'Harry' }, xpath: { selector: namespaced } }, { field: '<book><title>Harry Potter</title></book>' }, false],
-    ['endsWith with an aliased namespace', { endsWith: { field: 'Potter' }, xpath: { selector: '//bookml:title/text()', ns: { bookml: 'http://example.com/book' } } }, { field: book }, true],
-    ['endsWith with capitals in the namespace URL', { endsWith: { field: 'Potter' }, xpath: { selector: '//bookml:title/text()', ns: { bookml: 'http://EXAMPLE.COM/book' } } }, { field: upperBook }, true],
+    [
+      'deepEquals on values out of order',
+      { deepEquals: { field: ['first', 'second'] }, xpath: { selector: '//title' } },
+      { field: '<doc><title>second</title><title>first</title></doc>' },
+      true,
+    ],
+    [
+      'contains in a text node',
+      { contains: { field: 'value' }, xpath: { selector: '//title/text()' } },
+      { field: '<doc><title>this is a value</title></doc>' },
+      true,
+    ],
+    [
+      'contains not in a text node',
+      { contains: { field: 'VALUE' }, xpath: { selector: '//title/text()' }, caseSensitive: true },
+      { field: '<doc><title>this is a value</title></doc>' },
+      false,
+    ],
+    [
+      'startsWith on a default-namespaced node',
+      { startsWith: { field: 'Harry' }, xpath: { selector: namespaced } },
+      { field: '<book><title xmlns="myns">Harry Potter</title></book>' },
+      true,
+    ],
+    [
+      'startsWith not on a default-namespaced node',
+      { startsWith: { field: 'Potter' }, xpath: { selector: namespaced } },
+      { field: '<book><title xmlns="myns">Harry Potter</title></book>' },
+      false,
+    ],
+    [
+      'startsWith without a namespaced node',
+      { startsWith: { field: 'Harry' }, xpath: { selector: namespaced } },
+      { field: '<book><title>Harry Potter</title></book>' },
+      false,
+    ],
+    [
+      'endsWith with an aliased namespace',
+      { endsWith: { field: 'Potter' }, xpath: { selector: '//bookml:title/text()', ns: { bookml: 'http://example.com/book' } } },
+      { field: book },
+      true,
+    ],
+    [
+      'endsWith with capitals in the namespace URL',
+      { endsWith: { field: 'Potter' }, xpath: { selector: '//bookml:title/text()', ns: { bookml: 'http://EXAMPLE.COM/book' } } },
+      { field: upperBook },
+      true,
+    ],
     [
       'equals with capitals in the namespace URL when caseSensitive',
       { equals: { field: 'Harry Potter' }, caseSensitive: true, xpath: { selector: '//bookml:title/text()', ns: { bookml: 'http://EXAMPLE.COM/book' } } },
@@ -63,7 +143,12 @@ describe('xpath', () => {
       false,
     ],
     ['equals on any matched node', { equals: { field: 'Second' }, xpath: { selector: '//a:child', ns: abNamespaces } }, { field: namespacedRoot }, true],
-    ['equals where only the aliases match, not the URLs', { equals: { field: 'Second' }, xpath: { selector: '//a:child', ns: abNamespaces } }, { field: swappedRoot }, false],
+    [
+      'equals where only the aliases match, not the URLs',
+      { equals: { field: 'Second' }, xpath: { selector: '//a:child', ns: abNamespaces } },
+      { field: swappedRoot },
+      false,
+    ],
     ['matches on a field that is not XML', { matches: { field: 'VALUE' }, xpath: { selector: '//title' } }, { field: 'VALUE' }, false],
     ['matches on the selected value', { matches: { field: '^v' }, xpath: { selector: '//title' } }, { field: '<doc><title>value</title></doc>' }, true],
     ['matches not on the selected value', { matches: { field: 'v$' }, xpath: { selector: '//title' } }, { field: '<doc><title>value</title></doc>' }, false],
@@ -71,8 +156,18 @@ describe('xpath', () => {
     ['matches with a selector in the document case', { matches: { body: '^v' }, xpath: { selector: '//A' } }, { body: '<A>value</A>' }, true],
     ['exists with a selection', { exists: { field: true }, xpath: { selector: '//title' } }, { field: '<doc><title>value</title></doc>' }, true],
     ['exists without a selection', { exists: { field: true }, xpath: { selector: '//title' } }, { field: '<doc><summary>value</summary></doc>' }, false],
-    ['a number from count()', { equals: { field: 2 }, xpath: { selector: 'count(//title)' } }, { field: '<doc><title>first</title><title>second</title></doc>' }, true],
-    ['another number from count()', { equals: { field: 3 }, xpath: { selector: 'count(//title)' } }, { field: '<doc><title>first</title><title>second</title></doc>' }, false],
+    [
+      'a number from count()',
+      { equals: { field: 2 }, xpath: { selector: 'count(//title)' } },
+      { field: '<doc><title>first</title><title>second</title></doc>' },
+      true,
+    ],
+    [
+      'another number from count()',
+      { equals: { field: 3 }, xpath: { selector: 'count(//title)' } },
+      { field: '<doc><title>first</title><title>second</title></doc>' },
+      false,
+    ],
     ['false from boolean()', { equals: { field: false }, xpath: { selector: 'boolean(//title)' } }, { field: '<doc></doc>' }, true],
     ['true from boolean()', { equals: { field: 'true' }, xpath: { selector: 'boolean(//title)' } }, { field: '<doc><title/></doc>' }, true],
     // Text without elements has no document in mountebank 2.9.3 and later (2.9.1 counted 0).
@@ -81,9 +176,24 @@ describe('xpath', () => {
     ['a string() result', { equals: { body: 'x' }, xpath: { selector: 'string(//a)' } }, { body: '<r><a>X</a></r>' }, true],
     ['an empty element exists (issue #163)', { exists: { field: true }, xpath: { selector: '//book' } }, { field: '<books><book></book></books>' }, true],
     ['a missing element does not exist (issue #163)', { exists: { field: true }, xpath: { selector: '//book' } }, { field: '<books></books>' }, false],
-    ['an element with child elements exists (issue #163)', { exists: { field: true }, xpath: { selector: '//book' } }, { field: '<books><book><title>Game of Thrones</title></book></books>' }, true],
-    ['an array of values', { equals: { field: ['first', 'third', 'second'] }, xpath: { selector: '//value' } }, { field: '<values><value>first</value><value>second</value><value>third</value></values>' }, true],
-    ['an array with a value not selected', { equals: { field: ['first', 'fourth'] }, xpath: { selector: '//value' } }, { field: '<values><value>first</value><value>second</value></values>' }, false],
+    [
+      'an element with child elements exists (issue #163)',
+      { exists: { field: true }, xpath: { selector: '//book' } },
+      { field: '<books><book><title>Game of Thrones</title></book></books>' },
+      true,
+    ],
+    [
+      'an array of values',
+      { equals: { field: ['first', 'third', 'second'] }, xpath: { selector: '//value' } },
+      { field: '<values><value>first</value><value>second</value><value>third</value></values>' },
+      true,
+    ],
+    [
+      'an array with a value not selected',
+      { equals: { field: ['first', 'fourth'] }, xpath: { selector: '//value' } },
+      { field: '<values><value>first</value><value>second</value></values>' },
+      false,
+    ],
     [
       'matches keeping the selector usable without caseSensitive (issue #361)',
       { matches: { body: '111\\.222\\.333\\.*' }, xpath: { selector: '/ipAddress' } },
@@ -93,7 +203,12 @@ describe('xpath', () => {
     ['an entity in a text node', { equals: { body: '&t' }, xpath: { selector: '//c' } }, { body: '<a><c>&amp;t</c></a>' }, true],
     ['a comment as the first child', { equals: { body: 'x' }, xpath: { selector: '//c' } }, { body: '<a><c><!--x-->t</c></a>' }, true],
     ['several text nodes', { equals: { body: 'u' }, xpath: { selector: '/a/text()' } }, { body: '<a>t<b/>u</a>' }, true],
-    ['a query value selected (selection applies to every string)', { equals: { query: { q: 't' } }, xpath: { selector: '//c' } }, { query: { q: '<a><c>t</c></a>' }, body: 'zzz' }, true],
+    [
+      'a query value selected (selection applies to every string)',
+      { equals: { query: { q: 't' } }, xpath: { selector: '//c' } },
+      { query: { q: '<a><c>t</c></a>' }, body: 'zzz' },
+      true,
+    ],
     // mountebank 2.9.3 and later (xmldom 0.9): malformed text has no document, so nothing is selected.
     ['a document cut short by malformed text', { exists: { body: true }, xpath: { selector: '/r/a/text()' } }, { body: '<r><a>1</a><>x</></r>' }, false],
     ['two root elements', { equals: { body: 'x' }, xpath: { selector: '//a' } }, { body: '<a>x</a><b/>' }, false],
@@ -133,7 +248,10 @@ describe('xpath', () => {
     const books = (attributes: string, title: (name: string, index: number) => string): string =>
       `<books ${attributes} xmlns:isbn="${isbn}">` +
       ['Game of Thrones', 'Harry Potter', 'The Hobbit']
-        .map((name, index) => `<book>${title(name, index)}<isbn:summary>${['Dragons and political intrigue', 'Dragons and a boy wizard', 'A dragon and short people'][index]}</isbn:summary></book>`)
+        .map(
+          (name, index) =>
+            `<book>${title(name, index)}<isbn:summary>${['Dragons and political intrigue', 'Dragons and a boy wizard', 'A dragon and short people'][index]}</isbn:summary></book>`,
+        )
         .join('') +
       '</books>';
     assert.equal(firstMatch(books('', (name) => `<title>${name}</title>`)), 0);

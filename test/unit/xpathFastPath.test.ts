@@ -16,7 +16,25 @@ import { generator, pick, type Random } from '../support/random.js';
 const NS = { p: 'urn:p', q: 'urn:Q', d: 'urn:default' };
 const NAMES = ['a', 'b', 'b', 'a', 'item', 'Item', 'p:item', 'q:a', 'p:b', 'line'];
 const ATTRIBUTES = ['id', 'sku', 'n', 'p:n', 'xml:lang', 'Tier', 'q:id'];
-const TEXTS = ['A-17', 'x', ' spaced  out ', '&amp;t', '&lt;b&gt;', '&quot;&apos;', '&#65;&#x42;', '&#x1F600;', '42', '3.5', '\n  ', 'Ünïcode', 'a > b', '&#10;', '\r\n', 'a\rb', '\u2028'];
+const TEXTS = [
+  'A-17',
+  'x',
+  ' spaced  out ',
+  '&amp;t',
+  '&lt;b&gt;',
+  '&quot;&apos;',
+  '&#65;&#x42;',
+  '&#x1F600;',
+  '42',
+  '3.5',
+  '\n  ',
+  'Ünïcode',
+  'a > b',
+  '&#10;',
+  '\r\n',
+  'a\rb',
+  '\u2028',
+];
 const VALUES = ['1', '2', '1', '2', 'gold', 'en', 'en-GB', 'a\tb\nc', '&amp;&#9;', "it's", '', '7', 'x\r\ny', '&#13;'];
 
 function attributes(random: Random, declared: string[]): string {
@@ -60,7 +78,8 @@ function element(random: Random, depth: number, declared: string[]): string {
 function documentText(random: Random): string {
   let text = element(random, 0, []);
   if (random() < 0.2) text = pick(random, [' ', '\n', '\n\n  ']) + text;
-  if (random() < 0.2) text = pick(random, ['<?xml version="1.0"?>', "<?xml version='1.0' encoding='UTF-8' ?>\n", '<?xml version="1.0" standalone="yes"?> ']) + text;
+  if (random() < 0.2)
+    text = pick(random, ['<?xml version="1.0"?>', "<?xml version='1.0' encoding='UTF-8' ?>\n", '<?xml version="1.0" standalone="yes"?> ']) + text;
   if (random() < 0.15) text += pick(random, ['\n', '  ', ' x', '<b/>']);
   const roll = random();
   if (roll < 0.05) return text.slice(0, Math.floor(random() * text.length));
@@ -76,25 +95,137 @@ function documentText(random: Random): string {
 }
 
 const SELECTORS = [
-  '//a', '/a', '/a/b', '//item', '//Item', '//p:item', '//q:a', '//d:a', '//d:item', '//*', '/*', '/*/*', '//b[1]', '(//item)[last()]',
-  '//@id', '//item/@sku', '//@*', '//@p:n', '//@xml:lang', '//@xmlns', '//a[@id="1"]', '//*[@n>1]', '//text()', '/a/text()',
-  '//node()', '/node()', '/processing-instruction()', '/processing-instruction("xml")', 'count(//*)', 'count(//item)', 'count(//@*)',
-  'count(/node())', 'string(/)', 'string(//a)', 'normalize-space(/)', 'name(/*)', 'local-name(//*[2])', 'namespace-uri(/*)',
-  'name(//@*[1])', 'sum(//@n)', 'number(//@n)', 'boolean(//b)', 'not(//q:a)', '//*[lang("en")]', '//namespace::*',
-  'count(//namespace::*)', 'id("1")', 'id(//@id)', '//*[contains(., "A")]', '//a/following-sibling::*', '//b/preceding::*',
-  '//b/ancestor::*', '/descendant::node()', '//a | //b', '//*[local-name()="item" and namespace-uri()="urn:p"]',
-  '//line/@sku', 'string-length(string(/))', '//*[text()="x"]', '//b/..', '//@id/..', '//item[2]/@*', 'concat(//a, //b)',
-  '//*[starts-with(name(), "p:")]', '//a//text()', 'translate(string(/), "abc", "ABC")', '//*[@xml:lang]/@id',
+  '//a',
+  '/a',
+  '/a/b',
+  '//item',
+  '//Item',
+  '//p:item',
+  '//q:a',
+  '//d:a',
+  '//d:item',
+  '//*',
+  '/*',
+  '/*/*',
+  '//b[1]',
+  '(//item)[last()]',
+  '//@id',
+  '//item/@sku',
+  '//@*',
+  '//@p:n',
+  '//@xml:lang',
+  '//@xmlns',
+  '//a[@id="1"]',
+  '//*[@n>1]',
+  '//text()',
+  '/a/text()',
+  '//node()',
+  '/node()',
+  '/processing-instruction()',
+  '/processing-instruction("xml")',
+  'count(//*)',
+  'count(//item)',
+  'count(//@*)',
+  'count(/node())',
+  'string(/)',
+  'string(//a)',
+  'normalize-space(/)',
+  'name(/*)',
+  'local-name(//*[2])',
+  'namespace-uri(/*)',
+  'name(//@*[1])',
+  'sum(//@n)',
+  'number(//@n)',
+  'boolean(//b)',
+  'not(//q:a)',
+  '//*[lang("en")]',
+  '//namespace::*',
+  'count(//namespace::*)',
+  'id("1")',
+  'id(//@id)',
+  '//*[contains(., "A")]',
+  '//a/following-sibling::*',
+  '//b/preceding::*',
+  '//b/ancestor::*',
+  '/descendant::node()',
+  '//a | //b',
+  '//*[local-name()="item" and namespace-uri()="urn:p"]',
+  '//line/@sku',
+  'string-length(string(/))',
+  '//*[text()="x"]',
+  '//b/..',
+  '//@id/..',
+  '//item[2]/@*',
+  'concat(//a, //b)',
+  '//*[starts-with(name(), "p:")]',
+  '//a//text()',
+  'translate(string(/), "abc", "ABC")',
+  '//*[@xml:lang]/@id',
   // Shapes the fast path takes.
-  '//a/b', '//a//b', '/a//b/@id', '//p:*', '//q:*', '//d:*', '//*/@*', '//a[2]', '/*[1]/*[2]', 'count(//a//@*)', '/text()',
-  '//item/text()', '/a/b[1]/@n', 'count(/*)', '/a/*[3]', '//b//a[1]', 'a/b', '*', 'item', '//*[1]', '//p:item[2]/text()',
-  '//a/@p:n', '//a//@xml:lang', '/*//*', 'count(//text())', '//line/@*', '//@d:x', '//b[3]', '/a/b/a', '//zz:a', 'count(//a[1])',
+  '//a/b',
+  '//a//b',
+  '/a//b/@id',
+  '//p:*',
+  '//q:*',
+  '//d:*',
+  '//*/@*',
+  '//a[2]',
+  '/*[1]/*[2]',
+  'count(//a//@*)',
+  '/text()',
+  '//item/text()',
+  '/a/b[1]/@n',
+  'count(/*)',
+  '/a/*[3]',
+  '//b//a[1]',
+  'a/b',
+  '*',
+  'item',
+  '//*[1]',
+  '//p:item[2]/text()',
+  '//a/@p:n',
+  '//a//@xml:lang',
+  '/*//*',
+  'count(//text())',
+  '//line/@*',
+  '//@d:x',
+  '//b[3]',
+  '/a/b/a',
+  '//zz:a',
+  'count(//a[1])',
   // Predicates the fast path takes.
-  '//*[@id]', '//a[@id="1"]/b', "//*[@sku='gold']/@id", '//*[@p:n="2"]', "//*['1'=@id]", '//*[@*="en"]', '//*[local-name()="item"]',
-  '//*[local-name(.)="a" and namespace-uri()=""]', '//*[namespace-uri()="urn:p"]/@*', '//*[namespace-uri(.)="urn:default"]',
-  '//*[text()="x"]/text()', '//*[text()="42"]', '//*[.="x"]', '//a[.="A-17x"]', '//*[.=""]', '//b[@id][2]', '//b[2][@id]',
-  '//*[@id][@n]', '//*[@n and @id="1"]', '/*[local-name()="a"]/*[1]', '//item[@xml:lang="en"]', '//*[@tier="gold"]', '//b[@id="2"][1]/@*',
-  'count(//*[@id="1"])', '//*[local-name()="item"][2]', '//b[2][@id]/text()', '//a[1][@n]/@*', '//*[1][@id="1"]/*', '//*[@p:*]', '//*[@q:id="7"]', '//*[.="ünïcode"]', '//*[text()="a > b"]',
+  '//*[@id]',
+  '//a[@id="1"]/b',
+  "//*[@sku='gold']/@id",
+  '//*[@p:n="2"]',
+  "//*['1'=@id]",
+  '//*[@*="en"]',
+  '//*[local-name()="item"]',
+  '//*[local-name(.)="a" and namespace-uri()=""]',
+  '//*[namespace-uri()="urn:p"]/@*',
+  '//*[namespace-uri(.)="urn:default"]',
+  '//*[text()="x"]/text()',
+  '//*[text()="42"]',
+  '//*[.="x"]',
+  '//a[.="A-17x"]',
+  '//*[.=""]',
+  '//b[@id][2]',
+  '//b[2][@id]',
+  '//*[@id][@n]',
+  '//*[@n and @id="1"]',
+  '/*[local-name()="a"]/*[1]',
+  '//item[@xml:lang="en"]',
+  '//*[@tier="gold"]',
+  '//b[@id="2"][1]/@*',
+  'count(//*[@id="1"])',
+  '//*[local-name()="item"][2]',
+  '//b[2][@id]/text()',
+  '//a[1][@n]/@*',
+  '//*[1][@id="1"]/*',
+  '//*[@p:*]',
+  '//*[@q:id="7"]',
+  '//*[.="ünïcode"]',
+  '//*[text()="a > b"]',
 ];
 
 type Outcome = { value: unknown } | { error: true };
@@ -139,8 +270,16 @@ describe('xpath on the fast parser', () => {
           if (query === null) continue;
           const expected = outcome(() => query.evaluateWithPackage(reference));
           const where = `seed ${seed}, document ${d}, lowerCase ${lowerCase}\n${JSON.stringify(text)}\nselector ${selector}`;
-          assert.deepEqual(outcome(() => query.evaluate(query.needsXmldom ? reference : light)), expected, where);
-          assert.deepEqual(outcome(() => query.evaluate(reference)), expected, `${where} (on xmldom's DOM)`);
+          assert.deepEqual(
+            outcome(() => query.evaluate(query.needsXmldom ? reference : light)),
+            expected,
+            where,
+          );
+          assert.deepEqual(
+            outcome(() => query.evaluate(reference)),
+            expected,
+            `${where} (on xmldom's DOM)`,
+          );
         }
       }
     }
@@ -153,21 +292,72 @@ describe('xpath on the fast parser', () => {
   it('takes the simple selectors on the fast path, and only those', () => {
     const fast = (selector: string) => compiled(selector, false)?.fastPath;
     for (const selector of [
-      '//a', '/a/b', '//p:item', '//item/@sku', '//@*', 'count(//item)', '//b[1]', '/a/text()', 'a/b', '//p:*', '//a[@id="1"]',
-      '//*[local-name()="a" and namespace-uri(.)="u"]', '//a[text()="t"]', '//a[.="t"]', '//a[@id][2]', '//a[@*]',
+      '//a',
+      '/a/b',
+      '//p:item',
+      '//item/@sku',
+      '//@*',
+      'count(//item)',
+      '//b[1]',
+      '/a/text()',
+      'a/b',
+      '//p:*',
+      '//a[@id="1"]',
+      '//*[local-name()="a" and namespace-uri(.)="u"]',
+      '//a[text()="t"]',
+      '//a[.="t"]',
+      '//a[@id][2]',
+      '//a[@*]',
     ]) {
       assert.equal(fast(selector), true, selector);
     }
-    for (const selector of ['//zz:a', '/', '//a[@id=1]', '//a[@id!="1"]', '//a[@id or @n]', '//a[name()="a"]', '//a[1][2]', '//a[last()]', '(//item)[1]', '//b/..', 'string(//a)', '//a | //b', '//node()', '//b[0]', '//b[1.5]', 'count(//a, //b)']) {
+    for (const selector of [
+      '//zz:a',
+      '/',
+      '//a[@id=1]',
+      '//a[@id!="1"]',
+      '//a[@id or @n]',
+      '//a[name()="a"]',
+      '//a[1][2]',
+      '//a[last()]',
+      '(//item)[1]',
+      '//b/..',
+      'string(//a)',
+      '//a | //b',
+      '//node()',
+      '//b[0]',
+      '//b[1.5]',
+      'count(//a, //b)',
+    ]) {
       assert.notEqual(fast(selector), true, selector);
     }
   });
 
   it('refuses what only xmldom handles, so its recovery applies', () => {
     for (const text of [
-      '', 'hello', '<a><!-- c --></a>', '<a><![CDATA[x]]></a>', '<!DOCTYPE a><a/>', '<a>&nbsp;</a>', '<a>& b</a>',
-      '<a><u:b/></a>', '<a b="1" b="2"/>', '<a b="1"c="2"/>', '<a b/>', '<a>x</b>', '<a/><b/>', '<a/>x', 'x<a/>', '<a>', '<é/>',
-      '<a xmlns:p=""/>', '<?xml version="1.0"?><?pi x?><a/>', ' <?xml version="1.0"?><a/>', '<a xmlns:p="urn:p" xmlns:q="urn:p" p:x="1" q:x="2"/>', '<a><xmlns/></a>', '<a><xmlns:b/></a>',
+      '',
+      'hello',
+      '<a><!-- c --></a>',
+      '<a><![CDATA[x]]></a>',
+      '<!DOCTYPE a><a/>',
+      '<a>&nbsp;</a>',
+      '<a>& b</a>',
+      '<a><u:b/></a>',
+      '<a b="1" b="2"/>',
+      '<a b="1"c="2"/>',
+      '<a b/>',
+      '<a>x</b>',
+      '<a/><b/>',
+      '<a/>x',
+      'x<a/>',
+      '<a>',
+      '<é/>',
+      '<a xmlns:p=""/>',
+      '<?xml version="1.0"?><?pi x?><a/>',
+      ' <?xml version="1.0"?><a/>',
+      '<a xmlns:p="urn:p" xmlns:q="urn:p" p:x="1" q:x="2"/>',
+      '<a><xmlns/></a>',
+      '<a><xmlns:b/></a>',
     ]) {
       assert.equal(parseLightDocument(text), null, JSON.stringify(text));
     }
@@ -176,7 +366,8 @@ describe('xpath on the fast parser', () => {
   it('selects through compileXPath as through xmldom (the predicate path)', () => {
     const spec = { forceStrings: false } as ViewSpec;
     const body = '<order xmlns="urn:shop"><id>A-17</id><customer tier="gold"/><line sku="x1" qty="2"/><line sku="y2" qty="1"/></order>';
-    const select = (selector: string) => compileXPath({ selector, ns: { s: 'urn:shop' } }, true, {}).select(body.toLowerCase(), spec, new MatchRequest({}), null);
+    const select = (selector: string) =>
+      compileXPath({ selector, ns: { s: 'urn:shop' } }, true, {}).select(body.toLowerCase(), spec, new MatchRequest({}), null);
     assert.ok(parseLightDocument(body) !== null);
     assert.equal(select('//s:id'), 'a-17');
     assert.deepEqual(select('//s:line/@sku'), ['x1', 'y2']);

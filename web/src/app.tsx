@@ -15,7 +15,11 @@ function pageFor(path: string) {
   const imposter = /^\/imposters\/([^/]+)\/?$/.exec(path);
   if (imposter) return <ImposterPage port={decodeURIComponent(imposter[1]!)} />;
   if (/^\/logs\/?$/.test(path)) return <LogsPage />;
-  return <p>No page here. <a href="/">Home</a></p>;
+  return (
+    <p>
+      No page here. <a href="/">Home</a>
+    </p>
+  );
 }
 
 function KeyForm({ onKey }: { onKey: () => void }) {
@@ -31,8 +35,14 @@ function KeyForm({ onKey }: { onKey: () => void }) {
       }}
     >
       <h1>API key required</h1>
-      <p>This standin was started with <code>--apikey</code>: enter the key to use the dashboard. It is kept in this tab only.</p>
-      {hadKey ? <p class="error" role="alert">The key given was refused.</p> : null}
+      <p>
+        This standin was started with <code>--apikey</code>: enter the key to use the dashboard. It is kept in this tab only.
+      </p>
+      {hadKey ? (
+        <p class="error" role="alert">
+          The key given was refused.
+        </p>
+      ) : null}
       <label>
         <span class="label">API key</span>
         <input type="password" name="apikey" autocomplete="off" autoFocus value={key} onInput={(e) => setKey((e.target as HTMLInputElement).value)} />

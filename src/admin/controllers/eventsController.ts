@@ -41,9 +41,7 @@ export function eventsController(registry: ImposterRegistry, log: EventLog) {
     const match = parseMatchClauses(req.query);
     const lastEventId = parseLastEventId(req);
     const hello = { engineVersion: VERSION, seq: log.lastId, types, port };
-    return ok(
-      new StreamBody((res, headers) => openEventStream(res, log, { accepts: accepts(types, port, match), lastEventId, hello, headers })),
-    );
+    return ok(new StreamBody((res, headers) => openEventStream(res, log, { accepts: accepts(types, port, match), lastEventId, hello, headers })));
   };
   return {
     events(req: AdminRequest): AdminReply {

@@ -16,11 +16,11 @@ export function impostersController(registry: ImposterRegistry) {
     list(req: AdminRequest): AdminReply {
       const replayable = flag(req.query, 'replayable');
       const removeProxies = flag(req.query, 'removeProxies');
-      const imposters = registry.list().map((imposter) =>
-        replayable || removeProxies
-          ? printImposter(imposter, { baseUrl: req.baseUrl, replayable, removeProxies })
-          : printListEntry(imposter, req.baseUrl),
-      );
+      const imposters = registry
+        .list()
+        .map((imposter) =>
+          replayable || removeProxies ? printImposter(imposter, { baseUrl: req.baseUrl, replayable, removeProxies }) : printListEntry(imposter, req.baseUrl),
+        );
       return ok({ imposters });
     },
 

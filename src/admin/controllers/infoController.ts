@@ -6,12 +6,7 @@ import { ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
 import type { WatchStatus } from '../../watch/watchImposters.js';
 import type { ScaleView } from '../scaleView.js';
 
-export function infoController(
-  options: StandinOptions,
-  logger: Logger,
-  watchStatus: () => WatchStatus | undefined,
-  scaleView?: ScaleView,
-) {
+export function infoController(options: StandinOptions, logger: Logger, watchStatus: () => WatchStatus | undefined, scaleView?: ScaleView) {
   return {
     async home(req: AdminRequest): Promise<AdminReply> {
       const body: Record<string, unknown> = {

@@ -85,7 +85,7 @@ function verifyOptions(body: unknown): VerifyOptions {
   };
 }
 
-const TIMES_MESSAGE = "'times' must be a count (2) or a range ({\"atLeast\": 1, \"atMost\": 3})";
+const TIMES_MESSAGE = '\'times\' must be a count (2) or a range ({"atLeast": 1, "atMost": 3})';
 
 function expectedCount(times: unknown): ExpectedCount {
   const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;

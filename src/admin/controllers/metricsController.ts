@@ -6,11 +6,7 @@ import type { ProcessMetrics } from '../../metrics/processMetrics.js';
 import { ok, TextBody, type AdminReply } from '../adminHttp.js';
 import type { ScaleView } from '../scaleView.js';
 
-export function metricsController(
-  registry: ImposterRegistry,
-  processMetrics: ProcessMetrics,
-  scaleView?: ScaleView,
-) {
+export function metricsController(registry: ImposterRegistry, processMetrics: ProcessMetrics, scaleView?: ScaleView) {
   return {
     async get(): Promise<AdminReply> {
       const out = new Exposition();

@@ -29,7 +29,8 @@ export function riftStateController(registry: ImposterRegistry) {
     async setScenarioState(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
       const state = bodyField(req, 'state');
-      if (typeof state !== 'string' || state === '') throw validationError('missing required field: state (the state to put the scenario in, e.g. {"state": "paid"})');
+      if (typeof state !== 'string' || state === '')
+        throw validationError('missing required field: state (the state to put the scenario in, e.g. {"state": "paid"})');
       const flowId = flowOf(imposter, bodyField(req, 'flowId'));
       const name = req.params.name!;
       await stored(imposter.scenarios.set(flowId, name, state));
@@ -87,7 +88,8 @@ export function riftStateController(registry: ImposterRegistry) {
       const imposter = find(req);
       const { flowId, key } = req.params as { flowId: string; key: string };
       const value = await stored(imposter.flows.store.get(flowId, key));
-      if (value === undefined) throw new StandinError('no such resource', `flow-state key not found: flow ${JSON.stringify(flowId)} has no key ${JSON.stringify(key)}`);
+      if (value === undefined)
+        throw new StandinError('no such resource', `flow-state key not found: flow ${JSON.stringify(flowId)} has no key ${JSON.stringify(key)}`);
       return ok({ flowId, key, value });
     },
 

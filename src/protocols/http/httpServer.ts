@@ -89,7 +89,10 @@ function respond(handler: RequestHandler, req: IncomingMessage, res: ServerRespo
     return;
   }
   if (outcome instanceof Promise) {
-    outcome.then((o) => deliver(handler, req, res, request, o), (err) => writeError(handler, res, request, err));
+    outcome.then(
+      (o) => deliver(handler, req, res, request, o),
+      (err) => writeError(handler, res, request, err),
+    );
   } else {
     deliver(handler, req, res, request, outcome);
   }
@@ -136,12 +139,7 @@ function withCors(headers: string[], request: HttpRequest): string[] {
   const allowMethods = h['access-control-request-method'];
   const origin = h['origin'];
   if (!allowHeaders || !allowMethods || !origin) return headers;
-  return [
-    ...headers,
-    'Access-Control-Allow-Headers', allowHeaders,
-    'Access-Control-Allow-Methods', allowMethods,
-    'Access-Control-Allow-Origin', origin,
-  ];
+  return [...headers, 'Access-Control-Allow-Headers', allowHeaders, 'Access-Control-Allow-Methods', allowMethods, 'Access-Control-Allow-Origin', origin];
 }
 
 function lowerCaseHeaders(headers: HttpRequest['headers']): Record<string, string> {
@@ -152,7 +150,7 @@ function lowerCaseHeaders(headers: HttpRequest['headers']): Record<string, strin
 
 /** Rift's `X-Rift-Debug: true` or `1`, any case. */
 function asksForDebug(value: string | string[] | undefined): boolean {
-  const text = (Array.isArray(value) ? value[0] ?? '' : value ?? '').trim().toLowerCase();
+  const text = (Array.isArray(value) ? (value[0] ?? '') : (value ?? '')).trim().toLowerCase();
   return text === 'true' || text === '1';
 }
 

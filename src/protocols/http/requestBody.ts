@@ -7,7 +7,10 @@ import zlib from 'node:zlib';
 
 /** The body (as received, or once inflated) is larger than the limit. */
 export class BodyTooLargeError extends Error {
-  constructor(readonly limit: number, readonly flag: string) {
+  constructor(
+    readonly limit: number,
+    readonly flag: string,
+  ) {
     super(`the request body is larger than ${describeBytes(limit)}; start standin with a larger ${flag} to accept it`);
     this.name = 'BodyTooLargeError';
   }
@@ -15,7 +18,11 @@ export class BodyTooLargeError extends Error {
 
 /** `64 MiB`, `512 KiB`, `100 bytes`: how a limit reads in messages. */
 export function describeBytes(bytes: number): string {
-  const units: Array<[number, string]> = [[1024 ** 3, 'GiB'], [1024 ** 2, 'MiB'], [1024, 'KiB']];
+  const units: Array<[number, string]> = [
+    [1024 ** 3, 'GiB'],
+    [1024 ** 2, 'MiB'],
+    [1024, 'KiB'],
+  ];
   for (const [size, unit] of units) {
     if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
   }

@@ -19,12 +19,7 @@ export const httpsProtocol: ProtocolAdapter = {
 };
 
 /** `echo` is the imposter's printed config: it shows the generated pair when the imposter has none. */
-async function listenHttps(
-  handler: RequestHandler,
-  options: ListenOptions,
-  settings: HttpsSettings,
-  echo: Record<string, unknown>,
-): Promise<ProtocolServer> {
+async function listenHttps(handler: RequestHandler, options: ListenOptions, settings: HttpsSettings, echo: Record<string, unknown>): Promise<ProtocolServer> {
   let { key, cert } = settings;
   if (key === undefined || cert === undefined) {
     ({ key, cert } = await defaultCertificate());

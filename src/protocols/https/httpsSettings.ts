@@ -2,7 +2,7 @@
 // `rejectUnauthorized`, `ciphers`): checked once at creation, by building a TLS context from them,
 // so a bad PEM is a 400 and not a server that fails to start.
 import tls from 'node:tls';
-import type { StandinError} from '../../model/errors.js';
+import type { StandinError } from '../../model/errors.js';
 import { ValidationFailure, validationError } from '../../model/errors.js';
 
 export interface HttpsSettings {
@@ -44,7 +44,7 @@ export function compileHttpsSettings(config: Record<string, unknown>): HttpsSett
   const ca = compileCa(config.ca, errors);
   let ciphers: string | undefined;
   if (config.ciphers !== undefined && config.ciphers !== null) {
-    if (typeof config.ciphers !== 'string') errors.push(validationError("'ciphers' must be a string such as \"ECDHE-RSA-AES128-GCM-SHA256\""));
+    if (typeof config.ciphers !== 'string') errors.push(validationError('\'ciphers\' must be a string such as "ECDHE-RSA-AES128-GCM-SHA256"'));
     else ciphers = config.ciphers.toUpperCase();
   }
   if (errors.length > 0) throw new ValidationFailure(errors);
@@ -53,7 +53,12 @@ export function compileHttpsSettings(config: Record<string, unknown>): HttpsSett
     tls.createSecureContext({ key, cert, ca, ciphers });
   } catch (err) {
     const hint = (err as { code?: string }).code === 'ERR_SSL_EE_KEY_TOO_SMALL' ? KEY_TOO_SMALL : '';
-    throw validationError(`invalid TLS settings: ${(err as Error).message}${hint}`, { key: key !== undefined, cert: cert !== undefined, ca: ca !== undefined, ciphers });
+    throw validationError(`invalid TLS settings: ${(err as Error).message}${hint}`, {
+      key: key !== undefined,
+      cert: cert !== undefined,
+      ca: ca !== undefined,
+      ciphers,
+    });
   }
 
   const settings: HttpsSettings = {

@@ -9,11 +9,7 @@ import { createSmtpRequest } from './smtpRequest.js';
 
 export async function listenSmtp(handler: RequestHandler, options: ListenOptions): Promise<ProtocolServer> {
   // Loaded by the first smtp imposter, not at startup (mailparser alone takes ~370 ms to import).
-  const [{ simpleParser }, { SMTPServer }, { key, cert }] = await Promise.all([
-    import('mailparser'),
-    import('smtp-server'),
-    defaultCertificate(),
-  ]);
+  const [{ simpleParser }, { SMTPServer }, { key, cert }] = await Promise.all([import('mailparser'), import('smtp-server'), defaultCertificate()]);
   const server = new SMTPServer({
     authOptional: true,
     disableReverseLookup: true,

@@ -15,7 +15,7 @@ export const EVERY_PACKET: EndOfRequest = () => true;
 export function compileEndOfRequest(value: unknown, encoding: TcpEncoding, allowInjection: boolean, scripts: ScriptScope): EndOfRequest {
   if (value === undefined || value === null) return EVERY_PACKET;
   if (!isPlainObject(value) || (value.inject !== undefined && typeof value.inject !== 'string')) {
-    throw validationError("'endOfRequestResolver' must be an object such as {\"inject\": \"function (requestData, logger) { return true; }\"}", value);
+    throw validationError('\'endOfRequestResolver\' must be an object such as {"inject": "function (requestData, logger) { return true; }"}', value);
   }
   const source = value.inject;
   if (source === undefined) return EVERY_PACKET;

@@ -19,7 +19,7 @@ export function compileTcpProxy(
   settings: TcpSettings,
 ): CompiledResponse {
   const proxy = config.proxy;
-  if (!isPlainObject(proxy)) throw validationError("'proxy' must be an object, e.g. {\"to\": \"tcp://origin:3000\"}", config);
+  if (!isPlainObject(proxy)) throw validationError('\'proxy\' must be an object, e.g. {"to": "tcp://origin:3000"}', config);
   const target = compileTarget(proxy, config);
   if (typeof target === 'string') return refuseEveryRequest(config, repeat, target);
   const mode = proxyModeOf(proxy.mode);

@@ -9,12 +9,7 @@ export interface TcpReply {
   data: Buffer;
 }
 
-export function compileTcpReply(
-  is: Record<string, unknown>,
-  defaults: Record<string, unknown> | undefined,
-  encoding: TcpEncoding,
-  source: unknown,
-): TcpReply {
+export function compileTcpReply(is: Record<string, unknown>, defaults: Record<string, unknown> | undefined, encoding: TcpEncoding, source: unknown): TcpReply {
   const value = is.data || defaults?.data || '';
   // An injected response may hand back bytes (mountebank uses a Buffer as it is).
   if (Buffer.isBuffer(value)) return { data: value };

@@ -50,7 +50,7 @@ type StoreMethod = (store: FlowStore, flowId: string, L: unknown, arg: number) =
 
 const STORE_METHODS: Record<string, StoreMethod> = {
   get: (store, flowId, L, arg) => store.get(flowId, keyArgument(L, arg, 'get')),
-  set: (store, flowId, L, arg) => store.set(flowId, keyArgument(L, arg, 'set'), readValue(L, arg + 1) as never ?? null),
+  set: (store, flowId, L, arg) => store.set(flowId, keyArgument(L, arg, 'set'), (readValue(L, arg + 1) as never) ?? null),
   increment: (store, flowId, L, arg) => store.increment(flowId, keyArgument(L, arg, 'increment')),
   delete: (store, flowId, L, arg) => store.delete(flowId, keyArgument(L, arg, 'delete')),
   exists: (store, flowId, L, arg) => store.exists(flowId, keyArgument(L, arg, 'exists')),
@@ -218,7 +218,9 @@ class LuaScript implements CompiledScript {
     try {
       if (status === lua.LUA_YIELD) throw new ScriptRuntimeError(`${ENTRY_POINT} yielded outside a flow_store call`);
       if (status !== lua.LUA_OK) {
-        throw state.timedOut ? new ScriptTimeoutError(state.timeoutMs) : new ScriptRuntimeError(to_jsstring(lua.lua_tostring(thread, -1) ?? to_luastring('error')));
+        throw state.timedOut
+          ? new ScriptTimeoutError(state.timeoutMs)
+          : new ScriptRuntimeError(to_jsstring(lua.lua_tostring(thread, -1) ?? to_luastring('error')));
       }
       if (lua.lua_gettop(thread) === 0) return undefined;
       try {
@@ -280,7 +282,12 @@ class LuaScript implements CompiledScript {
 function ctxData(ctx: Record<string, unknown>): Record<string, unknown> {
   const message = (m: Record<string, unknown> | undefined) =>
     m && { method: m.method, path: m.path, pathParams: m.pathParams, query: m.query, status: m.status, headers: m.headers, body: m.body, json: m.json };
-  return { request: message(ctx.request as Record<string, unknown>), response: message(ctx.response as Record<string, unknown> | undefined), flowId: ctx.flowId, stub: ctx.stub };
+  return {
+    request: message(ctx.request as Record<string, unknown>),
+    response: message(ctx.response as Record<string, unknown> | undefined),
+    flowId: ctx.flowId,
+    stub: ctx.stub,
+  };
 }
 
 /** A Lua result table as the result constructor it stands for. */

@@ -5,13 +5,19 @@ import { debugText, FnPtr, HostObject, RhaiChar, RhaiFloat, RhaiRange, Timestamp
 
 export function toRhai(js: unknown): Value {
   switch (typeof js) {
-    case 'undefined': return undefined;
-    case 'number': return Number.isSafeInteger(js) ? js + 0 : new RhaiFloat(js); // + 0 turns -0 into 0
+    case 'undefined':
+      return undefined;
+    case 'number':
+      return Number.isSafeInteger(js) ? js + 0 : new RhaiFloat(js); // + 0 turns -0 into 0
     case 'string':
-    case 'boolean': return js;
-    case 'bigint': return Number.isSafeInteger(Number(js)) ? Number(js) : new RhaiFloat(Number(js));
-    case 'function': return new HostObject(js);
-    case 'symbol': return js.toString();
+    case 'boolean':
+      return js;
+    case 'bigint':
+      return Number.isSafeInteger(Number(js)) ? Number(js) : new RhaiFloat(Number(js));
+    case 'function':
+      return new HostObject(js);
+    case 'symbol':
+      return js.toString();
   }
   if (js === null) return undefined;
   if (Array.isArray(js)) return js.map(toRhai);

@@ -62,7 +62,10 @@ export class Compiler implements ControlCompiler {
   }
 
   private aritiesOf(name: string): string {
-    return [...this.target.functions.values()].filter((fn) => fn.name === name).map((fn) => fn.arity).join(' or ');
+    return [...this.target.functions.values()]
+      .filter((fn) => fn.name === name)
+      .map((fn) => fn.arity)
+      .join(' or ');
   }
 
   compileFunction(def: FnDef, into: CompiledFunction): void {
@@ -73,7 +76,10 @@ export class Compiler implements ControlCompiler {
     const last = stmts[stmts.length - 1];
     const body: Stmt[] =
       last?.k === 'return'
-        ? [...stmts.slice(0, -1), { k: 'expr', expr: last.value ?? { k: 'literal', value: undefined, line: last.line, column: last.column }, line: last.line, column: last.column }]
+        ? [
+            ...stmts.slice(0, -1),
+            { k: 'expr', expr: last.value ?? { k: 'literal', value: undefined, line: last.line, column: last.column }, line: last.line, column: last.column },
+          ]
         : stmts;
     into.body = this.statements(body);
     into.slots = this.scope.size;
@@ -91,8 +97,10 @@ export class Compiler implements ControlCompiler {
   private statements(stmts: Stmt[], topLevel = false): Ev {
     const evs = stmts.map((s) => this.statement(s, topLevel));
     switch (evs.length) {
-      case 0: return () => undefined;
-      case 1: return evs[0]!;
+      case 0:
+        return () => undefined;
+      case 1:
+        return evs[0]!;
       case 2: {
         const [a, b] = evs as [Ev, Ev];
         return (f) => {
@@ -117,9 +125,12 @@ export class Compiler implements ControlCompiler {
 
   private statement(s: Stmt, topLevel: boolean): Ev {
     switch (s.k) {
-      case 'expr': return this.expr(s.expr);
-      case 'let': return this.declaration(s, topLevel && this.scope.atTopBlock);
-      case 'assign': return this.assignment(s);
+      case 'expr':
+        return this.expr(s.expr);
+      case 'let':
+        return this.declaration(s, topLevel && this.scope.atTopBlock);
+      case 'assign':
+        return this.assignment(s);
       case 'break': {
         this.scope.loopSignal('break', s);
         const value = s.value ? this.value(s.value) : undefined;
@@ -145,7 +156,8 @@ export class Compiler implements ControlCompiler {
           throw new RhaiRuntimeError(`runtime error: ${displayText(v)}`, s, v);
         };
       }
-      case 'try': return this.tryCatch(s);
+      case 'try':
+        return this.tryCatch(s);
     }
   }
 
@@ -297,7 +309,8 @@ export class Compiler implements ControlCompiler {
         return (f) => f.ctx.links.global(e.name, e);
       case 'this':
         return (f) => f.thisValue;
-      case 'interpolated': return this.interpolated(e);
+      case 'interpolated':
+        return this.interpolated(e);
       case 'array': {
         const items = e.items.map((item) => this.value(item));
         return (f) => {
@@ -320,7 +333,8 @@ export class Compiler implements ControlCompiler {
         const apply = e.op === '-' ? negate : e.op === '+' ? plus : not;
         return (f) => apply(operand(f), e);
       }
-      case 'binary': return this.binary(e);
+      case 'binary':
+        return this.binary(e);
       case 'property': {
         const target = this.expr(e.target);
         return (f) => readProperty(target(f), e.name, e.safe, f.ctx, e);
@@ -330,15 +344,24 @@ export class Compiler implements ControlCompiler {
         const index = this.expr(e.index);
         return (f) => readIndex(target(f), index(f), e.safe, f.ctx, e);
       }
-      case 'call': return this.call(e);
-      case 'method': return this.method(e);
-      case 'closure': return this.closure(e);
-      case 'if': return compileIf(this, e);
-      case 'switch': return compileSwitch(this, e);
-      case 'while': return compileWhile(this, e);
-      case 'loop': return compileLoop(this, e);
-      case 'for': return compileFor(this, e);
-      case 'block': return this.block(e);
+      case 'call':
+        return this.call(e);
+      case 'method':
+        return this.method(e);
+      case 'closure':
+        return this.closure(e);
+      case 'if':
+        return compileIf(this, e);
+      case 'switch':
+        return compileSwitch(this, e);
+      case 'while':
+        return compileWhile(this, e);
+      case 'loop':
+        return compileLoop(this, e);
+      case 'for':
+        return compileFor(this, e);
+      case 'block':
+        return this.block(e);
     }
   }
 

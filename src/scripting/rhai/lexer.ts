@@ -14,11 +14,58 @@ export type Token =
 
 // Longest first, so `..=` wins over `..` and `**=` over `**`.
 const PUNCTUATION = [
-  '**=', '<<=', '>>=', '..=', '...',
-  '::', '=>', '==', '!=', '<=', '>=', '&&', '||', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=',
-  '**', '<<', '>>', '..', '?.', '?[', '??', '#{',
-  '+', '-', '*', '/', '%', '=', '<', '>', '!', '&', '|', '^', '(', ')', '[', ']', '{', '}', ',',
-  ';', ':', '.', '?',
+  '**=',
+  '<<=',
+  '>>=',
+  '..=',
+  '...',
+  '::',
+  '=>',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '**',
+  '<<',
+  '>>',
+  '..',
+  '?.',
+  '?[',
+  '??',
+  '#{',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '=',
+  '<',
+  '>',
+  '!',
+  '&',
+  '|',
+  '^',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ';',
+  ':',
+  '.',
+  '?',
 ];
 
 const isDigit = (c: string): boolean => c >= '0' && c <= '9';
@@ -194,14 +241,30 @@ class Lexer {
       const escapeAt = { line: this.line, column: this.pos - this.lineStart };
       const e = this.advance();
       switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case '0': out += '\0'; break;
-        case '\\': out += '\\'; break;
-        case '"': out += '"'; break;
-        case "'": out += "'"; break;
-        case 'x': out += this.hexEscape(2, escapeAt); break;
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case '0':
+          out += '\0';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '"':
+          out += '"';
+          break;
+        case "'":
+          out += "'";
+          break;
+        case 'x':
+          out += this.hexEscape(2, escapeAt);
+          break;
         case 'u':
           if (src[this.pos] === '{') {
             const close = src.indexOf('}', this.pos);
@@ -211,7 +274,9 @@ class Lexer {
             out += String.fromCodePoint(parseInt(hex, 16));
           } else out += this.hexEscape(4, escapeAt);
           break;
-        case 'U': out += this.hexEscape(8, escapeAt); break;
+        case 'U':
+          out += this.hexEscape(8, escapeAt);
+          break;
         case '\n': {
           // Line continuation: skip the next line's indentation up to the opening quote's column.
           let skipped = 0;

@@ -2,10 +2,7 @@
 // JavaScript numbers, exact within ±2^53, so that is where they overflow); floats are IEEE.
 import type { Pos } from './ast.js';
 import { RhaiRuntimeError } from './errors.js';
-import {
-  compareValues, displayText, RhaiChar, RhaiFloat, RhaiRange, Timestamp, typeName, valuesEqual,
-  copyValue, type RhaiMap, type Value,
-} from './values.js';
+import { compareValues, displayText, RhaiChar, RhaiFloat, RhaiRange, Timestamp, typeName, valuesEqual, copyValue, type RhaiMap, type Value } from './values.js';
 
 export type BinaryOp = (a: Value, b: Value, pos: Pos) => Value;
 
@@ -145,9 +142,21 @@ export const BINARY_OPERATORS: Record<string, BinaryOp> = {
   '**': power,
   '<<': shift('<<', (x, y) => x << y),
   '>>': shift('>>', (x, y) => x >> y),
-  '&': bitwise('&', (x, y) => x & y, (x, y) => x && y),
-  '|': bitwise('|', (x, y) => x | y, (x, y) => x || y),
-  '^': bitwise('^', (x, y) => x ^ y, (x, y) => x !== y),
+  '&': bitwise(
+    '&',
+    (x, y) => x & y,
+    (x, y) => x && y,
+  ),
+  '|': bitwise(
+    '|',
+    (x, y) => x | y,
+    (x, y) => x || y,
+  ),
+  '^': bitwise(
+    '^',
+    (x, y) => x ^ y,
+    (x, y) => x !== y,
+  ),
   '==': equals,
   '!=': notEquals,
   '<': ordering((c) => c < 0),

@@ -7,25 +7,61 @@ import { tokenize, type Token } from './lexer.js';
 import { RhaiChar, float } from './values.js';
 
 const BINARY_PRECEDENCE: Record<string, number> = {
-  '||': 30, '|': 30, '^': 30,
-  '&&': 60, '&': 60,
-  '==': 90, '!=': 90,
-  in: 110, '!in': 110,
-  '>': 130, '>=': 130, '<': 130, '<=': 130,
+  '||': 30,
+  '|': 30,
+  '^': 30,
+  '&&': 60,
+  '&': 60,
+  '==': 90,
+  '!=': 90,
+  in: 110,
+  '!in': 110,
+  '>': 130,
+  '>=': 130,
+  '<': 130,
+  '<=': 130,
   '??': 135,
-  '..': 140, '..=': 140,
-  '+': 150, '-': 150,
-  '*': 180, '/': 180, '%': 180,
+  '..': 140,
+  '..=': 140,
+  '+': 150,
+  '-': 150,
+  '*': 180,
+  '/': 180,
+  '%': 180,
   '**': 190,
-  '<<': 210, '>>': 210,
+  '<<': 210,
+  '>>': 210,
 };
 
 const ASSIGNMENT_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '&=', '|=', '^=']);
 
 const KEYWORDS = new Set([
-  'let', 'const', 'if', 'else', 'switch', 'do', 'while', 'until', 'loop', 'for', 'in', 'break',
-  'continue', 'return', 'throw', 'try', 'catch', 'fn', 'private', 'import', 'export', 'as', 'true',
-  'false', 'this', 'global',
+  'let',
+  'const',
+  'if',
+  'else',
+  'switch',
+  'do',
+  'while',
+  'until',
+  'loop',
+  'for',
+  'in',
+  'break',
+  'continue',
+  'return',
+  'throw',
+  'try',
+  'catch',
+  'fn',
+  'private',
+  'import',
+  'export',
+  'as',
+  'true',
+  'false',
+  'this',
+  'global',
 ]);
 
 /** Expressions that end with a block need no `;` after them as statements. */
@@ -72,12 +108,19 @@ class Parser {
 
   private describe(t: Token): string {
     switch (t.kind) {
-      case 'eof': return 'the end of the script';
-      case 'punct': return `'${t.value}'`;
-      case 'ident': return `'${t.value}'`;
-      case 'string': case 'interpolated': return 'a string';
-      case 'char': return 'a character';
-      default: return `the number ${t.value}`;
+      case 'eof':
+        return 'the end of the script';
+      case 'punct':
+        return `'${t.value}'`;
+      case 'ident':
+        return `'${t.value}'`;
+      case 'string':
+      case 'interpolated':
+        return 'a string';
+      case 'char':
+        return 'a character';
+      default:
+        return `the number ${t.value}`;
     }
   }
 
@@ -495,7 +538,8 @@ class Parser {
         this.i++;
         isDefault = true;
       } else {
-        do values.push(this.expression(30)); // above `|`, which separates alternatives
+        do
+          values.push(this.expression(30)); // above `|`, which separates alternatives
         while (this.eatPunct('|'));
       }
       let guard: Expr | undefined;

@@ -74,19 +74,7 @@ export class Timestamp {
 
 export type RhaiMap = Map<string, Value>;
 
-export type Value =
-  | undefined
-  | boolean
-  | number
-  | string
-  | RhaiFloat
-  | RhaiChar
-  | Value[]
-  | RhaiMap
-  | FnPtr
-  | HostObject
-  | Timestamp
-  | RhaiRange;
+export type Value = undefined | boolean | number | string | RhaiFloat | RhaiChar | Value[] | RhaiMap | FnPtr | HostObject | Timestamp | RhaiRange;
 
 export function float(n: number): RhaiFloat {
   return new RhaiFloat(n);
@@ -95,10 +83,14 @@ export function float(n: number): RhaiFloat {
 /** What `type_of()` answers, and what error messages show. */
 export function typeName(v: Value): string {
   switch (typeof v) {
-    case 'undefined': return '()';
-    case 'boolean': return 'bool';
-    case 'number': return 'i64';
-    case 'string': return 'string';
+    case 'undefined':
+      return '()';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return 'i64';
+    case 'string':
+      return 'string';
   }
   if (v instanceof RhaiFloat) return 'f64';
   if (v instanceof RhaiChar) return 'char';
@@ -145,10 +137,14 @@ export function floatText(n: number): string {
 /** `to_string()`, `print` and `${...}`: strings and characters bare, `()` empty. */
 export function displayText(v: Value): string {
   switch (typeof v) {
-    case 'string': return v;
-    case 'number': return String(v);
-    case 'boolean': return v ? 'true' : 'false';
-    case 'undefined': return '';
+    case 'string':
+      return v;
+    case 'number':
+      return String(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'undefined':
+      return '';
   }
   if (v instanceof RhaiChar) return v.value;
   return debugText(v);
@@ -157,15 +153,22 @@ export function displayText(v: Value): string {
 /** `debug()` and the elements of printed arrays and maps: strings quoted, `()` shown. */
 export function debugText(v: Value): string {
   switch (typeof v) {
-    case 'string': return JSON.stringify(v);
-    case 'number': return String(v);
-    case 'boolean': return v ? 'true' : 'false';
-    case 'undefined': return '()';
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return String(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'undefined':
+      return '()';
   }
   if (v instanceof RhaiFloat) return floatText(v.value);
   if (v instanceof RhaiChar) return v.value === "'" ? "'\\''" : `'${JSON.stringify(v.value).slice(1, -1)}'`;
   if (Array.isArray(v)) return `[${v.map(debugText).join(', ')}]`;
-  if (v instanceof Map) return `#{${sortedKeys(v).map((k) => `${JSON.stringify(k)}: ${debugText(v.get(k))}`).join(', ')}}`;
+  if (v instanceof Map)
+    return `#{${sortedKeys(v)
+      .map((k) => `${JSON.stringify(k)}: ${debugText(v.get(k))}`)
+      .join(', ')}}`;
   if (v instanceof FnPtr) return `Fn(${v.name})`;
   if (v instanceof Timestamp) return '<timestamp>';
   if (v instanceof RhaiRange) return `${v.start}..${v.inclusive ? '=' : ''}${v.end}`;

@@ -19,12 +19,18 @@ function intExpr(next: () => number, depth: number): string {
   const a = intExpr(next, depth - 1);
   const b = intExpr(next, depth - 1);
   switch (Math.floor(next() * 6)) {
-    case 0: return `${a} + ${b}`;
-    case 1: return `${a} - ${b}`;
-    case 2: return `${a} * ${b}`;
-    case 3: return `(${a}) % 7 + 1`;
-    case 4: return `-(${a})`;
-    default: return `(${a} - ${b})`;
+    case 0:
+      return `${a} + ${b}`;
+    case 1:
+      return `${a} - ${b}`;
+    case 2:
+      return `${a} * ${b}`;
+    case 3:
+      return `(${a}) % 7 + 1`;
+    case 4:
+      return `-(${a})`;
+    default:
+      return `(${a} - ${b})`;
   }
 }
 
@@ -36,10 +42,14 @@ function boolExpr(next: () => number, depth: number): string {
   const a = boolExpr(next, depth - 1);
   const b = boolExpr(next, depth - 1);
   switch (Math.floor(next() * 4)) {
-    case 0: return `${a} && ${b}`;
-    case 1: return `${a} || ${b}`;
-    case 2: return `!(${a})`;
-    default: return `(${a}) == (${b})`;
+    case 0:
+      return `${a} && ${b}`;
+    case 1:
+      return `${a} || ${b}`;
+    case 2:
+      return `!(${a})`;
+    default:
+      return `(${a}) == (${b})`;
   }
 }
 

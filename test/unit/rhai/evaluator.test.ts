@@ -147,8 +147,10 @@ describe('Rhai variables, blocks and control flow', () => {
   });
 
   it('has switch with alternatives, ranges, guards and a default', () => {
-    const classify = 'switch a0 { 0 => "zero", 1 | 2 => "small", 3..10 => "medium", x if a0 > 100 => "huge", _ => "other" }'
-      .replace('x if', '11 | 12 if false => "never", 999 if');
+    const classify = 'switch a0 { 0 => "zero", 1 | 2 => "small", 3..10 => "medium", x if a0 > 100 => "huge", _ => "other" }'.replace(
+      'x if',
+      '11 | 12 if false => "never", 999 if',
+    );
     assert.equal(run(classify, [0]), 'zero');
     assert.equal(run(classify, [2]), 'small');
     assert.equal(run(classify, [5]), 'medium');
@@ -275,8 +277,12 @@ describe('Rhai arrays, maps and strings', () => {
   });
 
   it('has type_of for every type', () => {
-    assert.deepEqual(run('[type_of(1), type_of(1.0), type_of("s"), type_of(\'c\'), type_of(true), type_of(()), type_of([]), type_of(#{}), type_of(Fn("main")), type_of(0..1)]'),
-      ['i64', 'f64', 'string', 'char', 'bool', '()', 'array', 'map', 'Fn', 'range']);
+    assert.deepEqual(
+      run(
+        '[type_of(1), type_of(1.0), type_of("s"), type_of(\'c\'), type_of(true), type_of(()), type_of([]), type_of(#{}), type_of(Fn("main")), type_of(0..1)]',
+      ),
+      ['i64', 'f64', 'string', 'char', 'bool', '()', 'array', 'map', 'Fn', 'range'],
+    );
   });
 });
 
@@ -296,7 +302,15 @@ describe('Rhai built-ins beyond the basics', () => {
   });
 
   it('rounds and converts numbers, keeping int and float apart', () => {
-    assert.deepEqual(run('[type_of(2.5.floor()), 2.5.floor(), 2.5.round(), (-2.5).round(), 2.1.ceiling(), (-7).abs(), 9.0.sqrt()]'), ['f64', 2, 3, -3, 3, 7, 3]);
+    assert.deepEqual(run('[type_of(2.5.floor()), 2.5.floor(), 2.5.round(), (-2.5).round(), 2.1.ceiling(), (-7).abs(), 9.0.sqrt()]'), [
+      'f64',
+      2,
+      3,
+      -3,
+      3,
+      7,
+      3,
+    ]);
     assert.deepEqual(run('[max(1, 5), min(1, 5), type_of(max(1, 5.0)), 7.is_odd(), 8.is_even(), 0.is_zero()]'), [5, 1, 'f64', true, true, true]);
     assert.deepEqual(run('[(1.0/3).to_string(), 1e20.to_string(), 0.0.to_string(), 100.0.to_string()]'), ['0.3333333333333333', '1e20', '0.0', '100.0']);
   });
@@ -308,13 +322,21 @@ describe('Rhai built-ins beyond the basics', () => {
   });
 
   it('parses JSON and writes maps as JSON', () => {
-    assert.deepEqual(run('let v = parse_json(a0); [v.n + 1, type_of(v.f), v.list.len(), v.nested.ok]', ['{"n": 41, "f": 1.5, "list": [1, 2], "nested": {"ok": true}}']), [42, 'f64', 2, true]);
+    assert.deepEqual(
+      run('let v = parse_json(a0); [v.n + 1, type_of(v.f), v.list.len(), v.nested.ok]', ['{"n": 41, "f": 1.5, "list": [1, 2], "nested": {"ok": true}}']),
+      [42, 'f64', 2, true],
+    );
     assert.equal(run('#{a: 1, b: [true, ()]}.to_json()'), '{"a":1,"b":[true,null]}');
     fails('parse_json("{nope")', /parse_json:/);
   });
 
   it('measures time with timestamp()', () => {
-    assert.deepEqual(run('let t = timestamp(); let e = t.elapsed; [type_of(t), type_of(e), e >= 0.0, type_of(timestamp() - t)]'), ['timestamp', 'f64', true, 'f64']);
+    assert.deepEqual(run('let t = timestamp(); let e = t.elapsed; [type_of(t), type_of(e), e >= 0.0, type_of(timestamp() - t)]'), [
+      'timestamp',
+      'f64',
+      true,
+      'f64',
+    ]);
     assert.match(String(run('timestamp_header()')), /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
   });
 });

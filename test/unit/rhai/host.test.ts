@@ -8,7 +8,15 @@ describe('Rhai host boundary', () => {
   it('converts JS values in and out: objects to maps, integers stay integers', () => {
     const p = compileRhai('fn f(x) { [type_of(x.n), type_of(x.f), type_of(x.list), type_of(x.map), type_of(x.none), type_of(x.nil), x] }');
     const input = { n: 3, f: 2.5, list: [1, 'a'], map: { k: true }, none: undefined, nil: null };
-    assert.deepEqual(p.call('f', [input]), ['i64', 'f64', 'array', 'map', '()', '()', { n: 3, f: 2.5, list: [1, 'a'], map: { k: true }, none: undefined, nil: undefined }]);
+    assert.deepEqual(p.call('f', [input]), [
+      'i64',
+      'f64',
+      'array',
+      'map',
+      '()',
+      '()',
+      { n: 3, f: 2.5, list: [1, 'a'], map: { k: true }, none: undefined, nil: undefined },
+    ]);
     assert.equal(compileRhai('fn f() { () }').call('f', []), undefined);
   });
 
@@ -85,15 +93,22 @@ describe('Rhai host boundary', () => {
   it('stops an endless loop at the deadline', () => {
     const p = compileRhai('fn spin() { let i = 0; loop { i += 1; } }\nfn recurse(n) { while true { } }');
     const started = Date.now();
-    assert.throws(() => p.call('spin', [], { deadline: Date.now() + 100 }), (err: unknown) => {
-      assert.ok(err instanceof RhaiTimeoutError);
-      assert.ok(err instanceof RhaiRuntimeError);
-      assert.match(err.message, /ran past its deadline/);
-      return true;
-    });
+    assert.throws(
+      () => p.call('spin', [], { deadline: Date.now() + 100 }),
+      (err: unknown) => {
+        assert.ok(err instanceof RhaiTimeoutError);
+        assert.ok(err instanceof RhaiRuntimeError);
+        assert.match(err.message, /ran past its deadline/);
+        return true;
+      },
+    );
     assert.ok(Date.now() - started >= 95, 'it ran until the deadline');
     assert.throws(() => p.call('recurse', [0], { deadline: Date.now() + 20 }), RhaiTimeoutError);
-    assert.throws(() => compileRhai('fn f() { try { loop { } } catch { 1 } }').call('f', [], { deadline: Date.now() + 20 }), RhaiTimeoutError, 'try/catch cannot swallow a timeout');
+    assert.throws(
+      () => compileRhai('fn f() { try { loop { } } catch { 1 } }').call('f', [], { deadline: Date.now() + 20 }),
+      RhaiTimeoutError,
+      'try/catch cannot swallow a timeout',
+    );
   });
 
   it('stops waiting for a host Promise that outlives the deadline', async () => {

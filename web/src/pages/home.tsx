@@ -105,7 +105,9 @@ export function HomePage() {
           <Chart title="Mean latency" unit="ms" points={series.latency} span={SPAN_SECONDS} />
           <Chart title="Requests no stub matched" unit="/s" points={series.misses} span={SPAN_SECONDS} />
         </div>
-        <p class="muted">Sampled from <code>GET /metrics</code> every 2 seconds while this page is open; latency is matching plus building the response.</p>
+        <p class="muted">
+          Sampled from <code>GET /metrics</code> every 2 seconds while this page is open; latency is matching plus building the response.
+        </p>
       </section>
       <section>
         <h2>Flags in force</h2>

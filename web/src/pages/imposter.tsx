@@ -55,8 +55,8 @@ function ReplayControl({ port, onDone }: { port: string; onDone: (notice: string
     <div class="card">
       <h2>Record, then replay</h2>
       <p>
-        This imposter proxies. Once it has recorded what you need, replace its stubs with the recorded responses alone: the origin is no longer
-        called (as <code>standin replay</code> does).
+        This imposter proxies. Once it has recorded what you need, replace its stubs with the recorded responses alone: the origin is no longer called (as{' '}
+        <code>standin replay</code> does).
       </p>
       <button type="button" onClick={() => void replay()}>
         Replay recorded responses

@@ -23,10 +23,7 @@ interface Row extends ListEntry {
 }
 
 async function loadRows(): Promise<Row[]> {
-  const [list, full] = await Promise.all([
-    get<{ imposters: ListEntry[] }>('/imposters'),
-    get<{ imposters: Definition[] }>('/imposters?replayable=true'),
-  ]);
+  const [list, full] = await Promise.all([get<{ imposters: ListEntry[] }>('/imposters'), get<{ imposters: Definition[] }>('/imposters?replayable=true')]);
   const stubs = new Map(full.imposters.map((i) => [i.port, i.stubs?.length ?? 0]));
   return list.imposters.map((i) => ({ ...i, stubs: stubs.get(i.port) ?? 0 }));
 }
@@ -96,7 +93,13 @@ export function ImpostersPage() {
         </button>
         <label class="button secondary">
           Upload (replaces all)
-          <input type="file" accept=".json,application/json" class="visually-hidden" onChange={(e) => void upload(e.target as HTMLInputElement)} data-testid="upload-all" />
+          <input
+            type="file"
+            accept=".json,application/json"
+            class="visually-hidden"
+            onChange={(e) => void upload(e.target as HTMLInputElement)}
+            data-testid="upload-all"
+          />
         </label>
       </div>
       {notice ? (
@@ -122,7 +125,16 @@ export function ImpostersPage() {
               }}
             />
           </label>
-          <JsonEditor key={createText} label="Imposter JSON" initial={createText} submitLabel="Create" onSubmit={create} onCancel={() => setCreating(false)} rows={16} testId="create-imposter" />
+          <JsonEditor
+            key={createText}
+            label="Imposter JSON"
+            initial={createText}
+            submitLabel="Create"
+            onSubmit={create}
+            onCancel={() => setCreating(false)}
+            rows={16}
+            testId="create-imposter"
+          />
         </section>
       ) : null}
       <ErrorList error={rows.error} />
@@ -134,8 +146,12 @@ export function ImpostersPage() {
               <th scope="col">Port</th>
               <th scope="col">Protocol</th>
               <th scope="col">Name</th>
-              <th scope="col" class="num">Requests</th>
-              <th scope="col" class="num">Stubs</th>
+              <th scope="col" class="num">
+                Requests
+              </th>
+              <th scope="col" class="num">
+                Stubs
+              </th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
               </th>

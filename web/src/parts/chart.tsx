@@ -23,7 +23,10 @@ export function Chart({ title, unit, points, span }: Props) {
     <figure class="chart">
       <figcaption>
         {title}: <strong>{latest === undefined ? '–' : `${format(latest)} ${unit}`}</strong>
-        <span class="muted"> (max {format(max === 1e-9 ? 0 : max)}, last {Math.round(span / 60)} min)</span>
+        <span class="muted">
+          {' '}
+          (max {format(max === 1e-9 ? 0 : max)}, last {Math.round(span / 60)} min)
+        </span>
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title} over the last ${Math.round(span / 60)} minutes`}>
         <line x1="0" y1={H - 4} x2={W} y2={H - 4} class="axis" />

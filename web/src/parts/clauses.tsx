@@ -28,7 +28,13 @@ const show = (value: unknown): string => (value === undefined ? '(absent)' : typ
 
 /** Nested clauses (not/and/or) flattened with their depth, so one table shows them all. */
 function rows(clauses: Clause[], depth = 0): Array<{ clause: Clause; depth: number }> {
-  return clauses.flatMap((clause) => [{ clause, depth }, ...rows((clause.clauses ?? []).filter((c) => !c.held), depth + 1)]);
+  return clauses.flatMap((clause) => [
+    { clause, depth },
+    ...rows(
+      (clause.clauses ?? []).filter((c) => !c.held),
+      depth + 1,
+    ),
+  ]);
 }
 
 export const stubName = (report: { index: number; id?: string }): string => `stub ${report.index}${report.id === undefined ? '' : ` “${report.id}”`}`;

@@ -52,7 +52,13 @@ export function DryRun({ port, onEdit }: { port: string; onEdit: (index: number)
           <label for="dry-path">Path</label>
           <input id="dry-path" value={path} onInput={(e) => setPath((e.target as HTMLInputElement).value)} />
           <label for="dry-headers">Headers</label>
-          <textarea id="dry-headers" rows={2} placeholder="Content-Type: application/json" value={headers} onInput={(e) => setHeaders((e.target as HTMLTextAreaElement).value)} />
+          <textarea
+            id="dry-headers"
+            rows={2}
+            placeholder="Content-Type: application/json"
+            value={headers}
+            onInput={(e) => setHeaders((e.target as HTMLTextAreaElement).value)}
+          />
           <label for="dry-body">Body</label>
           <textarea id="dry-body" rows={3} value={body} onInput={(e) => setBody((e.target as HTMLTextAreaElement).value)} />
         </div>

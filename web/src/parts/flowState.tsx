@@ -55,8 +55,8 @@ export function FlowState({ port, stubs }: Props) {
       {flowState ? (
         <>
           <p class="muted">
-            Rift's per-flow store ({flowState.backend}, keys expire {flowState.ttlSeconds} s after their last write), as scripts in{' '}
-            <code>_rift.script</code> left it. <a href="/docs/rift">About flow state</a>.
+            Rift's per-flow store ({flowState.backend}, keys expire {flowState.ttlSeconds} s after their last write), as scripts in <code>_rift.script</code>{' '}
+            left it. <a href="/docs/rift">About flow state</a>.
           </p>
           {flowState.flows.length === 0 ? (
             <p>No flow holds a key.</p>
@@ -68,7 +68,9 @@ export function FlowState({ port, stubs }: Props) {
                     <th scope="col">Flow id</th>
                     <th scope="col">Key</th>
                     <th scope="col">Value</th>
-                    <th scope="col" class="num">Expires in</th>
+                    <th scope="col" class="num">
+                      Expires in
+                    </th>
                   </tr>
                 </thead>
                 <tbody>

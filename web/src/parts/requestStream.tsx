@@ -34,7 +34,9 @@ function merge(list: Explained[], more: Explained[]): Explained[] {
 
 function queryText(query: Record<string, unknown> | undefined): string {
   if (!query || Object.keys(query).length === 0) return '';
-  return `?${Object.entries(query).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join('&')}`;
+  return `?${Object.entries(query)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
+    .join('&')}`;
 }
 
 function RequestItem({ item, onEdit }: { item: Explained; onEdit: (index: number) => void }) {
@@ -49,7 +51,11 @@ function RequestItem({ item, onEdit }: { item: Explained; onEdit: (index: number
         </summary>
         <div class="request-detail">
           <span class="label">Headers</span>
-          <pre>{Object.entries(r.headers ?? {}).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`).join('\n')}</pre>
+          <pre>
+            {Object.entries(r.headers ?? {})
+              .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+              .join('\n')}
+          </pre>
           {r.body !== undefined && r.body !== '' ? (
             <>
               <span class="label">Body</span>
@@ -62,7 +68,9 @@ function RequestItem({ item, onEdit }: { item: Explained; onEdit: (index: number
               <pre>{r.data}</pre>
             </>
           ) : null}
-          <p class="muted">From {r.requestFrom ?? '?'}; request {item.index} of this imposter.</p>
+          <p class="muted">
+            From {r.requestFrom ?? '?'}; request {item.index} of this imposter.
+          </p>
         </div>
       </details>
       {item.stub === null && item.nearMiss ? <NearMiss report={item.nearMiss} onEdit={onEdit} /> : null}
@@ -70,7 +78,17 @@ function RequestItem({ item, onEdit }: { item: Explained; onEdit: (index: number
   );
 }
 
-export function RequestStream({ port, recording, onEdit, onLifecycle }: { port: string; recording: boolean; onEdit: (index: number) => void; onLifecycle: () => void }) {
+export function RequestStream({
+  port,
+  recording,
+  onEdit,
+  onLifecycle,
+}: {
+  port: string;
+  recording: boolean;
+  onEdit: (index: number) => void;
+  onLifecycle: () => void;
+}) {
   const [items, setItems] = useState<Explained[]>([]);
   const [live, setLive] = useState(false);
   const [error, setError] = useState<unknown>();

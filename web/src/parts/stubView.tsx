@@ -20,9 +20,19 @@ function PredicateLine({ predicate }: { predicate: Obj }) {
   if (predicate.except !== undefined && predicate.except !== '') params.push(`except ${short(predicate.except)}`);
   const operator = Object.keys(predicate).find((k) => FIELD_OPERATORS.includes(k) || ['not', 'and', 'or', 'inject'].includes(k));
   const suffix = params.length > 0 ? <span class="muted"> ({params.join(', ')})</span> : null;
-  if (operator === undefined) return <li><code>{short(predicate)}</code></li>;
+  if (operator === undefined)
+    return (
+      <li>
+        <code>{short(predicate)}</code>
+      </li>
+    );
   const value = predicate[operator];
-  if (operator === 'inject') return <li>inject <code>{short(value, 80)}</code></li>;
+  if (operator === 'inject')
+    return (
+      <li>
+        inject <code>{short(value, 80)}</code>
+      </li>
+    );
   if (operator === 'not' && isObj(value)) {
     return (
       <li>
@@ -41,7 +51,13 @@ function PredicateLine({ predicate }: { predicate: Obj }) {
       </li>
     );
   }
-  if (!isObj(value)) return <li>{operator} <code>{short(value)}</code>{suffix}</li>;
+  if (!isObj(value))
+    return (
+      <li>
+        {operator} <code>{short(value)}</code>
+        {suffix}
+      </li>
+    );
   return (
     <>
       {Object.entries(value).map(([field, expected]) => (
@@ -74,7 +90,12 @@ function ResponseLine({ response }: { response: Obj }) {
             · body <code>{short(is.body)}</code>
           </>
         ) : null}
-        {is.data !== undefined ? <> · data <code>{short(is.data)}</code></> : null}
+        {is.data !== undefined ? (
+          <>
+            {' '}
+            · data <code>{short(is.data)}</code>
+          </>
+        ) : null}
         {suffix}
       </li>
     );
@@ -87,10 +108,27 @@ function ResponseLine({ response }: { response: Obj }) {
       </li>
     );
   }
-  if (response.inject !== undefined) return <li>inject <code>{short(response.inject, 80)}</code>{suffix}</li>;
-  if (response.fault !== undefined) return <li>fault <code>{short(response.fault)}</code>{suffix}</li>;
+  if (response.inject !== undefined)
+    return (
+      <li>
+        inject <code>{short(response.inject, 80)}</code>
+        {suffix}
+      </li>
+    );
+  if (response.fault !== undefined)
+    return (
+      <li>
+        fault <code>{short(response.fault)}</code>
+        {suffix}
+      </li>
+    );
   const kind = Object.keys(response).find((k) => k !== 'repeat' && k !== 'behaviors' && k !== '_behaviors');
-  return <li>{kind ?? 'empty response'} {kind ? <code>{short(response[kind])}</code> : null}{suffix}</li>;
+  return (
+    <li>
+      {kind ?? 'empty response'} {kind ? <code>{short(response[kind])}</code> : null}
+      {suffix}
+    </li>
+  );
 }
 
 export function StubView({ stub }: { stub: Obj }) {
@@ -123,10 +161,22 @@ export function StubView({ stub }: { stub: Obj }) {
       {predicates.length === 0 ? (
         <p class="muted">every request (no predicates)</p>
       ) : (
-        <ul>{predicates.map((p, i) => <PredicateLine key={i} predicate={p} />)}</ul>
+        <ul>
+          {predicates.map((p, i) => (
+            <PredicateLine key={i} predicate={p} />
+          ))}
+        </ul>
       )}
       <span class="label">Responds, in turn</span>
-      {responses.length === 0 ? <p class="muted">the default response</p> : <ol>{responses.map((r, i) => <ResponseLine key={i} response={r} />)}</ol>}
+      {responses.length === 0 ? (
+        <p class="muted">the default response</p>
+      ) : (
+        <ol>
+          {responses.map((r, i) => (
+            <ResponseLine key={i} response={r} />
+          ))}
+        </ol>
+      )}
     </div>
   );
 }

@@ -21,9 +21,12 @@ export function usePoll<T>(load: () => Promise<T>, ms: number, deps: unknown[] =
       }
     };
     void run();
-    const timer = ms > 0 ? setInterval(() => {
-      if (!document.hidden) void run();
-    }, ms) : undefined;
+    const timer =
+      ms > 0
+        ? setInterval(() => {
+            if (!document.hidden) void run();
+          }, ms)
+        : undefined;
     return () => {
       alive = false;
       if (timer) clearInterval(timer);

@@ -13,9 +13,7 @@ function fnArg(args: Value[], site: CallSite, at = 1): FnPtr {
 /** Calls a predicate or mapper with (item) or (item, index), whichever it takes. */
 function applyItem(site: CallSite, f: FnPtr, item: Value, index: number): Value {
   const { links } = site.ctx;
-  const takesIndex = f.closure
-    ? f.closure.arity - f.curried.length >= 2
-    : links.hasScriptFunction(f.name, f.curried.length + 2);
+  const takesIndex = f.closure ? f.closure.arity - f.curried.length >= 2 : links.hasScriptFunction(f.name, f.curried.length + 2);
   return links.callFnPtr(f, takesIndex ? [item, index] : [item], undefined, site.ctx, site.pos);
 }
 
@@ -133,7 +131,9 @@ export const ARRAY_METHODS: Record<string, Builtin> = {
   },
   filter: (a, site) => {
     const f = fnArg(a, site);
-    return arr(a).filter((x, i) => truthy(applyItem(site, f, x, i), site)).map(copyValue);
+    return arr(a)
+      .filter((x, i) => truthy(applyItem(site, f, x, i), site))
+      .map(copyValue);
   },
   retain: (a, site) => {
     const f = fnArg(a, site);

@@ -14,10 +14,13 @@ const NONE: Record<string, Builtin> = {};
 
 function tableFor(v: Value): Record<string, Builtin> {
   switch (typeof v) {
-    case 'string': return STRING_METHODS;
-    case 'number': return NUMBER_METHODS;
+    case 'string':
+      return STRING_METHODS;
+    case 'number':
+      return NUMBER_METHODS;
     case 'boolean':
-    case 'undefined': return NONE;
+    case 'undefined':
+      return NONE;
   }
   if (Array.isArray(v)) return ARRAY_METHODS;
   if (v instanceof Map) return MAP_METHODS;
@@ -31,8 +34,9 @@ function tableFor(v: Value): Record<string, Builtin> {
 }
 
 const ALL_NAMES = new Set(
-  [STRING_METHODS, NUMBER_METHODS, ARRAY_METHODS, MAP_METHODS, CHAR_METHODS, FN_METHODS, TIMESTAMP_METHODS, RANGE_METHODS, ANY_METHODS]
-    .flatMap((table) => Object.keys(table)),
+  [STRING_METHODS, NUMBER_METHODS, ARRAY_METHODS, MAP_METHODS, CHAR_METHODS, FN_METHODS, TIMESTAMP_METHODS, RANGE_METHODS, ANY_METHODS].flatMap((table) =>
+    Object.keys(table),
+  ),
 );
 
 /** Whether any built-in has this name (decided once, when a call is compiled). */

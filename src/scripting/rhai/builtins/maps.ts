@@ -28,7 +28,10 @@ export const MAP_METHODS: Record<string, Builtin> = {
     return old;
   },
   keys: (a) => sortedKeys(map(a)),
-  values: (a) => sortedKeys(map(a)).map((k) => map(a).get(k)).map(copyValue),
+  values: (a) =>
+    sortedKeys(map(a))
+      .map((k) => map(a).get(k))
+      .map(copyValue),
   clear: (a) => {
     map(a).clear();
     return undefined;

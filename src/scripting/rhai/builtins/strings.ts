@@ -2,9 +2,7 @@
 // `make_upper`/`make_lower` and `append` change the string they are called on and answer `()`;
 // `to_upper`/`to_lower` answer a new string.
 import { RhaiChar, RhaiFloat, type Value } from '../values.js';
-import {
-  charAt, charIndexOf, charLength, charSlice, intArg, noMatch, textArg, wideChars, type Builtin, type CallSite,
-} from './callSite.js';
+import { charAt, charIndexOf, charLength, charSlice, intArg, noMatch, textArg, wideChars, type Builtin, type CallSite } from './callSite.js';
 
 const str = (args: Value[]): string => args[0] as string;
 
@@ -20,7 +18,8 @@ function splitChars(s: string): string[] {
 
 /** Rhai's `parse_int`: optional sign, digits in the radix, no spaces around. */
 export function parseRhaiInt(text: string, radix: number, site: CallSite): number {
-  const digits = radix === 10 ? /^[+-]?\d+$/ : radix === 16 ? /^[+-]?[0-9a-fA-F]+$/ : radix === 8 ? /^[+-]?[0-7]+$/ : radix === 2 ? /^[+-]?[01]+$/ : /^[+-]?[0-9a-zA-Z]+$/;
+  const digits =
+    radix === 10 ? /^[+-]?\d+$/ : radix === 16 ? /^[+-]?[0-9a-fA-F]+$/ : radix === 8 ? /^[+-]?[0-7]+$/ : radix === 2 ? /^[+-]?[01]+$/ : /^[+-]?[0-9a-zA-Z]+$/;
   const n = digits.test(text) ? parseInt(text, radix) : NaN;
   if (!Number.isSafeInteger(n)) throw site.error(`parse_int: '${text}' is not an integer${radix === 10 ? '' : ` in radix ${radix}`}`);
   return n + 0;
@@ -48,7 +47,12 @@ export const STRING_METHODS: Record<string, Builtin> = {
   clear: (a, site) => site.update(''),
   append: (a, site) => site.update(str(a) + (textArg(a[1]) ?? String(a[1]))),
   truncate: (a, site) => site.update(charSlice(str(a), 0, Math.max(0, intArg(a[1], site, 'the length')))),
-  replace: (a, site) => site.update(str(a).split(needle(a, site)).join(needle(a, site, 2))),
+  replace: (a, site) =>
+    site.update(
+      str(a)
+        .split(needle(a, site))
+        .join(needle(a, site, 2)),
+    ),
   pad: (a, site) => {
     const s = str(a);
     const target = intArg(a[1], site, 'the target length');
