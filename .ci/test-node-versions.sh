@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
-results=()
+results=() failures=()
 exit_code=0 all_pass=0 all_fail=0 all_skip=0
 
 # The last value the runner printed for a summary field (TAP "# pass 3" or spec "ℹ pass 3").
@@ -25,6 +25,12 @@ run_on() { # run_on LABEL BINDIR [npm args...]
   if [ "$status" -ne 0 ]; then exit_code=1; [ "$fail" -gt 0 ] || fail=1; fi
   all_pass=$((all_pass + pass)) all_fail=$((all_fail + fail)) all_skip=$((all_skip + skip))
   results+=("Node $label: $pass passed, $fail failed, $skip skipped in $((SECONDS - started)) s")
+  # The names of failed tests, repeated at the end so that the tail of a long log says which
+  # (TAP "not ok N - name", spec "✖ name"; a failed suite is listed with its failed test).
+  if [ "$fail" -gt 0 ]; then
+    while IFS= read -r line; do failures+=("Node $label: $line"); done < <(
+      grep -aE '^[[:space:]]*(not ok [0-9]+ - |✖ )' "$log" | grep -avE 'failing tests:|# (TODO|SKIP)' | sed -E 's/^[[:space:]]+//' | awk '!seen[$0]++' | head -20)
+  fi
 }
 
 run_on "$(node --version | tr -d v)" ""
@@ -41,4 +47,8 @@ done < .ci/node-versions
 echo "=== test runs by Node version"
 printf '%s\n' "${results[@]}"
 echo "total: $all_pass passed, $all_fail failed, $all_skip skipped"
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "=== failed tests"
+  printf '%s\n' "${failures[@]}"
+fi
 exit "$exit_code"
