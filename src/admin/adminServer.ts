@@ -84,6 +84,7 @@ export function createAdminRouter(
       .add('GET', '/imposters/:id/spaces/:flowId/stubs', flows.spaceStubs)
       .add('GET', '/imposters/:id/spaces/:flowId', flows.space)
       .add('DELETE', '/imposters/:id/spaces/:flowId', flows.deleteSpace)
+      .add('DELETE', '/admin/imposters/:id/flow-state/:flowId', flows.clearFlow)
       .add('GET', '/admin/imposters/:id/flow-state/:flowId/:key', flows.flowValue)
       .add('PUT', '/admin/imposters/:id/flow-state/:flowId/:key', flows.setFlowValue)
       .add('DELETE', '/admin/imposters/:id/flow-state/:flowId/:key', flows.deleteFlowValue)

@@ -226,6 +226,8 @@ export interface FlowKeyValues {
   get(flowId: string, key: string): MaybePromise<unknown>;
   set(flowId: string, key: string, value: unknown): MaybePromise<unknown>;
   delete(flowId: string, key: string): MaybePromise<unknown>;
+  /** Removes every key of the flow. */
+  clear(flowId: string): MaybePromise<unknown>;
 }
 
 /** Where a stub's responses are saved by a proxy: the imposter. */

@@ -141,6 +141,31 @@ for (const plain of backends) {
       assert.match(refused.json().errors[0].message, /missing required field: value/);
     });
 
+    it('clears a whole flow with DELETE /admin/imposters/:port/flow-state/:flowId, scenario states included, leaving other flows', async () => {
+      const { url, port } = await create(backend, checkout('header:X-Mock-Space'));
+      const flowState = `${standin.url}/admin/imposters/${port}/flow-state`;
+      await get(`${url}/pay`, space('t1'));
+      await get(`${url}/pay`, space('t2'));
+      await put(`${flowState}/t1/attempts`, { value: 3 });
+      await put(`${flowState}/t1/profile`, { value: { tier: 'gold' } });
+
+      const cleared = await del(`${flowState}/t1`);
+      assert.equal(cleared.status, 200);
+      assert.deepEqual(cleared.json(), { flowId: 't1', cleared: true });
+      for (const key of ['attempts', 'profile', 'checkout']) assert.equal((await get(`${flowState}/t1/${key}`)).status, 404, `t1's ${key} is gone`);
+      assert.equal((await get(`${url}/pay`, space('t1'))).status, 402, 't1 starts its scenario again');
+      assert.deepEqual((await get(`${flowState}/t2/checkout`)).json(), { flowId: 't2', key: 'checkout', value: 'paid' }, 'another flow keeps its state');
+      assert.equal((await get(`${url}/pay`, space('t2'))).body, 'fulfilled');
+
+      const again = await del(`${flowState}/never-used`);
+      assert.equal(again.status, 200, 'clearing a flow without keys is not an error');
+      assert.deepEqual(again.json(), { flowId: 'never-used', cleared: true });
+
+      const noImposter = await del(`${standin.url}/admin/imposters/${await freePort()}/flow-state/t1`);
+      assert.equal(noImposter.status, 404);
+      assert.equal(noImposter.json().errors[0].code, 'no such resource');
+    });
+
     it('answers a stub that only names its scenario like any stub, and moves it on', async () => {
       const { url, admin, port } = await create(backend, {
         protocol: 'http',

@@ -102,6 +102,14 @@ export function riftStateController(registry: ImposterRegistry) {
       return ok({ flowId, key, value });
     },
 
+    /** Every key of the flow (its scenario states too); 200 also for a flow that has none, as in Rift. */
+    async clearFlow(req: AdminRequest): Promise<AdminReply> {
+      const imposter = find(req);
+      const flowId = req.params.flowId!;
+      await stored(imposter.flows.store.clear(flowId));
+      return ok({ flowId, cleared: true });
+    },
+
     async deleteFlowValue(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
       const { flowId, key } = req.params as { flowId: string; key: string };
