@@ -8,7 +8,9 @@
 //   node dist/bench/serverInstructions.js [--only TEXT|TEXT…] [--servers standin,bare,before] [--requests N]
 //     [--warmup N] [--rounds N] [--before DIR] [--sse]
 // `before` is standin from another checkout's build (--before DIR), for a before/after.
-// --sse keeps one client on standin's GET /events (the live event stream) while it is counted.
+// --sse keeps one client on standin's GET /events (the live event stream) while it is counted
+// (both builds of standin, with --before). The recordRequests scenario (the one whose requests
+// make events) runs only when --only names it.
 import http from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,14 +83,15 @@ function listen(server: RunningServer): Promise<() => void> {
 
 async function main(): Promise<void> {
   const wanted = only?.split('|');
-  const chosen = scenarios.filter((s) => (!wanted || wanted.some((w) => s.name.includes(w))) && typeof s.stubs !== 'function' && !s.api && !s.sampleRss);
+  const named = (s: Scenario) => wanted?.some((w) => s.name.includes(w)) ?? false;
+  const chosen = scenarios.filter((s) => (!wanted || named(s)) && typeof s.stubs !== 'function' && !s.api && (!s.sampleRss || named(s)));
   const perRequest = new Map<string, Partial<Record<Column, number[]>>>();
   for (const column of columns) {
     const counter = callgrind();
     const kind: ServerKind = column === 'before' ? 'standin' : column;
     const root = column === 'before' ? resolve(beforeRoot!) : repoRoot;
     const server = await startServer(kind, root, '0', { wrapper: counter.wrapper, startupMs: 1_200_000 });
-    const stopListening = sse && column === 'standin' ? await listen(server) : undefined;
+    const stopListening = sse && kind === 'standin' ? await listen(server) : undefined;
     try {
       for (const scenario of chosen) {
         if (scenario.skip?.includes(kind)) continue;

@@ -1,9 +1,11 @@
 // The server's event log: a bounded ring of numbered events (recorded requests, imposter changes)
 // that every consumer reads at its own pace from its own cursor. Publishing appends a reference
-// and, when someone is connected, schedules one delivery for everything published in the same
-// event-loop turn; serialization happens at delivery, once per event. Request events are kept
-// only once someone has subscribed (before that nobody can resume from them), so a server nobody
-// watches does no event work per request.
+// and, when someone is connected, schedules one delivery for everything published in the next
+// DELIVERY_MS: under load that is one write per client for many requests instead of one per
+// event-loop turn (a write costs a system call and node's stream machinery, more than the request
+// it reports). Serialization happens at delivery, once per event whatever the number of clients.
+// Request events are kept only once someone has subscribed (before that nobody can resume from
+// them), so a server nobody watches does no event work per request.
 import type { ProtocolRequest } from '../model/request.js';
 
 export type EventFamily = 'requests' | 'lifecycle';
@@ -38,11 +40,14 @@ export function frameOf(event: LoggedEvent): string {
 }
 
 export interface EventReader {
-  /** Called (once per event-loop turn at most) when events after the reader's cursor exist. */
+  /** Called (once per DELIVERY_MS at most) when events after the reader's cursor exist. */
   wake(): void;
 }
 
 export const DEFAULT_EVENT_CAPACITY = 2_000;
+
+/** How long an event may wait for the events after it, so that they go out in one write. */
+export const DELIVERY_MS = 20;
 
 export class EventLog {
   private readonly ring: (LoggedEvent | undefined)[];
@@ -95,7 +100,7 @@ export class EventLog {
     }
     if (this.readers.size > 0 && !this.wakeScheduled) {
       this.wakeScheduled = true;
-      setImmediate(this.wakeReaders);
+      setTimeout(this.wakeReaders, DELIVERY_MS).unref();
     }
   }
 

@@ -174,4 +174,57 @@ describe('GET /events', () => {
       resumed.close();
     }
   });
+  it('delivers a burst of requests once each, in order, with consecutive ids, live and on resume', async () => {
+    const port = await recordingImposter();
+    const client = await openSse(`${mb.url}/events?port=${port}&types=requests`);
+    const burst = 300;
+    try {
+      const hello = data(await client.next());
+      // Fifty at a time, so that many requests arrive within one delivery.
+      for (let sent = 0; sent < burst; sent += 50) {
+        await Promise.all(Array.from({ length: 50 }, (_, i) => get(`http://127.0.0.1:${port}/hello?n=${sent + i + 1}`)));
+      }
+      const frames = (await framesThrough(client, hello.seq + burst)).filter((f) => f.comment === undefined);
+      assert.deepEqual(
+        frames.map((f) => f.event),
+        Array.from({ length: burst }, () => 'request'),
+      );
+      assert.deepEqual(
+        frames.map((f) => Number(f.id)),
+        Array.from({ length: burst }, (_, i) => hello.seq + 1 + i),
+        'every id once, in order',
+      );
+      assert.deepEqual(
+        frames.map((f) => data(f).index),
+        Array.from({ length: burst }, (_, i) => i + 1),
+        'every recorded request once, in the order it was recorded',
+      );
+      assert.deepEqual(
+        frames.map((f) => data(f).request.query.n).sort((a: string, b: string) => Number(a) - Number(b)),
+        Array.from({ length: burst }, (_, i) => String(i + 1)),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(client.pending(), [], 'nothing repeated after the last event');
+
+      const resumeFrom = hello.seq + 120;
+      const resumed = await openSse(`${mb.url}/events?port=${port}&types=requests`, { 'Last-Event-ID': String(resumeFrom) });
+      try {
+        assert.equal((await resumed.next()).event, 'hello');
+        const replayed = await framesThrough(resumed, hello.seq + burst);
+        assert.deepEqual(
+          replayed.map((f) => Number(f.id)),
+          Array.from({ length: burst - 120 }, (_, i) => resumeFrom + 1 + i),
+        );
+        assert.deepEqual(
+          replayed.map((f) => f.data),
+          frames.slice(120).map((f) => f.data),
+          'the same events as live',
+        );
+      } finally {
+        resumed.close();
+      }
+    } finally {
+      client.close();
+    }
+  });
 });
