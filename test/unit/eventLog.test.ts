@@ -1,7 +1,7 @@
 // The event log's ring: cursors, gaps reported as missed, and request events kept only once watched.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EventLog } from '../../src/events/eventLog.js';
+import { DELIVERY_MS, EventLog } from '../../src/events/eventLog.js';
 import { RequestJournal } from '../../src/core/requestJournal.js';
 
 describe('EventLog', () => {
@@ -24,19 +24,21 @@ describe('EventLog', () => {
     assert.deepEqual(all.events[0]!.data, { action: 'created', port: 3 });
   });
 
-  it('keeps request events only once someone has subscribed, and wakes readers once per turn', async () => {
+  it('keeps request events only once someone has subscribed, and wakes readers once for what a delivery interval gathered', async () => {
     const log = new EventLog(10);
     assert.equal(log.keepsRequests, false);
     let wakes = 0;
     const unsubscribe = log.subscribe({ wake: () => wakes++ });
     assert.equal(log.keepsRequests, true);
     log.imposter('created', 1);
-    log.imposter('stubsChanged', 1);
     await new Promise((r) => setImmediate(r));
+    log.imposter('stubsChanged', 1);
+    assert.equal(wakes, 0, 'a delivery waits for the events after it');
+    await new Promise((r) => setTimeout(r, DELIVERY_MS * 3));
     assert.equal(wakes, 1);
     unsubscribe();
     log.imposter('deleted', 1);
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, DELIVERY_MS * 3));
     assert.equal(wakes, 1);
     assert.equal(log.keepsRequests, true, 'a reader that left may come back with Last-Event-ID');
   });
