@@ -232,6 +232,14 @@ export const FLAGS: readonly FlagSpec[] = [
   ),
   valueFlag('adminBodyLimit', undefined, 'SIZE', 'the largest request body the admin API reads; larger gets 413 (standin only)', '64mb', byteSize),
   valueFlag(
+    'stallLimit',
+    undefined,
+    'MS',
+    'longest a script, template or regex may keep standin busy (every imposter and the admin API wait meanwhile) before its request fails; 0 for no limit (standin only)',
+    '75',
+    integerIn(0, 3_600_000, 'a number of milliseconds from 0 to 3600000'),
+  ),
+  valueFlag(
     'scriptsDir',
     undefined,
     'DIR',

@@ -84,7 +84,7 @@ export function compileImposter(raw: unknown, registries: Registries, settings: 
   let imposter: Imposter | undefined;
   const log = logger.scoped(() => `[${scope}${imposter?.port ?? port ?? 0}${scopeName}] `);
   // One script scope per imposter: its `state` lives as long as the imposter, across stub edits.
-  const scripts = createScriptScope(log, settings.injectionTimeout);
+  const scripts = createScriptScope(log, settings.injectionTimeout, settings.stallLimit);
   if (protocol.configure) {
     try {
       protocol = protocol.configure(config, { allowInjection: settings.allowInjection, scripts });
@@ -110,8 +110,8 @@ export function compileImposter(raw: unknown, registries: Registries, settings: 
     responseFields,
     inspectors: new Map(),
     predicates: settings.allowInjection
-      ? { encoding, compileInject: (source, predicate) => compilePredicateInjection(source, predicate, scripts) }
-      : { encoding },
+      ? { encoding, stallMs: settings.stallLimit, compileInject: (source, predicate) => compilePredicateInjection(source, predicate, scripts) }
+      : { encoding, stallMs: settings.stallLimit },
   };
   try {
     const keyed = registries.imposterExtensions.map((extension) => [extension.key, extension.compile(config[extension.key], log)] as const);

@@ -71,6 +71,8 @@ export interface ImposterSettings {
   events?: EventLog;
   /** --strict: unknown fields are refused instead of logged as warnings. */
   strict?: boolean;
+  /** --stallLimit: how long a user's synchronous code may hold the event loop, in milliseconds (0 = no limit). */
+  stallLimit: number;
   /** With --workers: how this process shares the imposter with the others serving its port. */
   scale?: ImposterScale;
 }

@@ -17,7 +17,7 @@ export function compilePredicateInjection(source: string, predicate: Record<stri
   return (request) => {
     const config = injectionConfig(request, { state: scope.state, logger: scope.logger });
     try {
-      return Boolean(runSync(fn, [config, scope.logger, scope.state], scope.timeoutMs));
+      return Boolean(runSync(fn, [config, scope.logger, scope.state], scope.timeoutMs, scope.stallMs));
     } catch (err) {
       throw injectionFailure('predicate injection', source, err);
     }

@@ -1,17 +1,30 @@
 // Runs users' JavaScript functions (mountebank's injection): compiled once with node:vm in
-// standin's own realm (so objects cross without copying, as mountebank's eval), called with a
-// time limit. A synchronous infinite loop can only be interrupted by V8 itself, which node:vm's
-// `timeout` asks for; a function that never calls back is stopped by an ordinary timer.
+// standin's own realm (so objects cross without copying, as mountebank's eval), called with two
+// limits. Synchronous code (the call itself, each timer callback) holds the event loop, so it may
+// run for four times the stall limit on the clock at most (--stallLimit, 75 ms by default: V8,
+// the only thing that can interrupt it, cannot count its CPU time; model/stallClock.ts), and
+// --injectionTimeout if that is shorter. Waiting costs nobody anything:
+// a function that calls back later may take up to --injectionTimeout, checked by an ordinary timer.
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
+import { wallClockLimit } from '../model/stallClock.js';
+import { TimeLimitExceeded, withTimeLimit } from '../model/timeLimit.js';
 
 /** The script ran past its time limit (a loop, or a callback never called). */
 export class InjectionTimeoutError extends Error {
   constructor(
     readonly timeoutMs: number,
     readonly asynchronous: boolean,
+    /** Stopped by the stall limit (--stallLimit), not by --injectionTimeout. */
+    readonly stalled = false,
   ) {
-    super(asynchronous ? `did not call back within ${timeoutMs} ms` : `did not return within ${timeoutMs} ms`);
+    super(
+      stalled
+        ? `kept standin busy for more than ${timeoutMs} ms and was stopped (--stallLimit)`
+        : asynchronous
+          ? `did not call back within ${timeoutMs} ms`
+          : `did not return within ${timeoutMs} ms`,
+    );
     // The name users read in `invalid injection` errors, unchanged since it was first printed.
     this.name = 'ScriptTimeoutError';
   }
@@ -30,10 +43,6 @@ export type ScriptFunction = (...args: unknown[]) => unknown;
 // Scripts `require` what standin can resolve (node's built-ins first), as mountebank's eval
 // resolves from mountebank's own install.
 const scriptRequire = createRequire(import.meta.url);
-
-const CALL_SLOT = Symbol.for('standin.injection.call');
-const CALL_SCRIPT = new vm.Script(`globalThis[Symbol.for('standin.injection.call')]()`, { filename: 'standin:injection' });
-const slots = globalThis as unknown as Record<symbol, (() => unknown) | undefined>;
 
 /**
  * Compiles `source` (a function expression, e.g. `function (config) {...}` or `config => ...`)
@@ -79,25 +88,21 @@ function whereInSource(err: Error, source: string): string {
 }
 
 /**
- * Calls `fn` synchronously; past `timeoutMs` (0 = no limit) V8 interrupts it and
- * InjectionTimeoutError is thrown. What the function throws is rethrown as is.
+ * Calls `fn` synchronously; past the shorter of `timeoutMs` and the stall limit's time on the
+ * clock (wallClockLimit(stallMs); 0 = no limit) V8 interrupts it and InjectionTimeoutError is
+ * thrown. What the function throws is rethrown as is.
  */
-export function runSync(fn: ScriptFunction, args: unknown[], timeoutMs: number): unknown {
-  if (timeoutMs <= 0) return withCall(null, () => fn(...args));
-  let result: unknown;
-  const previous = slots[CALL_SLOT];
-  slots[CALL_SLOT] = () => {
-    result = fn(...args);
-  };
+export function runSync(fn: ScriptFunction, args: unknown[], timeoutMs: number, stallMs = 0): unknown {
+  const stallWall = wallClockLimit(stallMs);
+  const stalled = stallWall > 0 && (timeoutMs <= 0 || stallWall < timeoutMs);
+  const limit = stalled ? stallWall : timeoutMs;
+  if (limit <= 0) return withCall(null, () => fn(...args));
   try {
-    CALL_SCRIPT.runInThisContext({ timeout: timeoutMs, displayErrors: false });
+    return withTimeLimit(() => fn(...args), limit);
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new InjectionTimeoutError(timeoutMs, false);
+    if (err instanceof TimeLimitExceeded) throw new InjectionTimeoutError(limit, false, stalled);
     throw err;
-  } finally {
-    slots[CALL_SLOT] = previous;
   }
-  return result;
 }
 
 /**
@@ -105,7 +110,12 @@ export function runSync(fn: ScriptFunction, args: unknown[], timeoutMs: number):
  * calls back later: `makeArgs` receives the callback to hand to the script. A script that neither
  * returns nor calls back within `timeoutMs` (0 = no limit) rejects with InjectionTimeoutError.
  */
-export function runWithCallback(fn: ScriptFunction, makeArgs: (callback: (value: unknown) => void) => unknown[], timeoutMs: number): Promise<unknown> {
+export function runWithCallback(
+  fn: ScriptFunction,
+  makeArgs: (callback: (value: unknown) => void) => unknown[],
+  timeoutMs: number,
+  stallMs = 0,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
@@ -118,11 +128,12 @@ export function runWithCallback(fn: ScriptFunction, makeArgs: (callback: (value:
         else resolve(value);
       },
       timeoutMs,
+      stallMs,
     };
     const callback = (value: unknown) => call.settle(undefined, value);
     let result: unknown;
     try {
-      result = withCall(call, () => runSync(fn, makeArgs(callback), timeoutMs));
+      result = withCall(call, () => runSync(fn, makeArgs(callback), timeoutMs, stallMs));
     } catch (err) {
       call.settle(err, undefined);
       return;
@@ -139,6 +150,7 @@ export function runWithCallback(fn: ScriptFunction, makeArgs: (callback: (value:
 interface PendingCall {
   settle(error: unknown, value: unknown): void;
   timeoutMs: number;
+  stallMs: number;
 }
 
 /** The call whose synchronous part (or timer callback) is running now: timers it schedules report to it. */
@@ -159,7 +171,7 @@ function guarded(owner: PendingCall | null, callback: unknown, args: unknown[]):
   return () => {
     if (typeof callback !== 'function') return;
     try {
-      withCall(owner, () => runSync(callback as ScriptFunction, args, owner?.timeoutMs ?? 0));
+      withCall(owner, () => runSync(callback as ScriptFunction, args, owner?.timeoutMs ?? 0, owner?.stallMs ?? 0));
     } catch (err) {
       if (owner) owner.settle(err, undefined);
       else process.emitWarning(`an injected timer callback failed: ${err instanceof Error ? err.message : String(err)}`);

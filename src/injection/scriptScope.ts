@@ -20,13 +20,18 @@ export interface ScriptScope {
   readonly logger: ScriptLogger;
   /** Milliseconds one call may run (or wait for its callback); 0 = no limit. */
   readonly timeoutMs: number;
+  /**
+   * --stallLimit: milliseconds one stretch of synchronous script code may hold the event loop
+   * (every other imposter and the admin API wait meanwhile); 0 = no limit.
+   */
+  readonly stallMs: number;
   /** Where standin itself reports script failures. */
   readonly log: Log;
   /** Scripts that did not compile, noted while a stub compiles; the imposter logs and clears them. */
   readonly compileWarnings: string[];
 }
 
-export function createScriptScope(log: Log, timeoutMs: number): ScriptScope {
+export function createScriptScope(log: Log, timeoutMs: number, stallMs: number): ScriptScope {
   // printf-style arguments, as mountebank's winston logger accepts them.
   const logger: ScriptLogger = {
     debug: (...args) => log.debug(format(...args)),
@@ -34,5 +39,5 @@ export function createScriptScope(log: Log, timeoutMs: number): ScriptScope {
     warn: (...args) => log.warn(format(...args)),
     error: (...args) => log.error(format(...args)),
   };
-  return { state: {}, legacyState: {}, logger, timeoutMs, log, compileWarnings: [] };
+  return { state: {}, legacyState: {}, logger, timeoutMs, stallMs, log, compileWarnings: [] };
 }

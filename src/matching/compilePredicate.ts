@@ -55,7 +55,7 @@ function compileFieldOperator(operator: string, predicate: Record<string, unknow
 
 /** How a field operator's two sides are normalized, and its expected object after normalization. */
 export function fieldOperatorSides(operator: string, predicate: Record<string, unknown>, options: CompileOptions): { sides: Sides; expected: PlainObject } {
-  const sides = resolveSides(predicate, operator, options.encoding === 'base64');
+  const sides = resolveSides(predicate, operator, options.encoding === 'base64', options.stallMs ?? 0);
   const value = predicate[operator];
   const expected = normalizeExpected(operator === 'deepEquals' ? forceStrings(value) : value, sides.expected) as PlainObject;
   return { sides, expected };

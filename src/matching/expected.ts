@@ -2,6 +2,7 @@
 // once, index-like keys pre-parsed, leaf strings precomputed, `matches` regexes built once.
 import { validationError } from '../model/errors.js';
 import { isObjectLike, type PlainObject } from './normalize.js';
+import { compileUserRegex, type UserRegex } from './userRegex.js';
 
 export type ExpectedScalar = string | number | boolean | null;
 
@@ -15,7 +16,7 @@ export interface ExpectedLeaf {
   /** String(value): what indexOf() searches for (contains/startsWith/endsWith). */
   readonly needle: string;
   /** The `matches` regular expression; null for other operators. */
-  readonly regex: RegExp | null;
+  readonly regex: UserRegex | null;
 }
 
 export interface ExpectedBranch {
@@ -42,15 +43,17 @@ function indexOfKey(key: string): number {
 export interface LeafOptions {
   /** Regex flags when compiling `matches` leaves; null for every other operator. */
   readonly regexFlags: string | null;
+  /** --stallLimit, for the rare regex only a backtracking engine runs. */
+  readonly stallMs: number;
   /** The predicate, for error sources. */
   readonly predicate: unknown;
 }
 
-function compileRegex(value: ExpectedScalar, options: LeafOptions): RegExp | null {
+function compileRegex(value: ExpectedScalar, options: LeafOptions): UserRegex | null {
   if (options.regexFlags === null) return null;
   const pattern = String(value);
   try {
-    return new RegExp(pattern, options.regexFlags);
+    return compileUserRegex(pattern, options.regexFlags, options.stallMs);
   } catch (error) {
     throw validationError(`invalid regular expression ${JSON.stringify(pattern)} in matches predicate: ${(error as Error).message}`, options.predicate);
   }

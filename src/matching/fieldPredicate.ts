@@ -36,7 +36,7 @@ export function compileFieldPredicate(
 ): RequestMatcher {
   const spec = sides.actual;
   const context: WalkContext = { leaf: LEAF_TESTS[operator], isExists: operator === 'exists', text: spec };
-  const leafOptions = { regexFlags: sides.regexFlags, predicate };
+  const leafOptions = { regexFlags: sides.regexFlags, stallMs: sides.stallMs, predicate };
   const checkers = Object.keys(expected).map((field) => {
     const node = compileExpected(expected[field], leafOptions);
     const keys = fieldKeys(spec, field);

@@ -4,13 +4,14 @@
 // Object keys: lower-cased unless caseSensitive. Built objects have no prototype, so request data
 // such as a `__proto__` JSON key stays plain data.
 import { canonical } from './canonical.js';
+import type { UserRegex } from './userRegex.js';
 
 /** How strings and keys are transformed on one side of a predicate. */
 export interface TextSpec {
   readonly lowerKeys: boolean;
   readonly lowerValues: boolean;
   /** Compiled `except` pattern (flags `gi`, or `g` when case-sensitive); null when absent. */
-  readonly except: RegExp | null;
+  readonly except: UserRegex | null;
   readonly binary: boolean;
 }
 

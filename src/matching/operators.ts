@@ -60,7 +60,7 @@ const endsWith: LeafTest = (expected, actual) => {
 /** RegExp.prototype.test(actual) converts actual with String(); this does the same, safely. */
 const matches: LeafTest = (expected, actual) => {
   const text = actual === null ? 'null' : (valueText(actual) as string);
-  return (expected.regex as RegExp).test(text);
+  return expected.regex!.test(text);
 };
 
 const exists: LeafTest = (expected, actual) => (expected.truthy ? actual !== undefined && actual !== '' : actual === undefined || actual === '');
@@ -89,7 +89,7 @@ export function stringLeafTest(operator: FieldOperator, expected: ExpectedLeaf):
     case 'endsWith':
       return typeof expected.value === 'string' ? (actual) => actual.endsWith(needle) : (actual) => actual.includes(needle);
     case 'matches': {
-      const regex = expected.regex as RegExp;
+      const regex = expected.regex!;
       return (actual) => regex.test(actual);
     }
     case 'exists':

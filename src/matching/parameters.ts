@@ -5,6 +5,7 @@
 // used exactly as written.
 import { validationError } from '../model/errors.js';
 import { compileJsonPath } from './jsonpathSelector.js';
+import { compileUserRegex, type UserRegex } from './userRegex.js';
 import type { TextSpec } from './normalize.js';
 import { compileXPath } from './xpathSelector.js';
 import { createViewSpec, type Selector, type ViewSpec } from './views.js';
@@ -14,16 +15,18 @@ export interface Sides {
   readonly actual: ViewSpec;
   /** Flags for `matches` regexes; null for other operators. */
   readonly regexFlags: string | null;
+  /** --stallLimit for regexes only a backtracking engine runs (see userRegex.ts). */
+  readonly stallMs: number;
 }
 
-function compileExcept(except: unknown, flags: string, predicate: Record<string, unknown>): RegExp | null {
+function compileExcept(except: unknown, flags: string, predicate: Record<string, unknown>, stallMs: number): UserRegex | null {
   if (!except) return null;
   if (typeof except !== 'string' && typeof except !== 'number') {
     throw validationError('the except parameter must be a string holding a regular expression', predicate);
   }
   const pattern = String(except);
   try {
-    return new RegExp(pattern, flags);
+    return compileUserRegex(pattern, flags, stallMs);
   } catch (error) {
     throw validationError(`invalid except regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`, predicate);
   }
@@ -42,17 +45,18 @@ function compileSelector(predicate: Record<string, unknown>, binary: boolean, js
   return null;
 }
 
-export function resolveSides(predicate: Record<string, unknown>, operator: string, binary: boolean): Sides {
+export function resolveSides(predicate: Record<string, unknown>, operator: string, binary: boolean, stallMs: number): Sides {
   const caseSensitive = Boolean(predicate.caseSensitive);
   if (operator === 'matches') {
     if (binary) throw validationError('the matches predicate is not allowed in binary mode', predicate);
     const lowerKeys = !caseSensitive;
-    const except = compileExcept(predicate.except, 'g', predicate);
+    const except = compileExcept(predicate.except, 'g', predicate, stallMs);
     const selector = compileSelector(predicate, binary, lowerKeys, false);
     return {
       expected: { lowerKeys, lowerValues: false, except: null, binary },
       actual: createViewSpec({ lowerKeys, lowerValues: false, except, binary }, false, selector),
       regexFlags: caseSensitive ? '' : 'i',
+      stallMs,
     };
   }
   // mountebank defaults keyCaseSensitive to caseSensitive and lower-cases keys when either says so.
@@ -60,7 +64,7 @@ export function resolveSides(predicate: Record<string, unknown>, operator: strin
   const text: TextSpec = {
     lowerKeys: keyCaseSensitive === false || !caseSensitive,
     lowerValues: !caseSensitive,
-    except: compileExcept(predicate.except, caseSensitive ? 'g' : 'gi', predicate),
+    except: compileExcept(predicate.except, caseSensitive ? 'g' : 'gi', predicate, stallMs),
     binary,
   };
   const selector = compileSelector(predicate, binary, !keyCaseSensitive, !caseSensitive);
@@ -68,5 +72,6 @@ export function resolveSides(predicate: Record<string, unknown>, operator: strin
     expected: text,
     actual: createViewSpec(text, operator === 'deepEquals', selector),
     regexFlags: null,
+    stallMs,
   };
 }

@@ -79,7 +79,7 @@ function fieldRequirements(operator: 'equals' | 'deepEquals', predicate: Record<
   const value = predicate[operator];
   if (!isPlainObject(value) || predicate.except || predicate.jsonpath !== undefined || predicate.xpath !== undefined) return result;
   // The same normalization the compiler applies (compilePredicate.ts), so keys and values agree.
-  const sides = resolveSides(predicate, operator, false);
+  const sides = resolveSides(predicate, operator, false, 0);
   const expected = normalizeExpected(operator === 'deepEquals' ? forceStrings(value) : value, sides.expected) as Record<string, unknown>;
   for (const field of INDEXED_FIELDS) {
     const wanted = Object.hasOwn(expected, field) ? expected[field] : undefined;

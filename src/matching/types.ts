@@ -11,6 +11,11 @@ export interface CompileOptions {
    * the --allowInjection flag', predicate). Applies nested inside and/or/not too.
    */
   compileInject?: (source: string, predicate: Record<string, unknown>) => (request: ProtocolRequest) => boolean;
+  /**
+   * --stallLimit: milliseconds a regex that only a backtracking engine can run (backreferences,
+   * lookarounds) may take on one long text before its request fails; 0 or absent = no limit.
+   */
+  stallMs?: number;
 }
 
 export type RequestMatcher = (request: MatchRequest) => boolean;

@@ -38,6 +38,11 @@ export interface StandinOptions {
   formatter?: string;
   /** Milliseconds one injected function may run or wait for its callback; 0 = no limit. */
   injectionTimeout: number;
+  /**
+   * Milliseconds one stretch of a user's synchronous code (script, template, backtracking regex)
+   * may hold the event loop before its request fails; 0 = no limit.
+   */
+  stallLimit: number;
   /** `--scriptsDir DIR`: where `_rift` script files and refs are looked up (and must stay). */
   scriptsDir?: string;
   /** `--protofile FILE`: custom protocols; undefined = ./protocols.json if it exists, as mb. */
@@ -76,6 +81,7 @@ export const DEFAULT_OPTIONS: StandinOptions = {
   injectionTimeout: 10_000,
   bodyLimit: DEFAULT_BODY_LIMIT,
   adminBodyLimit: DEFAULT_BODY_LIMIT,
+  stallLimit: 75,
   savefile: 'mb.json',
   removeProxies: false,
   strict: false,

@@ -85,7 +85,7 @@ function compileInjectedGenerator(fnSource: unknown, scripts: ScriptScope | unde
   return (request) => {
     let predicates: unknown;
     try {
-      predicates = runSync(fn, [{ request: cloneRequest(request), logger: scripts.logger }], scripts.timeoutMs);
+      predicates = runSync(fn, [{ request: cloneRequest(request), logger: scripts.logger }], scripts.timeoutMs, scripts.stallMs);
       if (!Array.isArray(predicates)) throw new TypeError('the function must return an array of predicates');
     } catch (err) {
       throw injectionFailure('predicateGenerator injection', fnSource, err);

@@ -49,9 +49,9 @@ export function compileBehaviors(behaviors: unknown, context: BehaviorContext, r
       }
       steps.push(wait);
     } else if (type === 'copy') {
-      steps.push(compileCopy(value, source));
+      steps.push(compileCopy(value, source, context.scripts.stallMs));
     } else if (type === 'lookup') {
-      steps.push(compileLookup(value, source, context.scripts.log));
+      steps.push(compileLookup(value, source, context.scripts.log, context.scripts.stallMs));
     } else if (type === 'decorate') {
       steps.push(compileDecorate(value, scripts, source, context.flowScripts));
     } else {

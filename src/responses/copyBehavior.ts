@@ -5,11 +5,11 @@ import { BehaviorFields } from './behaviorFields.js';
 import { replaceAll, replaceEverywhere } from './replaceTokens.js';
 import { compileRequestSelection } from './requestSelection.js';
 
-export function compileCopy(value: unknown, source: unknown): BehaviorStep {
+export function compileCopy(value: unknown, source: unknown, stallMs: number): BehaviorStep {
   const fields = new BehaviorFields('copy', source);
   const config = fields.object(value, 'copy');
   const into = fields.string(config.into, 'into', 'the token to replace in response fields')!;
-  const select = compileRequestSelection(fields, { from: config.from, using: config.using }, '', source);
+  const select = compileRequestSelection(fields, { from: config.from, using: config.using }, '', source, stallMs);
   return (request, response) => {
     const values = select(request).map((v) => String(v));
     if (values.length === 0) return response;

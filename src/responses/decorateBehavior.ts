@@ -19,7 +19,7 @@ export function compileDecorate(value: unknown, scope: ScriptScope | undefined, 
     fn = compileScript(fnSource, 'decorator injection');
   } catch (err) {
     // Not a JavaScript function: Rhai, as Rift reads it (`response.body = "x" + request.path;`, or transform(ctx)).
-    const rhai = compileRhaiBehavior(fnSource, flows, 'transform', source);
+    const rhai = compileRhaiBehavior(fnSource, flows, 'transform', source, scope.stallMs);
     if (rhai) return rhaiDecorateStep(rhai, scope, flows);
     fn = deferCompileFailure(scope, 'decorate function', err);
   }
@@ -27,7 +27,7 @@ export function compileDecorate(value: unknown, scope: ScriptScope | undefined, 
     const config = injectionConfig(request, { response, logger: scope.logger, state: scope.state });
     let result: unknown;
     try {
-      result = runSync(fn, [config, response, scope.logger], scope.timeoutMs);
+      result = runSync(fn, [config, response, scope.logger], scope.timeoutMs, scope.stallMs);
     } catch (err) {
       throw injectionFailure('decorator injection', fnSource, err);
     }

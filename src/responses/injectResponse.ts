@@ -40,6 +40,7 @@ function compileInjectResponse(config: Record<string, unknown>, context: Respons
           return [injectConfig, scope.legacyState, scope.logger, callback, scope.state];
         },
         scope.timeoutMs,
+        scope.stallMs,
       );
     } catch (err) {
       throw injectionFailure('response injection', source, err);

@@ -9,11 +9,11 @@ import { readCsv } from './csvTable.js';
 import { replaceAll, replaceEverywhere } from './replaceTokens.js';
 import { compileRequestSelection } from './requestSelection.js';
 
-export function compileLookup(value: unknown, source: unknown, log: Log): BehaviorStep {
+export function compileLookup(value: unknown, source: unknown, log: Log, stallMs: number): BehaviorStep {
   const fields = new BehaviorFields('lookup', source);
   const config = fields.object(value, 'lookup');
   const key = fields.object(config.key, 'key');
-  const select = compileRequestSelection(fields, { from: key.from, using: key.using }, 'key.', source);
+  const select = compileRequestSelection(fields, { from: key.from, using: key.using }, 'key.', source, stallMs);
   const index = key.index === undefined ? 0 : fields.nonNegativeInteger(key.index, 'key.index');
   const dataSource = fields.object(config.fromDataSource, 'fromDataSource');
   const kinds = Object.keys(dataSource);

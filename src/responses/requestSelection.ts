@@ -6,6 +6,7 @@ import { validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 import { selectJsonPathAll } from '../matching/jsonpathSelector.js';
+import { compileUserRegex, type UserRegex } from '../matching/userRegex.js';
 import { checkXPathSelector, namespacedSelect, selectXPath } from '../matching/xpathValues.js';
 import type { BehaviorFields } from './behaviorFields.js';
 
@@ -13,25 +14,32 @@ export type RequestSelection = (request: ProtocolRequest) => unknown[];
 
 const METHODS = ['regex', 'xpath', 'jsonpath'] as const;
 
-export function compileRequestSelection(fields: BehaviorFields, config: { from: unknown; using: unknown }, prefix: string, source: unknown): RequestSelection {
+export function compileRequestSelection(
+  fields: BehaviorFields,
+  config: { from: unknown; using: unknown },
+  prefix: string,
+  source: unknown,
+  /** --stallLimit, for a regex only a backtracking engine can run. */
+  stallMs: number,
+): RequestSelection {
   const from = fields.from(config.from, `${prefix}from`);
   const using = fields.object(config.using, `${prefix}using`);
   const method = fields.oneOf(using.method, `${prefix}using.method`, METHODS);
   const selector = fields.string(using.selector, `${prefix}using.selector`, 'the selector')!;
-  const select = compileSelector(method, selector, using, source);
+  const select = compileSelector(method, selector, using, source, stallMs);
   return (request) => {
     const value = fieldValue(request, from);
     return value === undefined || value === null ? [] : select(value);
   };
 }
 
-function compileSelector(method: string, selector: string, using: Record<string, unknown>, source: unknown): (value: unknown) => unknown[] {
+function compileSelector(method: string, selector: string, using: Record<string, unknown>, source: unknown, stallMs: number): (value: unknown) => unknown[] {
   if (method === 'regex') {
     const options = isPlainObject(using.options) ? using.options : {};
     const flags = `${options.ignoreCase ? 'i' : ''}${options.multiline ? 'm' : ''}`;
-    let regex: RegExp;
+    let regex: UserRegex;
     try {
-      regex = new RegExp(selector, flags);
+      regex = compileUserRegex(selector, flags, stallMs);
     } catch (err) {
       throw validationError(`invalid regular expression ${JSON.stringify(selector)}: ${(err as Error).message}`, source);
     }

@@ -40,7 +40,7 @@ export function rhaiDecorateStep(hook: RhaiHook, scope: ScriptScope, flows: Flow
           deadline,
         );
       } else {
-        result = hook.script.run({ ctx: (watch) => ctxFor(request, response, resolveScope, flows, store, scope, watch), deadline });
+        result = hook.script.run({ ctx: (watch) => ctxFor(request, response, resolveScope, flows, store, scope, watch), deadline, stallMs: scope.stallMs });
       }
     } catch (err) {
       return failed(response, err);
@@ -72,7 +72,11 @@ export function rhaiWaitStep(hook: RhaiHook & { kind: 'ctx' }, scope: ScriptScop
     };
     let result: unknown;
     try {
-      result = hook.script.run({ ctx: (watch) => ctxFor(request, response, resolveScope, flows, store, scope, watch), deadline: Date.now() + timeoutMs });
+      result = hook.script.run({
+        ctx: (watch) => ctxFor(request, response, resolveScope, flows, store, scope, watch),
+        deadline: Date.now() + timeoutMs,
+        stallMs: scope.stallMs,
+      });
     } catch (err) {
       return fail(err);
     }

@@ -5,9 +5,15 @@ import { StandinError } from '../model/errors.js';
 import { ScriptSyntaxError } from '../scripting/engine.js';
 import { compileRhaiHook, type RhaiHook } from '../scripting/rhaiHooks.js';
 
-export function compileRhaiBehavior(source: string, flows: FlowScripts | undefined, placement: 'transform' | 'delay', config: unknown): RhaiHook | undefined {
+export function compileRhaiBehavior(
+  source: string,
+  flows: FlowScripts | undefined,
+  placement: 'transform' | 'delay',
+  config: unknown,
+  stallMs: number,
+): RhaiHook | undefined {
   try {
-    return compileRhaiHook(source, flows?.scriptTimeoutMs ?? 5_000, placement);
+    return compileRhaiHook(source, { timeoutMs: flows?.scriptTimeoutMs ?? 5_000, stallMs }, placement);
   } catch (err) {
     if (err instanceof ScriptSyntaxError)
       throw new StandinError('bad data', `${placement === 'transform' ? 'decorate' : 'wait'} (rhai): ${err.message}`, config, {

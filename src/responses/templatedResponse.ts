@@ -55,7 +55,7 @@ export function compileTemplatedIsObject(
 
 /** The options templates compile with, or undefined when this response's templates are not rendered. */
 function templateOptions(is: Record<string, unknown>, context: ResponseContext): TemplateOptions | undefined {
-  if (context.allowInjection) return { timeoutMs: context.scripts.timeoutMs };
+  if (context.allowInjection) return { timeoutMs: context.scripts.timeoutMs, stallMs: context.scripts.stallMs };
   if (mentionsTemplate(is, context.defaultResponse)) {
     context.scripts.log.warn(
       'a response holds EJS tags (<% %>): it is served as written, tags included; start standin with --allowInjection to render them as templates',

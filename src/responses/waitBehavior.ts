@@ -54,14 +54,14 @@ function compileWaitFunction(fnSource: string, scope: ScriptScope, source: unkno
     fn = compileScript(fnSource, 'wait injection');
   } catch (err) {
     // Not a JavaScript function: Rhai's delay(ctx) (or its body alone), as Rift reads it.
-    const rhai = compileRhaiBehavior(fnSource, flows, 'delay', source);
+    const rhai = compileRhaiBehavior(fnSource, flows, 'delay', source, scope.stallMs);
     if (rhai?.kind === 'ctx') return rhaiWaitStep(rhai, scope, flows);
     fn = deferCompileFailure(scope, 'wait function', err);
   }
   return (_request, response) => {
     let ms: number;
     try {
-      ms = Number(runSync(fn, [], scope.timeoutMs));
+      ms = Number(runSync(fn, [], scope.timeoutMs, scope.stallMs));
     } catch (err) {
       throw injectionFailure('wait injection', fnSource, err);
     }

@@ -64,8 +64,9 @@ function compileRiftResponse(config: unknown, context: ResponseContext, rift: Ri
     fault ? fault.apply(() => inner.resolve(request, scope)) : inner.resolve(request, scope);
   if (riftConfig.script === undefined) return { config, repeat: inner.repeat, resolve: serve };
 
+  const stallMs = context.scripts.stallMs;
   const script = compileScript(riftConfig.script, {
-    timeoutMs: rift.scriptTimeoutMs,
+    limits: { timeoutMs: rift.scriptTimeoutMs, stallMs },
     allowInjection: context.allowInjection,
     defaultEngine: rift.defaultEngine,
     registry: rift.registry,
@@ -81,7 +82,7 @@ function compileRiftResponse(config: unknown, context: ResponseContext, rift: Ri
       const next = () => serve(request, scope);
       let result: unknown;
       try {
-        result = compiled.run({ request: toScriptRequest(request), store: rift.store, deadline: Date.now() + rift.scriptTimeoutMs });
+        result = compiled.run({ request: toScriptRequest(request), store: rift.store, deadline: Date.now() + rift.scriptTimeoutMs, stallMs });
       } catch (err) {
         return answers.failure(err);
       }
@@ -134,7 +135,7 @@ function ctxResponse(
   function run(input: CtxInput, request: ProtocolRequest, scope: ResolveScope): Outcome | Promise<Outcome> {
     let result: unknown;
     try {
-      result = script.run({ ctx: (watch) => buildCtx(input, watch), deadline: Date.now() + rift.scriptTimeoutMs });
+      result = script.run({ ctx: (watch) => buildCtx(input, watch), deadline: Date.now() + rift.scriptTimeoutMs, stallMs: context.scripts.stallMs });
     } catch (err) {
       return failures.answer(err, scope);
     }

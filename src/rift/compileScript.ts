@@ -8,7 +8,15 @@ import { StandinError, validationError } from '../model/errors.js';
 import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { isPlainObject } from '../model/types.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';
-import { ScriptRuntimeError, ScriptSyntaxError, ScriptTimeoutError, type CompiledScript, type CtxScript, type Placement } from '../scripting/engine.js';
+import {
+  ScriptRuntimeError,
+  ScriptSyntaxError,
+  ScriptTimeoutError,
+  type CompiledScript,
+  type CtxScript,
+  type Placement,
+  type ScriptLimits,
+} from '../scripting/engine.js';
 import { INJECTION_ENGINES, scriptEngines } from '../scripting/engines.js';
 
 export type RiftScript =
@@ -16,7 +24,7 @@ export type RiftScript =
   | { readonly engine: string; readonly kind: 'ctx'; readonly compiled: CtxScript };
 
 export interface ScriptSettings {
-  timeoutMs: number;
+  limits: ScriptLimits;
   allowInjection: boolean;
   /** `_rift.scriptEngine.defaultEngine`: the engine of a script that names none. */
   defaultEngine: string;
@@ -48,9 +56,9 @@ export function compileScript(config: unknown, settings: ScriptSettings, placeme
   if (INJECTION_ENGINES.has(engine.name) && !settings.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
   try {
     if (placement === 'respond' && V1_ENTRY.test(source)) {
-      return { engine: engine.name, kind: 'should_inject', compiled: engine.compile(source, settings.timeoutMs) };
+      return { engine: engine.name, kind: 'should_inject', compiled: engine.compile(source, settings.limits) };
     }
-    return { engine: engine.name, kind: 'ctx', compiled: engine.compileCtx(source, settings.timeoutMs, placement) };
+    return { engine: engine.name, kind: 'ctx', compiled: engine.compileCtx(source, settings.limits, placement) };
   } catch (err) {
     if (err instanceof ScriptSyntaxError) {
       throw new StandinError('bad data', `${field}: ${err.message}`, config, { line: err.line, column: err.column });

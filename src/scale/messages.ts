@@ -69,6 +69,8 @@ export interface WorkerSettings {
   strict: boolean;
   /** --bodyLimit: the workers' http(s) imposters refuse larger request bodies with 413. */
   bodyLimit: number;
+  /** --stallLimit: how long a Lua or Rhai script or a regex may keep a worker busy. */
+  stallLimit: number;
 }
 
 export const WORKER_SETTINGS_ENV = 'STANDIN_WORKER_SETTINGS';

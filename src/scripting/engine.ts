@@ -1,5 +1,7 @@
 // One interface for the script engines of `_rift.script` (javascript, lua, rhai): compile once
 // when the imposter is created, then call `should_inject(request, flow_store)` per request.
+import { StallClock, wallClockLimit } from '../model/stallClock.js';
+import { TimeLimitExceeded, withTimeLimit } from '../model/timeLimit.js';
 import type { FlowStore } from '../state/flowStore.js';
 
 /** What a script sees as `request`: plain data, built once per request. */
@@ -19,6 +21,11 @@ export interface ScriptCall {
   store: FlowStore;
   /** Date.now() value after which the run is stopped with ScriptTimeoutError. */
   deadline: number;
+  /**
+   * --stallLimit: milliseconds of CPU time one synchronous stretch of the run (until it returns or
+   * waits for a flow_store answer) may use; past it, ScriptTimeoutError. 0 = no limit.
+   */
+  stallMs: number;
 }
 
 export interface CompiledScript {
@@ -28,13 +35,20 @@ export interface CompiledScript {
 
 export interface ScriptEngine {
   readonly name: string;
-  /** Throws ScriptSyntaxError; `timeoutMs` bounds any top-level code run while compiling. */
-  compile(source: string, timeoutMs: number): CompiledScript;
+  /** Throws ScriptSyntaxError; the limits bound any top-level code run while compiling. */
+  compile(source: string, limits: ScriptLimits): CompiledScript;
   /**
    * A script of Rift's `ctx` API: it defines the function its placement calls (`respond(ctx)`
    * as a response...), or is that function's body alone (the bare form, `ctx` in scope).
    */
-  compileCtx(source: string, timeoutMs: number, placement: Placement): CtxScript;
+  compileCtx(source: string, limits: ScriptLimits, placement: Placement): CtxScript;
+}
+
+export interface ScriptLimits {
+  /** `_rift.scriptEngine.timeoutMs`: the wall-clock budget of one run. */
+  timeoutMs: number;
+  /** --stallLimit (see ScriptCall.stallMs). */
+  stallMs: number;
 }
 
 /** Where a `ctx` script sits decides the function it defines and what it returns. */
@@ -48,6 +62,8 @@ export interface CtxCall {
   ctx(watch?: (pending: Promise<unknown>) => void): Record<string, unknown>;
   /** Date.now() value after which the run is stopped with ScriptTimeoutError. */
   deadline: number;
+  /** --stallLimit (see ScriptCall.stallMs). */
+  stallMs: number;
 }
 
 export interface CtxScript {
@@ -87,8 +103,66 @@ export class ScriptRuntimeError extends Error {
 }
 
 export class ScriptTimeoutError extends Error {
-  constructor(timeoutMs: number | undefined) {
-    super(timeoutMs === undefined ? 'script timed out' : `script timed out after ${timeoutMs} ms`);
+  /** `stalled`: stopped by the stall limit (--stallLimit) rather than the run's budget. */
+  constructor(timeoutMs: number | undefined, stalled = false) {
+    super(
+      stalled
+        ? `script kept standin busy for more than ${timeoutMs} ms and was stopped (--stallLimit)`
+        : timeoutMs === undefined
+          ? 'script timed out'
+          : `script timed out after ${timeoutMs} ms`,
+    );
     this.name = 'ScriptTimeoutError';
+  }
+}
+
+/** How much later than the run's deadline V8's interrupt stops library code the engines' own checks cannot see. */
+const DEADLINE_GRACE_MS = 25;
+
+/**
+ * One synchronous stretch of a run (until it returns or waits for a flow_store answer): it ends
+ * when the run's deadline passes (time on the clock, the run's own budget) or when it has used
+ * the stall limit in CPU time (see model/stallClock.ts).
+ */
+export class Stretch {
+  private readonly clock: StallClock | undefined;
+  private stalled = false;
+
+  constructor(
+    readonly deadline: number,
+    readonly stallMs: number,
+  ) {
+    this.clock = stallMs > 0 ? new StallClock(stallMs) : undefined;
+  }
+
+  /** The engines' own check: whether the stretch must stop now. */
+  over(now = Date.now()): boolean {
+    if (now > this.deadline) return true;
+    if (this.clock?.spent(now)) return (this.stalled = true);
+    return false;
+  }
+
+  /** Milliseconds V8's interrupt gives the stretch on the clock (Infinity: no interrupt needed). */
+  wallLimitMs(): number {
+    const untilDeadline = this.deadline === Infinity ? Infinity : Math.max(1, this.deadline - Date.now() + DEADLINE_GRACE_MS);
+    return Math.min(untilDeadline, this.stallMs > 0 ? wallClockLimit(this.stallMs) : Infinity);
+  }
+
+  /** The error for a stretch that was stopped: the stall limit's, unless the run's deadline passed. */
+  timeout(timeoutMs: number): ScriptTimeoutError {
+    if (this.stalled) return new ScriptTimeoutError(this.stallMs, true);
+    return Date.now() > this.deadline ? new ScriptTimeoutError(timeoutMs) : new ScriptTimeoutError(wallClockLimit(this.stallMs), true);
+  }
+}
+
+/** Runs `fn` as one stretch under V8's interrupt (the backstop for code the engines' checks cannot see). */
+export function runStretch<T>(stretch: Stretch, timeoutMs: number, fn: () => T): T {
+  const wall = stretch.wallLimitMs();
+  if (wall === Infinity) return fn();
+  try {
+    return withTimeLimit(fn, wall);
+  } catch (err) {
+    if (err instanceof TimeLimitExceeded) throw stretch.timeout(timeoutMs);
+    throw err;
   }
 }

@@ -4,10 +4,22 @@
 //
 // The context runs its own microtask queue (microtaskMode 'afterEvaluate'): every piece of the
 // script, also what runs after an `await`, is drained by a runInContext call carrying the
-// timeout, so a loop anywhere in the script is stopped.
+// timeout, so a loop anywhere in the script is stopped. Each such stretch holds the event loop,
+// so it is stopped (by V8, which counts time on the clock) at four times the stall limit
+// (--stallLimit, see model/stallClock.ts), within the run's own budget.
 import vm from 'node:vm';
 import { FlowStoreError, type FlowStore } from '../state/flowStore.js';
-import { ENTRY_POINT, ScriptRuntimeError, ScriptSyntaxError, ScriptTimeoutError, type CompiledScript, type ScriptCall, type ScriptEngine } from './engine.js';
+import {
+  ENTRY_POINT,
+  ScriptRuntimeError,
+  ScriptSyntaxError,
+  ScriptTimeoutError,
+  Stretch,
+  type CompiledScript,
+  type ScriptCall,
+  type ScriptEngine,
+  type ScriptLimits,
+} from './engine.js';
 import { RESULT_CONSTRUCTORS } from './results.js';
 
 const FILENAME = 'script.js';
@@ -17,15 +29,15 @@ const DRAIN = new vm.Script('undefined', { filename: 'standin-drain.js' });
 
 export const javascriptEngine: ScriptEngine = {
   name: 'javascript',
-  compile: (source, timeoutMs) => new JavaScriptScript(source, timeoutMs, ENTRY_POINT, {}),
-  compileCtx(source, timeoutMs, placement) {
+  compile: (source, limits) => new JavaScriptScript(source, limits, ENTRY_POINT, {}),
+  compileCtx(source, limits, placement) {
     // Named when the script declares the function; otherwise the bare form, run as a block so its
     // `let`s are new on every run and its last expression is the answer.
     const named = new RegExp(`\\bfunction\\s*\\*?\\s*${placement}\\s*\\(|\\b(?:const|let|var)\\s+${placement}\\s*=`).test(source);
     const script = named
-      ? new JavaScriptScript(source, timeoutMs, placement, RESULT_CONSTRUCTORS)
-      : new JavaScriptScript(`{\n${source}\n}`, timeoutMs, null, RESULT_CONSTRUCTORS, 1);
-    return { run: (call) => script.invoke(call.deadline, (watch) => [call.ctx(watch)]) };
+      ? new JavaScriptScript(source, limits, placement, RESULT_CONSTRUCTORS)
+      : new JavaScriptScript(`{\n${source}\n}`, limits, null, RESULT_CONSTRUCTORS, 1);
+    return { run: (call) => script.invoke(call.deadline, call.stallMs, (watch) => [call.ctx(watch)]) };
   },
 };
 
@@ -39,13 +51,10 @@ class JavaScriptScript implements CompiledScript {
   private readonly entry: ((...args: unknown[]) => unknown) | undefined;
   private readonly bare: vm.Script | undefined;
 
-  constructor(
-    source: string,
-    private readonly timeoutMs: number,
-    entryName: string | null,
-    globals: Readonly<Record<string, unknown>>,
-    lineShift = 0,
-  ) {
+  private readonly timeoutMs: number;
+
+  constructor(source: string, limits: ScriptLimits, entryName: string | null, globals: Readonly<Record<string, unknown>>, lineShift = 0) {
+    this.timeoutMs = limits.timeoutMs;
     let script: vm.Script;
     try {
       script = new vm.Script(source, { filename: FILENAME, lineOffset: -lineShift });
@@ -57,7 +66,8 @@ class JavaScriptScript implements CompiledScript {
       this.bare = script;
       return;
     }
-    this.evaluate(() => script.runInContext(this.context, { timeout: timeoutMs }));
+    const deadline = Date.now() + limits.timeoutMs;
+    this.evaluate(new Stretch(deadline, limits.stallMs), (timeout) => script.runInContext(this.context, { timeout }));
     const entry = (this.context as Record<string, unknown>)[entryName];
     if (typeof entry !== 'function') {
       throw new ScriptRuntimeError(
@@ -70,14 +80,14 @@ class JavaScriptScript implements CompiledScript {
   }
 
   run(call: ScriptCall): unknown | Promise<unknown> {
-    return this.invoke(call.deadline, (watch) => [call.request, storeFor(call.store, watch)]);
+    return this.invoke(call.deadline, call.stallMs, (watch) => [call.request, storeFor(call.store, watch)]);
   }
 
   /**
    * One run: the entry called with `args` (or the bare script run with `ctx` as its first). A
    * Promise the script is given is watched: once it settles, the script's continuation is drained.
    */
-  invoke(deadline: number, args: (watch: (pending: Promise<unknown>) => void) => unknown[]): unknown | Promise<unknown> {
+  invoke(deadline: number, stallMs: number, args: (watch: (pending: Promise<unknown>) => void) => unknown[]): unknown | Promise<unknown> {
     const remaining = (): number => Math.max(1, deadline - Date.now());
     const settled: Settled = { done: false };
     const watch = (pending: Promise<unknown>): void => {
@@ -85,7 +95,7 @@ class JavaScriptScript implements CompiledScript {
         setImmediate(() => {
           if (settled.done) return;
           try {
-            this.evaluate(() => DRAIN.runInContext(this.context, { timeout: remaining() }));
+            this.evaluate(new Stretch(deadline, stallMs), (timeout) => DRAIN.runInContext(this.context, { timeout }));
           } catch (err) {
             settled.fail?.(err);
           }
@@ -98,11 +108,11 @@ class JavaScriptScript implements CompiledScript {
     if (this.entry) {
       const entry = this.entry;
       context.__standinCall = () => entry(...argv);
-      result = this.evaluate(() => CALL.runInContext(this.context, { timeout: remaining() }));
+      result = this.evaluate(new Stretch(deadline, stallMs), (timeout) => CALL.runInContext(this.context, { timeout }));
     } else {
       context.ctx = argv[0];
       const bare = this.bare!;
-      result = this.evaluate(() => bare.runInContext(this.context, { timeout: remaining() }));
+      result = this.evaluate(new Stretch(deadline, stallMs), (timeout) => bare.runInContext(this.context, { timeout }));
     }
     if (!isThenable(result)) return result;
     return new Promise<unknown>((resolve, reject) => {
@@ -120,12 +130,16 @@ class JavaScriptScript implements CompiledScript {
     });
   }
 
-  /** Runs script code, turning vm's timeout and the script's throws into script errors. */
-  private evaluate<T>(fn: () => T): T {
+  /**
+   * Runs script code as one stretch (its time on the clock given to `fn` as vm's timeout; V8
+   * cannot count a script's CPU time), turning vm's timeout and the script's throws into script errors.
+   */
+  private evaluate<T>(stretch: Stretch, fn: (timeout: number | undefined) => T): T {
+    const wall = stretch.wallLimitMs();
     try {
-      return fn();
+      return fn(wall === Infinity ? undefined : Math.ceil(wall));
     } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new ScriptTimeoutError(this.timeoutMs);
+      if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw stretch.timeout(this.timeoutMs);
       if (err instanceof FlowStoreError) throw err;
       throw new ScriptRuntimeError(errorMessage(err));
     }

@@ -1,43 +1,49 @@
 // Rhai scripts on standin's own interpreter (src/scripting/rhai/, docs/rhai.md). A flow_store
-// call that answers a Promise (Redis) suspends the run; the interpreter resumes it.
+// call that answers a Promise (Redis) suspends the run; the interpreter resumes it. The
+// interpreter checks, between steps, the run's deadline and the CPU time the synchronous stretch
+// has used (--stallLimit); V8's own interrupt backs that up for work no step count sees (a
+// built-in method on a huge string).
 import { FlowStoreError, type FlowStore } from '../state/flowStore.js';
 import {
   ENTRY_POINT,
   ScriptRuntimeError,
   ScriptSyntaxError,
   ScriptTimeoutError,
+  Stretch,
+  runStretch,
   missingEntry,
   type CompiledScript,
   type CtxCall,
   type CtxScript,
   type ScriptCall,
   type ScriptEngine,
+  type ScriptLimits,
 } from './engine.js';
 import { RESULT_CONSTRUCTORS } from './results.js';
-import { compileRhai, RhaiSyntaxError, RhaiTimeoutError, type RhaiProgram } from './rhai/index.js';
+import { compileRhai, RhaiStallError, RhaiSyntaxError, RhaiTimeoutError, type RhaiCallOptions, type RhaiProgram } from './rhai/index.js';
 
 /** The function a bare `ctx` script becomes (a name no script would choose, unlike `delay`). */
 const BARE_ENTRY = 'standin_bare_entry';
 
 export const rhaiEngine: ScriptEngine = {
   name: 'rhai',
-  compile(source, timeoutMs) {
+  compile(source, limits) {
     const program = parse(source);
     if (!program.hasFunction(ENTRY_POINT)) {
       throw new ScriptRuntimeError(`the rhai script must define a function ${ENTRY_POINT}(request, flow_store)`);
     }
-    return new RhaiScript(program, timeoutMs);
+    return new RhaiScript(program, limits);
   },
 
-  compileCtx(source, timeoutMs, placement) {
+  compileCtx(source, limits, placement) {
     const program = parse(source, RESULT_CONSTRUCTORS);
-    if (program.hasFunction(placement)) return new RhaiCtxScript(program, placement, timeoutMs);
+    if (program.hasFunction(placement)) return new RhaiCtxScript(program, placement, limits);
     const declared = program.functionNames();
     if (declared.length > 0) throw missingEntry('rhai', placement, declared);
     // The bare form: the script is the body of the function, `ctx` its parameter. On the same
     // line, so lines keep their numbers (columns of the first line move by the prefix).
     const prefix = `fn ${BARE_ENTRY}(ctx) { `;
-    return new RhaiCtxScript(parse(`${prefix}${source}\n}`, RESULT_CONSTRUCTORS, prefix.length), BARE_ENTRY, timeoutMs);
+    return new RhaiCtxScript(parse(`${prefix}${source}\n}`, RESULT_CONSTRUCTORS, prefix.length), BARE_ENTRY, limits);
   },
 };
 
@@ -51,46 +57,63 @@ function parse(source: string, hostFunctions?: Readonly<Record<string, (...args:
   }
 }
 
+/** One run's options: its deadline, and each synchronous stretch bounded by the stall limit. */
+function callOptions(deadline: number, stallMs: number, timeoutMs: number): RhaiCallOptions {
+  // The interpreter stops its own loops once the stall limit's CPU time is used; V8's
+  // interrupt backs it up, later, for work no step check sees (a built-in on a huge string).
+  const stretch = <T>(run: () => T): T => {
+    try {
+      return runStretch(new Stretch(deadline, stallMs), timeoutMs, run);
+    } catch (err) {
+      // Carried through the interpreter, which passes its own errors on untouched.
+      if (err instanceof ScriptTimeoutError) throw Object.assign(new RhaiStallError(err.message), { hostError: err });
+      throw err;
+    }
+  };
+  return { deadline, stretch: stallMs > 0 ? stretch : undefined, stallMs };
+}
+
 class RhaiCtxScript implements CtxScript {
   constructor(
     private readonly program: RhaiProgram,
     private readonly entry: string,
-    private readonly timeoutMs: number,
+    private readonly limits: ScriptLimits,
   ) {}
 
   run(call: CtxCall): unknown | Promise<unknown> {
     let result: unknown;
     try {
-      result = this.program.call(this.entry, [call.ctx()], { deadline: call.deadline });
+      result = this.program.call(this.entry, [call.ctx()], callOptions(call.deadline, call.stallMs, this.limits.timeoutMs));
     } catch (err) {
-      throw scriptError(err, this.timeoutMs);
+      throw scriptError(err, this.limits);
     }
-    return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(scriptError(err, this.timeoutMs))) : result;
+    return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(scriptError(err, this.limits))) : result;
   }
 }
 
 class RhaiScript implements CompiledScript {
   constructor(
     private readonly program: RhaiProgram,
-    private readonly timeoutMs: number,
+    private readonly limits: ScriptLimits,
   ) {}
 
   run(call: ScriptCall): unknown | Promise<unknown> {
     let result: unknown;
     try {
-      result = this.program.call(ENTRY_POINT, [call.request, storeObject(call.store)], { deadline: call.deadline });
+      result = this.program.call(ENTRY_POINT, [call.request, storeObject(call.store)], callOptions(call.deadline, call.stallMs, this.limits.timeoutMs));
     } catch (err) {
-      throw scriptError(err, this.timeoutMs);
+      throw scriptError(err, this.limits);
     }
-    return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(scriptError(err, this.timeoutMs))) : result;
+    return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(scriptError(err, this.limits))) : result;
   }
 }
 
-function scriptError(err: unknown, timeoutMs: number): Error {
+function scriptError(err: unknown, limits: ScriptLimits): Error {
   const cause = (err as { cause?: unknown }).cause;
   if (err instanceof FlowStoreError) return err;
   if (cause instanceof FlowStoreError) return cause;
-  if (err instanceof RhaiTimeoutError) return new ScriptTimeoutError(timeoutMs);
+  if (err instanceof RhaiStallError) return err.hostError ?? new ScriptTimeoutError(limits.stallMs, true);
+  if (err instanceof RhaiTimeoutError) return new ScriptTimeoutError(limits.timeoutMs);
   return new ScriptRuntimeError(err instanceof Error ? err.message : String(err));
 }
 

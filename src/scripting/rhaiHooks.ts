@@ -2,7 +2,7 @@
 // script API (`transform(ctx)` / `delay(ctx)`, or the body alone using `ctx`), or, for decorate,
 // Rift's older form, statements over `request` and `response` maps that change the response
 // (`response.body = "x" + request.path;`).
-import { ScriptRuntimeError, ScriptSyntaxError, type CtxScript } from './engine.js';
+import { ScriptRuntimeError, ScriptSyntaxError, type CtxScript, type ScriptLimits } from './engine.js';
 import { compileRhai, RhaiSyntaxError, type RhaiProgram } from './rhai/index.js';
 import { rhaiEngine } from './rhaiEngine.js';
 import { RESULT_CONSTRUCTORS } from './results.js';
@@ -17,7 +17,7 @@ const USES_CTX = /\bctx\b/;
 const RHAI_FN = /(^|[\s;}])fn\s+[A-Za-z_]\w*\s*\(/;
 
 /** The hook, or undefined when the source is not Rhai for this placement either. */
-export function compileRhaiHook(source: string, timeoutMs: number, placement: 'transform' | 'delay'): RhaiHook | undefined {
+export function compileRhaiHook(source: string, limits: ScriptLimits, placement: 'transform' | 'delay'): RhaiHook | undefined {
   let program: RhaiProgram;
   try {
     program = compileRhai(source, RESULT_CONSTRUCTORS);
@@ -29,7 +29,7 @@ export function compileRhaiHook(source: string, timeoutMs: number, placement: 't
   }
   const declared = program.functionNames();
   if (program.hasFunction(placement) || (declared.length === 0 && USES_CTX.test(source))) {
-    return { kind: 'ctx', script: rhaiEngine.compileCtx(source, timeoutMs, placement) };
+    return { kind: 'ctx', script: rhaiEngine.compileCtx(source, limits, placement) };
   }
   if (placement !== 'transform' || declared.length > 0) return undefined;
   let maps: RhaiProgram;

@@ -82,6 +82,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
             scriptsDir: options.scriptsDir,
             strict: options.strict,
             bodyLimit: options.bodyLimit,
+            stallLimit: options.stallLimit,
           },
           logger,
           logger.scoped(`[mb:${options.port}] `),
@@ -107,6 +108,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
       strict: options.strict,
       scale: primary?.scale ?? member?.scale,
       bodyLimit: options.bodyLimit,
+      stallLimit: options.stallLimit,
     },
     logger,
   );

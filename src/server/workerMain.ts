@@ -28,6 +28,7 @@ const registry = new ImposterRegistry(
     instance,
     strict: settings.strict,
     bodyLimit: settings.bodyLimit,
+    stallLimit: settings.stallLimit,
     scale: runtime.scale,
   },
   logger,

@@ -25,6 +25,8 @@ export { TemplateSyntaxError };
 export interface TemplateOptions {
   /** How long a template whose code can loop may run per render (--injectionTimeout); 0 = no limit. */
   timeoutMs: number;
+  /** --stallLimit: the same, and usually shorter; 0 = no limit. */
+  stallMs: number;
 }
 
 export function compileTemplate(source: string, options: TemplateOptions): CompiledTemplate {
@@ -43,7 +45,7 @@ export function compileTemplate(source: string, options: TemplateOptions): Compi
 
   const run = (request: unknown): Array<number | string> => {
     const out: Array<number | string> = [];
-    if (longRunning) runSync(render as (...args: unknown[]) => unknown, [request, out, escapeXml], options.timeoutMs);
+    if (longRunning) runSync(render as (...args: unknown[]) => unknown, [request, out, escapeXml], options.timeoutMs, options.stallMs);
     else render(request, out, escapeXml);
     return out;
   };

@@ -9,7 +9,7 @@ import { startStandin, type StandinProcess } from '../support/standinProcess.js'
 let mb: StandinProcess;
 let noInjection: StandinProcess;
 before(async () => {
-  [mb, noInjection] = await Promise.all([startStandin(['--allowInjection', '--injectionTimeout', '1000']), startStandin()]);
+  [mb, noInjection] = await Promise.all([startStandin(['--allowInjection', '--injectionTimeout', '1000', '--stallLimit', '0']), startStandin()]);
 });
 after(async () => {
   await Promise.all([mb.stop(), noInjection.stop()]);

@@ -10,7 +10,8 @@ import { tcpExchange } from '../support/tcp.js';
 
 let mb: StandinProcess;
 before(async () => {
-  mb = await startStandin(['--allowInjection', '--injectionTimeout', '500']);
+  // No stall limit: these tests are about --injectionTimeout (eventLoopStalls.test.ts covers --stallLimit).
+  mb = await startStandin(['--allowInjection', '--injectionTimeout', '500', '--stallLimit', '0']);
 });
 after(async () => {
   await mb.stop();

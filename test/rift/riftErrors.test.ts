@@ -10,7 +10,8 @@ import { createImposter, type Config } from './riftSupport.js';
 let mb: StandinProcess;
 let redis: RedisServer;
 before(async () => {
-  [mb, redis] = await Promise.all([startStandin(['--allowInjection']), redisMissing ? undefined! : startRedis()]);
+  // No stall limit: the timeout tests are about _rift.scriptEngine.timeoutMs (eventLoopStalls.test.ts covers --stallLimit).
+  [mb, redis] = await Promise.all([startStandin(['--allowInjection', '--stallLimit', '0']), redisMissing ? undefined! : startRedis()]);
 });
 after(async () => {
   await Promise.all([mb?.stop(), redis?.stop()]);

@@ -8,7 +8,7 @@ import { parseTemplate } from '../../src/templates/parseTemplate.js';
 import { templateRequest } from '../../src/templates/templateRequest.js';
 import { mayRunLong } from '../../src/templates/mayRunLong.js';
 
-const noLimit = { timeoutMs: 0 };
+const noLimit = { timeoutMs: 0, stallMs: 0 };
 const request = { path: '/a"b', n: 2, s: '<i>&</i>', none: null, list: ['x', 'y'], when: new Date(0) };
 
 type Result = { ok: true; text: string } | { ok: false };
@@ -123,7 +123,7 @@ describe('compileTemplate', () => {
   });
 
   it('stops a template that loops, with an error naming the limit', () => {
-    const template = compileTemplate('<% while (true) {} %>', { timeoutMs: 200 });
+    const template = compileTemplate('<% while (true) {} %>', { timeoutMs: 200, stallMs: 0 });
     assert.throws(() => template.renderString({}), /did not return within 200 ms/);
     // The process is fine afterwards.
     assert.equal(compileTemplate('<%- 1 + 1 %>', noLimit).renderString({}), '2');

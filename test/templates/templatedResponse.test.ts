@@ -25,7 +25,7 @@ function context(allowInjection: boolean, warnings: string[] = []): ResponseCont
     defaultResponse: undefined,
     allowInjection,
     proxyTimeout: 1_000,
-    scripts: createScriptScope(log, 1_000),
+    scripts: createScriptScope(log, 1_000, 1_000),
     kinds: responseKinds,
     instance: createInstanceResources(),
   };

@@ -28,7 +28,7 @@ export function compileEndOfRequest(value: unknown, encoding: TcpEncoding, allow
   }
   return (data) => {
     try {
-      return Boolean(runSync(fn, [encoding === 'utf8' ? data.toString('utf8') : data, scripts.logger], scripts.timeoutMs));
+      return Boolean(runSync(fn, [encoding === 'utf8' ? data.toString('utf8') : data, scripts.logger], scripts.timeoutMs, scripts.stallMs));
     } catch (err) {
       // mountebank: logged, and the request is not complete yet.
       scripts.log.error(`endOfRequestResolver injection X=> ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);

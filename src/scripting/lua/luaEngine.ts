@@ -1,17 +1,25 @@
 // Lua scripts on fengari (Lua 5.3 in JavaScript). Each call runs `should_inject` as a coroutine:
 // a flow_store call that must wait (Redis) yields, and the coroutine resumes with the answer, so
 // scripts read as synchronous code. A count hook stops scripts that run past their deadline.
+// The hook also ends each synchronous stretch once it has used the stall limit in CPU time
+// (--stallLimit), cleanly. It only sees Lua instructions, not fengari's library code (a pattern
+// match that backtracks, string.rep building megabytes byte by byte), so each stretch also runs
+// under V8's own interrupt, which counts time on the clock and so waits longer (stallClock.ts).
+// An interrupted call leaves only its own coroutine half-changed, and that is dropped.
 import type { FlowStore } from '../../state/flowStore.js';
 import {
   ENTRY_POINT,
   ScriptRuntimeError,
   ScriptSyntaxError,
   ScriptTimeoutError,
+  Stretch,
+  runStretch,
   type CompiledScript,
   missingEntry,
   type CtxCall,
   type ScriptCall,
   type ScriptEngine,
+  type ScriptLimits,
 } from '../engine.js';
 import { lauxlib, loadFengari, lua, lualib, to_jsstring, to_luastring } from './fengariApi.js';
 import { pushValue, readValue } from './luaValues.js';
@@ -19,7 +27,7 @@ import { LUA_PRELUDE } from './luaPrelude.js';
 import { RESULT_CONSTRUCTORS, type HttpResult } from '../results.js';
 
 /** Instructions between deadline checks: cheap enough to ignore, fine enough to stop a loop in time. */
-const HOOK_INSTRUCTIONS = 10_000;
+const HOOK_INSTRUCTIONS = 1_000;
 const CHUNK_NAME = 'script';
 
 /** Standard libraries scripts get; io, package (require) and debug (sethook) stay out. */
@@ -44,6 +52,8 @@ interface CallState {
   /** Set by a flow_store function just before it yields; the coroutine resumes with its value. */
   pending: Promise<unknown> | undefined;
   timedOut: boolean;
+  /** The current synchronous stretch (it ends at the deadline or the stall limit). */
+  stretch: Stretch;
 }
 
 type StoreMethod = (store: FlowStore, flowId: string, L: unknown, arg: number) => unknown;
@@ -59,15 +69,13 @@ const STORE_METHODS: Record<string, StoreMethod> = {
 
 export const luaEngine: ScriptEngine = {
   name: 'lua',
-  compile: (source, timeoutMs) => new LuaScript(source, timeoutMs),
-  compileCtx(source, timeoutMs, placement) {
+  compile: (source, limits) => new LuaState(source, limits),
+  compileCtx(source, limits, placement) {
     // Named when the script defines the function; else the bare form, the body of one (same line: lines keep their numbers).
     const named = new RegExp(`\\bfunction\\s+${placement}\\s*\\(`).test(source);
     const declared = [...source.matchAll(/\bfunction\s+([\w.:]+)\s*\(/g)].map((m) => m[1]!);
     if (!named && declared.length > 0) throw missingEntry('lua', placement, declared);
-    const script = named
-      ? new LuaScript(source, timeoutMs, placement)
-      : new LuaScript(`function ${BARE_ENTRY}(ctx) ${source}\nend`, timeoutMs, BARE_ENTRY, source);
+    const script = named ? new LuaState(source, limits, placement) : new LuaState(`function ${BARE_ENTRY}(ctx) ${source}\nend`, limits, BARE_ENTRY, source);
     return { run: (call) => script.runCtx(call) };
   },
 };
@@ -75,7 +83,9 @@ export const luaEngine: ScriptEngine = {
 /** The function a bare ctx script becomes. */
 const BARE_ENTRY = 'standin_bare_entry';
 
-class LuaScript implements CompiledScript {
+/** A compiled script: one Lua state; each call runs in a coroutine of its own. */
+class LuaState implements CompiledScript {
+  private readonly timeoutMs: number;
   private readonly L: unknown;
   private readonly calls = new Map<unknown, CallState>();
   private readonly functionRef: number;
@@ -83,11 +93,12 @@ class LuaScript implements CompiledScript {
 
   constructor(
     source: string,
-    private readonly timeoutMs: number,
+    private readonly limits: ScriptLimits,
     private readonly entry: string = ENTRY_POINT,
     /** The script as written, when `source` wraps it (the bare form): syntax errors point into it. */
     written: string = source,
   ) {
+    const timeoutMs = (this.timeoutMs = limits.timeoutMs);
     loadFengari();
     const L = (this.L = lauxlib.luaL_newstate());
     for (const [name, open] of libraries()) {
@@ -105,9 +116,12 @@ class LuaScript implements CompiledScript {
     // The chunk's top level runs once, here, under the same deadline as a call.
     const state = this.newState(undefined as unknown as FlowStore, Date.now() + timeoutMs);
     this.calls.set(L, state);
-    const status = lua.lua_pcall(L, 0, 0, 0);
+    state.stretch = new Stretch(state.deadline, limits.stallMs);
+    const status = runStretch(state.stretch, timeoutMs, () => lua.lua_pcall(L, 0, 0, 0));
     this.calls.delete(L);
-    if (status !== lua.LUA_OK) throw state.timedOut ? new ScriptTimeoutError(timeoutMs) : new ScriptRuntimeError(popMessage(L));
+    if (status !== lua.LUA_OK) {
+      throw state.timedOut ? state.stretch.timeout(timeoutMs) : new ScriptRuntimeError(popMessage(L));
+    }
 
     lua.lua_getglobal(L, to_luastring(this.entry));
     if (lua.lua_type(L, -1) !== lua.LUA_TFUNCTION) {
@@ -196,7 +210,15 @@ class LuaScript implements CompiledScript {
   }
 
   private resume(thread: unknown, threadRef: number, state: CallState, nargs: number): unknown | Promise<unknown> {
-    const status = lua.lua_resume(thread, this.L, nargs);
+    let status: number;
+    try {
+      state.stretch = new Stretch(state.deadline, this.limits.stallMs);
+      status = runStretch(state.stretch, this.timeoutMs, () => lua.lua_resume(thread, this.L, nargs));
+    } catch (err) {
+      // Interrupted inside the coroutine: only that thread is half-changed, and it is dropped.
+      this.finish(thread, threadRef);
+      throw err;
+    }
     if (status === lua.LUA_YIELD && state.pending) {
       const pending = state.pending;
       state.pending = undefined;
@@ -219,7 +241,7 @@ class LuaScript implements CompiledScript {
       if (status === lua.LUA_YIELD) throw new ScriptRuntimeError(`${ENTRY_POINT} yielded outside a flow_store call`);
       if (status !== lua.LUA_OK) {
         throw state.timedOut
-          ? new ScriptTimeoutError(state.timeoutMs)
+          ? state.stretch.timeout(state.timeoutMs)
           : new ScriptRuntimeError(to_jsstring(lua.lua_tostring(thread, -1) ?? to_luastring('error')));
       }
       if (lua.lua_gettop(thread) === 0) return undefined;
@@ -239,12 +261,12 @@ class LuaScript implements CompiledScript {
   }
 
   private newState(store: FlowStore, deadline: number): CallState {
-    return { store, deadline, timeoutMs: this.timeoutMs, pending: undefined, timedOut: false };
+    return { store, deadline, timeoutMs: this.timeoutMs, pending: undefined, timedOut: false, stretch: new Stretch(deadline, 0) };
   }
 
   private checkDeadline(thread: unknown): void {
     const state = this.calls.get(thread);
-    if (state && Date.now() > state.deadline) {
+    if (state && state.stretch.over()) {
       state.timedOut = true;
       lauxlib.luaL_error(thread, to_luastring('script timed out'));
     }

@@ -50,3 +50,9 @@ export class RhaiTimeoutError extends RhaiRuntimeError {
     this.name = 'RhaiTimeoutError';
   }
 }
+
+/** One synchronous stretch of the run went past the host's stall limit. */
+export class RhaiStallError extends RhaiTimeoutError {
+  /** The host's own error, when the host stopped the stretch (see RhaiCallOptions.stretch). */
+  hostError?: Error;
+}

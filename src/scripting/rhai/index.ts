@@ -5,8 +5,8 @@ import { parseScript } from './parser.js';
 import { CompiledScript, type RhaiProgram } from './program.js';
 import type { HostFunction } from './runtime.js';
 
-export { RhaiRuntimeError, RhaiSyntaxError, RhaiTimeoutError } from './errors.js';
-export type { RhaiProgram } from './program.js';
+export { RhaiRuntimeError, RhaiStallError, RhaiSyntaxError, RhaiTimeoutError } from './errors.js';
+export type { RhaiCallOptions, RhaiProgram } from './program.js';
 
 /** Parses and compiles a script once; throws RhaiSyntaxError naming the line and column. */
 export function compileRhai(source: string, hostFunctions?: Readonly<Record<string, HostFunction>>): RhaiProgram {

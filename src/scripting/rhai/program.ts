@@ -16,6 +16,13 @@ export interface RhaiCallOptions {
   deadline?: number;
   /** Where `print` and `debug` write. */
   print?: (text: string) => void;
+  /**
+   * Runs each synchronous stretch of the call (the first attempt, each replay after a host
+   * Promise settles); the host bounds it in time there. Its own errors pass through untouched.
+   */
+  stretch?: <T>(run: () => T) => T;
+  /** Milliseconds each stretch may run before the run stops with RhaiStallError (0 = no limit). */
+  stallMs?: number;
 }
 
 export interface RhaiProgram {
@@ -27,6 +34,8 @@ export interface RhaiProgram {
 }
 
 const NOWHERE: Pos = { line: 0, column: 0 };
+
+const runDirectly = <T>(run: () => T): T => run();
 
 function asRhaiError(err: unknown): unknown {
   if (err instanceof RhaiRuntimeError) return err;
@@ -84,12 +93,16 @@ export class CompiledScript implements RhaiProgram, ProgramLinks {
       );
     }
     const deadline = options?.deadline ?? Infinity;
-    if (!this.initialized) this.initialize(deadline, options?.print);
+    const stretch = options?.stretch ?? runDirectly;
     const ctx = new RunContext(this, deadline, options?.print);
     try {
-      return this.run(fn, args, ctx);
+      ctx.startStretch(options?.stallMs ?? 0);
+      return stretch(() => {
+        if (!this.initialized) this.initialize(deadline, options?.print);
+        return this.run(fn, args, ctx);
+      });
     } catch (err) {
-      if (err === SUSPEND) return this.resume(fn, args, ctx);
+      if (err === SUSPEND) return this.resume(fn, args, ctx, stretch, options?.stallMs ?? 0);
       throw asRhaiError(err);
     }
   }
@@ -123,12 +136,13 @@ export class CompiledScript implements RhaiProgram, ProgramLinks {
     return toJs(runFrame(fn.body, newFrame(fn, values, undefined, ctx), NOWHERE));
   }
 
-  private async resume(fn: CompiledFunction, args: unknown[], ctx: RunContext): Promise<unknown> {
+  private async resume(fn: CompiledFunction, args: unknown[], ctx: RunContext, stretch: <T>(run: () => T) => T, stallMs: number): Promise<unknown> {
     for (;;) {
       await ctx.settlePending();
       ctx.restart();
+      ctx.startStretch(stallMs);
       try {
-        return this.run(fn, args, ctx);
+        return stretch(() => this.run(fn, args, ctx));
       } catch (err) {
         if (err !== SUSPEND) throw asRhaiError(err);
       }

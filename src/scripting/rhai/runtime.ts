@@ -1,7 +1,8 @@
 // The state of one script run: its deadline, its print callback, and the log of host calls that
 // lets a run which met a Promise be replayed up to that point once the Promise settles.
 import type { Pos } from './ast.js';
-import { RhaiRuntimeError, RhaiTimeoutError } from './errors.js';
+import { StallClock } from '../../model/stallClock.js';
+import { RhaiRuntimeError, RhaiStallError, RhaiTimeoutError } from './errors.js';
 import type { FnPtr, Value } from './values.js';
 
 /** A host JavaScript function a script may call (applied with its own target and arguments). */
@@ -57,8 +58,20 @@ export class RunContext {
     private readonly printer: ((text: string) => void) | undefined,
   ) {}
 
+  /** The CPU budget of the current synchronous stretch (the stall limit); none when there is no limit. */
+  private stall: StallClock | undefined;
+
+  /** Starts a synchronous stretch that may use `stallMs` of CPU time (0 = no limit). */
+  startStretch(stallMs: number): void {
+    this.stall = stallMs > 0 ? new StallClock(stallMs) : undefined;
+  }
+
   tick(pos: Pos): void {
-    if ((++this.steps & DEADLINE_CHECK_MASK) === 0 && Date.now() > this.deadline) this.timeout(pos);
+    if ((++this.steps & DEADLINE_CHECK_MASK) === 0) {
+      const now = Date.now();
+      if (now > this.deadline) this.timeout(pos);
+      if (this.stall?.spent(now)) throw new RhaiStallError('the script kept its host busy past the stall limit', pos);
+    }
   }
 
   timeout(pos?: Pos): never {

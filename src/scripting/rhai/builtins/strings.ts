@@ -6,6 +6,9 @@ import { charAt, charIndexOf, charLength, charSlice, intArg, noMatch, textArg, w
 
 const str = (args: Value[]): string => args[0] as string;
 
+/** Longest string `pad` builds (16 Mi characters): a larger one only costs memory and time. */
+const MAX_PAD_LENGTH = 2 ** 24;
+
 function needle(args: Value[], site: CallSite, at = 1): string {
   const text = textArg(args[at]);
   if (text === undefined) noMatch(args, site);
@@ -57,11 +60,14 @@ export const STRING_METHODS: Record<string, Builtin> = {
     const s = str(a);
     const target = intArg(a[1], site, 'the target length');
     const fill = needle(a, site, 2);
-    let out = s;
     if (fill === '') return undefined;
-    while (charLength(out) < target) out += fill;
-    // Padding with a multi-character string may overshoot; Rhai cuts back to the target length.
-    return site.update(charLength(out) > target && charLength(s) < target ? charSlice(out, 0, target) : out);
+    const length = charLength(s);
+    if (length >= target) return site.update(s);
+    if (target > MAX_PAD_LENGTH) throw site.error(`pad: the target length ${target} is more than ${MAX_PAD_LENGTH} characters`);
+    // Whole copies of fill, then cut back to the target length (a multi-character fill may overshoot).
+    const fillLength = charLength(fill);
+    const out = s + fill.repeat(Math.ceil((target - length) / fillLength));
+    return site.update(charLength(out) > target ? charSlice(out, 0, target) : out);
   },
   crop: (a, site) => {
     const s = str(a);

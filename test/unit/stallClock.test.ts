@@ -1,0 +1,66 @@
+// The stall limit counts CPU time, not time on the clock: a stretch that waits (here the thread is
+// blocked, as it is while a loaded machine runs other processes) is not stopped for it, while one
+// that computes is. Each case fails with a limit that reads the clock.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { StallClock } from '../../src/model/stallClock.js';
+import { luaEngine } from '../../src/scripting/lua/luaEngine.js';
+import { rhaiEngine } from '../../src/scripting/rhaiEngine.js';
+import { MemoryFlowStore } from '../../src/state/memoryFlowStore.js';
+import type { ScriptRequest } from '../../src/scripting/engine.js';
+
+/** Blocks the thread for `ms` without using CPU (a stand-in for waiting for a CPU). */
+function block(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Computes until the process has used `ms` of CPU time (however long a loaded machine takes). */
+function spin(ms: number): void {
+  const start = process.cpuUsage();
+  for (;;) {
+    const used = process.cpuUsage(start);
+    if ((used.user + used.system) / 1000 >= ms) return;
+  }
+}
+
+test('a stretch that waited past the limit has not spent it; one that computed past it has', () => {
+  const waited = new StallClock(20);
+  block(60);
+  assert.equal(waited.spent(Date.now()), false);
+  const computed = new StallClock(20);
+  spin(40);
+  assert.equal(computed.spent(Date.now()), true);
+});
+
+const request: ScriptRequest = { method: 'GET', path: '/', headers: {}, query: {}, pathParams: {}, body: null };
+
+/** An in-memory store whose reads block the thread for `ms`, as if the machine took the CPU away meanwhile. */
+function slowStore(ms: number): MemoryFlowStore {
+  const store = new MemoryFlowStore(60);
+  const get = store.get.bind(store);
+  store.get = (flowId, key) => {
+    block(ms);
+    return get(flowId, key);
+  };
+  return store;
+}
+
+// Waiting 120 ms against a limit of 50 ms of CPU time (V8's backstop on the clock is 200 ms).
+test('Lua and Rhai: a short script that was kept waiting past the stall limit answers', () => {
+  const limits = { timeoutMs: 5_000, stallMs: 50 };
+  const lua = luaEngine.compile('function should_inject(request, flow_store)\n  flow_store:get("f", "k")\n  return { inject = true }\nend', limits);
+  assert.deepEqual(lua.run({ request, store: slowStore(120), deadline: Date.now() + 5_000, stallMs: 50 }), { inject: true });
+  const rhai = rhaiEngine.compile('fn should_inject(request, flow_store) {\n  flow_store.get("f", "k");\n  #{ inject: true }\n}', limits);
+  assert.deepEqual(rhai.run({ request, store: slowStore(120), deadline: Date.now() + 5_000, stallMs: 50 }), { inject: true });
+});
+
+// Stopped by the CPU check (20 ms), or by V8's clock (80 ms) first when the machine is so busy that
+// the thread gets less than a quarter of a CPU.
+test('Lua and Rhai: a loop is stopped once it has used the stall limit in CPU time', () => {
+  const limits = { timeoutMs: 5_000, stallMs: 20 };
+  const call = () => ({ request, store: new MemoryFlowStore(60), deadline: Date.now() + 5_000, stallMs: 20 });
+  const lua = luaEngine.compile('function should_inject(request, flow_store)\n  while true do end\nend', limits);
+  assert.throws(() => lua.run(call()), /script kept standin busy for more than (20|80) ms and was stopped \(--stallLimit\)/);
+  const rhai = rhaiEngine.compile('fn should_inject(request, flow_store) {\n  loop { }\n}', limits);
+  assert.throws(() => rhai.run(call()), /script kept standin busy for more than (20|80) ms and was stopped \(--stallLimit\)/);
+});
