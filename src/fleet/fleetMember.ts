@@ -52,6 +52,9 @@ export class FleetMember implements RegistryObserver, ScaleView {
   private syncChain: Promise<void> = Promise.resolve();
   private heartbeat: NodeJS.Timeout | undefined;
   private adminPort = 0;
+  /** Requests answered by imposters this member no longer serves (deleted, replaced), so its count never goes back. */
+  private retiredRequests = 0;
+  private readonly counted = new Set<Imposter>();
 
   constructor(
     url: string,
@@ -118,6 +121,7 @@ export class FleetMember implements RegistryObserver, ScaleView {
   }
 
   async created(imposter: Imposter): Promise<void> {
+    this.counted.add(imposter);
     await this.store.reserveKeys(imposter.stubs.length);
     await this.publish(imposter.port, async () => this.store.put(imposter.port, this.stored(imposter), true));
   }
@@ -128,12 +132,15 @@ export class FleetMember implements RegistryObserver, ScaleView {
   }
 
   async deleted(imposter: Imposter): Promise<void> {
+    this.retiredRequests += imposter.metrics.requests;
+    this.counted.delete(imposter);
     if (this.remoteDeletes.has(imposter.port)) return;
     this.serving.delete(imposter.port);
     await this.publish(imposter.port, async () => this.store.remove(imposter.port));
   }
 
   async replaced(imposters: readonly Imposter[]): Promise<void> {
+    this.servedTotal();
     this.serving.clear();
     await this.store.reserveKeys(imposters.reduce((sum, imposter) => sum + imposter.stubs.length, 0));
     const all = new Map(imposters.map((imposter) => [imposter.port, this.stored(imposter)] as const));
@@ -268,6 +275,7 @@ export class FleetMember implements RegistryObserver, ScaleView {
       const imposter = registry.compile({ ...stored.definition, stubs: stored.stubs });
       setKeys(imposter, stored.keys);
       await registry.listen(imposter);
+      this.counted.add(imposter);
     }
     this.serving.set(port, stored.text);
   }
@@ -326,8 +334,9 @@ export class FleetMember implements RegistryObserver, ScaleView {
     }
   }
 
-  /** What this member served since it last handed over, written to Redis. */
+  /** What this member served since it last handed over, written to Redis (its heartbeat first, so GET / shows its count as of now). */
   private async handOver(id: string): Promise<void> {
+    await this.beat();
     const parts = this.registry!.list().map((imposter) => {
       const cursor = this.cursorOf(imposter);
       const requests = imposter.metrics.requests - cursor.requests;
@@ -354,9 +363,26 @@ export class FleetMember implements RegistryObserver, ScaleView {
 
   private async beat(): Promise<void> {
     if (!this.store.ready) return;
-    const requests = this.registry?.list().reduce((sum, imposter) => sum + imposter.metrics.requests, 0) ?? 0;
+    const requests = this.servedTotal();
     const beat: MemberBeat = { member: this.id, pid: process.pid, host: os.hostname(), adminPort: this.adminPort, version: this.applied, requests };
     await this.store.beat(beat, HEARTBEAT_MS * 6).catch(() => undefined);
+  }
+
+  /** Every request this member answered since it started, all imposters, those since removed included. */
+  private servedTotal(): number {
+    const current = this.registry?.list() ?? [];
+    const live = new Set(current);
+    for (const imposter of this.counted) {
+      if (live.has(imposter)) continue;
+      this.retiredRequests += imposter.metrics.requests;
+      this.counted.delete(imposter);
+    }
+    let total = this.retiredRequests;
+    for (const imposter of current) {
+      this.counted.add(imposter);
+      total += imposter.metrics.requests;
+    }
+    return total;
   }
 
   /** GET / and /metrics: every live member (from their heartbeats). */

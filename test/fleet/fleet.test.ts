@@ -8,18 +8,9 @@ import { del, freePort, get, post, put } from '../support/http.js';
 import { redisMissing, startRedis, type RedisServer } from '../support/redisServer.js';
 import { runCli } from '../support/cliHarness.js';
 import { startStandin, type StandinProcess } from '../support/standinProcess.js';
+import { until } from '../support/until.js';
 
 const HOSTS = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const cycle = (...bodies: string[]) => ({ predicates: [{ equals: { path: '/cycle' } }], responses: bodies.map((body) => ({ is: { body } })) });
 

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { del, freePort, get, post, put } from '../support/http.js';
 import { runCli } from '../support/cliHarness.js';
 import { startStandin, type StandinProcess } from '../support/standinProcess.js';
+import { until } from '../support/until.js';
 import { redisMissing, startRedis } from '../support/redisServer.js';
 
 interface WorkerInfo {
@@ -19,16 +20,6 @@ interface WorkerInfo {
 }
 
 const workersOf = async (mb: StandinProcess): Promise<WorkerInfo[]> => (await get(`${mb.url}/`)).json().workers;
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Counts requests in the flow store and answers the count. */
 const COUNTER =

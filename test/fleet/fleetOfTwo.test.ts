@@ -1,0 +1,93 @@
+// A fleet of exactly two members (127.0.0.1 and 127.0.0.2) sharing one real redis-server: what
+// each member's admin API shows of the other, and the contract with requests alternating
+// between the two. The three-member fleet (kills, late joiner, Redis loss) is fleet.test.ts.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { del, freePort, get, post } from '../support/http.js';
+import { redisMissing, startRedis, type RedisServer } from '../support/redisServer.js';
+import { startStandin, type StandinProcess } from '../support/standinProcess.js';
+
+const HOSTS = ['127.0.0.1', '127.0.0.2'];
+
+interface Member {
+  member: string;
+  pid: number;
+  version: number;
+  requests: number;
+  self: boolean;
+}
+
+describe('a fleet of two members sharing one Redis', { skip: redisMissing }, () => {
+  let redis: RedisServer;
+  let members: StandinProcess[] = [];
+  let port: number;
+  const at = (i: number, path: string) => `http://${HOSTS[i]}:${port}${path}`;
+
+  before(async () => {
+    redis = await startRedis();
+    members = await Promise.all(HOSTS.map((host) => startStandin(['--fleet', `${redis.url}/0`, '--journalCap', '20'], { host })));
+    port = await freePort();
+  });
+  after(async () => {
+    await Promise.all(members.map((m) => m.stop()));
+    await redis?.stop();
+  });
+
+  const create = async (stubs: unknown[], via = 0) => {
+    await del(`${members[via]!.url}/imposters/${port}`);
+    const created = await post(`${members[via]!.url}/imposters`, { protocol: 'http', port, recordRequests: true, stubs });
+    assert.equal(created.status, 201, created.body);
+  };
+
+  /** Requests answered by each member (by process id), as GET / on member `via` shows them. */
+  const countsVia = async (via: number): Promise<number[]> => {
+    const members_ = (await get(`${members[via]!.url}/`)).json().fleet.members as Member[];
+    assert.equal(members_.length, 2, JSON.stringify(members_));
+    assert.deepEqual(
+      members_.filter((m) => m.self).map((m) => m.pid),
+      [members[via]!.pid],
+    );
+    return members.map((m) => members_.find((entry) => entry.pid === m.pid)!.requests);
+  };
+
+  test('GET / and /metrics on either member show both members with the requests each answered, at once', async () => {
+    await create([{ responses: [{ is: { body: 'hi' } }] }]);
+    for (let n = 0; n < 3; n++) assert.equal((await get(at(0, '/'))).body, 'hi');
+    for (let n = 0; n < 2; n++) assert.equal((await get(at(1, '/'))).body, 'hi');
+    // No waiting for a heartbeat: the admin request collects every member's count before it answers.
+    assert.deepEqual(await countsVia(0), [3, 2]);
+    assert.deepEqual(await countsVia(1), [3, 2]);
+    for (let i = 0; i < 2; i++) {
+      const metrics = (await get(`${members[i]!.url}/metrics`)).body;
+      assert.match(metrics, /^standin_fleet_members 2$/m);
+      assert.match(metrics, /^standin_fleet_redis_up 1$/m);
+      assert.match(metrics, new RegExp(`^standin_fleet_member_requests_total\\{member="[^"]*:${members[0]!.pid}:[^"]*"\\} 3$`, 'm'));
+      assert.match(metrics, new RegExp(`^standin_fleet_member_requests_total\\{member="[^"]*:${members[1]!.pid}:[^"]*"\\} 2$`, 'm'));
+    }
+    // A counter: deleting the imposter does not take back what the members answered.
+    await del(`${members[1]!.url}/imposters/${port}`);
+    assert.deepEqual(await countsVia(1), [3, 2]);
+  });
+
+  test('responses cycle once per request across the two members, interleaved 1,2,3,1,2,3', async () => {
+    await create([{ responses: [{ is: { body: '1' } }, { is: { body: '2' } }, { is: { body: '3' } }] }], 1);
+    const answers: string[] = [];
+    for (let n = 0; n < 6; n++) answers.push((await get(at(n % 2, '/'))).body);
+    assert.deepEqual(answers, ['1', '2', '3', '1', '2', '3']);
+  });
+
+  test('numberOfRequests and recorded requests from both members are complete and in arrival order on either', async () => {
+    await create([{ responses: [{ is: { body: 'ok' } }] }]);
+    const paths = Array.from({ length: 10 }, (_, n) => `/r${n}`);
+    for (let n = 0; n < paths.length; n++) await get(at(n % 2, paths[n]!));
+    for (let i = 0; i < 2; i++) {
+      const imposter = (await get(`${members[i]!.url}/imposters/${port}`)).json();
+      assert.equal(imposter.numberOfRequests, 10, `member ${i}`);
+      assert.deepEqual(
+        imposter.requests.map((r: { path: string }) => r.path),
+        paths,
+        `member ${i}`,
+      );
+    }
+  });
+});
