@@ -242,7 +242,7 @@ export interface RequestHandler {
   handle(request: ProtocolRequest): Outcome | Promise<Outcome>;
   readonly log: Log;
   readonly allowCORS: boolean;
-  /** Rift's `X-Rift-Debug: true`: what matching makes of the request, answered instead of the response. */
+  /** Rift's `X-Rift-Debug: true`: what matching makes of the request, answered instead of the response (a promise of it under --workers or --fleet). */
   debugAnswer?(request: ProtocolRequest): unknown;
 }
 

@@ -87,6 +87,8 @@ export interface ImposterScale {
   listen?(imposter: Imposter, options: ListenOptions): Promise<ProtocolServer>;
   /** Worker: which response a cycling stub gives this request, decided by the primary in arrival order. */
   takePosition?(imposter: Imposter, stub: Stub): Promise<number>;
+  /** Worker or fleet member: which response a cycling stub gives next, read (not moved) where the shared position is kept. */
+  peekPosition?(imposter: Imposter, stub: Stub): Promise<number>;
   /** Worker: hands a proxy's answer to the primary, which saves it and gives every worker the new stubs. */
   recordProxyResponse?(
     imposter: Imposter,
@@ -377,8 +379,18 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
   }
 
   /** Rift's `X-Rift-Debug` answer for a request, instead of its response. */
-  debugAnswer(request: ProtocolRequest): Record<string, unknown> {
+  debugAnswer(request: ProtocolRequest): Record<string, unknown> | Promise<Record<string, unknown>> {
     return riftDebugAnswer(this, request);
+  }
+
+  /**
+   * The response `stub` gives next, without moving its cycle. Under --workers or --fleet the
+   * position of a stub that cycles is shared, kept by the primary or in Redis, and read there.
+   */
+  upcomingResponse(stub: Stub): CompiledResponse | Promise<CompiledResponse> {
+    const shared = this.settings.scale?.peekPosition;
+    if (shared === undefined || stub.responses.length < 2) return stub.peekResponse();
+    return shared(this, stub).then((at) => stub.responses[at] ?? stub.peekResponse());
   }
 
   /** The dry run: what every stub makes of `request` and which would answer; no cycle, journal or state moves. */

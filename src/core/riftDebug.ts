@@ -4,6 +4,7 @@
 import { RAW_HTTP, type ProtocolRequest, type RawHttpRequest } from '../model/request.js';
 import { RESPONSE_MODIFIERS } from '../model/knownFields.js';
 import { isPlainObject } from '../model/types.js';
+import type { CompiledResponse } from '../contracts/index.js';
 import type { Stub } from './stub.js';
 import type { StubReport, TestResult } from './stubReports.js';
 
@@ -16,6 +17,8 @@ export interface DebuggedImposter {
   /** Response kinds' keys first (the registry's order), then the extensions' and the modifiers. */
   readonly responseFields: readonly string[];
   test(request: ProtocolRequest): TestResult;
+  /** The response a stub gives next (a promise when its cycle position is kept by another process). */
+  upcomingResponse(stub: Stub): CompiledResponse | Promise<CompiledResponse>;
 }
 
 const BODY_PREVIEW = 500;
@@ -61,7 +64,7 @@ function stubListing(imposter: DebuggedImposter, report: StubReport): Record<str
   return out;
 }
 
-export function riftDebugAnswer(imposter: DebuggedImposter, request: ProtocolRequest): Record<string, unknown> {
+export function riftDebugAnswer(imposter: DebuggedImposter, request: ProtocolRequest): Record<string, unknown> | Promise<Record<string, unknown>> {
   const { answering, reports } = imposter.test(request);
   const about: Record<string, unknown> = { port: imposter.port };
   if (typeof imposter.config.name === 'string') about.name = imposter.config.name;
@@ -79,7 +82,12 @@ export function riftDebugAnswer(imposter: DebuggedImposter, request: ProtocolReq
     matchResult = { matched: true, stubIndex: answering };
     if (stub.id !== undefined) matchResult.stubId = stub.id;
     matchResult.predicates = stub.config.predicates ?? [];
-    matchResult.responsePreview = responsePreview(stub.peekResponse().config, imposter.responseFields);
+    const upcoming = imposter.upcomingResponse(stub);
+    const answer = (response: CompiledResponse): Record<string, unknown> => {
+      matchResult.responsePreview = responsePreview(response.config, imposter.responseFields);
+      return { debug: true, request: requestPart(request), imposter: about, matchResult };
+    };
+    return upcoming instanceof Promise ? upcoming.then(answer) : answer(upcoming);
   }
   return { debug: true, request: requestPart(request), imposter: about, matchResult };
 }

@@ -69,6 +69,7 @@ export class FleetMember implements RegistryObserver, ScaleView {
 
   readonly scale: ImposterScale = {
     takePosition: (imposter, stub) => this.takePosition(imposter, stub),
+    peekPosition: (imposter, stub) => this.peekPosition(imposter, stub),
     refuse: (config, stubs) => {
       refuseUnshareable(config, stubs, '--fleet');
       refuseRecordingProxies(stubs);
@@ -289,6 +290,16 @@ export class FleetMember implements RegistryObserver, ScaleView {
     } catch {
       // Redis went away mid-request: this member cycles on its own until it is back.
       return stub.takePosition();
+    }
+  }
+
+  /** Which response a cycling stub gives next, from the fleet's counter (not moved). */
+  private async peekPosition(_imposter: Imposter, stub: Stub): Promise<number> {
+    if (stub.key === undefined || !this.store.ready) return stub.cyclePosition()[0];
+    try {
+      return positionOf(stub, (await this.store.servedInCycle(stub.key)) + 1);
+    } catch {
+      return stub.cyclePosition()[0];
     }
   }
 

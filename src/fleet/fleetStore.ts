@@ -209,6 +209,11 @@ export class FleetStore {
     return this.redis.incr(`${PREFIX}cycle:${key}`);
   }
 
+  /** How many requests a cycling stub has answered, fleet-wide (its counter, not moved). */
+  async servedInCycle(key: number): Promise<number> {
+    return Number((await this.redis.get(`${PREFIX}cycle:${key}`)) ?? 0);
+  }
+
   async handOver(id: string, member: string, parts: readonly HandedOver[], journalCap: number): Promise<void> {
     const multi = this.redis.multi();
     for (const part of parts) {

@@ -41,7 +41,7 @@ export type PrimaryMessage = Command | { t: 'position'; id: number; at: number }
 export type WorkerMessage =
   | { t: 'ready' }
   | { t: 'done'; id: number; error?: { code: string; message: string }; drained?: DrainedImposter[] }
-  | { t: 'position?'; id: number; port: number; key: number }
+  | { t: 'position?'; id: number; port: number; key: number; peek: boolean }
   | {
       t: 'proxy';
       port: number;

@@ -149,7 +149,8 @@ export class PrimaryScale implements RegistryObserver, ScaleView {
     switch (message.t) {
       case 'position?': {
         const stub = this.stubAt(message.port, message.key);
-        this.pool.reply(slot, { t: 'position', id: message.id, at: stub === undefined ? -1 : stub.takePosition() });
+        const at = stub === undefined ? -1 : message.peek ? stub.cyclePosition()[0] : stub.takePosition();
+        this.pool.reply(slot, { t: 'position', id: message.id, at });
         return;
       }
       case 'proxy': {

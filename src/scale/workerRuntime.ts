@@ -30,7 +30,8 @@ export class WorkerRuntime {
   private logTimer: NodeJS.Timeout | undefined;
 
   readonly scale: ImposterScale = {
-    takePosition: (imposter, stub) => this.takePosition(imposter, stub),
+    takePosition: (imposter, stub) => this.askPosition(imposter, stub, false),
+    peekPosition: (imposter, stub) => this.askPosition(imposter, stub, true),
     recordProxyResponse: (imposter, stub, mode, predicates, response) => {
       if (stub.key !== undefined) send({ t: 'proxy', port: imposter.port, key: stub.key, mode, predicates, response });
     },
@@ -59,12 +60,13 @@ export class WorkerRuntime {
     send({ t: 'ready' });
   }
 
-  private takePosition(_imposter: Imposter, stub: Stub): Promise<number> {
-    if (stub.key === undefined || !process.connected) return Promise.resolve(stub.takePosition());
+  /** The position the primary keeps: taken (moved on by one request) or only read (`peek`). */
+  private askPosition(imposter: Imposter, stub: Stub, peek: boolean): Promise<number> {
+    if (stub.key === undefined || !process.connected) return Promise.resolve(peek ? stub.cyclePosition()[0] : stub.takePosition());
     const id = this.nextId++;
     return new Promise<number>((resolve) => {
       this.positions.set(id, resolve);
-      send({ t: 'position?', id, port: _imposter.port, key: stub.key! });
+      send({ t: 'position?', id, port: imposter.port, key: stub.key!, peek });
     });
   }
 

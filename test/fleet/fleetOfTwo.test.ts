@@ -76,6 +76,18 @@ describe('a fleet of two members sharing one Redis', { skip: redisMissing }, () 
     assert.deepEqual(answers, ['1', '2', '3', '1', '2', '3']);
   });
 
+  test('X-Rift-Debug and the dry run on either member preview the response the fleet gives next', async () => {
+    await create([{ responses: [{ is: { body: '1' } }, { is: { body: '2' } }, { is: { body: '3' } }] }]);
+    assert.equal((await get(at(0, '/'))).body, '1');
+    for (let i = 0; i < 2; i++) {
+      const debug = (await get(at(i, '/'), { headers: { 'X-Rift-Debug': 'true' } })).json();
+      assert.equal(debug.matchResult.responsePreview.bodyPreview, '2', `member ${i}`);
+      const dryRun = (await post(`${members[i]!.url}/imposters/${port}/test`, { request: { method: 'GET', path: '/' } })).json();
+      assert.equal(dryRun.response.is.body, '2', `member ${i}`);
+    }
+    assert.deepEqual([(await get(at(1, '/'))).body, (await get(at(0, '/'))).body], ['2', '3']);
+  });
+
   test('numberOfRequests and recorded requests from both members are complete and in arrival order on either', async () => {
     await create([{ responses: [{ is: { body: 'ok' } }] }]);
     const paths = Array.from({ length: 10 }, (_, n) => `/r${n}`);

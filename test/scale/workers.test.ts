@@ -94,6 +94,19 @@ describe('--workers 2', () => {
     );
   });
 
+  test('X-Rift-Debug and the dry run preview the response a cycling stub gives next, whichever worker answers', async () => {
+    await create([cycle('1', '2', '3')]);
+    assert.equal((await get(`${imposterUrl}/cycle`)).body, '1');
+    // Each request opens its own connection, so these reach both workers.
+    for (let n = 0; n < 4; n++) {
+      const debug = (await get(`${imposterUrl}/cycle`, { headers: { 'X-Rift-Debug': 'true' } })).json();
+      assert.equal(debug.matchResult.responsePreview.bodyPreview, '2', `debug request ${n}`);
+    }
+    const dryRun = (await post(`${mb.url}/imposters/${port}/test`, { request: { method: 'GET', path: '/cycle' } })).json();
+    assert.equal(dryRun.response.is.body, '2');
+    assert.deepEqual(await bodies(`${imposterUrl}/cycle`, 2), ['2', '3']);
+  });
+
   test('concurrent requests each take one place in the cycle: no response is served twice in a round', async () => {
     await create([cycle('1', '2', '3')]);
     const answers = await Promise.all(Array.from({ length: 30 }, () => get(`${imposterUrl}/cycle`).then((r) => r.body)));

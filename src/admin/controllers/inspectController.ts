@@ -22,7 +22,7 @@ export function inspectController(registry: ImposterRegistry) {
     },
 
     /** Which stub would answer the request and why each did or did not match; nothing moves. */
-    test(req: AdminRequest): AdminReply {
+    async test(req: AdminRequest): Promise<AdminReply> {
       const imposter = findImposter(registry, req);
       const request = requestToTest(imposter, req.body);
       const { answering, reports } = imposter.test(request);
@@ -30,7 +30,7 @@ export function inspectController(registry: ImposterRegistry) {
       if (answering !== -1) {
         const stub = imposter.stubs[answering]!;
         if (stub.id !== undefined) out.stubId = stub.id;
-        out.response = stub.peekResponse().config;
+        out.response = (await imposter.upcomingResponse(stub)).config;
       } else {
         const nearMiss = closestOf(reports);
         if (nearMiss !== undefined) out.nearMiss = nearMiss;

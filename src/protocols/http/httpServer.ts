@@ -155,15 +155,24 @@ function asksForDebug(value: string | string[] | undefined): boolean {
 }
 
 function writeDebug(handler: RequestHandler, res: ServerResponse, request: HttpRequest): void {
+  const failed = (err: unknown): void => {
+    handler.log.error(`debug matching failed: ${err instanceof Error ? err.message : String(err)}`);
+    res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ errors: [{ code: 'internal error', message: 'Debug matching failed' }] }));
+  };
   let answer: unknown;
   try {
     answer = handler.debugAnswer!(request);
   } catch (err) {
-    handler.log.error(`debug matching failed: ${err instanceof Error ? err.message : String(err)}`);
-    res.writeHead(500, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ errors: [{ code: 'internal error', message: 'Debug matching failed' }] }));
+    failed(err);
     return;
   }
+  // Under --workers or --fleet, the preview of a stub that cycles reads the shared position.
+  if (answer instanceof Promise) answer.then((resolved) => writeDebugAnswer(res, resolved), failed);
+  else writeDebugAnswer(res, answer);
+}
+
+function writeDebugAnswer(res: ServerResponse, answer: unknown): void {
   const body = JSON.stringify(answer, null, 2);
   res.writeHead(200, { 'Content-Type': 'application/json', 'X-Rift-Debug-Response': 'true', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
