@@ -34,7 +34,7 @@ const settings: ImposterSettings = {
   allowInjection: false,
   proxyTimeout: 1000,
   injectionTimeout: 1000,
-  stallLimit: 75,
+  stallLimit: 50,
   instance: createInstanceResources(),
 };
 // At info, a miss is explained (the closest stub) as the server does at its default level.

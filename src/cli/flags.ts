@@ -236,7 +236,7 @@ export const FLAGS: readonly FlagSpec[] = [
     undefined,
     'MS',
     'longest a script, template or regex may keep standin busy (every imposter and the admin API wait meanwhile) before its request fails; 0 for no limit (standin only)',
-    '75',
+    '50',
     integerIn(0, 3_600_000, 'a number of milliseconds from 0 to 3600000'),
   ),
   valueFlag(

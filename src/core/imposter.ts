@@ -38,6 +38,7 @@ import { cloneJson } from '../model/cloneJson.js';
 import { compileEach, ERROR_CATALOG, StandinError, ValidationFailure, validationError } from '../model/errors.js';
 import { imposterFieldWarnings, stubFieldWarnings, type FieldWarning } from '../model/fieldWarnings.js';
 import type { ProtocolRequest } from '../model/request.js';
+import { freshStallBudget } from '../model/stallClock.js';
 import { isPlainObject } from '../model/types.js';
 import { ImposterMetrics } from '../metrics/imposterMetrics.js';
 import type { EventLog } from '../events/eventLog.js';
@@ -232,6 +233,7 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
   handle(request: ProtocolRequest): Outcome | Promise<Outcome> {
     if (this.disabledOutcome !== undefined) return this.disabledOutcome;
     const started = performance.now();
+    freshStallBudget();
     this.metrics.requests++;
     this.numberOfRequests++;
     const record = this.journal === null ? null : this.record(this.journal, request);

@@ -1,13 +1,13 @@
 // Runs users' JavaScript functions (mountebank's injection): compiled once with node:vm in
 // standin's own realm (so objects cross without copying, as mountebank's eval), called with two
 // limits. Synchronous code (the call itself, each timer callback) holds the event loop, so it may
-// run for four times the stall limit on the clock at most (--stallLimit, 75 ms by default: V8,
-// the only thing that can interrupt it, cannot count its CPU time; model/stallClock.ts), and
-// --injectionTimeout if that is shorter. Waiting costs nobody anything:
+// run for the stall limit on the clock at most (--stallLimit, 50 ms by default, shared with the
+// rest of the request's user code, longer on a loaded machine: model/stallClock.ts; V8, the only
+// thing that can interrupt it, cannot count its CPU time), and --injectionTimeout if shorter. Waiting costs nobody anything:
 // a function that calls back later may take up to --injectionTimeout, checked by an ordinary timer.
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
-import { wallClockLimit } from '../model/stallClock.js';
+import { clockLimit, stretchBudget } from '../model/stallClock.js';
 import { TimeLimitExceeded, withTimeLimit } from '../model/timeLimit.js';
 
 /** The script ran past its time limit (a loop, or a callback never called). */
@@ -88,19 +88,19 @@ function whereInSource(err: Error, source: string): string {
 }
 
 /**
- * Calls `fn` synchronously; past the shorter of `timeoutMs` and the stall limit's time on the
- * clock (wallClockLimit(stallMs); 0 = no limit) V8 interrupts it and InjectionTimeoutError is
+ * Calls `fn` synchronously; past the shorter of `timeoutMs` and its share of the stall limit on
+ * the clock (see model/stallClock.ts; 0 = no limit) V8 interrupts it and InjectionTimeoutError is
  * thrown. What the function throws is rethrown as is.
  */
 export function runSync(fn: ScriptFunction, args: unknown[], timeoutMs: number, stallMs = 0): unknown {
-  const stallWall = wallClockLimit(stallMs);
+  const stallWall = stallMs > 0 ? clockLimit(stretchBudget(stallMs)) : 0;
   const stalled = stallWall > 0 && (timeoutMs <= 0 || stallWall < timeoutMs);
   const limit = stalled ? stallWall : timeoutMs;
   if (limit <= 0) return withCall(null, () => fn(...args));
   try {
     return withTimeLimit(() => fn(...args), limit);
   } catch (err) {
-    if (err instanceof TimeLimitExceeded) throw new InjectionTimeoutError(limit, false, stalled);
+    if (err instanceof TimeLimitExceeded) throw new InjectionTimeoutError(stalled ? stallMs : limit, false, stalled);
     throw err;
   }
 }

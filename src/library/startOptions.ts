@@ -48,6 +48,12 @@ export interface StartOptions {
   proxyTimeout?: number;
   /** Milliseconds one injected script may run (`--injectionTimeout`); 0 for no limit; default 10000. */
   injectionTimeout?: number;
+  /**
+   * Milliseconds one stretch of user code (a script, an injected function, a template, a
+   * backtracking regex) may keep standin busy before its request fails (`--stallLimit`); 0 for no
+   * limit; default 50.
+   */
+  stallLimit?: number;
   /** Custom protocols (`--protofile`); default ./protocols.json if that file exists, as the CLI. */
   protofile?: string;
 }
@@ -64,6 +70,10 @@ export function serverOptions(options: StartOptions): StandinOptions {
   }
   if (options.imposters !== undefined && options.configfile !== undefined) {
     throw new TypeError('standin start(): give imposters or a configfile, not both');
+  }
+  const stallLimit = options.stallLimit ?? DEFAULT_OPTIONS.stallLimit;
+  if (!Number.isInteger(stallLimit) || stallLimit < 0 || stallLimit > 3_600_000) {
+    throw new TypeError(`standin start(): stallLimit must be a number of milliseconds from 0 to 3600000, got ${JSON.stringify(options.stallLimit)}`);
   }
   if (options.watch && options.configfile === undefined) {
     throw new TypeError('standin start(): watch needs a configfile to watch');
@@ -88,6 +98,7 @@ export function serverOptions(options: StartOptions): StandinOptions {
     journalCap: options.journalCap ?? DEFAULT_OPTIONS.journalCap,
     proxyTimeout: options.proxyTimeout ?? DEFAULT_OPTIONS.proxyTimeout,
     injectionTimeout: options.injectionTimeout ?? DEFAULT_OPTIONS.injectionTimeout,
+    stallLimit,
     protofile: options.protofile,
   };
 }
@@ -113,5 +124,6 @@ const OPTION_NAMES: readonly (keyof StartOptions)[] = [
   'journalCap',
   'proxyTimeout',
   'injectionTimeout',
+  'stallLimit',
   'protofile',
 ];

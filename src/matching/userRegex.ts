@@ -8,7 +8,7 @@
 // and fail their request if they reach it.
 import { StandinError } from '../model/errors.js';
 import { lazyModule } from '../model/lazyModule.js';
-import { wallClockLimit } from '../model/stallClock.js';
+import { clockLimit, stretchBudget } from '../model/stallClock.js';
 import { TimeLimitExceeded, withTimeLimit } from '../model/timeLimit.js';
 import { regexCost } from './regexCost.js';
 
@@ -80,15 +80,15 @@ class GuardedRegex implements UserRegex {
   }
 
   private timed<T>(run: () => T): T {
-    const wall = wallClockLimit(this.stallMs);
-    if (wall <= 0) return run();
+    if (this.stallMs <= 0) return run();
+    const wall = clockLimit(stretchBudget(this.stallMs));
     try {
       return withTimeLimit(run, wall);
     } catch (err) {
       if (!(err instanceof TimeLimitExceeded)) throw err;
       throw new StandinError(
         'bad data',
-        `the regular expression ${JSON.stringify(this.pattern)} ran for more than ${wall} ms on this request and was stopped (--stallLimit); ` +
+        `the regular expression ${JSON.stringify(this.pattern)} ran for more than ${this.stallMs} ms on this request and was stopped (--stallLimit); ` +
           'it backtracks (backreference or lookaround around repeated parts): rewrite it without them, or match less text',
       );
     }

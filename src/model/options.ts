@@ -81,7 +81,7 @@ export const DEFAULT_OPTIONS: StandinOptions = {
   injectionTimeout: 10_000,
   bodyLimit: DEFAULT_BODY_LIMIT,
   adminBodyLimit: DEFAULT_BODY_LIMIT,
-  stallLimit: 75,
+  stallLimit: 50,
   savefile: 'mb.json',
   removeProxies: false,
   strict: false,

@@ -1,9 +1,21 @@
-// The stall limit (--stallLimit) counts the CPU time a stretch of a user's synchronous code uses,
-// not time on the clock: on a busy machine a call that only waited for a CPU held nobody up (the
-// other imposters were waiting for the same CPU) and must not fail for it. Checks that can run
-// inside the code (Lua's count hook, Rhai's step check) ask `spent`; code no check sees (a
-// JavaScript loop, a backtracking regex, a library function) is stopped by V8's interrupt, which
-// only knows the clock, at WALL_CLOCK_FACTOR times the limit (see wallClockLimit).
+// The stall limit (--stallLimit): while a user's synchronous code runs (a script, a template, an
+// injected function, a regex only a backtracking engine can run), every imposter and the admin
+// API wait, so each stretch of it is stopped at the limit. Checks that run inside the code (Lua's
+// count hook, Rhai's step check) count CPU time (`StallClock`): on a busy machine a stretch that
+// only waited for a CPU held nobody up (the others were waiting for the same CPU). Code no check
+// sees (a JavaScript loop, a backtracking regex, library code inside Lua or Rhai) is stopped by
+// V8's interrupt, which only knows the clock: at the limit for JavaScript, templates and regexes,
+// and a little later (BACKSTOP_FACTOR) behind the CPU checks, so those stop first and cleanly.
+// On a machine loaded past its cores, a thread gets only part of a CPU, so V8 waits that much
+// longer on the clock (clockDilation, from the load average, up to MAX_DILATION times): the code
+// is stopped after about the same CPU time, and a short call is not stopped for waiting.
+//
+// One request's user code shares one budget: several predicate injects, a template and a
+// decorate run for the same request in one go are one stall for everybody else. The budget is
+// reset when standin starts on the next request or compiles the next script (`freshStallBudget`)
+// and when the event loop turns (a timer callback, a script resumed after a Redis answer start afresh).
+
+import os from 'node:os';
 
 type CpuUsage = () => { user: number; system: number };
 // Node 23.9 and later measure the calling thread; before, the process (its other threads are
@@ -15,6 +27,67 @@ function cpuMs(): number {
   return (user + system) / 1000;
 }
 
+/** When the first stretch of the current request's user code started (performance.now()); 0: none yet. */
+let turnStartedAt = 0;
+let turnEndScheduled = false;
+const endTurn = (): void => {
+  turnStartedAt = 0;
+  turnEndScheduled = false;
+};
+
+/**
+ * The user code that runs next gets a budget of its own: standin starts on another request, or
+ * compiles another script (its top-level code runs once, when the imposter is created).
+ */
+export function freshStallBudget(): void {
+  turnStartedAt = 0;
+}
+
+/**
+ * Milliseconds of CPU time (at least 1) a stretch starting now may hold the event loop: the stall
+ * limit less what user code already used for this request in this turn of the event loop.
+ */
+export function stretchBudget(stallMs: number): number {
+  const now = performance.now();
+  if (turnStartedAt === 0) {
+    turnStartedAt = now;
+    if (!turnEndScheduled) {
+      turnEndScheduled = true;
+      setImmediate(endTurn);
+    }
+    return stallMs;
+  }
+  return Math.max(1, stallMs - (now - turnStartedAt) / clockDilation());
+}
+
+/**
+ * Most times the stall limit V8 waits on the clock on a loaded machine. The load average is a
+ * coarse guess at standin's share of a CPU (and lags when the load drops), so it is trusted this far only.
+ */
+export const MAX_DILATION = 4;
+const CORES = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length || 1;
+let dilation = 1;
+let dilationReadAt = -Infinity;
+
+/**
+ * Milliseconds on the clock one millisecond of CPU time takes standin now: the load average per
+ * core (1 on a machine with a CPU to spare; 0 load average where the OS has none, as on Windows),
+ * read at most once a second.
+ */
+function clockDilation(): number {
+  const now = performance.now();
+  if (now - dilationReadAt >= 1_000) {
+    dilationReadAt = now;
+    dilation = Math.min(MAX_DILATION, Math.max(1, (os.loadavg()[0] ?? 0) / CORES));
+  }
+  return dilation;
+}
+
+/** Milliseconds on the clock V8 gives a stretch with `budgetMs` of CPU time that no check of standin's sees. */
+export function clockLimit(budgetMs: number): number {
+  return Math.ceil(budgetMs * clockDilation());
+}
+
 /**
  * One stretch's CPU budget. The CPU clock is read when the stretch starts and then only once the
  * clock on the wall says the budget may be spent (a thread cannot use more CPU time than passes),
@@ -24,7 +97,7 @@ export class StallClock {
   private readonly startCpu = cpuMs();
   private checkAt: number;
 
-  constructor(private readonly limitMs: number) {
+  constructor(readonly limitMs: number) {
     this.checkAt = Date.now() + limitMs;
   }
 
@@ -39,13 +112,7 @@ export class StallClock {
 }
 
 /**
- * V8 cannot tell running from waiting for a CPU, so where only its interrupt can stop code, it
- * waits this many times the stall limit on the clock: a short call that a loaded machine left
- * waiting (tens of ms, seen up to ~80 ms at a load of 12 on 2 cores) is not stopped for it.
+ * How much later than a CPU check's budget V8 stops the code behind it (50 ms of CPU time, the
+ * default: 60 ms on the clock of a quiet machine), so the check, which stops cleanly, comes first.
  */
-export const WALL_CLOCK_FACTOR = 4;
-
-/** Milliseconds on the clock after which V8 stops code that no CPU check sees (0 = no limit). */
-export function wallClockLimit(stallMs: number): number {
-  return stallMs > 0 ? stallMs * WALL_CLOCK_FACTOR : 0;
-}
+export const BACKSTOP_FACTOR = 1.2;

@@ -1,6 +1,6 @@
 // One interface for the script engines of `_rift.script` (javascript, lua, rhai): compile once
 // when the imposter is created, then call `should_inject(request, flow_store)` per request.
-import { StallClock, wallClockLimit } from '../model/stallClock.js';
+import { BACKSTOP_FACTOR, StallClock, clockLimit, stretchBudget } from '../model/stallClock.js';
 import { TimeLimitExceeded, withTimeLimit } from '../model/timeLimit.js';
 import type { FlowStore } from '../state/flowStore.js';
 
@@ -122,17 +122,29 @@ const DEADLINE_GRACE_MS = 25;
 /**
  * One synchronous stretch of a run (until it returns or waits for a flow_store answer): it ends
  * when the run's deadline passes (time on the clock, the run's own budget) or when it has used
- * the stall limit in CPU time (see model/stallClock.ts).
+ * its share of the stall limit (see model/stallClock.ts): in CPU time where the engine checks it
+ * itself (Lua asks `over()`, Rhai's interpreter keeps its own StallClock), with V8's interrupt a
+ * little later behind; on the clock where only V8 can stop it (JavaScript).
  */
 export class Stretch {
   private readonly clock: StallClock | undefined;
+  /** This stretch's share of the stall limit (0: no limit). */
+  private readonly budgetMs: number;
   private stalled = false;
 
   constructor(
     readonly deadline: number,
     readonly stallMs: number,
+    /** Who checks the CPU time used: this stretch (`over()`), the engine itself, or nobody (V8 alone stops it). */
+    private readonly cpuCheck: 'stretch' | 'engine' | 'none',
   ) {
-    this.clock = stallMs > 0 ? new StallClock(stallMs) : undefined;
+    this.budgetMs = stallMs > 0 ? stretchBudget(stallMs) : 0;
+    this.clock = this.budgetMs > 0 && cpuCheck === 'stretch' ? new StallClock(this.budgetMs) : undefined;
+  }
+
+  /** This stretch's share of the stall limit in milliseconds (0: no limit). */
+  get budget(): number {
+    return this.budgetMs;
   }
 
   /** The engines' own check: whether the stretch must stop now. */
@@ -145,13 +157,14 @@ export class Stretch {
   /** Milliseconds V8's interrupt gives the stretch on the clock (Infinity: no interrupt needed). */
   wallLimitMs(): number {
     const untilDeadline = this.deadline === Infinity ? Infinity : Math.max(1, this.deadline - Date.now() + DEADLINE_GRACE_MS);
-    return Math.min(untilDeadline, this.stallMs > 0 ? wallClockLimit(this.stallMs) : Infinity);
+    if (this.budgetMs <= 0) return untilDeadline;
+    return Math.min(untilDeadline, clockLimit(this.cpuCheck === 'none' ? this.budgetMs : this.budgetMs * BACKSTOP_FACTOR));
   }
 
   /** The error for a stretch that was stopped: the stall limit's, unless the run's deadline passed. */
   timeout(timeoutMs: number): ScriptTimeoutError {
-    if (this.stalled) return new ScriptTimeoutError(this.stallMs, true);
-    return Date.now() > this.deadline ? new ScriptTimeoutError(timeoutMs) : new ScriptTimeoutError(wallClockLimit(this.stallMs), true);
+    if (this.stalled || Date.now() <= this.deadline) return new ScriptTimeoutError(this.stallMs, true);
+    return new ScriptTimeoutError(timeoutMs);
   }
 }
 

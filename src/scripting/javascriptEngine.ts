@@ -5,9 +5,10 @@
 // The context runs its own microtask queue (microtaskMode 'afterEvaluate'): every piece of the
 // script, also what runs after an `await`, is drained by a runInContext call carrying the
 // timeout, so a loop anywhere in the script is stopped. Each such stretch holds the event loop,
-// so it is stopped (by V8, which counts time on the clock) at four times the stall limit
-// (--stallLimit, see model/stallClock.ts), within the run's own budget.
+// so it is stopped (by V8, which counts time on the clock) at the stall limit (--stallLimit, see
+// model/stallClock.ts), within the run's own budget.
 import vm from 'node:vm';
+import { freshStallBudget } from '../model/stallClock.js';
 import { FlowStoreError, type FlowStore } from '../state/flowStore.js';
 import {
   ENTRY_POINT,
@@ -67,7 +68,8 @@ class JavaScriptScript implements CompiledScript {
       return;
     }
     const deadline = Date.now() + limits.timeoutMs;
-    this.evaluate(new Stretch(deadline, limits.stallMs), (timeout) => script.runInContext(this.context, { timeout }));
+    freshStallBudget();
+    this.evaluate(new Stretch(deadline, limits.stallMs, 'none'), (timeout) => script.runInContext(this.context, { timeout }));
     const entry = (this.context as Record<string, unknown>)[entryName];
     if (typeof entry !== 'function') {
       throw new ScriptRuntimeError(
@@ -95,7 +97,7 @@ class JavaScriptScript implements CompiledScript {
         setImmediate(() => {
           if (settled.done) return;
           try {
-            this.evaluate(new Stretch(deadline, stallMs), (timeout) => DRAIN.runInContext(this.context, { timeout }));
+            this.evaluate(new Stretch(deadline, stallMs, 'none'), (timeout) => DRAIN.runInContext(this.context, { timeout }));
           } catch (err) {
             settled.fail?.(err);
           }
@@ -108,11 +110,11 @@ class JavaScriptScript implements CompiledScript {
     if (this.entry) {
       const entry = this.entry;
       context.__standinCall = () => entry(...argv);
-      result = this.evaluate(new Stretch(deadline, stallMs), (timeout) => CALL.runInContext(this.context, { timeout }));
+      result = this.evaluate(new Stretch(deadline, stallMs, 'none'), (timeout) => CALL.runInContext(this.context, { timeout }));
     } else {
       context.ctx = argv[0];
       const bare = this.bare!;
-      result = this.evaluate(new Stretch(deadline, stallMs), (timeout) => bare.runInContext(this.context, { timeout }));
+      result = this.evaluate(new Stretch(deadline, stallMs, 'none'), (timeout) => bare.runInContext(this.context, { timeout }));
     }
     if (!isThenable(result)) return result;
     return new Promise<unknown>((resolve, reject) => {

@@ -63,7 +63,7 @@ function callOptions(deadline: number, stallMs: number, timeoutMs: number): Rhai
   // interrupt backs it up, later, for work no step check sees (a built-in on a huge string).
   const stretch = <T>(run: () => T): T => {
     try {
-      return runStretch(new Stretch(deadline, stallMs), timeoutMs, run);
+      return runStretch(new Stretch(deadline, stallMs, 'engine'), timeoutMs, run);
     } catch (err) {
       // Carried through the interpreter, which passes its own errors on untouched.
       if (err instanceof ScriptTimeoutError) throw Object.assign(new RhaiStallError(err.message), { hostError: err });

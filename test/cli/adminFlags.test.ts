@@ -104,7 +104,7 @@ describe('--rcfile', () => {
     const [rcPort, cliPort] = [await freePort(), await freePort()];
     const pidfile = file('rc.pid');
     const rcfile = file('rc.json');
-    writeFileSync(rcfile, JSON.stringify({ port: rcPort, host: '127.0.0.1', allowInjection: true, pidfile, nologfile: true, debug: false }));
+    writeFileSync(rcfile, JSON.stringify({ port: rcPort, host: '127.0.0.1', allowInjection: true, pidfile, nologfile: true, debug: false, stallLimit: 20 }));
     const proc = spawnCli(['start', '--rcfile', rcfile, '--port', String(cliPort), '--debug'], tmp.dir);
     running.push(proc);
     assert.ok(await waitForPidfile(proc, pidfile), proc.stderr());
@@ -112,6 +112,7 @@ describe('--rcfile', () => {
     assert.equal(config.options.port, cliPort);
     assert.equal(config.options.allowInjection, true);
     assert.equal(config.options.debug, true);
+    assert.equal(config.options.stallLimit, 20);
     await assert.rejects(get(`http://127.0.0.1:${rcPort}/config`), /ECONNREFUSED/);
   });
 

@@ -172,6 +172,7 @@ test('options are checked before anything starts', async () => {
   await assert.rejects(start({ prot: 1 }), /unknown option 'prot'; known options: port, host/);
   await assert.rejects(start({ port: 70000 }), /port must be an integer from 0 to 65535/);
   await assert.rejects(start({ watch: true }), /watch needs a configfile/);
+  await assert.rejects(start({ stallLimit: -1 }), /stallLimit must be a number of milliseconds from 0 to 3600000, got -1/);
   const taken = await start();
   try {
     await assert.rejects(start({ port: taken.port }), (err: unknown) => err instanceof StandinError && /already in use/.test(err.message));
@@ -226,5 +227,31 @@ test('verify(): counts, an expected count that holds, and one that does not with
     await assert.rejects(silent.verify({ equals: { path: '/orders' } }, 1), /does not record requests: create it with "recordRequests": true/);
   } finally {
     await standin.close();
+  }
+});
+
+test('stallLimit: user code is stopped at the limit given, and 0 removes it', async () => {
+  const loop = {
+    responses: [
+      {
+        _rift: {
+          script: { engine: 'lua' as const, code: 'function should_inject(r, s) local n = 0 while n < 3e6 do n = n + 1 end return { inject = false } end' },
+        },
+        is: { body: 'done' },
+      },
+    ],
+  };
+  const strict = await start({ stallLimit: 5 });
+  const unlimited = await start({ stallLimit: 0 });
+  try {
+    const stopped = await strict.createImposter({ protocol: 'http', stubs: [loop] });
+    const answer = await get(`${stopped.url}/`);
+    assert.equal(answer.status, 500, answer.body);
+    assert.match(answer.json().errors[0].message, /kept standin busy for more than 5 ms and was stopped \(--stallLimit\)/);
+    const finished = await unlimited.createImposter({ protocol: 'http', stubs: [loop] });
+    assert.equal((await get(`${finished.url}/`)).body, 'done');
+  } finally {
+    await strict.close();
+    await unlimited.close();
   }
 });

@@ -36,7 +36,7 @@ const settings: ImposterSettings = {
   allowInjection: false,
   proxyTimeout: 1000,
   injectionTimeout: 1000,
-  stallLimit: 75,
+  stallLimit: 50,
   instance: createInstanceResources(),
 };
 const logger = new Logger({ level: 'warn', logfile: null, console: false });

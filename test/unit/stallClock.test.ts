@@ -1,9 +1,10 @@
-// The stall limit counts CPU time, not time on the clock: a stretch that waits (here the thread is
-// blocked, as it is while a loaded machine runs other processes) is not stopped for it, while one
-// that computes is. Each case fails with a limit that reads the clock.
+// Where standin can check it, the stall limit counts CPU time, not time on the clock: a stretch
+// that waits (here the thread is blocked, as it is while a loaded machine runs other processes) is
+// not stopped for it, while one that computes is. And one request's user code shares one budget.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { StallClock } from '../../src/model/stallClock.js';
+import { MAX_DILATION, StallClock, freshStallBudget, stretchBudget } from '../../src/model/stallClock.js';
+import { runSync } from '../../src/injection/sandbox.js';
 import { luaEngine } from '../../src/scripting/lua/luaEngine.js';
 import { rhaiEngine } from '../../src/scripting/rhaiEngine.js';
 import { MemoryFlowStore } from '../../src/state/memoryFlowStore.js';
@@ -45,22 +46,54 @@ function slowStore(ms: number): MemoryFlowStore {
   return store;
 }
 
-// Waiting 120 ms against a limit of 50 ms of CPU time (V8's backstop on the clock is 200 ms).
+// Waiting 520 ms against a limit of 500 ms of CPU time: V8's backstop on the clock is at 600 ms or later.
 test('Lua and Rhai: a short script that was kept waiting past the stall limit answers', () => {
-  const limits = { timeoutMs: 5_000, stallMs: 50 };
+  const limits = { timeoutMs: 5_000, stallMs: 500 };
   const lua = luaEngine.compile('function should_inject(request, flow_store)\n  flow_store:get("f", "k")\n  return { inject = true }\nend', limits);
-  assert.deepEqual(lua.run({ request, store: slowStore(120), deadline: Date.now() + 5_000, stallMs: 50 }), { inject: true });
+  freshStallBudget();
+  assert.deepEqual(lua.run({ request, store: slowStore(520), deadline: Date.now() + 5_000, stallMs: 500 }), { inject: true });
   const rhai = rhaiEngine.compile('fn should_inject(request, flow_store) {\n  flow_store.get("f", "k");\n  #{ inject: true }\n}', limits);
-  assert.deepEqual(rhai.run({ request, store: slowStore(120), deadline: Date.now() + 5_000, stallMs: 50 }), { inject: true });
+  freshStallBudget(); // the next request
+  assert.deepEqual(rhai.run({ request, store: slowStore(520), deadline: Date.now() + 5_000, stallMs: 500 }), { inject: true });
 });
 
-// Stopped by the CPU check (20 ms), or by V8's clock (80 ms) first when the machine is so busy that
-// the thread gets less than a quarter of a CPU.
+// Stopped by the CPU check (20 ms), or by V8's clock first when the machine is busy.
 test('Lua and Rhai: a loop is stopped once it has used the stall limit in CPU time', () => {
   const limits = { timeoutMs: 5_000, stallMs: 20 };
   const call = () => ({ request, store: new MemoryFlowStore(60), deadline: Date.now() + 5_000, stallMs: 20 });
   const lua = luaEngine.compile('function should_inject(request, flow_store)\n  while true do end\nend', limits);
-  assert.throws(() => lua.run(call()), /script kept standin busy for more than (20|80) ms and was stopped \(--stallLimit\)/);
+  freshStallBudget();
+  assert.throws(() => lua.run(call()), /script kept standin busy for more than 20 ms and was stopped \(--stallLimit\)/);
+  freshStallBudget();
   const rhai = rhaiEngine.compile('fn should_inject(request, flow_store) {\n  loop { }\n}', limits);
-  assert.throws(() => rhai.run(call()), /script kept standin busy for more than (20|80) ms and was stopped \(--stallLimit\)/);
+  assert.throws(() => rhai.run(call()), /script kept standin busy for more than 20 ms and was stopped \(--stallLimit\)/);
+});
+
+/** Keeps the thread busy for `ms` on the clock. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+test("one request's stretches share the limit; the next request and the next turn of the event loop start afresh", async () => {
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(stretchBudget(50), 50);
+  busy(30);
+  // On a loaded machine the time on the clock counts for less (see clockDilation).
+  assert.ok(stretchBudget(50) <= 50 - 30 / MAX_DILATION, 'a second stretch in the same turn gets what the first left');
+  busy(200);
+  assert.equal(stretchBudget(50), 1, 'nothing left: the next stretch is stopped at once');
+  freshStallBudget();
+  assert.equal(stretchBudget(50), 50, 'the next request has a budget of its own');
+  busy(30);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(stretchBudget(50), 50, 'a later turn of the event loop too');
+});
+
+test('a JavaScript function that loops after another used up the budget is stopped at once', () => {
+  freshStallBudget();
+  assert.throws(() => runSync(() => busy(2_000), [], 10_000, 300), /kept standin busy for more than 300 ms/);
+  const started = performance.now();
+  assert.throws(() => runSync(() => busy(2_000), [], 10_000, 300), /kept standin busy for more than 300 ms/);
+  assert.ok(performance.now() - started < 200, 'the second function had nothing left of the 300 ms');
 });

@@ -100,9 +100,11 @@ describe('compileUserRegex', () => {
     assert.equal(text.replace(regex, ''), ' ok');
   });
 
-  it('stops a backreference pattern only V8 can run at four times the stall limit on the clock, failing the request', () => {
+  it('stops a backreference pattern only V8 can run at the stall limit on the clock, failing the request', () => {
     const regex = compileUserRegex('^(a+)+\\1$', '', 50);
     assert.equal(regex.test('aa'), true);
-    assert.throws(() => regex.test(`${'a'.repeat(40)}!`), /ran for more than 200 ms on this request and was stopped \(--stallLimit\)/);
+    const started = performance.now();
+    assert.throws(() => regex.test(`${'a'.repeat(40)}!`), /ran for more than 50 ms on this request and was stopped \(--stallLimit\)/);
+    assert.ok(performance.now() - started < 1_000);
   });
 });

@@ -4,8 +4,9 @@
 // The hook also ends each synchronous stretch once it has used the stall limit in CPU time
 // (--stallLimit), cleanly. It only sees Lua instructions, not fengari's library code (a pattern
 // match that backtracks, string.rep building megabytes byte by byte), so each stretch also runs
-// under V8's own interrupt, which counts time on the clock and so waits longer (stallClock.ts).
+// under V8's own interrupt, which counts time on the clock and waits a little longer (stallClock.ts).
 // An interrupted call leaves only its own coroutine half-changed, and that is dropped.
+import { freshStallBudget } from '../../model/stallClock.js';
 import type { FlowStore } from '../../state/flowStore.js';
 import {
   ENTRY_POINT,
@@ -116,7 +117,8 @@ class LuaState implements CompiledScript {
     // The chunk's top level runs once, here, under the same deadline as a call.
     const state = this.newState(undefined as unknown as FlowStore, Date.now() + timeoutMs);
     this.calls.set(L, state);
-    state.stretch = new Stretch(state.deadline, limits.stallMs);
+    freshStallBudget();
+    state.stretch = new Stretch(state.deadline, limits.stallMs, 'stretch');
     const status = runStretch(state.stretch, timeoutMs, () => lua.lua_pcall(L, 0, 0, 0));
     this.calls.delete(L);
     if (status !== lua.LUA_OK) {
@@ -212,7 +214,7 @@ class LuaState implements CompiledScript {
   private resume(thread: unknown, threadRef: number, state: CallState, nargs: number): unknown | Promise<unknown> {
     let status: number;
     try {
-      state.stretch = new Stretch(state.deadline, this.limits.stallMs);
+      state.stretch = new Stretch(state.deadline, this.limits.stallMs, 'stretch');
       status = runStretch(state.stretch, this.timeoutMs, () => lua.lua_resume(thread, this.L, nargs));
     } catch (err) {
       // Interrupted inside the coroutine: only that thread is half-changed, and it is dropped.
@@ -261,7 +263,7 @@ class LuaState implements CompiledScript {
   }
 
   private newState(store: FlowStore, deadline: number): CallState {
-    return { store, deadline, timeoutMs: this.timeoutMs, pending: undefined, timedOut: false, stretch: new Stretch(deadline, 0) };
+    return { store, deadline, timeoutMs: this.timeoutMs, pending: undefined, timedOut: false, stretch: new Stretch(deadline, 0, 'stretch') };
   }
 
   private checkDeadline(thread: unknown): void {

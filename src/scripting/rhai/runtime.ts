@@ -1,7 +1,7 @@
 // The state of one script run: its deadline, its print callback, and the log of host calls that
 // lets a run which met a Promise be replayed up to that point once the Promise settles.
 import type { Pos } from './ast.js';
-import { StallClock } from '../../model/stallClock.js';
+import { StallClock, stretchBudget } from '../../model/stallClock.js';
 import { RhaiRuntimeError, RhaiStallError, RhaiTimeoutError } from './errors.js';
 import type { FnPtr, Value } from './values.js';
 
@@ -61,9 +61,9 @@ export class RunContext {
   /** The CPU budget of the current synchronous stretch (the stall limit); none when there is no limit. */
   private stall: StallClock | undefined;
 
-  /** Starts a synchronous stretch that may use `stallMs` of CPU time (0 = no limit). */
+  /** Starts a synchronous stretch that may use its share of `stallMs` in CPU time (0 = no limit; see stretchBudget). */
   startStretch(stallMs: number): void {
-    this.stall = stallMs > 0 ? new StallClock(stallMs) : undefined;
+    this.stall = stallMs > 0 ? new StallClock(stretchBudget(stallMs)) : undefined;
   }
 
   tick(pos: Pos): void {
