@@ -26,6 +26,9 @@ const APPLY_TIMEOUT_MS = 10_000;
 /** How long a collection waits for members to hand over what they served. */
 const COLLECT_TIMEOUT_MS = 3_000;
 const HEARTBEAT_MS = 500;
+const SEED_WAIT_MS = 5_000;
+/** A member whose heartbeat is older than this has left the fleet. */
+const HEARTBEAT_TTL_MS = HEARTBEAT_MS * 6;
 
 /** What a member sends of one imposter when asked (since the last time). */
 interface Cursor {
@@ -55,6 +58,10 @@ export class FleetMember implements RegistryObserver, ScaleView {
   /** Requests answered by imposters this member no longer serves (deleted, replaced), so its count never goes back. */
   private retiredRequests = 0;
   private readonly counted = new Set<Imposter>();
+  /** The version this member had applied when a heartbeat first found it behind the fleet. */
+  private behindAt: number | undefined;
+  private catchingUp = false;
+  private resyncing = 0;
 
   constructor(
     url: string,
@@ -63,7 +70,15 @@ export class FleetMember implements RegistryObserver, ScaleView {
   ) {
     this.store = new FleetStore(url, log, {
       message: (message) => this.onMessage(message),
-      reconnected: () => this.resync('Redis is back'),
+      reconnected: async () => {
+        // Until it has loaded the fleet again, its heartbeat says it is behind every change.
+        this.resyncing++;
+        try {
+          await this.resync('Redis is back');
+        } finally {
+          this.resyncing--;
+        }
+      },
     });
   }
 
@@ -92,7 +107,7 @@ export class FleetMember implements RegistryObserver, ScaleView {
   announce(adminPort: number): void {
     this.adminPort = adminPort;
     void this.beat();
-    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => void this.beat().then(() => this.catchUp()), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
@@ -167,6 +182,11 @@ export class FleetMember implements RegistryObserver, ScaleView {
   /** Writes a change, announces it, and waits until every live member has applied it. */
   private async publish(port: number | null, write: () => Promise<number>): Promise<void> {
     this.requireRedis();
+    // Redis came back (maybe empty, without anyone's heartbeat): give every live member the time
+    // of one heartbeat's lifetime to reconnect and show up, so the change waits for it too.
+    const settling = this.store.recoveredAt + HEARTBEAT_TTL_MS - Date.now();
+    if (settling > 0) await new Promise((resolve) => setTimeout(resolve, settling));
+    this.requireRedis();
     const version = await write();
     this.applied = Math.max(this.applied, version);
     await this.store.announce({ t: 'change', version, port, from: this.id });
@@ -238,6 +258,13 @@ export class FleetMember implements RegistryObserver, ScaleView {
       const seeded = await this.store.seed(new Map(registry.list().map((imposter) => [imposter.port, this.stored(imposter)] as const)));
       if (seeded) this.log.info('fleet: Redis was empty; gave it the imposters this member serves');
       ({ version, imposters } = await this.store.loadAll());
+      // Another member won the seed and is still writing it (one MULTI): wait for it rather than
+      // drop what this member serves; if it never comes, keep serving and catch up later.
+      for (const deadline = Date.now() + SEED_WAIT_MS; version === 0 && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        ({ version, imposters } = await this.store.loadAll());
+      }
+      if (version === 0) return;
     }
     for (const imposter of registry.list()) {
       if (!imposters.has(imposter.port)) await this.removeLocal(imposter.port);
@@ -372,11 +399,56 @@ export class FleetMember implements RegistryObserver, ScaleView {
     return cursor;
   }
 
+  /**
+   * A change announced while this member's subscriber was reconnecting (Redis restarted, a network
+   * blip) never reaches it, and every later admin change would wait for it: a member found behind
+   * the fleet's version at two heartbeats in a row, with nothing applied in between, loads
+   * everything again. (One heartbeat behind is normal: a change in flight.)
+   */
+  private async catchUp(): Promise<void> {
+    if (!this.store.ready || this.catchingUp) return;
+    const version = await this.store.version().catch(() => undefined);
+    if (version !== undefined && version < this.applied) {
+      // The fleet's version only grows, unless Redis lost what it held.
+      await this.catchUpNow(`the fleet's version went back from ${this.applied} to ${version}`);
+      return;
+    }
+    if (version === undefined || version <= this.applied) {
+      this.behindAt = undefined;
+      return;
+    }
+    if (this.behindAt !== this.applied) {
+      this.behindAt = this.applied;
+      return;
+    }
+    await this.catchUpNow(`change ${version} of the fleet did not reach this member`);
+  }
+
+  private async catchUpNow(why: string): Promise<void> {
+    this.behindAt = undefined;
+    this.catchingUp = true;
+    try {
+      await this.resync(why);
+      await this.beat();
+    } catch (err) {
+      this.log.error(`fleet: could not load the imposters again: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
   private async beat(): Promise<void> {
     if (!this.store.ready) return;
     const requests = this.servedTotal();
-    const beat: MemberBeat = { member: this.id, pid: process.pid, host: os.hostname(), adminPort: this.adminPort, version: this.applied, requests };
-    await this.store.beat(beat, HEARTBEAT_MS * 6).catch(() => undefined);
+    const beat: MemberBeat = {
+      member: this.id,
+      pid: process.pid,
+      host: os.hostname(),
+      adminPort: this.adminPort,
+      version: this.resyncing > 0 ? -1 : this.applied,
+      requests,
+    };
+    await this.store.beat(beat, HEARTBEAT_TTL_MS).catch(() => undefined);
   }
 
   /** Every request this member answered since it started, all imposters, those since removed included. */

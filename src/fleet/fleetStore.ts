@@ -47,6 +47,8 @@ export class FleetStore {
   private client: Redis | null = null;
   private subscriber: Redis | null = null;
   private lost = false;
+  /** When the connection came back after a loss (0: never lost). */
+  recoveredAt = 0;
   private keyBlock = { next: 0, end: 0 };
 
   constructor(
@@ -73,17 +75,24 @@ export class FleetStore {
     const client = new Redis(this.url, { ...options, enableAutoPipelining: true });
     const subscriber = new Redis(this.url, options);
     let firstError: Error | undefined;
-    client.on('error', (err: Error) => {
-      firstError ??= err;
+    const lose = (why: string) => {
       if (this.client === client && !this.lost) {
         this.lost = true;
-        this.log.warn(`fleet: lost Redis at ${this.url} (${err.message}); serving the imposters this member has, admin changes answer 503 until it is back`);
+        this.log.warn(`fleet: lost Redis at ${this.url} (${why}); serving the imposters this member has, admin changes answer 503 until it is back`);
       }
+    };
+    client.on('error', (err: Error) => {
+      firstError ??= err;
+      lose(err.message);
     });
+    // A closed connection is lost too: ioredis does not always report an error first (Redis stopped
+    // and back before a reconnection failed), and what Redis held may be gone.
+    client.on('close', () => lose('connection closed'));
     subscriber.on('error', () => undefined);
     client.on('ready', () => {
       if (!this.lost || this.client !== client) return;
       this.lost = false;
+      this.recoveredAt = Date.now();
       void this.handlers.reconnected().catch((err: unknown) => this.log.error(`fleet: could not load the imposters again: ${String(err)}`));
     });
     subscriber.on('message', (_channel: string, text: string) => {
