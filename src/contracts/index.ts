@@ -40,8 +40,11 @@ export interface ResolveScope {
   readonly port?: number;
   /** The path's parameters by the stub's Rift `routePattern` (`/users/:id`); {} without one. */
   pathParams?(path: string): Record<string, string>;
-  /** Saves a proxied answer next to this stub (mountebank's recordProxyResponse). */
-  recordProxyResponse(mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void;
+  /**
+   * Saves a proxied answer next to this stub (mountebank's recordProxyResponse). Under --workers
+   * or --fleet it resolves once every process serves the saved answer; the proxy answers after.
+   */
+  recordProxyResponse(mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void | Promise<void>;
   /**
    * Rift's `ctx.stub`: the stub's scenario and its state in a flow (as the stub was chosen; its
    * `newScenarioState` is written after the response resolves); undefined outside any scenario.
@@ -232,7 +235,12 @@ export interface FlowKeyValues {
 
 /** Where a stub's responses are saved by a proxy: the imposter. */
 export interface ProxyRecorder {
-  recordProxyResponse(proxyStub: object, mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void;
+  recordProxyResponse(
+    proxyStub: object,
+    mode: 'proxyOnce' | 'proxyAlways',
+    predicates: Record<string, unknown>[],
+    response: Record<string, unknown>,
+  ): void | Promise<void>;
 }
 
 // ---- Protocols -------------------------------------------------------------------------------

@@ -90,14 +90,18 @@ export interface ImposterScale {
   takePosition?(imposter: Imposter, stub: Stub): Promise<number>;
   /** Worker or fleet member: which response a cycling stub gives next, read (not moved) where the shared position is kept. */
   peekPosition?(imposter: Imposter, stub: Stub): Promise<number>;
-  /** Worker: hands a proxy's answer to the primary, which saves it and gives every worker the new stubs. */
+  /**
+   * Worker: hands a proxy's answer to the primary, which saves it and gives every worker the new
+   * stubs; fleet member: saves it in the fleet's definition, which every member then serves.
+   * Resolves once every process serves it.
+   */
   recordProxyResponse?(
     imposter: Imposter,
     stub: Stub,
     mode: 'proxyOnce' | 'proxyAlways',
     predicates: Record<string, unknown>[],
     response: Record<string, unknown>,
-  ): void;
+  ): Promise<void>;
   /** Refuses (throws a validation error) what cannot behave as in one process: checked on every imposter and stub added. */
   refuse?(imposterConfig: Record<string, unknown>, stubConfigs: readonly unknown[]): void;
   /** Worker: recorded requests and matches carry the machine's monotonic time, so the primary can merge them in order. */
@@ -667,14 +671,22 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
    * before the proxy stub; proxyAlways appends to the first later stub with the same predicates,
    * else adds a stub at the end. Nothing is saved if the proxy stub was removed meanwhile.
    */
-  recordProxyResponse(proxyStub: object, mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void {
-    const index = this.stubs.indexOf(proxyStub as Stub);
-    if (index === -1) return;
+  recordProxyResponse(
+    proxyStub: object,
+    mode: 'proxyOnce' | 'proxyAlways',
+    predicates: Record<string, unknown>[],
+    response: Record<string, unknown>,
+  ): void | Promise<void> {
+    if (!this.stubs.includes(proxyStub as Stub)) return;
     const shared = this.settings.scale?.recordProxyResponse;
-    if (shared !== undefined) {
-      shared(this, proxyStub as Stub, mode, predicates, response);
-      return;
-    }
+    if (shared !== undefined) return shared(this, proxyStub as Stub, mode, predicates, response);
+    this.saveProxyResponse(proxyStub as Stub, mode, predicates, response);
+  }
+
+  /** recordProxyResponse in this process's stubs (under --workers and --fleet, by whoever keeps the definition). */
+  saveProxyResponse(proxyStub: Stub, mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void {
+    const index = this.stubs.indexOf(proxyStub);
+    if (index === -1) return;
     if (mode === 'proxyOnce') {
       this.addStub({ predicates, responses: [response] }, index);
       return;

@@ -123,8 +123,8 @@ export class Stub implements ResolveScope {
     return this.imposter.log;
   }
 
-  recordProxyResponse(mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void {
-    this.imposter.recordProxyResponse(this, mode, predicates, response);
+  recordProxyResponse(mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void | Promise<void> {
+    return this.imposter.recordProxyResponse(this, mode, predicates, response);
   }
 
   /** Adds a response at the end of the cycle, keeping the cycle's position (proxyAlways recording). */

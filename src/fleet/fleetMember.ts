@@ -15,7 +15,7 @@ import type { ImposterRegistry, RegistryObserver } from '../core/imposterRegistr
 import { printImposter } from '../core/imposterPrinter.js';
 import type { Stub } from '../core/stub.js';
 import type { Log } from '../logging/logger.js';
-import { StandinError, ValidationFailure, validationError } from '../model/errors.js';
+import { StandinError } from '../model/errors.js';
 import { refuseUnshareable } from '../scale/refuse.js';
 import type { ScaleView } from '../admin/scaleView.js';
 import type { Exposition } from '../metrics/exposition.js';
@@ -85,10 +85,8 @@ export class FleetMember implements RegistryObserver, ScaleView {
   readonly scale: ImposterScale = {
     takePosition: (imposter, stub) => this.takePosition(imposter, stub),
     peekPosition: (imposter, stub) => this.peekPosition(imposter, stub),
-    refuse: (config, stubs) => {
-      refuseUnshareable(config, stubs, '--fleet');
-      refuseRecordingProxies(stubs);
-    },
+    recordProxyResponse: (imposter, stub, mode, predicates, response) => this.recordProxy(imposter, stub, mode, predicates, response),
+    refuse: (config, stubs) => refuseUnshareable(config, stubs, '--fleet'),
     stamps: true,
   };
 
@@ -190,6 +188,11 @@ export class FleetMember implements RegistryObserver, ScaleView {
     const version = await write();
     this.applied = Math.max(this.applied, version);
     await this.store.announce({ t: 'change', version, port, from: this.id });
+    await this.waitApplied(version);
+  }
+
+  /** Resolves once every live member has applied `version` (or answers 503 after APPLY_TIMEOUT_MS). */
+  private async waitApplied(version: number): Promise<void> {
     await this.beat();
     const deadline = Date.now() + APPLY_TIMEOUT_MS;
     for (;;) {
@@ -225,6 +228,16 @@ export class FleetMember implements RegistryObserver, ScaleView {
       return;
     }
     if (message.t === 'collect') void this.handOver(message.id);
+  }
+
+  /** Runs `task` in turn with the changes this member applies, and gives its result. */
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.syncChain.then(task);
+    this.syncChain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   private queue(task: () => Promise<void>): void {
@@ -317,6 +330,50 @@ export class FleetMember implements RegistryObserver, ScaleView {
     } catch {
       // Redis went away mid-request: this member cycles on its own until it is back.
       return stub.takePosition();
+    }
+  }
+
+  /**
+   * A proxy's answer (proxyOnce, proxyAlways), saved in the fleet's definition of the imposter:
+   * under a lock in Redis, since two members saving at once would each write the imposter without
+   * the other's answer; on the definition as Redis has it (another member may have saved one just
+   * before); then announced as any change. Resolves once every live member serves it, so the next
+   * request, whichever member takes it, finds the saved answer, as with one process.
+   */
+  private async recordProxy(
+    imposter: Imposter,
+    stub: Stub,
+    mode: 'proxyOnce' | 'proxyAlways',
+    predicates: Record<string, unknown>[],
+    response: Record<string, unknown>,
+  ): Promise<void> {
+    const key = stub.key;
+    if (!this.store.ready || key === undefined) {
+      imposter.saveProxyResponse(stub, mode, predicates, response);
+      this.log.warn(`fleet: Redis cannot be reached: the proxy's answer is saved in this member only, until it loads the fleet's imposters again`);
+      return;
+    }
+    const port = imposter.port;
+    try {
+      const version = await this.store.locked(`imposter:${port}`, () =>
+        this.serialized(async () => {
+          const stored = await this.store.get(port);
+          if (stored === undefined) return undefined;
+          await this.applyStored(port, stored);
+          const current = this.registry!.get(port);
+          const proxyStub = current?.stubs.find((candidate) => candidate.key === key);
+          if (current === undefined || proxyStub === undefined) return undefined;
+          current.saveProxyResponse(proxyStub, mode, predicates, response);
+          await this.store.reserveKeys(current.stubs.length);
+          const version = await this.store.put(port, this.stored(current), false);
+          this.applied = Math.max(this.applied, version);
+          await this.store.announce({ t: 'change', version, port, from: this.id });
+          return version;
+        }),
+      );
+      if (version !== undefined) await this.waitApplied(version);
+    } catch (err) {
+      this.log.error(`fleet: the proxy's answer could not be saved for the fleet: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -523,23 +580,4 @@ export function positionOf(stub: Stub, n: number): number {
     k -= responses[i]!.repeat;
   }
   return 0;
-}
-
-/** A recording proxy adds stubs as it serves; in a fleet that would be an admin change per request, not made yet. */
-function refuseRecordingProxies(stubs: readonly unknown[]): void {
-  for (const stub of stubs) {
-    const responses = (stub as { responses?: unknown } | null)?.responses;
-    if (!Array.isArray(responses)) continue;
-    for (const response of responses) {
-      const mode = (response as { proxy?: { mode?: unknown } } | null)?.proxy?.mode;
-      if (response && (response as { proxy?: unknown }).proxy !== undefined && mode !== 'proxyTransparent') {
-        throw new ValidationFailure([
-          validationError(
-            `with --fleet, a proxy must use mode "proxyTransparent": proxyOnce and proxyAlways save what they record in one member only`,
-            response,
-          ),
-        ]);
-      }
-    }
-  }
 }

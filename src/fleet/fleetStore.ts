@@ -8,13 +8,20 @@
 //   count:{port}       numberOfRequests;  recorded:{port}  requests ever recorded
 //   journal:{port}     ZSET of recorded requests scored by time, trimmed to --journalCap
 //   collected:{id}     SET of the members that handed over for collection {id}
+//   lock:imposter:{port}  held while a member saves a proxy's answer into the imposter
 // Two connections: one for commands, one subscribed to the bus.
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RecordedRequest } from '../core/recordedRequest.js';
 import type { Log } from '../logging/logger.js';
 
 const PREFIX = 'standin:fleet:';
 const TIMEOUT_MS = 2_000;
+/** A lock expires on its own after this long (a member that died holding it); a member waits at most LOCK_WAIT_MS for one. */
+const LOCK_TTL_MS = 10_000;
+const LOCK_WAIT_MS = 10_000;
+/** Deletes the lock only if it is still the caller's (it may have expired and been taken by another). */
+const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
 /** What members announce on the bus: a change (with the fleet's version after it), or a request to hand over what they served. */
 export type BusMessage = { t: 'change'; version: number; port: number | null; from: string } | { t: 'collect'; id: string; from: string };
@@ -212,6 +219,22 @@ export class FleetStore {
     if (keys.length === 0) return [];
     const values = await this.redis.mget(...keys);
     return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as MemberBeat);
+  }
+
+  /** Runs `task` holding the lock `name`, which one member at a time holds across the fleet. */
+  async locked<T>(name: string, task: () => Promise<T>): Promise<T> {
+    const key = `${PREFIX}lock:${name}`;
+    const token = randomUUID();
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    while ((await this.redis.set(key, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') {
+      if (Date.now() > deadline) throw new Error(`${name} stayed locked for ${LOCK_WAIT_MS / 1000}s`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    try {
+      return await task();
+    } finally {
+      await this.redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+    }
   }
 
   nextInCycle(key: number): Promise<number> {

@@ -90,11 +90,11 @@ export function compileProxyResponse(
       // As mountebank: the behaviors run once, on the proxied answer, and what they make is both
       // the reply and what is saved (so a saved response is not transformed again on replay).
       const transformed = await behaviors.run(request, savedIs(upstream, Date.now() - started), scope);
-      if (mode !== 'proxyTransparent') scope.recordProxyResponse(mode, generate(request), savedResponse(transformed, proxy));
+      if (mode !== 'proxyTransparent') await scope.recordProxyResponse(mode, generate(request), savedResponse(transformed, proxy));
       return { reply: context.protocol.compileReply(transformed, context.defaultResponse, config), delayMs: 0, response: () => transformed };
     }
     const took = Date.now() - started;
-    if (mode !== 'proxyTransparent') scope.recordProxyResponse(mode, generate(request), savedResponse(savedIs(upstream, took), proxy));
+    if (mode !== 'proxyTransparent') await scope.recordProxyResponse(mode, generate(request), savedResponse(savedIs(upstream, took), proxy));
     return { reply: toReply(upstream), delayMs, response: () => savedIs(upstream, took) };
   };
 

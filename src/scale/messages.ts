@@ -44,6 +44,8 @@ export type WorkerMessage =
   | { t: 'position?'; id: number; port: number; key: number; peek: boolean }
   | {
       t: 'proxy';
+      /** Answered with a `position` of the same id (at: 0) once every worker serves the recording. */
+      id: number;
       port: number;
       key: number;
       mode: 'proxyOnce' | 'proxyAlways';

@@ -156,9 +156,13 @@ export class PrimaryScale implements RegistryObserver, ScaleView {
       case 'proxy': {
         const imposter = this.registry?.get(message.port);
         const stub = this.stubAt(message.port, message.key);
-        if (imposter === undefined || stub === undefined) return;
-        imposter.recordProxyResponse(stub, message.mode, message.predicates, message.response);
-        void this.syncStubs(imposter).catch((err: unknown) => this.log.error(`could not give the workers a recorded proxy response: ${String(err)}`));
+        const done = () => this.pool.reply(slot, { t: 'position', id: message.id, at: 0 });
+        if (imposter === undefined || stub === undefined) return done();
+        imposter.saveProxyResponse(stub, message.mode, message.predicates, message.response);
+        // The worker answers the proxied request once every worker serves the recording, as one process would.
+        this.syncStubs(imposter)
+          .catch((err: unknown) => this.log.error(`could not give the workers a recorded proxy response: ${String(err)}`))
+          .finally(done);
         return;
       }
       case 'log':

@@ -50,9 +50,10 @@ export function refusedWithWorkers(
   }
   if (mode === '--fleet') {
     if (options.workers !== undefined)
-      return '--fleet and --workers cannot be combined yet: run one member per core instead (several members may share a machine)';
+      return '--fleet and --workers cannot be combined: a fleet member is one process. To use every core of a machine, start one member per core, each on its own address (--host), all with the same --fleet URL';
     if (options.datadir !== undefined) return '--fleet keeps the imposters in Redis: leave out --datadir (give Redis persistence instead)';
-    if (options.debug) return '--fleet does not collect --debug matches across members yet: leave out --debug, or run one standin';
+    if (options.debug)
+      return '--fleet does not collect --debug matches across members (each would show only its own): leave out --debug (X-Rift-Debug: true and POST /imposters/:id/test work in a fleet), or run one standin';
   }
   return undefined;
 }

@@ -33,7 +33,12 @@ export class WorkerRuntime {
     takePosition: (imposter, stub) => this.askPosition(imposter, stub, false),
     peekPosition: (imposter, stub) => this.askPosition(imposter, stub, true),
     recordProxyResponse: (imposter, stub, mode, predicates, response) => {
-      if (stub.key !== undefined) send({ t: 'proxy', port: imposter.port, key: stub.key, mode, predicates, response });
+      if (stub.key === undefined || !process.connected) return Promise.resolve();
+      const id = this.nextId++;
+      return new Promise<void>((resolve) => {
+        this.positions.set(id, () => resolve());
+        send({ t: 'proxy', id, port: imposter.port, key: stub.key!, mode, predicates, response });
+      });
     },
     stamps: true,
   };

@@ -2,6 +2,7 @@
 // each member's admin API shows of the other, and the contract with requests alternating
 // between the two. The three-member fleet (kills, late joiner, Redis loss) is fleet.test.ts.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { del, freePort, get, post } from '../support/http.js';
 import { redisMissing, startRedis, type RedisServer } from '../support/redisServer.js';
@@ -86,6 +87,50 @@ describe('a fleet of two members sharing one Redis', { skip: redisMissing }, () 
       assert.equal(dryRun.response.is.body, '2', `member ${i}`);
     }
     assert.deepEqual([(await get(at(1, '/'))).body, (await get(at(0, '/'))).body], ['2', '3']);
+  });
+
+  test('a proxy that records saves each answer once for the whole fleet, before it answers', async () => {
+    let hits = 0;
+    const origin = http.createServer((req, res) => {
+      hits++;
+      res.end(`origin ${req.url} #${hits}`);
+    });
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    const to = `http://127.0.0.1:${(origin.address() as { port: number }).port}`;
+    const bodiesOn = async (i: number): Promise<string[][]> =>
+      (await get(`${members[i]!.url}/imposters/${port}`))
+        .json()
+        .stubs.map((stub: { responses: Array<{ is?: { body: string }; proxy?: unknown }> }) => stub.responses.map((r) => r.is?.body ?? 'proxy'));
+    try {
+      await create([{ responses: [{ proxy: { to, mode: 'proxyOnce', predicateGenerators: [{ matches: { path: true } }] } }] }]);
+      // The other member serves a recorded answer from the very next request: the origin sees each path once.
+      assert.equal((await get(at(0, '/a'))).body, 'origin /a #1');
+      assert.equal((await get(at(1, '/a'))).body, 'origin /a #1');
+      assert.equal((await get(at(1, '/b'))).body, 'origin /b #2');
+      assert.equal((await get(at(0, '/b'))).body, 'origin /b #2');
+      // Both members recording at once: none of the answers is lost.
+      const paths = Array.from({ length: 8 }, (_, n) => `/c${n}`);
+      const first = await Promise.all(paths.map(async (path, n) => (await get(at(n % 2, path))).body));
+      assert.equal(hits, 10);
+      const saved = await bodiesOn(0);
+      assert.deepEqual(await bodiesOn(1), saved);
+      assert.equal(saved.length, 11);
+      assert.deepEqual(saved.slice(0, 2), [['origin /a #1'], ['origin /b #2']]);
+      assert.deepEqual(saved.slice(2, 10).flat().sort(), [...first].sort());
+      assert.deepEqual(saved[10], ['proxy']);
+      const replayed = await Promise.all(paths.map(async (path, n) => (await get(at((n + 1) % 2, path))).body));
+      assert.deepEqual(replayed, first);
+      assert.equal(hits, 10);
+
+      // proxyAlways: every request goes to the origin, and each answer is appended, in order, to one saved stub.
+      await create([{ responses: [{ proxy: { to, mode: 'proxyAlways', predicateGenerators: [{ matches: { path: true } }] } }] }]);
+      assert.equal((await get(at(0, '/x'))).body, 'origin /x #11');
+      assert.equal((await get(at(1, '/x'))).body, 'origin /x #12');
+      for (let i = 0; i < 2; i++) assert.deepEqual(await bodiesOn(i), [['proxy'], ['origin /x #11', 'origin /x #12']], `member ${i}`);
+    } finally {
+      origin.close();
+      origin.closeAllConnections();
+    }
   });
 
   test('numberOfRequests and recorded requests from both members are complete and in arrival order on either', async () => {

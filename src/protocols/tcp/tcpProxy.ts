@@ -34,7 +34,7 @@ export function compileTcpProxy(
     let is: Record<string, unknown> = { data: answer.toString(settings.encoding), _proxyResponseTime: Date.now() - started };
     // As for http: behaviors run once, on the origin's answer; the result is the reply and what is saved.
     if (behaviors.run) is = await behaviors.run(request, is);
-    if (mode !== 'proxyTransparent') scope.recordProxyResponse(mode, generate(request), savedResponse(is, proxy));
+    if (mode !== 'proxyTransparent') await scope.recordProxyResponse(mode, generate(request), savedResponse(is, proxy));
     if (!behaviors.run) return { reply: { data: answer }, delayMs: behaviors.delayMs };
     return { reply: context.protocol.compileReply(is, context.defaultResponse, config), delayMs: 0 };
   };
