@@ -7,10 +7,13 @@
 // fleet, from /proc): a cost that load on other cores barely changes, and what the estimates
 // for larger machines in docs/scale.md are made from.
 //
-//   node dist/bench/scale.js [--seconds 8] [--rounds 2] [--server-cores 0] [--wrk-core 1]
+//   node dist/bench/scale.js [--seconds 8] [--rounds 2] [--server-cores 0] [--wrk-core 1] [--fleet] [--out FILE]
+//
+// --out writes the summary (the table, the machine's load from `uptime` before and after, the
+// setup) as markdown to FILE as well, for bench/results/.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, uptime as systemUptime } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runWrk } from './wrk.js';
@@ -25,6 +28,7 @@ const seconds = Number(flag('seconds', '8'));
 const rounds = Number(flag('rounds', '2'));
 const serverCores = flag('server-cores', '0');
 const wrkCore = flag('wrk-core', '1');
+const out = flag('out', '');
 const executable = fileURLToPath(new URL('../../bin/standin.js', import.meta.url));
 
 interface Setup {
@@ -124,6 +128,12 @@ async function startServer(setup: Setup): Promise<{ admin: string; pids(): numbe
   };
 }
 
+/** What `uptime` prints of the load, read from the kernel as it does. */
+const uptime = (): string =>
+  `up ${(systemUptime() / 3600).toFixed(1)} h, load average: ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ')}`;
+
 const cpuLine = () => readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
 
 async function main(): Promise<void> {
@@ -132,6 +142,7 @@ async function main(): Promise<void> {
   const results = new Map<string, number[]>();
   const costs = new Map<string, number[]>();
   const before = cpuLine();
+  const uptimeBefore = uptime();
   console.log(
     `# ${cpus().length} cores; servers on core(s) ${serverCores}, wrk on core ${wrkCore}; ${seconds}s per run, ${rounds} rounds; load average before: ${loadavg()
       .map((n) => n.toFixed(2))
@@ -175,10 +186,28 @@ async function main(): Promise<void> {
       .join(' ')})`,
   );
   const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  console.log('| scenario | server | req/s | CPU µs per request (all its processes) |\n|---|---|---:|---:|');
+  const table = ['| scenario | server | req/s | CPU µs per request (all its processes) |', '|---|---|---:|---:|'];
   for (const [key, values] of results) {
     const [scenario, setup] = key.split(' | ');
-    console.log(`| ${scenario} | ${setup} | ${median(values).toFixed(0)} | ${median(costs.get(key)!).toFixed(1)} |`);
+    table.push(`| ${scenario} | ${setup} | ${median(values).toFixed(0)} | ${median(costs.get(key)!).toFixed(1)} |`);
+  }
+  console.log(table.join('\n'));
+  if (out !== '') {
+    const report = [
+      `# bench/scale.ts, ${new Date().toISOString()}`,
+      '',
+      `${cpus().length} cores; servers pinned to core(s) ${serverCores}, wrk to core ${wrkCore} (taskset); 32 keep-alive connections; ${seconds} s per run, ${rounds} rounds, median shown; Node ${process.version}.`,
+      '',
+      'Load on the machine (`uptime`):',
+      '',
+      `- before: \`${uptimeBefore}\``,
+      `- after: \`${uptime()}\``,
+      `- idle during the runs: ${(idle * 100).toFixed(0)}% of the CPU time`,
+      '',
+      ...table,
+      '',
+    ];
+    writeFileSync(out, report.join('\n'));
   }
   rmSync(dir, { recursive: true, force: true });
 }
