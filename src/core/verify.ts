@@ -4,6 +4,7 @@
 // whether it held, and names the closest request when too few matched.
 import { compilePredicate, compilePredicates, MatchRequest } from '../matching/index.js';
 import { compilePredicateExplainers, type Clause } from '../matching/explain.js';
+import { predicateShape } from '../matching/predicateShape.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/types.js';
 import { flowIdOf } from './flowId.js';
@@ -26,17 +27,11 @@ const FIELDS_SHOWN = ['method', 'path', 'query', 'headers', 'body', 'requestFrom
 
 /** Rift's `actual`: the request's values for the fields a field predicate names; the whole request otherwise. */
 function actualFor(predicate: unknown, request: ProtocolRequest): Record<string, unknown> {
-  const operator = isPlainObject(predicate)
-    ? Object.keys(predicate).find((key) => ['equals', 'deepEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'exists'].includes(key))
-    : undefined;
-  const fields = operator === undefined ? undefined : (predicate as Record<string, unknown>)[operator];
-  const whole =
-    operator === undefined ||
-    !isPlainObject(fields) ||
-    isPlainObject((predicate as Record<string, unknown>).jsonpath) ||
-    isPlainObject((predicate as Record<string, unknown>).xpath);
+  // Already accepted: compilePredicate ran on it first.
+  const shape = predicateShape(predicate, false);
+  const fields = 'fields' in shape && !isPlainObject(shape.predicate.jsonpath) && !isPlainObject(shape.predicate.xpath) ? shape.fields : undefined;
   const out: Record<string, unknown> = {};
-  for (const key of whole ? FIELDS_SHOWN : Object.keys(fields as object)) {
+  for (const key of fields === undefined ? FIELDS_SHOWN : Object.keys(fields)) {
     if (request[key] !== undefined) out[key] = request[key];
   }
   return out;

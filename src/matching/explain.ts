@@ -7,10 +7,10 @@
 import { isPlainObject } from '../model/types.js';
 import { compileDeepEquals } from './deepEquals.js';
 import { compileFieldPredicate } from './fieldPredicate.js';
-import { fieldOperatorSides, operatorOf } from './compilePredicate.js';
+import { fieldOperatorSides } from './compilePredicate.js';
 import type { MatchRequest } from './matchRequest.js';
 import { isObjectLike, tryJSON, type PlainObject } from './normalize.js';
-import type { FieldOperator } from './operators.js';
+import { predicateShape, type FieldOperatorName } from './predicateShape.js';
 import type { CompileOptions, RequestMatcher } from './types.js';
 import { fieldKeys, topView } from './views.js';
 
@@ -99,9 +99,14 @@ function shownActual(view: unknown, expected: unknown, text: Parameters<typeof t
   return actual;
 }
 
-function compileFieldClauses(operator: string, predicate: Record<string, unknown>, at: string, options: CompileOptions): CompiledClause[] {
-  const { sides, expected } = fieldOperatorSides(operator, predicate, options);
-  const written = predicate[operator] as PlainObject;
+function compileFieldClauses(
+  operator: FieldOperatorName,
+  written: PlainObject,
+  predicate: Record<string, unknown>,
+  at: string,
+  options: CompileOptions,
+): CompiledClause[] {
+  const { sides, expected } = fieldOperatorSides(operator, written, predicate, options);
   const spec = sides.actual;
   const extra = parameters(predicate);
   return Object.keys(expected).map((field) => {
@@ -112,7 +117,7 @@ function compileFieldClauses(operator: string, predicate: Record<string, unknown
         .find((key) => (spec.lowerKeys ? key.toLowerCase() : key) === field) ?? field;
     const one: PlainObject = { [field]: expected[field] };
     const check: RequestMatcher =
-      operator === 'deepEquals' ? compileDeepEquals(one, spec) : compileFieldPredicate(operator as FieldOperator, one, sides, predicate, { fastPaths: true });
+      operator === 'deepEquals' ? compileDeepEquals(one, spec) : compileFieldPredicate(operator, one, sides, predicate, { fastPaths: true });
     const keys = fieldKeys(spec, field);
     const clauseAt = fieldPath(at, writtenKey);
     return {
@@ -132,12 +137,13 @@ function compileFieldClauses(operator: string, predicate: Record<string, unknown
 const allHold = (clauses: readonly CompiledClause[], request: MatchRequest): boolean => clauses.every((c) => c.holds(request));
 
 function compileClauses(predicate: unknown, at: string, options: CompileOptions): CompiledClause[] {
-  const operator = operatorOf(predicate);
-  const config = predicate as Record<string, unknown>;
+  // Already accepted by compilePredicates: an inject predicate without a compiler is not refused but skipped.
+  const shape = predicateShape(predicate, false);
+  const operator = shape.operator;
   const here = `${at}.${operator}`;
-  switch (operator) {
+  switch (shape.operator) {
     case 'not': {
-      const inner = compileClauses(config.not, here, options);
+      const inner = compileClauses(shape.inner, here, options);
       return [
         {
           holds: (request) => !allHold(inner, request),
@@ -152,9 +158,9 @@ function compileClauses(predicate: unknown, at: string, options: CompileOptions)
     case 'and':
     case 'or': {
       // A child with several fields holds when all of them do.
-      const children = (config[operator] as unknown[]).map((child, i) => compileClauses(child, `${here}[${i}]`, options));
+      const children = shape.children.map((child, i) => compileClauses(child, `${here}[${i}]`, options));
       const holds =
-        operator === 'and'
+        shape.operator === 'and'
           ? (request: MatchRequest) => children.every((child) => allHold(child, request))
           : (request: MatchRequest) => children.some((child) => allHold(child, request));
       return [
@@ -172,13 +178,13 @@ function compileClauses(predicate: unknown, at: string, options: CompileOptions)
     }
     case 'inject': {
       // Without a compiler the user's function is not run again (it may keep state): not evaluated.
-      const check = options.compileInject?.(config.inject as string, config);
+      const check = options.compileInject?.(shape.source, shape.predicate);
       if (check === undefined) return [{ holds: () => false, explain: () => ({ at: here, operator, held: false, skipped: true }) }];
       const holds = (request: MatchRequest) => Boolean(check(request.request));
       return [{ holds: safely(holds), explain: (request) => guarded(here, operator, () => ({ at: here, operator, held: holds(request) })) }];
     }
     default:
-      return compileFieldClauses(operator, config, here, options);
+      return compileFieldClauses(shape.operator, shape.fields, shape.predicate, here, options);
   }
 }
 

@@ -3,6 +3,7 @@
 // String values: base64-decode (binary mode), lower-case (unless caseSensitive), strip `except`.
 // Object keys: lower-cased unless caseSensitive. Built objects have no prototype, so request data
 // such as a `__proto__` JSON key stays plain data.
+import { isPlainObject } from '../model/types.js';
 import { canonical } from './canonical.js';
 import type { UserRegex } from './userRegex.js';
 
@@ -89,12 +90,15 @@ export function forceStrings(value: unknown): unknown {
   if (value === null) return 'null';
   if (value === undefined || typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map(forceStrings);
-  if (typeof value === 'object') {
-    const result = newObject();
-    for (const key of Object.keys(value)) result[key] = forceStrings((value as PlainObject)[key]);
-    return result;
-  }
+  if (typeof value === 'object') return forceStringsObject(value as PlainObject);
   return String(value);
+}
+
+/** forceStrings of an object: a new object (without prototype) of its values' strings. */
+export function forceStringsObject(value: PlainObject): PlainObject {
+  const result = newObject();
+  for (const key of Object.keys(value)) result[key] = forceStrings(value[key]);
+  return result;
 }
 
 /** What `<` sees of a value: objects convert the way mountebank's plain objects and arrays do. */
@@ -115,11 +119,13 @@ export function compareLikeMountebank(a: unknown, b: unknown): number {
  */
 export function normalizeExpected(value: unknown, spec: TextSpec): unknown {
   if (typeof value === 'string') return transformText(value, spec);
-  if (!isObjectLike(value)) return value;
   if (Array.isArray(value)) return value.map((element) => normalizeExpected(element, spec)).sort(compareLikeMountebank);
+  return isPlainObject(value) ? normalizeExpectedObject(value, spec) : value;
+}
+
+/** normalizeExpected of an object (a predicate's fields): always an object. */
+export function normalizeExpectedObject(value: PlainObject, spec: TextSpec): PlainObject {
   const result = newObject();
-  for (const key of Object.keys(value)) {
-    result[spec.lowerKeys ? key.toLowerCase() : key] = normalizeExpected((value as PlainObject)[key], spec);
-  }
+  for (const key of Object.keys(value)) result[spec.lowerKeys ? key.toLowerCase() : key] = normalizeExpected(value[key], spec);
   return result;
 }

@@ -14,7 +14,7 @@
 // path is not a string (another protocol's request), every stub is a candidate.
 import { isPlainObject } from '../model/types.js';
 import type { MatchRequest } from './matchRequest.js';
-import { forceStrings, normalizeExpected } from './normalize.js';
+import { forceStringsObject, normalizeExpectedObject } from './normalize.js';
 import { resolveSides } from './parameters.js';
 
 /** What the index needs of a stub: the predicates it was compiled from. */
@@ -80,7 +80,7 @@ function fieldRequirements(operator: 'equals' | 'deepEquals', predicate: Record<
   if (!isPlainObject(value) || predicate.except || predicate.jsonpath !== undefined || predicate.xpath !== undefined) return result;
   // The same normalization the compiler applies (compilePredicate.ts), so keys and values agree.
   const sides = resolveSides(predicate, operator, false, 0);
-  const expected = normalizeExpected(operator === 'deepEquals' ? forceStrings(value) : value, sides.expected) as Record<string, unknown>;
+  const expected = normalizeExpectedObject(operator === 'deepEquals' ? forceStringsObject(value) : value, sides.expected);
   for (const field of INDEXED_FIELDS) {
     const wanted = Object.hasOwn(expected, field) ? expected[field] : undefined;
     if (typeof wanted !== 'string') continue;
