@@ -6,7 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { asStandinError, StandinError, ValidationFailure, validationError } from '../model/errors.js';
 import { imposterFieldWarnings } from '../model/fieldWarnings.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { upcastImposter } from '../model/upcast.js';
 import { Imposter, refuseDuplicateIds, reportFieldWarnings, type ImposterSettings } from './imposter.js';
 import { responseFieldsOf, type StubContext } from './stub.js';

@@ -1,6 +1,6 @@
 // Rift's flow id of a recorded request, for `match=flow_id=` filters, verify's `flowId` and the
 // event stream: the imposter's port unless `_rift.flowState.flowIdSource` is `header:<Name>`.
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { ProtocolRequest } from '../model/request.js';
 
 /** The flow id, or undefined when the source is a header the request does not carry. */

@@ -39,7 +39,7 @@ import { compileEach, ERROR_CATALOG, StandinError, ValidationFailure, validation
 import { imposterFieldWarnings, stubFieldWarnings, type FieldWarning } from '../model/fieldWarnings.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { freshStallBudget } from '../model/stallClock.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { ImposterMetrics } from '../metrics/imposterMetrics.js';
 import type { EventLog } from '../events/eventLog.js';
 import { DEFAULT_TTL_SECONDS } from '../state/compileFlowState.js';

@@ -1,5 +1,6 @@
 // The JSON shapes of an imposter that mountebank prints: list, full and replayable.
-import { isPlainObject, type ResponseDefinition, type StubDefinition } from '../model/types.js';
+import type { EchoedResponse, EchoedStub } from '../model/echoedDefinition.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { Imposter } from './imposter.js';
 
 export interface PrintOptions {
@@ -75,7 +76,7 @@ export function printImposter(imposter: Imposter, options: PrintOptions): Record
 function printStubs(imposter: Imposter, options: PrintOptions, full: boolean): Record<string, unknown>[] {
   const printed: Record<string, unknown>[] = [];
   imposter.stubs.forEach((stub, index) => {
-    let stubJson: StubDefinition = { ...stub.config };
+    let stubJson: EchoedStub = { ...stub.config };
     if (options.removeProxies) {
       const responses = stub.config.responses.filter((r) => r.proxy === undefined || r.proxy === null);
       if (responses.length === 0) return;
@@ -93,8 +94,8 @@ function printStubs(imposter: Imposter, options: PrintOptions, full: boolean): R
 }
 
 /** Replayable output drops `is._proxyResponseTime`, as mountebank does. */
-function stripProxyResponseTimes(stub: StubDefinition): StubDefinition {
-  const saved = (r: ResponseDefinition) => isPlainObject(r.is) && '_proxyResponseTime' in r.is;
+function stripProxyResponseTimes(stub: EchoedStub): EchoedStub {
+  const saved = (r: EchoedResponse) => isPlainObject(r.is) && '_proxyResponseTime' in r.is;
   if (!stub.responses.some(saved)) return stub;
   return {
     ...stub,

@@ -3,7 +3,7 @@
 // counted, recorded or cycled. Each stub of a miss also carries the clauses it failed.
 import { RAW_HTTP, type ProtocolRequest, type RawHttpRequest } from '../model/request.js';
 import { RESPONSE_MODIFIERS } from '../model/knownFields.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { CompiledResponse } from '../contracts/index.js';
 import type { Stub } from './stub.js';
 import type { StubReport, TestResult } from './stubReports.js';

@@ -6,7 +6,8 @@ import { compileExplainer, type Explainer } from '../matching/explain.js';
 import { compileRoutePattern, type PathParams } from '../matching/routePattern.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { RESPONSE_MODIFIERS } from '../model/knownFields.js';
-import { isPlainObject, type ResponseDefinition, type StubDefinition } from '../model/types.js';
+import type { EchoedResponse, EchoedStub } from '../model/echoedDefinition.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { upcastStub } from '../model/upcast.js';
 import type { Log } from '../logging/logger.js';
 import type { MaybePromise } from '../state/flowStore.js';
@@ -70,7 +71,7 @@ export class Stub implements ResolveScope {
   readonly pathParams: PathParams;
 
   constructor(
-    readonly config: StubDefinition,
+    readonly config: EchoedStub,
     readonly matcher: RequestMatcher,
     readonly responses: CompiledResponse[],
     private readonly imposter: StubHost,
@@ -128,7 +129,7 @@ export class Stub implements ResolveScope {
   }
 
   /** Adds a response at the end of the cycle, keeping the cycle's position (proxyAlways recording). */
-  appendResponse(config: ResponseDefinition, compiled: CompiledResponse): void {
+  appendResponse(config: EchoedResponse, compiled: CompiledResponse): void {
     this.config.responses.push(config);
     this.responses.push(compiled);
   }

@@ -6,7 +6,7 @@ import { compilePredicate, compilePredicates, MatchRequest } from '../matching/i
 import { compilePredicateExplainers, type Clause } from '../matching/explain.js';
 import { predicateShape } from '../matching/predicateShape.js';
 import type { ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { flowIdOf } from './flowId.js';
 import type { Imposter } from './imposter.js';
 

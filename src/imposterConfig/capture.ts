@@ -2,7 +2,7 @@
 // header, body via JSONPath or XPath, a template expression or a constant) and saves it into a
 // store, the request-scoped `request` store by default. Empty values are not saved. The item name
 // can itself be read from the request (`key:`). Compiled once; per request only the reads run.
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { compileJsonPathSelector, compileXPathSelector, valueAsText } from './bodySelectors.js';
 import { ImposterConfigError } from './configModel.js';
 import { compileTemplate, type TemplateContext } from './template.js';

@@ -6,7 +6,7 @@
 // `continue: true` interceptors are not stubs of their own: each stub after them carries them
 // (`_imposter.before`) and runs those whose predicates match, as Imposter runs every matching one.
 import { posix } from 'node:path';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { LoadedDocument, ResourceConfig } from './configModel.js';
 import { bodyPredicates, mapPredicates, methodPredicate, pathPredicate } from './matcherPredicates.js';
 import { fileInsideDir } from './configDirFile.js';

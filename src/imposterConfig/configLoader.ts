@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lazyModule } from '../model/lazyModule.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { ImposterConfigError, type ImposterConfigDocument, type LoadedDocument } from './configModel.js';
 import { substituteEnv } from './envSubstitution.js';
 

@@ -8,7 +8,7 @@ import type { CompiledResponse, NamedStores, Outcome, ResolveScope, ResponseCont
 import { compilePredicates, MatchRequest, type RequestMatcher } from '../matching/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import type { HttpRequest, ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { HttpReply } from '../protocols/http/httpReply.js';
 import { compileCapture, type CompiledCapture } from './capture.js';
 import { ImposterConfigError } from './configModel.js';

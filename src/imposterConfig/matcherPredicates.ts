@@ -1,7 +1,7 @@
 // Imposter's request matchers as mountebank predicates, so a resource becomes an ordinary stub.
 // A matcher is a plain value (EqualTo) or `{value, operator}`; values are compared
 // case-sensitively as Imposter does, header names case-insensitively.
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { ImposterConfigError, type MatcherValue, type RequestBodyMatcher } from './configModel.js';
 
 type Predicate = Record<string, unknown>;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { HttpReply } from '../protocols/http/httpReply.js';
 import { ImposterConfigError } from './configModel.js';
 import { compileTemplate, type TemplateContext } from './template.js';

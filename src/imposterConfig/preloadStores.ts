@@ -1,7 +1,7 @@
 // `system.stores.<name>.preloadData` (inline mapping) and `.preloadFile` (a JSON object file,
 // relative to the config file) loaded into the stores at startup.
 import { readFileSync } from 'node:fs';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { fileInsideDir } from './configDirFile.js';
 import { ImposterConfigError, type LoadedDocument } from './configModel.js';
 import type { NamedStores } from '../contracts/index.js';

@@ -2,7 +2,7 @@
 // Every condition a resource declares must hold for it to match, so its score is the same for
 // every request it matches: sorting a file's resources by (score, non-wildcard first, declaration
 // order) and taking the first that matches picks what imposter-go's best-match search picks.
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { ResourceConfig } from './configModel.js';
 import { bodyScore } from './matcherPredicates.js';
 import type { PathPattern } from './pathPattern.js';

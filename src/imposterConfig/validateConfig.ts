@@ -2,7 +2,7 @@
 // every passthrough reference, and the Imposter features standin does not serve, which are refused
 // by name rather than silently ignored. Warnings (passthrough on an interceptor, passthrough next
 // to a response) are returned for the caller to log.
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { ImposterConfigError, type LoadedDocument, type ResourceConfig } from './configModel.js';
 import { parseUpstreamUrl, type UpstreamTarget } from './upstreamUrl.js';
 

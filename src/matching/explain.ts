@@ -4,7 +4,7 @@
 // A clause is one request field of a field operator (`equals.path`), or a not/and/or/inject with
 // its children; each says whether it held, and what was expected against what the request had
 // after caseSensitive, except and jsonpath/xpath selection.
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { compileDeepEquals } from './deepEquals.js';
 import { compileFieldPredicate } from './fieldPredicate.js';
 import { fieldOperatorSides } from './compilePredicate.js';

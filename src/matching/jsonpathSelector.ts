@@ -4,7 +4,7 @@
 // one match, an array for several and undefined for none or for text that is not JSON.
 import { JSONPath } from 'jsonpath-plus';
 import { validationError } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { MatchRequest } from './matchRequest.js';
 import { forceStrings, isObjectLike, tryJSON } from './normalize.js';
 import { topJSON, type FieldKeys, type Selector, type ViewSpec } from './views.js';

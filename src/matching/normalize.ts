@@ -3,7 +3,7 @@
 // String values: base64-decode (binary mode), lower-case (unless caseSensitive), strip `except`.
 // Object keys: lower-cased unless caseSensitive. Built objects have no prototype, so request data
 // such as a `__proto__` JSON key stays plain data.
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { canonical } from './canonical.js';
 import type { UserRegex } from './userRegex.js';
 

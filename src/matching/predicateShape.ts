@@ -6,7 +6,7 @@ import { INJECTION_MESSAGE } from '../injection/injectionMessages.js';
 import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { PREDICATE_OPERATORS } from '../model/knownFields.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { FieldOperator } from './operators.js';
 
 /** The operators that compare request fields; `deepEquals` has its own compiler. */

@@ -12,7 +12,7 @@
 // Stubs with an `inject` predicate anywhere are never skipped (the function may have side
 // effects, which must run exactly as often as without the index). When a request's method or
 // path is not a string (another protocol's request), every stub is a candidate.
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { MatchRequest } from './matchRequest.js';
 import { forceStringsObject, normalizeExpectedObject } from './normalize.js';
 import { resolveSides } from './parameters.js';

@@ -9,7 +9,7 @@
 // Simple paths are evaluated by xpathFastPath.ts, everything else by the xpath package.
 import xpathModule from 'xpath';
 import { validationError } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { NOT_CACHED, type MatchRequest } from './matchRequest.js';
 import type { FieldKeys, Selector, ViewSpec } from './views.js';
 import { compileFastPath, type XPathClasses } from './xpathFastPath.js';

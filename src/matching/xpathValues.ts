@@ -3,7 +3,7 @@
 // number/boolean/string results come back as they are; no node, or text that is not XML, gives undefined.
 import { DOMParser } from '@xmldom/xmldom';
 import xpath from 'xpath';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 export type XPathSelect = ReturnType<typeof xpath.useNamespaces>;
 

@@ -14,7 +14,7 @@ import {
   REQUEST_FIELDS,
   STUB_FIELDS,
 } from './knownFields.js';
-import { isPlainObject } from './types.js';
+import { isPlainObject } from './plainObject.js';
 
 export interface FieldWarning {
   /** Where the field is, e.g. `stubs[0].predicates[0].equals.pth`. */

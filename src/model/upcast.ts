@@ -1,6 +1,6 @@
 // Accepts mountebank's older and alternative formats and turns them into the one canonical form
 // that is stored, compiled and echoed back (as mountebank stores the upcast form).
-import { isPlainObject } from './types.js';
+import { isPlainObject } from './plainObject.js';
 
 /** Order mountebank gives old `_behaviors` keys when it turns them into the array form. */
 const OLD_BEHAVIOR_ORDER = ['wait', 'lookup', 'copy', 'shellTransform', 'decorate'] as const;

@@ -3,7 +3,7 @@
 // responseResolver.predicatesFor).
 import { cloneRequest, compileScript, deferCompileFailure, injectionFailure, runSync, type ScriptScope } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';
 import { selectJsonPath } from '../matching/jsonpathSelector.js';
 import { namespacedSelect, selectXPath } from '../matching/xpathValues.js';

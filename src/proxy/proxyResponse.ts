@@ -3,7 +3,7 @@
 import type { CompiledBehaviors, CompiledResponse, Outcome, ResolveScope, ResponseContext, ResponseKind } from '../contracts/index.js';
 import { RAW_HTTP, type HttpRequest, type RawHttpRequest } from '../model/request.js';
 import { StandinError, validationError } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { HttpReply } from '../model/reply.js';
 import type { ProxyDefinition } from '../model/imposterDefinition.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';

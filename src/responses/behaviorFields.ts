@@ -1,7 +1,7 @@
 // Field checks for behavior configurations, with mountebank's messages:
 // `copy behavior "using.method" field must be one of [regex, xpath, jsonpath]`.
 import { validationError } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 export class BehaviorFields {
   constructor(

@@ -6,7 +6,7 @@ import type { CompiledBehaviors, FlowScripts, ResolveScope, ResponseObject } fro
 import type { ScriptScope } from '../injection/index.js';
 import { validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { BehaviorStep } from './behaviorStep.js';
 import { compileCopy } from './copyBehavior.js';
 import { compileDecorate } from './decorateBehavior.js';

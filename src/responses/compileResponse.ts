@@ -4,7 +4,7 @@
 import type { CommonFields, CompiledResponse, ResponseContext, ResponseKind } from '../contracts/index.js';
 import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { validationError } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { compileBehaviors } from './behaviors.js';
 
 export function compileResponse(config: unknown, context: ResponseContext): CompiledResponse {

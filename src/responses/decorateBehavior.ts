@@ -4,7 +4,7 @@
 // request with `invalid decorator injection`.
 import { compileScript, deferCompileFailure, INJECTION_MESSAGE, injectionConfig, injectionFailure, runSync, type ScriptScope } from '../injection/index.js';
 import { StandinError } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { BehaviorFields } from './behaviorFields.js';
 import type { BehaviorStep } from './behaviorStep.js';
 import type { FlowScripts } from '../contracts/index.js';

@@ -6,7 +6,7 @@ import type { CompiledBehaviors, CompiledResponse, Outcome, ResolveScope, Respon
 import { compileScript, deferCompileFailure, INJECTION_MESSAGE, injectionConfig, injectionFailure, runWithCallback } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 export const injectKind: ResponseKind = {
   key: 'inject',

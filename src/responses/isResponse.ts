@@ -4,7 +4,7 @@ import type { CompiledBehaviors, CompiledResponse, IsRenderer, Outcome, ResolveS
 import { cloneJson } from '../model/cloneJson.js';
 import { validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { compileTemplatedIs, compileTemplatedIsObject } from './templatedResponse.js';
 
 export const isKind: ResponseKind = {

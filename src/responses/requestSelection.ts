@@ -4,7 +4,7 @@
 // xpath/jsonpath match. No match, or a field that is absent or not XML/JSON, gives an empty list.
 import { validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { selectJsonPathAll } from '../matching/jsonpathSelector.js';
 import { compileUserRegex, type UserRegex } from '../matching/userRegex.js';
 import { checkXPathSelector, namespacedSelect, selectXPath } from '../matching/xpathValues.js';

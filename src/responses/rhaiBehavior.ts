@@ -6,7 +6,7 @@ import type { FlowScripts, ResolveScope, ResponseObject } from '../contracts/ind
 import type { FlowStore } from '../state/flowStore.js';
 import type { ScriptScope } from '../injection/index.js';
 import type { ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { ScriptTimeoutError } from '../scripting/engine.js';
 import { DelayResult, HttpResult, PassResult } from '../scripting/results.js';
 import type { RhaiHook } from '../scripting/rhaiHooks.js';

@@ -5,7 +5,7 @@
 import type { ResponseContext } from '../contracts/index.js';
 import { cloneJson } from '../model/cloneJson.js';
 import type { ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { CompiledTemplate, TemplateOptions } from '../templates/compileTemplate.js';
 import { compileFieldTemplate, renderField } from '../templates/fieldTemplate.js';
 import { hasTemplateTags } from '../templates/parseTemplate.js';

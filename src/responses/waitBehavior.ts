@@ -4,7 +4,7 @@
 // `{"inject": "function () {...}"}` (the function form).
 import { compileScript, deferCompileFailure, injectionFailure, runSync, type ScriptScope } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { BehaviorStep } from './behaviorStep.js';
 import type { FlowScripts } from '../contracts/index.js';
 import { compileRhaiBehavior } from './rhaiBehaviorCompile.js';

@@ -2,7 +2,7 @@
 // fault, each with a probability. All draws happen first; then latency; tcp wins over error.
 import type { Outcome, ResponseContext } from '../contracts/index.js';
 import { validationError } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 /** The TCP faults the http adapter performs, by their names and Rift's short aliases. */
 export const TCP_FAULTS: Readonly<Record<string, string>> = {

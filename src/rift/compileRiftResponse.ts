@@ -5,7 +5,7 @@
 import type { CompiledResponse, FlowScripts, ImposterExtension, Outcome, ResolveScope, ResponseCompiler, ResponseContext } from '../contracts/index.js';
 import { ERROR_CATALOG, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { presentKinds } from '../responses/compileResponse.js';
 import { ScriptTimeoutError, type CtxScript } from '../scripting/engine.js';
 import { DelayResult, HttpResult, PassResult, ResetResult } from '../scripting/results.js';

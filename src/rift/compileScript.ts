@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { StandinError, validationError } from '../model/errors.js';
 import { didYouMeanSuffix } from '../model/didYouMean.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';
 import {
   ScriptRuntimeError,

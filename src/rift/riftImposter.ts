@@ -2,7 +2,7 @@
 // imposter has one, so stubs added later may carry scripts (in-memory store, default TTL).
 import type { Log } from '../logging/logger.js';
 import { validationError } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { compileFlowState, DEFAULT_TTL_SECONDS } from '../state/compileFlowState.js';
 import { compileFlowIdSource, type FlowIdResolver } from '../state/flowIdSource.js';
 import { FlowStoreError, type FlowStore } from '../state/flowStore.js';

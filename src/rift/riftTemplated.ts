@@ -6,7 +6,7 @@ import type { IsRenderer, ResolveScope } from '../contracts/index.js';
 import { cloneJson } from '../model/cloneJson.js';
 import { StandinError, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { compileRiftTemplate, RiftTemplateError, type RiftTemplate, type TemplateScope } from '../templates/riftTemplate.js';
 import type { RiftImposter } from './riftImposter.js';
 

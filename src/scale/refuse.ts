@@ -1,7 +1,7 @@
 // What --workers and --fleet refuse, with a message that says why and what to do instead: whatever would
 // silently behave differently from one process.
 import { ValidationFailure, validationError } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 /**
  * Scripts (`_rift.script`) keep flow state; in memory each worker would keep its own, so under

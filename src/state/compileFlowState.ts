@@ -1,7 +1,7 @@
 // Validates an imposter's `_rift.flowState` and builds its store (not yet connected: the
 // imposter opens it before it listens, so an unreachable Redis refuses the imposter).
 import { validationError } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 import type { FlowStore } from './flowStore.js';
 import { MemoryFlowStore } from './memoryFlowStore.js';
 import { RedisFlowStore } from './redisFlowStore.js';

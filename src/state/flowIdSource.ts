@@ -2,7 +2,7 @@
 // space-scoped stubs and scripts' flow state are all partitioned by it.
 import { validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 /** Resolves a request's flow id; `port` is the imposter's, the default flow. */
 export type FlowIdResolver = (request: ProtocolRequest, port: number) => string;

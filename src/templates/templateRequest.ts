@@ -1,7 +1,7 @@
 // The `request` a template sees: the request as recorded, with two conveniences a template
 // needs and a predicate does not: header names in any case, and a JSON body as an object.
 import type { ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 export function templateRequest(request: ProtocolRequest): Record<string, unknown> {
   const view = new TemplateRequest(request);

@@ -7,7 +7,7 @@ import type { Imposter } from '../core/imposter.js';
 import type { ImposterRegistry } from '../core/imposterRegistry.js';
 import type { Stub } from '../core/stub.js';
 import { compileEach } from '../model/errors.js';
-import { isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 export interface ReloadResult {
   kept: number;

@@ -4,7 +4,7 @@ import type { ImposterRegistry } from '../../core/imposterRegistry.js';
 import { printImposter } from '../../core/imposterPrinter.js';
 import { StandinError, validationError } from '../../model/errors.js';
 import type { ProtocolRequest } from '../../model/request.js';
-import { isPlainObject } from '../../model/types.js';
+import { isPlainObject } from '../../model/plainObject.js';
 import { flag, ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
 import { flowIdOf } from '../../core/flowId.js';
 import { parseMatchClauses } from '../requestFilter.js';

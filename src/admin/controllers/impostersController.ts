@@ -2,7 +2,7 @@
 import type { ImposterRegistry } from '../../core/imposterRegistry.js';
 import { printImposter, printListEntry } from '../../core/imposterPrinter.js';
 import { validationError } from '../../model/errors.js';
-import { isPlainObject } from '../../model/types.js';
+import { isPlainObject } from '../../model/plainObject.js';
 import { AdminReply, flag, ok, type AdminRequest } from '../adminHttp.js';
 
 export function impostersController(registry: ImposterRegistry) {

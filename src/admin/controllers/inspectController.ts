@@ -7,7 +7,7 @@ import { explainedRecord } from '../../core/recordedRequest.js';
 import { closestOf } from '../../core/stubReports.js';
 import { verifyRequests, type ExpectedCount, type VerifyOptions } from '../../core/verify.js';
 import { StandinError, validationError } from '../../model/errors.js';
-import { isPlainObject } from '../../model/types.js';
+import { isPlainObject } from '../../model/plainObject.js';
 import { flag, ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
 import { parseMatchClauses, parseSince } from '../requestFilter.js';
 import { findImposter } from './findImposter.js';

@@ -4,7 +4,7 @@
 import type { Imposter } from '../../core/imposter.js';
 import type { ImposterRegistry } from '../../core/imposterRegistry.js';
 import { StandinError, validationError } from '../../model/errors.js';
-import { isPlainObject } from '../../model/types.js';
+import { isPlainObject } from '../../model/plainObject.js';
 import { FlowStoreError, type FlowValue } from '../../state/flowStore.js';
 import { AdminReply, ok, type AdminRequest } from '../adminHttp.js';
 import { findImposter } from './findImposter.js';

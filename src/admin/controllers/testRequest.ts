@@ -4,7 +4,7 @@
 import type { Imposter } from '../../core/imposter.js';
 import { validationError } from '../../model/errors.js';
 import type { ProtocolRequest } from '../../model/request.js';
-import { isPlainObject } from '../../model/types.js';
+import { isPlainObject } from '../../model/plainObject.js';
 import { parseQuery } from '../../protocols/http/httpRequest.js';
 
 export function requestToTest(imposter: Imposter, body: unknown): ProtocolRequest {

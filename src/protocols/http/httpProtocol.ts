@@ -2,7 +2,7 @@
 import type { ProtocolAdapter } from '../../contracts/index.js';
 import { cloneJson } from '../../model/cloneJson.js';
 import type { HttpRequest } from '../../model/request.js';
-import { isPlainObject } from '../../model/types.js';
+import { isPlainObject } from '../../model/plainObject.js';
 import { compileHttpReply, replyForLog, type HttpReply } from './httpReply.js';
 import { compileHttpTemplatedReply } from './httpTemplatedReply.js';
 import { listenHttp } from './httpServer.js';

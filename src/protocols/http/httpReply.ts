@@ -2,7 +2,7 @@
 // wire, once, when the stub is created: mountebank's field fallback and wire defaults.
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { validationError } from '../../model/errors.js';
-import { isPlainObject } from '../../model/types.js';
+import { isPlainObject } from '../../model/plainObject.js';
 import type { HttpReply } from '../../model/reply.js';
 
 export type { HttpReply };

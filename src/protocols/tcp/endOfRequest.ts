@@ -4,7 +4,7 @@
 // proxy when the origin's answer is complete.
 import { compileScript, deferCompileFailure, INJECTION_MESSAGE, runSync, type ScriptScope } from '../../injection/index.js';
 import { StandinError, validationError } from '../../model/errors.js';
-import { isPlainObject } from '../../model/types.js';
+import { isPlainObject } from '../../model/plainObject.js';
 import type { TcpEncoding } from './tcpReply.js';
 
 /** True when `data` (every packet since the last request) is a whole request. */

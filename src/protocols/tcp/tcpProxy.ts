@@ -3,7 +3,7 @@
 // to the proxy stub (proxyOnce, proxyAlways) as the http proxy does, or not (proxyTransparent).
 import type { CompiledBehaviors, CompiledResponse, Outcome, ResolveScope, ResponseContext } from '../../contracts/index.js';
 import { StandinError, validationError } from '../../model/errors.js';
-import { isPlainObject } from '../../model/types.js';
+import { isPlainObject } from '../../model/plainObject.js';
 import { compilePredicateGenerators } from '../../proxy/predicateGenerators.js';
 import { savedResponse } from '../../proxy/recordResponse.js';
 import { checkAddDecorateBehavior, proxyModeOf } from '../../proxy/proxyResponse.js';
