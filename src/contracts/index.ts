@@ -173,8 +173,14 @@ export interface NamedStores {
   delete(name: string): void;
 }
 
-/** One response kind, named by its top-level key (`is`, `proxy`, `inject`, `fault`, `_imposter`). */
-export interface ResponseKind {
+/**
+ * One response kind, named by its top-level key (`is`, `proxy`, `inject`, `fault`, `_imposter`).
+ * Validating and compiling are two steps: `validate` checks the kind's own field once and returns
+ * it typed, as the kind's member of the union of response shapes (`{ kind: 'is', is }`,
+ * `{ kind: 'inject', source }`, ...); `compile` reads that shape, never the JSON again. The JSON
+ * itself is kept beside it, canonical, for echoing.
+ */
+export interface ResponseKind<Shape extends ResponseShape = ResponseShape> {
   readonly key: string;
   /**
    * Whether definitions users send (the admin API, --configfile, --datadir) may use this kind.
@@ -184,8 +190,15 @@ export interface ResponseKind {
   readonly public: boolean;
   /** Whether `repeat` and `behaviors` apply; when false the kind reads them itself (or ignores them). */
   readonly takesCommonFields: boolean;
-  /** Validates and compiles once; throws StandinError. `common` is compiled only when takesCommonFields. */
-  compile(config: Record<string, unknown>, context: ResponseContext, common: CommonFields): CompiledResponse;
+  /** Checks the kind's field (throws StandinError with mountebank's message); run after `repeat` and `behaviors` are compiled. */
+  validate(config: Record<string, unknown>, context: ResponseContext): Shape;
+  /** Compiles the validated shape once; `config` is the response's canonical JSON (echoed, and the source errors name). */
+  compile(shape: Shape, config: Record<string, unknown>, context: ResponseContext, common: CommonFields): CompiledResponse;
+}
+
+/** A response after its kind validated it: `kind` is the kind's key, the rest is the kind's own. */
+export interface ResponseShape {
+  readonly kind: string;
 }
 
 export type ResponseCompiler = (config: unknown, context: ResponseContext) => CompiledResponse;
@@ -309,6 +322,6 @@ export interface ProtocolAdapter {
    * echoes (mountebank always prints tcp's `mode`). Throws StandinError or ValidationFailure.
    */
   configure?(config: Record<string, unknown>, settings: ProtocolSettings): ProtocolAdapter;
-  /** Compiles a `proxy` response for this protocol; absent means the http(s) proxy. */
-  compileProxy?(config: Record<string, unknown>, context: ResponseContext, repeat: number, behaviors: CompiledBehaviors): CompiledResponse;
+  /** Compiles a `proxy` response (`proxy`, its field as sent; `config`, the response) for this protocol; absent means the http(s) proxy. */
+  compileProxy?(proxy: unknown, config: Record<string, unknown>, context: ResponseContext, repeat: number, behaviors: CompiledBehaviors): CompiledResponse;
 }

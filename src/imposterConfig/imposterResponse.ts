@@ -33,13 +33,18 @@ interface Step {
  * Written only by the Imposter-config loader (`standin imposter DIR`), never by users; `repeat`
  * and `behaviors` are not Imposter's, so they are not read.
  */
-export const imposterKind: ResponseKind = {
+export const imposterKind: ResponseKind<ImposterShape> = {
   key: '_imposter',
   public: false,
   takesCommonFields: false,
-  compile(config, context) {
+  validate(config) {
+    const spec = config._imposter;
+    if (!isPlainObject(spec)) throw validationError("'_imposter' must be an object", config);
+    return { kind: '_imposter', spec };
+  },
+  compile({ spec }, config, context) {
     try {
-      return compile(config, context);
+      return compile(spec, config, context);
     } catch (err) {
       if (err instanceof ImposterConfigError) throw validationError(err.message, config);
       throw err;
@@ -47,9 +52,13 @@ export const imposterKind: ResponseKind = {
   },
 };
 
-function compile(config: Record<string, unknown>, context: ResponseContext): CompiledResponse {
-  const spec = config._imposter;
-  if (!isPlainObject(spec)) throw validationError("'_imposter' must be an object", config);
+/** An `_imposter` response after validation: what the loader wrote (the resource's steps, its passthrough, or `/system`). */
+interface ImposterShape {
+  readonly kind: '_imposter';
+  readonly spec: Record<string, unknown>;
+}
+
+function compile(spec: Record<string, unknown>, config: Record<string, unknown>, context: ResponseContext): CompiledResponse {
   if (context.protocol.name !== 'http' && context.protocol.name !== 'https')
     throw validationError('_imposter responses need an http or https imposter', config);
   const where = typeof spec.source === 'string' ? spec.source : '_imposter';

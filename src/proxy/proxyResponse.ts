@@ -24,22 +24,33 @@ const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'proxy-connec
 
 const EMPTY_RAW: RawHttpRequest = { url: '/', rawHeaders: [], body: Buffer.alloc(0) };
 
-export const proxyKind: ResponseKind = {
+/**
+ * A `proxy` response after validation: the field as sent, which the imposter's protocol checks when
+ * it compiles its own proxy (tcp's `to` is tcp://, http's an http URL; a custom protocol has none).
+ */
+export interface ProxyShape {
+  readonly kind: 'proxy';
+  readonly proxy: unknown;
+}
+
+export const proxyKind: ResponseKind<ProxyShape> = {
   key: 'proxy',
   public: true,
   takesCommonFields: true,
+  validate: (config) => ({ kind: 'proxy', proxy: config.proxy }),
   // tcp brings its own proxy.
-  compile: (config, context, { repeat, behaviors }) => (context.protocol.compileProxy ?? compileProxyResponse)(config, context, repeat, behaviors),
+  compile: ({ proxy }, config, context, { repeat, behaviors }) =>
+    (context.protocol.compileProxy ?? compileProxyResponse)(proxy, config, context, repeat, behaviors),
 };
 
 export function compileProxyResponse(
+  proxy: unknown,
   config: Record<string, unknown>,
   context: ResponseContext,
   repeat: number,
   behaviors: CompiledBehaviors,
 ): CompiledResponse {
   const { delayMs } = behaviors;
-  const proxy = config.proxy;
   if (!isPlainObject(proxy)) throw validationError('\'proxy\' must be an object, e.g. {"to": "http://origin:8080"}', config);
   if (context.protocol.name !== 'http' && context.protocol.name !== 'https') {
     throw validationError(`proxy responses are not supported for ${context.protocol.name} imposters by this version of standin`, config);

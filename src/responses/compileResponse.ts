@@ -13,7 +13,7 @@ export function compileResponse(config: unknown, context: ResponseContext): Comp
   const common: CommonFields = kind.takesCommonFields
     ? { repeat: compileRepeat(config.repeat, config), behaviors: compileBehaviors(config.behaviors, context, config) }
     : NO_COMMON_FIELDS;
-  return kind.compile(config, context, common);
+  return kind.compile(kind.validate(config, context), config, context, common);
 }
 
 const NO_COMMON_FIELDS: CommonFields = { repeat: 1, behaviors: { delayMs: 0, run: undefined } };

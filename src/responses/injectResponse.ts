@@ -8,19 +8,32 @@ import { StandinError, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/plainObject.js';
 
-export const injectKind: ResponseKind = {
+/** An `inject` response after validation: the function's source. */
+export interface InjectShape {
+  readonly kind: 'inject';
+  readonly source: string;
+}
+
+export const injectKind: ResponseKind<InjectShape> = {
   key: 'inject',
   public: true,
   takesCommonFields: true,
-  compile(config, context, { repeat, behaviors }) {
+  validate(config, context) {
     if (!context.allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, config);
-    return compileInjectResponse(config, context, repeat, behaviors);
+    const source = config.inject;
+    if (typeof source !== 'string') throw validationError("'inject' must be a string holding a JavaScript function", config);
+    return { kind: 'inject', source };
   },
+  compile: ({ source }, config, context, { repeat, behaviors }) => compileInjectResponse(source, config, context, repeat, behaviors),
 };
 
-function compileInjectResponse(config: Record<string, unknown>, context: ResponseContext, repeat: number, behaviors: CompiledBehaviors): CompiledResponse {
-  const source = config.inject;
-  if (typeof source !== 'string') throw validationError("'inject' must be a string holding a JavaScript function", config);
+function compileInjectResponse(
+  source: string,
+  config: Record<string, unknown>,
+  context: ResponseContext,
+  repeat: number,
+  behaviors: CompiledBehaviors,
+): CompiledResponse {
   const scope = context.scripts;
   let fn;
   try {

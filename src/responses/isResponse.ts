@@ -7,34 +7,51 @@ import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/plainObject.js';
 import { compileTemplatedIs, compileTemplatedIsObject } from './templatedResponse.js';
 
-export const isKind: ResponseKind = {
+/** An `is` response after validation. */
+export interface IsShape {
+  readonly kind: 'is';
+  readonly is: Record<string, unknown>;
+}
+
+export const isKind: ResponseKind<IsShape> = {
   key: 'is',
   public: true,
   takesCommonFields: true,
-  compile(config, context, { repeat, behaviors }) {
+  validate(config) {
     if (!isPlainObject(config.is)) throw validationError("'is' must be an object", config);
+    return { kind: 'is', is: config.is };
+  },
+  compile({ is }, config, context, { repeat, behaviors }) {
     const { delayMs } = behaviors;
-    const rendered = context.renderIs?.(config.is, config);
+    const rendered = context.renderIs?.(is, config);
     if (rendered) return compileRenderedIs(rendered, config, context, repeat, behaviors);
-    if (behaviors.run) return compileTransformedIs(config.is, config, context, repeat, behaviors);
-    const templated = compileTemplatedIs(config.is, context, config);
+    if (behaviors.run) return compileTransformedIs(is, config, context, repeat, behaviors);
+    const templated = compileTemplatedIs(is, context, config);
     if (templated) return { config, repeat, resolve: (request) => ({ reply: templated(request), delayMs }) };
-    const is = config.is;
     const outcome: Outcome = { reply: context.protocol.compileReply(is, context.defaultResponse, config), delayMs, response: () => cloneJson(is) };
     return { config, repeat, resolve: () => outcome };
   },
 };
 
-export const faultKind: ResponseKind = {
+/** A `fault` response after validation: the fault's name (unknown names fall back to the default response). */
+export interface FaultShape {
+  readonly kind: 'fault';
+  readonly fault: string;
+}
+
+export const faultKind: ResponseKind<FaultShape> = {
   key: 'fault',
   public: true,
   takesCommonFields: true,
-  compile(config, context, { repeat }) {
+  validate(config) {
     if (typeof config.fault !== 'string') throw validationError("'fault' must be a string", config);
+    return { kind: 'fault', fault: config.fault };
+  },
+  compile({ fault }, config, context, { repeat }) {
     // Unknown faults fall back to the default response, as mountebank does; behaviors do not run.
     const outcome: Outcome = {
       reply: context.protocol.compileReply({}, context.defaultResponse, config),
-      fault: config.fault,
+      fault,
       delayMs: 0,
       response: () => cloneJson(config),
     };

@@ -14,13 +14,15 @@ import { replyForLog, type HttpReply } from '../../src/protocols/http/httpReply.
 import { createInstanceResources } from '../../src/server/instanceResources.js';
 import { registries } from '../../src/server/registries.js';
 
-const echoKind: ResponseKind = {
+const echoKind: ResponseKind<{ kind: 'echoPath'; prefix: string }> = {
   key: 'echoPath',
   public: true,
   takesCommonFields: true,
-  compile(config, context, { repeat }) {
+  validate(config) {
     if (typeof config.echoPath !== 'string') throw validationError("'echoPath' must be a string", config);
-    const prefix = config.echoPath;
+    return { kind: 'echoPath', prefix: config.echoPath };
+  },
+  compile({ prefix }, config, context, { repeat }) {
     return {
       config,
       repeat,

@@ -17,7 +17,7 @@ function adapterFor(settings: TcpSettings): ProtocolAdapter {
     compileReply: (is, defaults, source) => compileTcpReply(is, defaults, settings.encoding, source),
     describeReply: (reply) => ({ data: (reply as TcpReply).data.toString(settings.encoding) }),
     listen: (handler, options) => listenTcp(handler, options, settings),
-    compileProxy: (config, context, repeat, behaviors) => compileTcpProxy(config, context, repeat, behaviors, settings),
+    compileProxy: (proxy, config, context, repeat, behaviors) => compileTcpProxy(proxy, config, context, repeat, behaviors, settings),
     configure,
   };
 }

@@ -12,13 +12,13 @@ import type { TcpSettings } from './tcpSettings.js';
 import type { TcpRequest } from './tcpServer.js';
 
 export function compileTcpProxy(
+  proxy: unknown,
   config: Record<string, unknown>,
   context: ResponseContext,
   repeat: number,
   behaviors: CompiledBehaviors,
   settings: TcpSettings,
 ): CompiledResponse {
-  const proxy = config.proxy;
   if (!isPlainObject(proxy)) throw validationError('\'proxy\' must be an object, e.g. {"to": "tcp://origin:3000"}', config);
   const target = compileTarget(proxy, config);
   if (typeof target === 'string') return refuseEveryRequest(config, repeat, target);
