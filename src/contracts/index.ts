@@ -246,10 +246,10 @@ export interface FlowKeyValues {
   clear(flowId: string): MaybePromise<unknown>;
 }
 
-/** Where a stub's responses are saved by a proxy: the imposter. */
-export interface ProxyRecorder {
+/** Where a stub's responses are saved by a proxy: the imposter (`Stub`, the core's stub that proxied). */
+export interface ProxyRecorder<Stub extends object = object> {
   recordProxyResponse(
-    proxyStub: object,
+    proxyStub: Stub,
     mode: 'proxyOnce' | 'proxyAlways',
     predicates: Record<string, unknown>[],
     response: Record<string, unknown>,

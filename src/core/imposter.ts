@@ -114,7 +114,7 @@ export function monotonicMicros(): number {
   return seconds * 1e6 + nanos / 1e3;
 }
 
-export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
+export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   numberOfRequests = 0;
   /** Counters and timings for GET /metrics. */
   readonly metrics = new ImposterMetrics();
@@ -672,15 +672,15 @@ export class Imposter implements RequestHandler, ProxyRecorder, StubHost {
    * else adds a stub at the end. Nothing is saved if the proxy stub was removed meanwhile.
    */
   recordProxyResponse(
-    proxyStub: object,
+    proxyStub: Stub,
     mode: 'proxyOnce' | 'proxyAlways',
     predicates: Record<string, unknown>[],
     response: Record<string, unknown>,
   ): void | Promise<void> {
-    if (!this.stubs.includes(proxyStub as Stub)) return;
+    if (!this.stubs.includes(proxyStub)) return;
     const shared = this.settings.scale?.recordProxyResponse;
-    if (shared !== undefined) return shared(this, proxyStub as Stub, mode, predicates, response);
-    this.saveProxyResponse(proxyStub as Stub, mode, predicates, response);
+    if (shared !== undefined) return shared(this, proxyStub, mode, predicates, response);
+    this.saveProxyResponse(proxyStub, mode, predicates, response);
   }
 
   /** recordProxyResponse in this process's stubs (under --workers and --fleet, by whoever keeps the definition). */
@@ -766,8 +766,8 @@ export function refuseDuplicateIds(stubs: readonly Stub[]): void {
 /** JSON with object keys sorted (safe-stable-stringify), arrays in order: mountebank's predicate equality. */
 function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : stableStringify(v))).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
+  if (isPlainObject(value)) {
+    const record = value;
     const parts = Object.keys(record)
       .sort()
       .filter((k) => record[k] !== undefined)

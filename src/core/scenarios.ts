@@ -18,21 +18,21 @@ export interface StubScenario {
 
 /** A stub's scenario fields, validated; undefined for a stub outside any scenario. */
 export function compileStubScenario(config: Record<string, unknown>): StubScenario | undefined {
-  const { scenarioName: name, requiredScenarioState: required, newScenarioState: next } = config;
-  for (const [field, value] of [
-    ['scenarioName', name],
-    ['requiredScenarioState', required],
-    ['newScenarioState', next],
-  ] as const) {
+  const text = (field: 'scenarioName' | 'requiredScenarioState' | 'newScenarioState'): string | undefined => {
+    const value = config[field];
     if (value !== undefined && typeof value !== 'string') throw validationError(`a stub's '${field}' must be a string, got ${JSON.stringify(value)}`, config);
-  }
+    return value;
+  };
+  const name = text('scenarioName');
+  const required = text('requiredScenarioState');
+  const next = text('newScenarioState');
   if (name === undefined) {
     if (required !== undefined || next !== undefined) {
       throw validationError("a stub with 'requiredScenarioState' or 'newScenarioState' needs the 'scenarioName' of the scenario they belong to", config);
     }
     return undefined;
   }
-  return { name: name as string, required: required as string | undefined, next: next as string | undefined };
+  return { name, required, next };
 }
 
 /** The scenario states of an imposter's flows, kept in its flow store. */

@@ -43,7 +43,7 @@ export interface MatchRecord {
 }
 
 /** What a stub reaches of its imposter while a response resolves. */
-export interface StubHost extends ProxyRecorder {
+export interface StubHost extends ProxyRecorder<Stub> {
   readonly log: Log;
   /** A scenario's state in a flow. */
   scenarioState(flowId: string, name: string): MaybePromise<string>;
@@ -58,6 +58,8 @@ export class Stub implements ResolveScope {
   matches: MatchRecord[] | undefined;
   /** With --workers: the name the processes serving this stub share for it (cycle positions, proxy recordings, matches). */
   key: number | undefined;
+  /** The stub's own `id`, which every edit keeps; undefined for stubs without one (mountebank's). */
+  readonly id: string | undefined;
   /** Rift's `space`: the stub is considered only for requests of this flow. */
   readonly space: string | undefined;
   /** Rift's scenario fields, when the stub has them. */
@@ -72,14 +74,16 @@ export class Stub implements ResolveScope {
 
   constructor(
     readonly config: EchoedStub,
+    fields: StubFields,
     readonly matcher: RequestMatcher,
     readonly responses: CompiledResponse[],
     private readonly imposter: StubHost,
     private readonly predicateOptions: CompileOptions = { encoding: 'utf8' },
   ) {
-    this.space = typeof config.space === 'string' ? config.space : undefined;
-    this.scenarioFields = compileStubScenario(config);
-    this.pathParams = typeof config.routePattern === 'string' ? compileRoutePattern(config.routePattern) : NO_PATH_PARAMS;
+    this.id = fields.id;
+    this.space = fields.space;
+    this.scenarioFields = fields.scenario;
+    this.pathParams = fields.routePattern === undefined ? NO_PATH_PARAMS : compileRoutePattern(fields.routePattern);
   }
 
   /** Whether the stub can answer only in some flows or scenario states (the imposter matches such stubs on a slower path). */
@@ -90,11 +94,6 @@ export class Stub implements ResolveScope {
   scenario(flowId: string): { name: string; state: MaybePromise<string> } | undefined {
     const scenario = this.scenarioFields;
     return scenario === undefined ? undefined : { name: scenario.name, state: this.imposter.scenarioState(flowId, scenario.name) };
-  }
-
-  /** The stub's own `id`, which every edit keeps; undefined for stubs without one (mountebank's). */
-  get id(): string | undefined {
-    return typeof this.config.id === 'string' ? this.config.id : undefined;
   }
 
   get label(): string {
@@ -169,6 +168,14 @@ export class Stub implements ResolveScope {
 
 const NO_PATH_PARAMS: PathParams = () => ({});
 
+/** A stub's own fields as validated, typed (the JSON is echoed as it came). */
+interface StubFields {
+  readonly id: string | undefined;
+  readonly space: string | undefined;
+  readonly routePattern: string | undefined;
+  readonly scenario: StubScenario | undefined;
+}
+
 export function compileStub(raw: unknown, context: StubContext, imposter: StubHost): Stub {
   if (!isPlainObject(raw)) throw validationError('each stub must be an object', raw);
   // Stubs added or replaced later accept the old formats too (`_behaviors`), as at creation.
@@ -177,20 +184,22 @@ export function compileStub(raw: unknown, context: StubContext, imposter: StubHo
   if (!Array.isArray(responses) || responses.length === 0) {
     throw validationError("'responses' must be a non-empty array", config);
   }
-  if (config.id !== undefined && (typeof config.id !== 'string' || config.id === '')) {
+  const { id, space, routePattern } = config;
+  if (id !== undefined && (typeof id !== 'string' || id === '')) {
     throw validationError("a stub's 'id' must be a non-empty string", config);
   }
-  if (config.space !== undefined && (typeof config.space !== 'string' || config.space === '')) {
+  if (space !== undefined && (typeof space !== 'string' || space === '')) {
     throw validationError("a stub's 'space' must be a non-empty string: the flow id (e.g. the X-Mock-Space header's value) it answers for", config);
   }
-  if (config.routePattern !== undefined && (typeof config.routePattern !== 'string' || !config.routePattern.startsWith('/'))) {
+  if (routePattern !== undefined && (typeof routePattern !== 'string' || !routePattern.startsWith('/'))) {
     throw validationError("a stub's 'routePattern' must be a path such as \"/users/:id\"", config);
   }
   try {
     const matcher = compilePredicates(config.predicates, context.predicates);
     const compiled = responses.map((r) => context.compileResponse(r, context));
     // Each response compiled, so each is an object: the definition can say so.
-    return new Stub({ ...config, responses: compiled.map((c) => c.config) }, matcher, compiled, imposter, context.predicates);
+    const echoed: EchoedStub = { ...config, responses: compiled.map((c) => c.config) };
+    return new Stub(echoed, { id, space, routePattern, scenario: compileStubScenario(echoed) }, matcher, compiled, imposter, context.predicates);
   } catch (err) {
     // mountebank checks injection per stub and names the stub as the source.
     if (err instanceof StandinError && err.code === 'invalid injection') throw new StandinError(err.code, err.message, config);

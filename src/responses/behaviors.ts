@@ -15,6 +15,8 @@ import { compileShellTransform } from './shellTransformBehavior.js';
 import { compileWait, delay } from './waitBehavior.js';
 
 const KNOWN = ['wait', 'copy', 'lookup', 'decorate', 'shellTransform'] as const;
+type BehaviorType = (typeof KNOWN)[number];
+const isBehaviorType = (key: string): key is BehaviorType => KNOWN.some((known) => known === key);
 
 export interface BehaviorContext {
   allowInjection: boolean;
@@ -35,10 +37,10 @@ export function compileBehaviors(behaviors: unknown, context: BehaviorContext, r
     // mountebank names the behavior object itself as the source of its errors.
     const source = behavior;
     if (!isPlainObject(behavior)) throw validationError('each behavior must be an object', source);
-    const types = Object.keys(behavior).filter((k) => (KNOWN as readonly string[]).includes(k));
-    if (types.length === 0) throw validationError(`Unrecognized behavior: ${JSON.stringify(Object.keys(behavior)[0] ?? '')}`, source);
+    const types = Object.keys(behavior).filter(isBehaviorType);
+    const [type] = types;
+    if (type === undefined) throw validationError(`Unrecognized behavior: ${JSON.stringify(Object.keys(behavior)[0] ?? '')}`, source);
     if (types.length > 1) throw validationError('Each behavior object must have only one behavior type', source);
-    const type = types[0]!;
     const value = behavior[type];
     if (type === 'wait') {
       const wait = compileWait(value, scripts, source, context.flowScripts);
