@@ -47,19 +47,16 @@ export function compileConfig(documents: readonly LoadedDocument[], settings: Co
   const listed: string[] = [];
 
   for (const document of documents) {
-    const upstreams = validateDocument(document, warnings);
-    const basePath = document.config.basePath;
-    const interceptors = (document.config.interceptors ?? []) as ResourceConfig[];
+    const { basePath, upstreams, interceptors, resources } = validateDocument(document, warnings);
     interceptors.forEach((interceptor) => {
       const step = compileStep(document, 'interceptor', interceptor, basePath, settings);
-      if (interceptor.continue === true || interceptor.continue === ('true' as unknown)) {
+      if (interceptor.continue === true || interceptor.continue === 'true') {
         before.push({ predicates: step.predicates, ...step.spec });
         return;
       }
       stubs.push(stubOf(step.predicates, step.spec, before));
     });
 
-    const resources = (document.config.resources ?? []) as ResourceConfig[];
     const ranked: Ranked<ResourceConfig>[] = resources.map((resource, index) => {
       const path = typeof resource.path === 'string' ? compilePathPattern(joinBase(basePath, resource.path)) : undefined;
       return { item: resource, score: specificityScore(resource, path), wildcard: path?.wildcard ?? false, index };
@@ -131,9 +128,10 @@ function needsServerUrl(spec: Json): boolean {
 
 /** `system.xmlNamespaces` apply to every xPath matcher of the document. */
 function withSystemNamespaces(body: unknown, document: LoadedDocument): unknown {
-  const system = (document.config.system ?? {}) as Json;
-  if (!isPlainObject(body) || typeof body.xPath !== 'string' || !isPlainObject(system.xmlNamespaces)) return body;
-  return { ...body, xmlNamespaces: { ...system.xmlNamespaces, ...(isPlainObject(body.xmlNamespaces) ? body.xmlNamespaces : {}) } };
+  const system = document.config.system;
+  const namespaces = isPlainObject(system) ? system.xmlNamespaces : undefined;
+  if (!isPlainObject(body) || typeof body.xPath !== 'string' || !isPlainObject(namespaces)) return body;
+  return { ...body, xmlNamespaces: { ...namespaces, ...(isPlainObject(body.xmlNamespaces) ? body.xmlNamespaces : {}) } };
 }
 
 /** Relative to the config file's directory, and never outside it, symbolic links followed (imposter-go's traversal check, on the real path). */

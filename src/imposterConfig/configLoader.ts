@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lazyModule } from '../model/lazyModule.js';
 import { isPlainObject } from '../model/plainObject.js';
-import { ImposterConfigError, type ImposterConfigDocument, type LoadedDocument } from './configModel.js';
+import { ImposterConfigError, type LoadedDocument } from './configModel.js';
 import { substituteEnv } from './envSubstitution.js';
 
 // Loaded when the first config file is parsed, not at startup (yaml takes ~95 ms to import).
@@ -64,7 +64,7 @@ function loadConfigFile(file: string, dir: string, env: NodeJS.ProcessEnv): Load
     const config: unknown = document.toJS();
     if (config === null || config === undefined) continue;
     if (!isPlainObject(config)) throw new ImposterConfigError(`${file}: a config must be a mapping of keys, such as "plugin: rest"`);
-    loaded.push({ file, dir, config: config as ImposterConfigDocument });
+    loaded.push({ file, dir, config });
   }
   return loaded;
 }

@@ -10,35 +10,22 @@ export interface RequestBodyMatcher {
   xmlNamespaces?: Record<string, string>;
 }
 
-export interface ResponseConfig {
-  statusCode?: number;
-  content?: string;
-  file?: string;
-  headers?: Record<string, unknown>;
-  template?: boolean;
-  delay?: { exact?: number; min?: number; max?: number };
-}
-
+/**
+ * A resource or interceptor as validateDocument leaves it: `path` and `method` checked; the
+ * matchers, capture and response as written, checked by what compiles them.
+ */
 export interface ResourceConfig {
   path?: string;
   method?: string;
-  queryParams?: Record<string, MatcherValue>;
-  requestHeaders?: Record<string, MatcherValue>;
-  requestBody?: RequestBodyMatcher;
-  capture?: Record<string, unknown>;
-  response?: ResponseConfig;
-  passthrough?: string;
+  queryParams?: unknown;
+  requestHeaders?: unknown;
+  requestBody?: unknown;
+  capture?: unknown;
+  response?: unknown;
+  passthrough?: unknown;
   /** Interceptors only. */
-  continue?: boolean;
-}
-
-export interface ImposterConfigDocument {
-  plugin?: string;
-  basePath?: string;
-  resources?: ResourceConfig[];
-  interceptors?: ResourceConfig[];
-  upstreams?: Record<string, { url?: string }>;
-  system?: { stores?: Record<string, { preloadData?: Record<string, unknown>; preloadFile?: string }> };
+  continue?: unknown;
+  [field: string]: unknown;
 }
 
 /** One parsed document and where it came from (a file may hold several `---` documents). */
@@ -47,7 +34,8 @@ export interface LoadedDocument {
   file: string;
   /** The file's directory, which relative `file:` paths resolve against. */
   dir: string;
-  config: ImposterConfigDocument;
+  /** The document's mapping as parsed, not yet checked. */
+  config: Record<string, unknown>;
 }
 
 /** A config that cannot be served; the message names the file and what is wrong. */

@@ -8,7 +8,8 @@ import type { NamedStores } from '../contracts/index.js';
 
 export function preloadStores(documents: readonly LoadedDocument[], stores: NamedStores): void {
   for (const document of documents) {
-    const configured = document.config.system?.stores;
+    const system = document.config.system;
+    const configured = isPlainObject(system) ? system.stores : undefined;
     if (!isPlainObject(configured)) continue;
     for (const [name, preload] of Object.entries(configured)) {
       if (!isPlainObject(preload)) continue;

@@ -40,12 +40,20 @@ const UNSUPPORTED_RESPONSE: Record<string, string> = {
 };
 
 /** How a resource or interceptor is named in messages: `resource (path "/x")`, as imposter-go. */
-export function describeResource(kind: 'resource' | 'interceptor', resource: ResourceConfig): string {
+export function describeResource(kind: 'resource' | 'interceptor', resource: { readonly path?: unknown; readonly method?: unknown }): string {
   const method = typeof resource.method === 'string' ? `method ${resource.method}, ` : '';
   return `${kind} (${method}path ${JSON.stringify(resource.path ?? '')})`;
 }
 
-export function validateDocument(document: LoadedDocument, warnings: string[]): Map<string, NamedUpstream> {
+/** A document after validateDocument: what compiling reads, typed. */
+export interface ValidDocument {
+  readonly basePath: string | undefined;
+  readonly upstreams: ReadonlyMap<string, NamedUpstream>;
+  readonly resources: readonly ResourceConfig[];
+  readonly interceptors: readonly ResourceConfig[];
+}
+
+export function validateDocument(document: LoadedDocument, warnings: string[]): ValidDocument {
   const { file, config } = document;
   if (config.plugin === undefined || config.plugin === null) {
     throw new ImposterConfigError(`${file}: 'plugin' is missing; standin serves configs with plugin: rest`);
@@ -53,14 +61,14 @@ export function validateDocument(document: LoadedDocument, warnings: string[]): 
   if (config.plugin !== 'rest') {
     throw new ImposterConfigError(`${file}: plugin ${JSON.stringify(String(config.plugin))} is not supported by standin (only plugin: rest)`);
   }
-  const raw = config as Record<string, unknown>;
   for (const [key, what] of Object.entries(UNSUPPORTED_TOP)) {
-    if (raw[key] !== undefined) throw new ImposterConfigError(`${file}: ${what} is not supported by standin`);
+    if (config[key] !== undefined) throw new ImposterConfigError(`${file}: ${what} is not supported by standin`);
   }
-  if (raw.path !== undefined || raw.response !== undefined) {
+  if (config.path !== undefined || config.response !== undefined) {
     throw new ImposterConfigError(`${file}: a root-level path/response is the Imposter 1-4 format, which standin does not read; put it under resources:`);
   }
-  if (config.basePath !== undefined && typeof config.basePath !== 'string') throw new ImposterConfigError(`${file}: basePath must be a string`);
+  const basePath = config.basePath;
+  if (basePath !== undefined && typeof basePath !== 'string') throw new ImposterConfigError(`${file}: basePath must be a string`);
 
   const upstreams = new Map<string, NamedUpstream>();
   if (config.upstreams !== undefined && config.upstreams !== null) {
@@ -72,46 +80,49 @@ export function validateDocument(document: LoadedDocument, warnings: string[]): 
     }
   }
 
+  const lists = { resources: [] as ResourceConfig[], interceptors: [] as ResourceConfig[] };
   for (const kind of ['resources', 'interceptors'] as const) {
     const list = config[kind];
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) throw new ImposterConfigError(`${file}: ${kind} must be a list`);
     for (const item of list) {
       if (!isPlainObject(item)) throw new ImposterConfigError(`${file}: each of ${kind} must be a mapping such as {path: /x, method: GET}`);
-      validateResource(file, kind === 'resources' ? 'resource' : 'interceptor', item as ResourceConfig, upstreams, warnings);
+      lists[kind].push(validateResource(file, kind === 'resources' ? 'resource' : 'interceptor', item, upstreams, warnings));
     }
   }
-  return upstreams;
+  return { basePath, upstreams, ...lists };
 }
 
+/** The resource itself, typed once its `path` and `method` are checked. */
 function validateResource(
   file: string,
   kind: 'resource' | 'interceptor',
-  resource: ResourceConfig,
+  resource: Record<string, unknown>,
   upstreams: Map<string, NamedUpstream>,
   warnings: string[],
-): void {
+): ResourceConfig {
   const name = describeResource(kind, resource);
-  const raw = resource as Record<string, unknown>;
+  const raw = resource;
   // A resource that forwards never runs its steps (imposter-go loads it and warns, below).
   const forwards = kind === 'resource' && resource.passthrough !== undefined && resource.passthrough !== null;
   for (const [key, what] of Object.entries(UNSUPPORTED_RESOURCE)) {
     if (key === 'steps' && forwards) continue;
     if (raw[key] !== undefined) throw new ImposterConfigError(`${file}: ${name}: ${what} are not supported by standin`);
   }
-  if (resource.path !== undefined && typeof resource.path !== 'string') throw new ImposterConfigError(`${file}: ${name}: path must be a string`);
-  if (resource.method !== undefined && typeof resource.method !== 'string') throw new ImposterConfigError(`${file}: ${name}: method must be a string`);
-  if (isPlainObject(resource.response)) {
+  const { path, method, response } = resource;
+  if (path !== undefined && typeof path !== 'string') throw new ImposterConfigError(`${file}: ${name}: path must be a string`);
+  if (method !== undefined && typeof method !== 'string') throw new ImposterConfigError(`${file}: ${name}: method must be a string`);
+  if (isPlainObject(response)) {
     for (const [key, what] of Object.entries(UNSUPPORTED_RESPONSE)) {
-      if ((resource.response as Record<string, unknown>)[key] !== undefined)
-        throw new ImposterConfigError(`${file}: ${name}: ${what} is not supported by standin`);
+      if (response[key] !== undefined) throw new ImposterConfigError(`${file}: ${name}: ${what} is not supported by standin`);
     }
   }
+  const checked: ResourceConfig = { ...resource, path, method };
   if (raw.log !== undefined) warnings.push(`${file}: ${name}: log messages are not supported by standin and are ignored`);
-  if (resource.passthrough === undefined || resource.passthrough === null) return;
+  if (resource.passthrough === undefined || resource.passthrough === null) return checked;
   if (kind === 'interceptor') {
     warnings.push(`${file}: ${name} declares passthrough, which is not supported on interceptors and will be ignored`);
-    return;
+    return checked;
   }
   const upstream = String(resource.passthrough);
   if (!upstreams.has(upstream)) throw new ImposterConfigError(`${file}: ${name} references unknown upstream ${JSON.stringify(upstream)}`);
@@ -120,4 +131,5 @@ function validateResource(
     const list = ignored.join('/');
     warnings.push(`${file}: ${name} declares passthrough and also ${list}; passthrough takes precedence, and ${list} will be ignored`);
   }
+  return checked;
 }
