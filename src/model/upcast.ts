@@ -51,13 +51,16 @@ export function upcastResponse(response: Record<string, unknown>): Record<string
 
   // `behaviors: [{repeat: 3}]` (seen in generated configs) is the response-level `repeat`.
   if (Array.isArray(out.behaviors)) {
-    const rest = out.behaviors.filter((b) => !(isPlainObject(b) && Object.keys(b).length === 1 && 'repeat' in b));
+    const rest = out.behaviors.filter((b) => !isRepeatEntry(b));
     if (rest.length !== out.behaviors.length) {
-      const repeatEntry = out.behaviors.find((b) => isPlainObject(b) && Object.keys(b).length === 1 && 'repeat' in b) as Record<string, unknown>;
-      if (out.repeat === undefined) out.repeat = repeatEntry.repeat;
+      const repeatEntry = out.behaviors.find(isRepeatEntry);
+      if (out.repeat === undefined) out.repeat = repeatEntry?.repeat;
       if (rest.length > 0) out.behaviors = rest;
       else delete out.behaviors;
     }
   }
   return out;
 }
+
+const isRepeatEntry = (behavior: unknown): behavior is { repeat: unknown } =>
+  isPlainObject(behavior) && Object.keys(behavior).length === 1 && 'repeat' in behavior;

@@ -75,10 +75,11 @@ function verifyOptions(body: unknown): VerifyOptions {
   if (!isPlainObject(body)) throw validationError('the body must be an object such as {"predicates": [{"equals": {"path": "/orders"}}]}');
   const predicates = body.predicates ?? [];
   if (!Array.isArray(predicates)) throw validationError("'predicates' must be an array of predicates");
-  if (body.flowId !== undefined && typeof body.flowId !== 'string') throw validationError("'flowId' must be a string");
+  const flowId = body.flowId;
+  if (flowId !== undefined && typeof flowId !== 'string') throw validationError("'flowId' must be a string");
   return {
     predicates,
-    flowId: body.flowId as string | undefined,
+    flowId,
     includeRequests: body.includeRequests === true,
     includeClosest: body.includeClosest === true,
     times: body.times === undefined ? undefined : expectedCount(body.times),
@@ -92,6 +93,7 @@ function expectedCount(times: unknown): ExpectedCount {
   if (isCount(times)) return { atLeast: times, atMost: times };
   if (!isPlainObject(times) || Object.keys(times).some((key) => key !== 'atLeast' && key !== 'atMost')) throw validationError(TIMES_MESSAGE);
   const { atLeast = 0, atMost = Infinity } = times;
-  if (!isCount(atLeast) || (atMost !== Infinity && !isCount(atMost)) || (atMost as number) < atLeast) throw validationError(TIMES_MESSAGE);
-  return { atLeast, atMost: atMost as number };
+  const most = atMost === Infinity ? Infinity : isCount(atMost) ? atMost : undefined;
+  if (!isCount(atLeast) || most === undefined || most < atLeast) throw validationError(TIMES_MESSAGE);
+  return { atLeast, atMost: most };
 }
