@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isPlainObject } from '../model/plainObject.js';
 import { isZombie, processState } from '../process/processState.js';
 import { TEMP_SUFFIX, writeFileAtomic } from './atomicFile.js';
 import type { CyclePosition, ImposterRepository, StoredImposter } from './imposterRepository.js';
@@ -196,16 +197,18 @@ export class DatadirRepository implements ImposterRepository {
   private async readManifest(): Promise<void> {
     const text = await readIfExists(join(this.dir, MANIFEST));
     if (text === undefined) return;
-    const manifest = parse(text, MANIFEST, this.dir) as { format?: unknown; version?: unknown; imposters?: unknown; unused?: unknown };
-    if (manifest?.format !== FORMAT || !Array.isArray(manifest.imposters)) {
+    const manifest = parse(text, MANIFEST, this.dir);
+    const imposters: unknown = isPlainObject(manifest) && manifest.format === FORMAT ? manifest.imposters : undefined;
+    if (!isPlainObject(manifest) || !Array.isArray(imposters)) {
       throw new DatadirError(`--datadir ${this.dir}: ${MANIFEST} is not a standin datadir manifest`);
     }
+    const items: readonly unknown[] = imposters;
     if (manifest.version === 1) {
-      await this.readVersion1(manifest.imposters);
+      await this.readVersion1(items);
       return;
     }
-    for (const item of manifest.imposters as Array<{ port?: unknown; dir?: unknown }>) {
-      if (typeof item?.port !== 'number' || typeof item.dir !== 'string' || !IMPOSTER_DIR.test(item.dir)) {
+    for (const item of items) {
+      if (!isPlainObject(item) || typeof item.port !== 'number' || typeof item.dir !== 'string' || !IMPOSTER_DIR.test(item.dir)) {
         throw this.invalidEntry(item);
       }
       this.entries.set(item.port, { dir: item.dir, revision: 0 });
@@ -220,9 +223,9 @@ export class DatadirRepository implements ImposterRepository {
    * A directory written by an earlier standin (each imposter as `PORT-HEX.json` in DIR): each
    * imposter moves into its own directory, then the old files, now marked unused, are removed.
    */
-  private async readVersion1(items: unknown[]): Promise<void> {
-    for (const item of items as Array<{ port?: unknown; file?: unknown }>) {
-      if (typeof item?.port !== 'number' || typeof item.file !== 'string' || !/^\d+-[0-9a-f]+\.json$/.test(item.file)) {
+  private async readVersion1(items: readonly unknown[]): Promise<void> {
+    for (const item of items) {
+      if (!isPlainObject(item) || typeof item.port !== 'number' || typeof item.file !== 'string' || !/^\d+-[0-9a-f]+\.json$/.test(item.file)) {
         throw this.invalidEntry(item);
       }
       const name = item.file.replace(/\.json$/, '');
@@ -279,8 +282,9 @@ export class DatadirRepository implements ImposterRepository {
     const text = await readIfExists(join(this.dir, dir, POSITIONS_FILE));
     if (text === undefined) return stored.positions;
     try {
-      const side = JSON.parse(text) as { revision?: unknown; positions?: unknown };
-      if (side.revision === stored.revision && Array.isArray(side.positions)) return side.positions as CyclePosition[];
+      const side: unknown = JSON.parse(text);
+      const positions: unknown = isPlainObject(side) && side.revision === stored.revision ? side.positions : undefined;
+      if (Array.isArray(positions)) return positions as CyclePosition[];
     } catch {
       // A torn side file cannot happen (it is renamed into place); if edited by hand, ignore it.
     }
