@@ -48,9 +48,9 @@ import { MemoryFlowStore } from '../state/memoryFlowStore.js';
 import { ScenarioBook } from './scenarios.js';
 import { flowIdOf } from './flowId.js';
 import { riftDebugAnswer } from './riftDebug.js';
-import { explainedRecord, type RecordedRequest } from './recordedRequest.js';
+import { explainedRecord, explainMissLater, type RecordedRequest } from './recordedRequest.js';
 import { RequestJournal } from './requestJournal.js';
-import { closestStub, describeNearMiss, testStubs, type TestResult } from './stubReports.js';
+import { closestStub, describeNearMiss, testStubs, type StubReport, type TestResult } from './stubReports.js';
 import { compileStub, type MatchRecord, type Stub, type StubContext, type StubHost } from './stub.js';
 
 export interface ImposterSettings {
@@ -113,6 +113,9 @@ export function monotonicMicros(): number {
   const [seconds, nanos] = process.hrtime();
   return seconds * 1e6 + nanos / 1e3;
 }
+
+/** What a miss's unbuilt log line holds on to besides the request's body (its fields, the match views), in characters. */
+const MISS_WEIGHT = 1024;
 
 export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   numberOfRequests = 0;
@@ -432,19 +435,35 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   }
 
   /**
-   * After a miss has been answered: the closest stub and its first failing clause, one info line;
-   * kept with the recorded request and published to the event stream.
+   * After a miss has been answered: the closest stub and its first failing clause, as one info
+   * line and kept with the recorded request (published to the event stream). Both are worked out
+   * only when read: the line where a console, file or sink writes it (else when GET /logs reads
+   * it), the record's when someone asks for it. The stubs are those in force at the miss.
    */
   private missed(match: MatchRequest, stubs: readonly Stub[], record: RecordedRequest | null): void {
-    const nearMiss = stubs.length === 0 ? undefined : closestStub(stubs, match);
-    if (nearMiss !== undefined && this.log.isInfoEnabled()) {
-      const request = match.request;
-      const what = typeof request.method === 'string' && typeof request.path === 'string' ? `${request.method} ${request.path}` : 'the request';
-      this.log.info(`no stub matched ${what}; closest is ${describeNearMiss(nearMiss)}`);
+    if (stubs.length > 0) {
+      let explained = false;
+      let nearMiss: StubReport | undefined;
+      const explain = (): StubReport | undefined => {
+        if (!explained) {
+          nearMiss = closestStub(stubs, match);
+          explained = true;
+        }
+        return nearMiss;
+      };
+      if (this.log.isInfoEnabled()) {
+        const request = match.request;
+        const what = typeof request.method === 'string' && typeof request.path === 'string' ? `${request.method} ${request.path}` : 'the request';
+        const body = request.body;
+        this.log.infoLater(
+          () => `no stub matched ${what}; closest is ${describeNearMiss(explain()!)}`,
+          MISS_WEIGHT + (typeof body === 'string' ? body.length : 0),
+        );
+      }
+      if (record !== null) explainMissLater(record, explain);
     }
     if (record === null) return;
     record.stub = null;
-    record.nearMiss = nearMiss;
     this.published(record);
   }
 

@@ -22,6 +22,32 @@ export interface RecordedRequest {
   nearMiss?: StubReport;
 }
 
+/**
+ * Gives a record that no stub matched its `nearMiss`, worked out the first time it is read (the
+ * events stream, savedRequests?explain=true, the dashboard, a worker's or fleet member's journal
+ * as it is sent on): a miss nobody looks at costs no explanation. An own enumerable property, so
+ * that copies and JSON carry the value.
+ */
+export function explainMissLater(record: RecordedRequest, explain: () => StubReport | undefined): void {
+  let pending: (() => StubReport | undefined) | undefined = explain;
+  let report: StubReport | undefined;
+  Object.defineProperty(record, 'nearMiss', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (pending !== undefined) {
+        report = pending();
+        pending = undefined;
+      }
+      return report;
+    },
+    set: (value: StubReport | undefined) => {
+      pending = undefined;
+      report = value;
+    },
+  });
+}
+
 /** savedRequests?explain=true and the event stream: the request with what became of it. */
 export function explainedRecord(record: RecordedRequest): Record<string, unknown> {
   const out: Record<string, unknown> = { index: record.index, request: record.request, stub: record.stub ?? null };

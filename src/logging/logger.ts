@@ -1,6 +1,6 @@
 import { appendFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { isoNow } from './isoNow.js';
-import type { LogEntry, LogLevel } from './logEntry.js';
+import type { DeferredMessage, LogEntry, LogLevel } from './logEntry.js';
 import { LogMemory } from './logMemory.js';
 
 export { LOG_LEVELS, type LogEntry, type LogLevel } from './logEntry.js';
@@ -24,6 +24,12 @@ export interface LoggerOptions {
 export interface Log {
   debug(message: string): void;
   info(message: string): void;
+  /**
+   * An info line whose text costs something to build (a miss's explanation): built only when it
+   * is written, at once where a console, file or sink takes the lines, else when GET /logs first
+   * reads it. `weight`: roughly how many characters `build` holds on to until then.
+   */
+  infoLater(build: () => string, weight: number): void;
   warn(message: string): void;
   error(message: string): void;
   isDebugEnabled(): boolean;
@@ -87,6 +93,12 @@ export class Logger implements Log {
     if (this.threshold <= 1) this.write('info', message);
   }
 
+  infoLater(build: () => string, weight: number): void {
+    if (this.threshold > 1) return;
+    if (this.toConsole || this.file !== null || this.sink !== undefined) this.write('info', build());
+    else this.remember({ level: 'info', message: '', timestamp: isoNow() }, { build, weight });
+  }
+
   warn(message: string): void {
     if (this.threshold <= 2) this.write('warn', message);
   }
@@ -101,6 +113,11 @@ export class Logger implements Log {
     return {
       debug: (m) => this.debug(p() + m),
       info: (m) => this.info(p() + m),
+      infoLater: (build, weight) => {
+        if (!this.isInfoEnabled()) return;
+        const prefix = p();
+        this.infoLater(() => prefix + build(), weight);
+      },
       warn: (m) => this.warn(p() + m),
       error: (m) => this.error(p() + m),
       isDebugEnabled: () => this.isDebugEnabled(),
@@ -157,6 +174,21 @@ export class Logger implements Log {
     }
   }
 
+  /** Only GET /logs can read this entry: its message is built if it ever does. */
+  private remember(entry: LogEntry, message: DeferredMessage): void {
+    this.memory.addDeferred(entry, message);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.consoleBuffer.length + this.fileBuffer.length > FLUSH_BYTES || this.memory.pendingCount > FLUSH_ENTRIES) {
+      this.flushSync();
+    } else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setTimeout(this.flushLater, FLUSH_MS);
+    }
+  }
+
   private write(level: LogLevel, message: string): void {
     const timestamp = isoNow();
     const entry: LogEntry = { level, message, timestamp };
@@ -164,11 +196,6 @@ export class Logger implements Log {
     if (this.sink) this.callSink(entry);
     if (this.toConsole) this.consoleBuffer += this.imposterStyle ? `[${level.toUpperCase()}] ${message}\n` : `${level}: ${message}\n`;
     if (this.file) this.fileBuffer += JSON.stringify(entry) + '\n';
-    if (this.consoleBuffer.length + this.fileBuffer.length > FLUSH_BYTES || this.memory.pendingCount > FLUSH_ENTRIES) {
-      this.flushSync();
-    } else if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setTimeout(this.flushLater, FLUSH_MS);
-    }
+    this.scheduleFlush();
   }
 }

@@ -15,6 +15,7 @@ function context(allowInjection: boolean, warnings: string[] = []): ResponseCont
   const log: Log = {
     debug() {},
     info() {},
+    infoLater() {},
     warn: (m) => warnings.push(m),
     error() {},
     isDebugEnabled: () => false,
@@ -32,7 +33,7 @@ function context(allowInjection: boolean, warnings: string[] = []): ResponseCont
 }
 
 const scope: ResolveScope = {
-  log: { debug() {}, info() {}, warn() {}, error() {}, isDebugEnabled: () => false, isInfoEnabled: () => false },
+  log: { debug() {}, info() {}, infoLater() {}, warn() {}, error() {}, isDebugEnabled: () => false, isInfoEnabled: () => false },
   recordProxyResponse() {},
 };
 

@@ -77,4 +77,78 @@ describe('log memory', () => {
       ['19 '],
     );
   });
+  it('builds a deferred message only when it is read, once, in its place among the others', () => {
+    const memory = new LogMemory(100, 1_000_000, 1_000);
+    let builds = 0;
+    const later = (n: number) => ({
+      build: () => {
+        builds++;
+        return `explained ${n}`;
+      },
+      weight: 10,
+    });
+    memory.add(entry(0));
+    memory.addDeferred({ level: 'info', message: '', timestamp: entry(1).timestamp }, later(1));
+    memory.add(entry(2));
+    memory.pack();
+    memory.addDeferred({ level: 'info', message: '', timestamp: entry(3).timestamp }, later(3));
+    memory.pack();
+    assert.equal(builds, 0, 'nothing built before anyone reads');
+    assert.deepEqual(memory.entries(2, 2), [entry(2)]);
+    assert.equal(builds, 0, 'reading other entries builds nothing');
+    const all = memory.entries();
+    assert.deepEqual(
+      all.map((e) => e.message),
+      ['line 0 ✓', 'explained 1', 'line 2 ✓', 'explained 3'],
+    );
+    assert.deepEqual(all[1], { level: 'info', message: 'explained 1', timestamp: entry(1).timestamp });
+    memory.entries();
+    assert.equal(builds, 2, 'each built once');
+  });
+
+  it('builds the oldest deferred messages past its weight budget, and never those dropped unread', () => {
+    const built: number[] = [];
+    const memory = new LogMemory(5, 1_000_000, 300);
+    for (let n = 0; n < 10; n++) {
+      memory.addDeferred({ level: 'info', message: '', timestamp: entry(n).timestamp }, { build: () => (built.push(n), `m${n}`), weight: 100 });
+      if (n % 5 === 4) memory.pack();
+    }
+    // 0-4 weighed 500: the two oldest were built. Then 2-4 went beyond the cap unread, and of
+    // 5-9 the two oldest were built.
+    assert.deepEqual(built, [0, 1, 5, 6]);
+    assert.deepEqual(
+      memory.entries().map((e) => e.message),
+      ['m5', 'm6', 'm7', 'm8', 'm9'],
+    );
+    assert.deepEqual(built, [0, 1, 5, 6, 7, 8, 9]);
+
+    const once = new LogMemory(5, 1_000_000, 300);
+    const builtOnce: number[] = [];
+    for (let n = 0; n < 10; n++) {
+      once.addDeferred({ level: 'info', message: '', timestamp: entry(n).timestamp }, { build: () => (builtOnce.push(n), `m${n}`), weight: 100 });
+    }
+    once.pack();
+    assert.deepEqual(builtOnce, [5, 6], 'beyond the cap in one batch: let go unbuilt');
+  });
+
+  it('the logger defers an info line only where GET /logs is the one reader', async () => {
+    let builds = 0;
+    const build = () => `built ${++builds}`;
+    const quiet = new Logger({ level: 'info', logfile: null, console: false });
+    quiet.infoLater(build, 10);
+    quiet.flushSync();
+    assert.equal(builds, 0);
+    assert.equal(quiet.entries()[0]!.message, 'built 1');
+    const lines: string[] = [];
+    const withSink = new Logger({ level: 'info', logfile: null, console: false, sink: (e) => lines.push(e.message) });
+    withSink.infoLater(build, 10);
+    assert.deepEqual(lines, ['built 2'], 'a sink gets the line as it is logged');
+    const atWarn = new Logger({ level: 'warn', logfile: null, console: false, sink: (e) => lines.push(e.message) });
+    atWarn.infoLater(build, 10);
+    atWarn.scoped('[x] ').infoLater(build, 10);
+    assert.equal(builds, 2, 'below the level: never built');
+    withSink.scoped('[http:1] ').infoLater(build, 10);
+    assert.deepEqual(lines, ['built 2', '[http:1] built 3']);
+    await Promise.all([quiet.close(), withSink.close(), atWarn.close()]);
+  });
 });
