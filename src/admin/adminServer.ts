@@ -16,6 +16,7 @@ import { inspectController } from './controllers/inspectController.js';
 import { metricsController } from './controllers/metricsController.js';
 import { riftStateController } from './controllers/riftStateController.js';
 import type { ProcessMetrics } from '../metrics/processMetrics.js';
+import type { TrafficHistory } from '../metrics/trafficHistory.js';
 import { answerTooLarge, BodyTooLargeError, declaresTooLarge, readBody } from '../protocols/http/requestBody.js';
 import { Router } from './router.js';
 import type { WatchStatus } from '../watch/watchImposters.js';
@@ -35,9 +36,10 @@ export function createAdminRouter(
   watchStatus: () => WatchStatus | undefined = () => undefined,
   scaleView?: ScaleView,
   reload: () => Promise<ReloadReport> = () => Promise.resolve(NOTHING_TO_RELOAD),
+  traffic?: TrafficHistory,
 ): Router {
   const imposters = impostersController(registry);
-  const metrics = metricsController(registry, processMetrics, scaleView);
+  const metrics = metricsController(registry, processMetrics, scaleView, traffic);
   const imposter = imposterController(registry);
   const info = infoController(options, logger, watchStatus, scaleView);
   const inspect = inspectController(registry);
@@ -50,6 +52,7 @@ export function createAdminRouter(
       .add('GET', '/logs', info.logs)
       .add('POST', '/admin/reload', async () => ok(await reload()))
       .add('GET', '/metrics', metrics.get)
+      .add('GET', '/metrics/history', metrics.history)
       .add('GET', '/events', stream.events)
       .add('GET', '/imposters', imposters.list)
       .add('POST', '/imposters', imposters.create)

@@ -2,11 +2,13 @@
 import { createAdminAccess } from '../admin/adminAccess.js';
 import { createAdminRouter, createAdminServer } from '../admin/adminServer.js';
 import { ImposterRegistry } from '../core/imposterRegistry.js';
+import type { Imposter } from '../core/imposter.js';
 import type { NamedStores } from '../contracts/index.js';
 import { EventLog } from '../events/eventLog.js';
 import type { Log, Logger } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
 import { ProcessMetrics } from '../metrics/processMetrics.js';
+import { TrafficHistory } from '../metrics/trafficHistory.js';
 import { DatadirRepository } from '../persistence/datadirRepository.js';
 import { ImposterPersistence } from '../persistence/imposterPersistence.js';
 import { loadProtofile } from '../protocols/custom/protofile.js';
@@ -130,11 +132,23 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
     throw err;
   }
   const processMetrics = new ProcessMetrics();
+  const traffic = new TrafficHistory(() => registry.list());
+  // An imposter created and deleted between two samples still counts in the history.
+  const track = (imposters: readonly Imposter[]): Promise<void> => {
+    for (const imposter of imposters) traffic.track(imposter.metrics);
+    return Promise.resolve();
+  };
+  registry.observe({
+    created: (imposter) => track([imposter]),
+    changed: (imposter) => track([imposter]),
+    deleted: () => Promise.resolve(),
+    replaced: track,
+  });
   let watching: ImposterWatch | undefined;
   let reloadable: ReloadableSource | undefined;
   const reload = (): Promise<ReloadReport> => reloadable?.reload() ?? Promise.resolve(NOTHING_TO_RELOAD);
   const admin = createAdminServer(
-    createAdminRouter(registry, options, logger, processMetrics, events, () => watching?.status, scaleView, reload),
+    createAdminRouter(registry, options, logger, processMetrics, events, () => watching?.status, scaleView, reload, traffic),
     options.port,
     allowAddress,
     logger,
@@ -152,6 +166,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
     admin.server.listen(options.port, options.host, () => resolve());
   }).catch(async (err: unknown) => {
     processMetrics.close();
+    traffic.close();
     await registry.closeAll();
     await primary?.close();
     await member?.close();
@@ -190,6 +205,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
       watching?.close();
       await watching?.settled();
       processMetrics.close();
+      traffic.close();
       await Promise.all([admin.close(), registry.closeAll()]);
       await primary?.close();
       await member?.close();

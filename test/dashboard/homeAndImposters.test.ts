@@ -54,6 +54,31 @@ describe('the dashboard in Chromium', { timeout: 120_000 }, () => {
     await p.close();
   });
 
+  it('home charts the traffic of the minutes before the page was opened', async () => {
+    const port = await freePort();
+    await post(`${server.url}/imposters`, { protocol: 'http', port, stubs: [{ responses: [{ is: { body: 'hi' } }] }] });
+    await Promise.all(Array.from({ length: 25 }, () => fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())));
+    // Kept by the server once a second: wait until the history has them, then open the page.
+    const busiest = async () => Math.max(0, ...(await get(`${server.url}/metrics/history`)).json().seconds.map((s: { requests: number }) => s.requests));
+    const deadline = Date.now() + 20_000;
+    while ((await busiest()) === 0) {
+      assert.ok(Date.now() < deadline, 'the history never showed the requests');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const max = await busiest();
+    const shown = max >= 100 ? max.toFixed(0) : max >= 10 ? max.toFixed(1) : max.toFixed(2);
+    const p = await page();
+    await p.goto(`${server.url}/`);
+    // No request since: a page that charted only from its opening would show a maximum of 0.
+    await p
+      .getByRole('figure')
+      .filter({ hasText: 'Requests per second' })
+      .filter({ hasText: `(max ${shown}, last 10 min)` })
+      .waitFor({ timeout: 10_000 });
+    await fetch(`${server.url}/imposters/${port}`, { method: 'DELETE' });
+    await p.close();
+  });
+
   it('creates an imposter from pasted JSON: a refused field is shown inline, the fixed one is created and answers', async () => {
     const port = await freePort();
     const p = await page();

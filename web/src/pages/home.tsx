@@ -5,7 +5,7 @@ import { get } from '../api.js';
 import { Chart } from '../parts/chart.js';
 import { ErrorList } from '../parts/errors.js';
 import { usePoll } from '../parts/usePoll.js';
-import { history, rates, sample, SPAN_SECONDS, type Sample } from '../metrics.js';
+import { rates, refreshed, SPAN_SECONDS, type TrafficSecond } from '../metrics.js';
 
 interface Config {
   version: string;
@@ -52,14 +52,15 @@ export function uptime(seconds: number): string {
 export function HomePage() {
   const config = usePoll(() => get<Config>('/config'), 5000);
   const imposters = usePoll(() => get<{ imposters: unknown[] }>('/imposters'), 5000);
-  const [samples, setSamples] = useState<Sample[]>(() => history());
+  const [seconds, setSeconds] = useState<TrafficSecond[]>([]);
   useEffect(() => {
     let alive = true;
+    let kept: TrafficSecond[] = [];
     const tick = async () => {
       if (document.hidden) return;
       try {
-        const next = await sample();
-        if (alive) setSamples(history(next));
+        kept = await refreshed(kept);
+        if (alive) setSeconds(kept);
       } catch {
         // the error shows in the other panels
       }
@@ -71,7 +72,7 @@ export function HomePage() {
       clearInterval(timer);
     };
   }, []);
-  const series = rates(samples);
+  const series = rates(seconds);
   const c = config.value;
   const latestRate = series.rate.length > 0 ? series.rate[series.rate.length - 1]!.v : undefined;
   return (
@@ -106,7 +107,8 @@ export function HomePage() {
           <Chart title="Requests no stub matched" unit="/s" points={series.misses} span={SPAN_SECONDS} />
         </div>
         <p class="muted">
-          Sampled from <code>GET /metrics</code> every 2 seconds while this page is open; latency is matching plus building the response.
+          Per second over the last {SPAN_SECONDS / 60} minutes, kept by standin (<code>GET /metrics/history</code>), so the charts start before the page was
+          opened; latency is matching plus building the response.
         </p>
       </section>
       <section>
