@@ -58,25 +58,34 @@ describe('the dashboard in Chromium', { timeout: 120_000 }, () => {
     const port = await freePort();
     await post(`${server.url}/imposters`, { protocol: 'http', port, stubs: [{ responses: [{ is: { body: 'hi' } }] }] });
     await Promise.all(Array.from({ length: 25 }, () => fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())));
-    // Kept by the server once a second: wait until the history has them, then open the page.
-    const busiest = async () => Math.max(0, ...(await get(`${server.url}/metrics/history`)).json().seconds.map((s: { requests: number }) => s.requests));
+    const sent = Date.now();
+    // Kept by the server once a second: wait for a second that ended after these requests, so
+    // that every second before it (the earlier tests' traffic too) is in the history, then open the page.
+    const history = async () => (await get(`${server.url}/metrics/history`)).json().seconds as Array<{ t: number; requests: number }>;
     const deadline = Date.now() + 20_000;
-    while ((await busiest()) === 0) {
-      assert.ok(Date.now() < deadline, 'the history never showed the requests');
+    let seconds = await history();
+    while (!seconds.some((s) => s.t > sent)) {
+      assert.ok(Date.now() < deadline, 'the history never reached the second after the requests');
       await new Promise((resolve) => setTimeout(resolve, 250));
+      seconds = await history();
     }
-    const max = await busiest();
+    const max = Math.max(0, ...seconds.map((s) => s.requests));
+    assert.ok(max > 0);
     const shown = max >= 100 ? max.toFixed(0) : max >= 10 ? max.toFixed(1) : max.toFixed(2);
     const p = await page();
-    await p.goto(`${server.url}/`);
-    // No request since: a page that charted only from its opening would show a maximum of 0.
-    await p
-      .getByRole('figure')
-      .filter({ hasText: 'Requests per second' })
-      .filter({ hasText: `(max ${shown}, last 10 min)` })
-      .waitFor({ timeout: 10_000 });
-    await fetch(`${server.url}/imposters/${port}`, { method: 'DELETE' });
-    await p.close();
+    try {
+      await p.goto(`${server.url}/`);
+      // No request since: a page that charted only from its opening would show a maximum of 0.
+      await p
+        .getByRole('figure')
+        .filter({ hasText: 'Requests per second' })
+        .filter({ hasText: `(max ${shown}, last 10 min)` })
+        .waitFor();
+    } finally {
+      // The next test expects no imposters, whatever happened here.
+      await fetch(`${server.url}/imposters/${port}`, { method: 'DELETE' });
+      await p.close();
+    }
   });
 
   it('creates an imposter from pasted JSON: a refused field is shown inline, the fixed one is created and answers', async () => {
