@@ -1,6 +1,7 @@
 // `--configfile FILE`: read, render (EJS, unless --noParse), parse, and take `json.imposters || [json]`
 // as mb does, so a file holding a single imposter object works too.
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ConfigFileError } from './configFileError.js';
 import { renderConfigTemplate, type ConfigRenderer } from './configTemplate.js';
 import { formatterFunction, loadFormatter } from './formatter.js';
@@ -47,6 +48,7 @@ export async function loadConfigFile(filename: string, options: ConfigFileOption
 export function configFileSource(filename: string, load: (files: Set<string>) => Promise<unknown[]>): ImposterSource {
   return {
     name: filename,
+    configDir: dirname(resolve(filename)),
     async load() {
       const files = new Set<string>([filename]);
       const imposters = await load(files);

@@ -97,6 +97,8 @@ export type IsRenderer = (request: ProtocolRequest, scope: ResolveScope) => Reco
 export interface ResponseContext {
   /** --scriptsDir: where script files and refs are found. */
   scriptsDir?: string;
+  /** The folder of the --configfile the response was read from: its script files are read there instead (and may not leave it). */
+  configDir?: string;
   /** The imposter's Rift flow state, for scripts in behaviors. */
   flowScripts?: FlowScripts;
   /**

@@ -9,7 +9,7 @@ import { imposterFieldWarnings } from '../model/fieldWarnings.js';
 import { isPlainObject } from '../model/plainObject.js';
 import { upcastImposter } from '../model/upcast.js';
 import { Imposter, refuseDuplicateIds, reportFieldWarnings, type ImposterSettings } from './imposter.js';
-import { responseFieldsOf, type StubContext } from './stub.js';
+import { responseFieldsOf, type CompileOrigin, type StubContext } from './stub.js';
 import { compileResponse } from '../responses/compileResponse.js';
 
 /** What an imposter can be made of, assembled once by the composition root (server/registries.ts). */
@@ -31,12 +31,13 @@ export function parsePort(value: unknown): number | undefined {
 }
 
 /**
- * Compiles `raw`. Only `internal` definitions (written by standin's own Imposter-config loader, not
+ * Compiles `raw`; `origin` says where it was read from (a --configfile's scripts are read from its
+ * folder). Only `internal` definitions (written by standin's own Imposter-config loader, not
  * sent by a user) may use kinds that are not `public`, such as `_imposter`, which reads files; for
  * any other, mountebank's 400 `unrecognized response type`. Stubs edited later through the admin
  * API are users' too, whatever the imposter's origin.
  */
-export function compileImposter(raw: unknown, registries: Registries, settings: ImposterSettings, logger: Logger, internal = false): Imposter {
+export function compileImposter(raw: unknown, registries: Registries, settings: ImposterSettings, logger: Logger, origin: CompileOrigin = {}): Imposter {
   if (!isPlainObject(raw)) throw new ValidationFailure([validationError('an imposter must be a JSON object', raw)]);
   const errors: StandinError[] = [];
   const config = upcastImposter(raw);
@@ -126,7 +127,7 @@ export function compileImposter(raw: unknown, registries: Registries, settings: 
   }
 
   try {
-    const stubs = imposter.compileStubs(stubConfigs, internal);
+    const stubs = imposter.compileStubs(stubConfigs, origin);
     refuseDuplicateIds(stubs);
     imposter.stubs = stubs;
   } catch (err) {

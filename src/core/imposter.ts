@@ -51,7 +51,7 @@ import { riftDebugAnswer } from './riftDebug.js';
 import { explainedRecord, explainMissLater, type RecordedRequest } from './recordedRequest.js';
 import { RequestJournal } from './requestJournal.js';
 import { closestStub, describeNearMiss, testStubs, type StubReport, type TestResult } from './stubReports.js';
-import { compileStub, type MatchRecord, type Stub, type StubContext, type StubHost } from './stub.js';
+import { compileStub, type CompileOrigin, type MatchRecord, type Stub, type StubContext, type StubHost } from './stub.js';
 
 export interface ImposterSettings {
   /** --debug: stubs record their matches. */
@@ -585,6 +585,7 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
     const noted = this.stubContext.scripts.compileWarnings;
     noted.length = 0;
     const stub = compileStub(config, this.stubContext, this);
+    stub.configDir = this.stubContext.configDir;
     for (const warning of noted.splice(0)) warnings.push(`stub ${index}: ${warning}`);
     if (this.settings.debug) stub.matches = [];
     return stub;
@@ -600,27 +601,26 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
 
   /**
    * Compiles every stub (all errors reported together); throws ValidationFailure. Warnings are
-   * logged only when all compile. `internal`: the stubs come from standin's own Imposter-config
-   * loader, not from a user (see compileImposter).
+   * logged only when all compile. `origin`: where the stubs were read from (see CompileOrigin);
+   * stubs from the admin API have none.
    */
-  compileStubs(configs: unknown[], internal = false): Stub[] {
+  compileStubs(configs: unknown[], origin: CompileOrigin = {}): Stub[] {
     const warnings: string[] = [];
-    let index = 0;
-    const compileAll = (): Stub[] => compileEach(configs, (config) => this.compileStubAt(config, index++, warnings));
-    let stubs: Stub[];
-    if (!internal) {
-      stubs = compileAll();
-    } else {
-      const kinds = this.stubContext.kinds;
-      this.stubContext.kinds = this.stubContext.internalKinds;
-      try {
-        stubs = compileAll();
-      } finally {
-        this.stubContext.kinds = kinds;
-      }
+    const context = this.stubContext;
+    const { kinds, configDir } = context;
+    if (origin.internal === true) context.kinds = context.internalKinds;
+    try {
+      let index = 0;
+      const stubs = compileEach(configs, (config) => {
+        context.configDir = origin.stubConfigDirs === undefined ? origin.configDir : (origin.stubConfigDirs[index] ?? undefined);
+        return this.compileStubAt(config, index++, warnings);
+      });
+      this.warn(warnings);
+      return stubs;
+    } finally {
+      context.kinds = kinds;
+      context.configDir = configDir;
     }
-    this.warn(warnings);
-    return stubs;
   }
 
   private warn(warnings: string[]): void {

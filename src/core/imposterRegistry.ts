@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger.js';
 import { asStandinError, compileEach, StandinError } from '../model/errors.js';
 import { compileImposter, type Registries } from './compileImposter.js';
 import type { Imposter, ImposterSettings } from './imposter.js';
+import type { CompileOrigin } from './stub.js';
 
 export interface RegistryOptions extends ImposterSettings {
   host: string | undefined;
@@ -66,15 +67,15 @@ export class ImposterRegistry {
     return [...this.imposters.values()].sort((a, b) => a.port - b.port);
   }
 
-  /** `internal`: a definition standin's own Imposter-config loader wrote (see compileImposter). */
-  compile(config: unknown, internal = false): Imposter {
-    const imposter = compileImposter(config, this.registries, this.options, this.logger, internal);
+  /** `origin`: where the definition was read from (see compileImposter); none for the admin API's. */
+  compile(config: unknown, origin: CompileOrigin = {}): Imposter {
+    const imposter = compileImposter(config, this.registries, this.options, this.logger, origin);
     this.hasCreatedImposters = true;
     return imposter;
   }
 
-  async create(config: unknown): Promise<Imposter> {
-    const imposter = this.compile(config);
+  async create(config: unknown, origin: CompileOrigin = {}): Promise<Imposter> {
+    const imposter = this.compile(config, origin);
     await this.start(imposter);
     await this.tell((observer) => observer.created(imposter));
     this.options.events?.imposter('created', imposter.port);
@@ -120,7 +121,7 @@ export class ImposterRegistry {
 
   /** PUT /imposters: validate all, stop all, start the new set; on a failed start put the old set back. */
   async replaceAll(configs: unknown[], internal = false): Promise<Imposter[]> {
-    const compiled = compileEach(configs, (config) => this.compile(config, internal));
+    const compiled = compileEach(configs, (config) => this.compile(config, { internal }));
     await this.swap(this.list(), compiled);
     return compiled;
   }

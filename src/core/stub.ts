@@ -27,6 +27,16 @@ export interface StubContext extends ResponseContext {
   inspectors: ReadonlyMap<string, () => Promise<unknown>>;
 }
 
+/** Where definitions were read from, which decides what they may use. */
+export interface CompileOrigin {
+  /** Written by standin's own Imposter-config loader: may use internal response kinds (`_imposter`). */
+  internal?: boolean;
+  /** The folder of the --configfile they were read from: their script files are read there. */
+  configDir?: string;
+  /** Each stub's own folder instead (--workers hands a worker the stubs' own: some came from the admin API later). */
+  stubConfigDirs?: readonly (string | null)[];
+}
+
 /** Every registered kind's key, then every extension's (`_rift`), then `repeat` and `behaviors`. */
 export function responseFieldsOf(kinds: readonly ResponseKind[], extensions: readonly { readonly key: string }[]): readonly string[] {
   return [...kinds.map((kind) => kind.key), ...extensions.map((extension) => extension.key), ...RESPONSE_MODIFIERS];
@@ -71,6 +81,8 @@ export class Stub implements ResolveScope {
 
   /** By the stub's Rift `routePattern`. */
   readonly pathParams: PathParams;
+  /** The folder of the --configfile the stub was read from (its script files are there); undefined for a stub from the admin API. */
+  configDir: string | undefined;
 
   constructor(
     readonly config: EchoedStub,

@@ -71,6 +71,7 @@ function compileRiftResponse(config: unknown, context: ResponseContext, rift: Ri
     defaultEngine: rift.defaultEngine,
     registry: rift.registry,
     scriptsDir: context.scriptsDir,
+    configDir: context.configDir,
   });
   if (script.kind === 'ctx') return ctxResponse(script.compiled, script.engine, config, context, rift, inner.repeat, serve);
   const answers = new ScriptAnswers(script, rift, context, config);

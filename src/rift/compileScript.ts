@@ -2,8 +2,8 @@
 // A script that defines `should_inject(request, flow_store)` keeps that contract; any other is a
 // script of Rift's `ctx` API (`respond(ctx)`, or its body alone). A syntax error is a 400 naming
 // its line and column.
-import { existsSync, readFileSync } from 'node:fs';
-import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { StandinError, validationError } from '../model/errors.js';
 import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { isPlainObject } from '../model/plainObject.js';
@@ -32,6 +32,8 @@ export interface ScriptSettings {
   registry: Readonly<Record<string, unknown>>;
   /** --scriptsDir: relative files are read there (and may not leave it); a `ref` not in the registry is a file there. */
   scriptsDir?: string;
+  /** The folder of the --configfile the script was read from: its files are read there instead (and may not leave it). */
+  configDir?: string;
 }
 
 const SCRIPT_FILE_MESSAGE =
@@ -74,7 +76,7 @@ function resolveRef(config: Record<string, unknown>, settings: ScriptSettings, f
   if (config.code !== undefined || config.file !== undefined) throw validationError(`'${field}' needs exactly one of 'code', 'file' or 'ref'`, config);
   const names = Object.keys(settings.registry);
   const inDir = typeof config.ref === 'string' && !Object.hasOwn(settings.registry, config.ref) ? refFile(config.ref, settings.scriptsDir) : undefined;
-  if (inDir !== undefined) return { file: inDir };
+  if (inDir !== undefined) return { file: inDir, [REF_FILE]: true };
   if (typeof config.ref !== 'string' || !Object.hasOwn(settings.registry, config.ref)) {
     const where = settings.scriptsDir === undefined ? '' : ` and no ${JSON.stringify(config.ref)}.rhai, .js or .lua in --scriptsDir`;
     const known = (names.length === 0 ? 'the imposter has no _rift.scripts' : `the imposter's _rift.scripts are ${names.join(', ')}`) + where;
@@ -90,6 +92,9 @@ function engineOfFile(file: unknown): string | undefined {
   return typeof file === 'string' ? BY_EXTENSION[extname(file).toLowerCase()] : undefined;
 }
 
+/** A `ref` that names a file in --scriptsDir (found there by its name, so already inside it). */
+const REF_FILE = Symbol('refFile');
+
 /** `DIR/NAME.rhai` (or .js, .lua) when --scriptsDir holds one. */
 function refFile(name: string, dir: string | undefined): string | undefined {
   if (dir === undefined || !/^[\w.-]+$/.test(name) || name.startsWith('.')) return undefined;
@@ -99,33 +104,56 @@ function refFile(name: string, dir: string | undefined): string | undefined {
   return undefined;
 }
 
-/** A relative file under --scriptsDir, refused when it leaves it; without the flag, as written. */
-function scriptPath(file: string, dir: string | undefined, config: unknown, field: string): string {
-  if (dir === undefined) return file;
-  const root = resolve(dir);
+/**
+ * The real path of `file` inside `root` (relative paths from there), refused when it leads outside
+ * it: `..`, an absolute path elsewhere, or a symbolic link pointing out all are.
+ */
+function fileInside(root: string, what: string, file: string, config: unknown, field: string): string {
+  const outside = (inRoot: string, link = ''): never => {
+    throw validationError(`'${field}.file' must stay inside ${what} (${inRoot}), got ${JSON.stringify(file)}${link}; keep the script in that folder`, config);
+  };
   const path = resolve(root, file);
-  const rel = relative(root, path);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-    throw validationError(`'${field}.file' must stay inside --scriptsDir (${root}), got ${JSON.stringify(file)}`, config);
+  if (!isInside(resolve(root), path)) outside(resolve(root));
+  let realRoot: string;
+  let real: string;
+  try {
+    realRoot = realpathSync(root);
+    real = realpathSync(path);
+  } catch (err) {
+    throw validationError(`'${field}.file' cannot be read: ${(err as Error).message}`, config);
   }
-  return path;
+  if (!isInside(realRoot, real)) outside(realRoot, ` (it leads to ${real})`);
+  return real;
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 function scriptSource(config: Record<string, unknown>, field: string, settings: ScriptSettings): string {
-  const dir = settings.scriptsDir;
+  const { scriptsDir, configDir } = settings;
   const { code, file } = config;
+  if ((config as { [REF_FILE]?: boolean })[REF_FILE] === true) return readScript(join(scriptsDir!, file as string), config, field);
   if ((code === undefined) === (file === undefined)) throw validationError(`'${field}' needs exactly one of 'code', 'file' or 'ref'`, config);
   if (code !== undefined) {
     if (typeof code !== 'string') throw validationError(`'${field}.code' must be a string`, config);
     return code;
   }
   if (typeof file !== 'string') throw validationError(`'${field}.file' must be a path`, config);
+  // A config file's scripts sit next to it: the operator chose that file, and its folder bounds what it reads.
+  if (configDir !== undefined) return readScript(fileInside(configDir, "the config file's folder", file, config, field), config, field);
+  if (scriptsDir !== undefined) return readScript(fileInside(scriptsDir, '--scriptsDir', file, config, field), config, field);
   // Reading a path an admin-API client names would let it probe any file the process can read
   // (its syntax errors quote the contents): only where injection, which can read files anyway, is
   // on, or inside the directory --scriptsDir set aside for scripts.
-  if (!settings.allowInjection && dir === undefined) throw new StandinError('invalid injection', SCRIPT_FILE_MESSAGE, config);
+  if (!settings.allowInjection) throw new StandinError('invalid injection', SCRIPT_FILE_MESSAGE, config);
+  return readScript(file, config, field);
+}
+
+function readScript(path: string, config: unknown, field: string): string {
   try {
-    return readFileSync(scriptPath(file, dir, config, field), 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     throw validationError(`'${field}.file' cannot be read: ${(err as Error).message}`, config);
   }

@@ -30,8 +30,8 @@ export interface DrainedImposter {
 
 /** Commands: the worker runs them one at a time, in order, and answers each with `done`. */
 export type Command =
-  | { t: 'open'; id: number; port: number; definition: Record<string, unknown>; keys: number[] }
-  | { t: 'stubs'; id: number; port: number; stubs: unknown[]; keys: number[] }
+  | { t: 'open'; id: number; port: number; definition: Record<string, unknown>; keys: number[]; configDirs: (string | null)[] }
+  | { t: 'stubs'; id: number; port: number; stubs: unknown[]; keys: number[]; configDirs: (string | null)[] }
   | { t: 'close'; id: number; port: number }
   | { t: 'clear'; id: number; port: number }
   | { t: 'drain'; id: number };

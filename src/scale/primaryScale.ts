@@ -101,9 +101,9 @@ export class PrimaryScale implements RegistryObserver, ScaleView {
   }
 
   /** The imposter as the workers compile it, and the keys of its stubs in order. */
-  private definition(imposter: Imposter): { definition: Record<string, unknown>; keys: number[] } {
+  private definition(imposter: Imposter): { definition: Record<string, unknown>; keys: number[]; configDirs: (string | null)[] } {
     const definition = printImposter(imposter, { baseUrl: '', replayable: true, keepProxyResponseTimes: true });
-    return { definition, keys: this.keysOf(imposter) };
+    return { definition, keys: this.keysOf(imposter), configDirs: configDirsOf(imposter) };
   }
 
   private keysOf(imposter: Imposter): number[] {
@@ -134,7 +134,7 @@ export class PrimaryScale implements RegistryObserver, ScaleView {
   private async syncStubs(imposter: Imposter): Promise<void> {
     await this.pool.exclusive(async () => {
       const stubs = imposter.stubs.map((stub) => stub.config);
-      await this.pool.broadcast({ t: 'stubs', port: imposter.port, stubs, keys: this.keysOf(imposter) });
+      await this.pool.broadcast({ t: 'stubs', port: imposter.port, stubs, keys: this.keysOf(imposter), configDirs: configDirsOf(imposter) });
     });
   }
 
@@ -260,6 +260,11 @@ export class PrimaryScale implements RegistryObserver, ScaleView {
       restarts: slot.restarts,
     }));
   }
+}
+
+/** Where each stub's script files are read (a --configfile's folder, or null: the admin API's rules), so a worker reads the same ones. */
+function configDirsOf(imposter: Imposter): (string | null)[] {
+  return imposter.stubs.map((stub) => stub.configDir ?? null);
 }
 
 /** A port nobody listens on now, for an imposter created without one (the workers then all listen on it). */

@@ -81,14 +81,14 @@ export class WorkerRuntime {
       switch (command.t) {
         case 'open': {
           if (registry.get(command.port) !== undefined) await registry.delete(command.port);
-          const imposter = await registry.create({ ...command.definition, port: command.port });
+          const imposter = await registry.create({ ...command.definition, port: command.port }, { stubConfigDirs: command.configDirs });
           setKeys(imposter, command.keys);
           break;
         }
         case 'stubs': {
           const imposter = registry.get(command.port);
           if (imposter !== undefined) {
-            imposter.setStubs(imposter.compileStubs(command.stubs));
+            imposter.setStubs(imposter.compileStubs(command.stubs, { stubConfigDirs: command.configDirs }));
             setKeys(imposter, command.keys);
           }
           break;

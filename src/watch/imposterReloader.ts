@@ -5,7 +5,7 @@
 // stops answering; the others (added, removed, or changed in other fields) are swapped in one step.
 import type { Imposter } from '../core/imposter.js';
 import type { ImposterRegistry } from '../core/imposterRegistry.js';
-import type { Stub } from '../core/stub.js';
+import type { CompileOrigin, Stub } from '../core/stub.js';
 import { compileEach } from '../model/errors.js';
 import { isPlainObject } from '../model/plainObject.js';
 
@@ -30,10 +30,10 @@ export class ImposterReloader {
   /** What this source started, by its key (the port it asks for, else its position). */
   private loaded = new Map<string, Loaded>();
 
-  /** `internal`: the source is standin's own Imposter-config loader (see compileImposter). */
+  /** `origin`: where the source's definitions come from (see compileImposter). */
   constructor(
     private readonly registry: ImposterRegistry,
-    private readonly internal = false,
+    private readonly origin: CompileOrigin = {},
   ) {}
 
   /**
@@ -54,9 +54,9 @@ export class ImposterReloader {
     const stubSets = new Map<(typeof entries)[number], Stub[]>();
     const compiled = compileEach([...inPlace, ...fresh], (entry): Imposter | undefined => {
       const e = entry as (typeof entries)[number];
-      if (!inPlace.includes(e)) return this.registry.compile(e.config, this.internal);
+      if (!inPlace.includes(e)) return this.registry.compile(e.config, this.origin);
       const stubs = (e.config as { stubs?: unknown }).stubs;
-      stubSets.set(e, running(e.key)!.imposter.compileStubs(Array.isArray(stubs) ? stubs : [], this.internal));
+      stubSets.set(e, running(e.key)!.imposter.compileStubs(Array.isArray(stubs) ? stubs : [], this.origin));
       return undefined;
     }).filter((imposter): imposter is Imposter => imposter !== undefined);
 

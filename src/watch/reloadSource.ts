@@ -23,7 +23,7 @@ export class ReloadableSource {
     readonly source: ImposterSource,
     registry: ImposterRegistry,
   ) {
-    this.reloader = new ImposterReloader(registry, source.internal === true);
+    this.reloader = new ImposterReloader(registry, { internal: source.internal === true, configDir: source.configDir });
   }
 
   /** The first load: these imposters replace every running one. */

@@ -15,6 +15,8 @@ export interface ImposterSource {
   load(): Promise<LoadedImposters>;
   /** Standin's own Imposter-config loader: its definitions may use internal response kinds (`_imposter`). */
   readonly internal?: boolean;
+  /** The folder of the --configfile: the script files its imposters name are read there. */
+  readonly configDir?: string;
 }
 
 export interface LoadedImposters {
@@ -45,7 +47,7 @@ export async function watchImposters(
   registry: ImposterRegistry,
   log: Log,
   loaded?: LoadedImposters,
-  reloader: ImposterReloader = new ImposterReloader(registry, source.internal === true),
+  reloader: ImposterReloader = new ImposterReloader(registry, { internal: source.internal === true, configDir: source.configDir }),
 ): Promise<ImposterWatch> {
   const first = loaded ?? (await source.load());
   await reloader.reload(first.imposters, true);
