@@ -246,6 +246,8 @@ export interface FlowKeyValues {
   delete(flowId: string, key: string): MaybePromise<unknown>;
   /** Removes every key of the flow. */
   clear(flowId: string): MaybePromise<unknown>;
+  /** Atomic compare-and-set: `next` is written only when the key holds `expected` (null: absent). */
+  cas(flowId: string, key: string, expected: null | string, next: string): MaybePromise<{ applied: boolean; current?: unknown }>;
 }
 
 /** Where a stub's responses are saved by a proxy: the imposter (`Stub`, the core's stub that proxied). */

@@ -45,7 +45,7 @@ import type { EventLog } from '../events/eventLog.js';
 import { DEFAULT_TTL_SECONDS } from '../state/compileFlowState.js';
 import { FlowStoreError, type MaybePromise } from '../state/flowStore.js';
 import { MemoryFlowStore } from '../state/memoryFlowStore.js';
-import { ScenarioBook } from './scenarios.js';
+import { ScenarioBook, type StubScenario } from './scenarios.js';
 import { flowIdOf } from './flowId.js';
 import { riftDebugAnswer } from './riftDebug.js';
 import { explainedRecord, explainMissLater, type RecordedRequest } from './recordedRequest.js';
@@ -503,26 +503,42 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
     if (this.log.isDebugEnabled()) this.logMatch(stub, response.config);
     const outcome = response.resolve(request, stub);
     let named = outcome instanceof Promise ? outcome.catch((err: unknown) => this.stubFailed(position, err)) : outcome;
-    if (stub.scenarioFields?.next !== undefined) named = this.transition(request, stub.scenarioFields.name, stub.scenarioFields.next, named);
+    if (stub.scenarioFields?.next !== undefined) named = this.transition(request, stub.scenarioFields, named);
     return this.metrics.generated(matched, stub.matches ? this.recordMatch(stub, request, response.config, named) : named);
   }
 
-  /** Moves a scenario on once the stub has answered; the answer goes out after the state is written. */
-  private transition(request: ProtocolRequest, name: string, next: string, outcome: Outcome | Promise<Outcome>): Outcome | Promise<Outcome> {
+  /**
+   * Moves a scenario on once the stub has answered; the answer goes out after the state is written.
+   * A move another request made first wins (see ScenarioBook.advance); this one's is dropped.
+   */
+  private transition(request: ProtocolRequest, scenario: StubScenario, outcome: Outcome | Promise<Outcome>): Outcome | Promise<Outcome> {
     const flowId = this.flowIdOf(request);
+    const { name, required, next } = scenario;
+    const dropped = (moved: boolean): void => {
+      if (!moved && this.log.isDebugEnabled()) {
+        this.log.debug(
+          `scenario ${JSON.stringify(name)} in flow ${JSON.stringify(flowId)}: another request moved it from ${JSON.stringify(required)} first; not moving it to ${JSON.stringify(next)}`,
+        );
+      }
+    };
     const write = (resolved: Outcome): Outcome | Promise<Outcome> => {
-      let written: unknown;
+      let written: boolean | Promise<boolean>;
       try {
-        written = this.scenarios.set(flowId, name, next);
+        written = this.scenarios.advance(flowId, name, required, next!);
       } catch (err) {
         return this.flowStateFailed(err);
       }
-      return written instanceof Promise
-        ? written.then(
-            () => resolved,
-            (err: unknown) => this.flowStateFailed(err),
-          )
-        : resolved;
+      if (!(written instanceof Promise)) {
+        dropped(written);
+        return resolved;
+      }
+      return written.then(
+        (moved) => {
+          dropped(moved);
+          return resolved;
+        },
+        (err: unknown) => this.flowStateFailed(err),
+      );
     };
     return outcome instanceof Promise ? outcome.then(write) : write(outcome);
   }

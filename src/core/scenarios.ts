@@ -48,6 +48,23 @@ export class ScenarioBook {
     return this.flows.store.set(flowId, name, state);
   }
 
+  /**
+   * Moves the scenario on after a stub answered. A stub gated on `required` moves it only if it is
+   * still there (compare-and-set: one atomic step, in Redis too), so of two requests that both saw
+   * `required`, one moves the state and the other's move is dropped instead of overwriting what
+   * came since. False when dropped. "Started" is usually no key at all, sometimes one written.
+   */
+  advance(flowId: string, name: string, required: string | undefined, next: string): MaybePromise<boolean> {
+    const store = this.flows.store;
+    if (required === undefined) return then(store.set(flowId, name, next), () => true);
+    const first = store.cas(flowId, name, required === INITIAL_STATE ? null : required, next);
+    return then(first, (outcome) => {
+      if (outcome.applied) return true;
+      if (required !== INITIAL_STATE || outcome.current !== INITIAL_STATE) return false;
+      return then(store.cas(flowId, name, INITIAL_STATE, next), (again) => again.applied);
+    });
+  }
+
   /** Back to "Started": the key is removed. */
   reset(flowId: string, name: string): MaybePromise<unknown> {
     return this.flows.store.delete(flowId, name);
@@ -59,6 +76,11 @@ export class ScenarioBook {
     for (const name of names) out.push({ name, state: await this.state(flowId, name) });
     return out;
   }
+}
+
+/** `f` of a value now or later, without a Promise when it is there now (the in-memory store). */
+function then<T, R>(value: MaybePromise<T>, f: (value: T) => MaybePromise<R>): MaybePromise<R> {
+  return value instanceof Promise ? value.then(f) : f(value);
 }
 
 /** A value that is not a string was written by something else (a flow-state PUT): gating on it would mislead. */

@@ -2,6 +2,7 @@
 // one flow id, chosen by a header) and the admin routes over them and over flow-state keys: Rift's
 // documented examples over the wire, on the in-memory store and on a real Redis.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { del, freePort, get, post, put } from '../support/http.js';
 import { redisMissing, startRedis, type RedisServer } from '../support/redisServer.js';
@@ -164,6 +165,60 @@ for (const plain of backends) {
       const noImposter = await del(`${standin.url}/admin/imposters/${await freePort()}/flow-state/t1`);
       assert.equal(noImposter.status, 404);
       assert.equal(noImposter.json().errors[0].code, 'no such resource');
+    });
+
+    it('moves a scenario as compare-and-set: of two requests that both matched in Started, only the first moves it, and never back', async () => {
+      // The first step's answer comes from an origin that holds each request until the test lets
+      // it go, so both requests are matched in Started before either has answered.
+      const held: http.ServerResponse[] = [];
+      const origin = http.createServer((_req, res) => void held.push(res));
+      const originPort = await freePort();
+      await new Promise<void>((resolve) => origin.listen(originPort, '127.0.0.1', resolve));
+      try {
+        const pay = { equals: { path: '/pay' } };
+        const { url, admin } = await create(backend, {
+          protocol: 'http',
+          _rift: { flowState: { backend: 'inmemory', flowIdSource: 'header:X-Mock-Space' } },
+          stubs: [
+            {
+              scenarioName: 'checkout',
+              requiredScenarioState: 'Started',
+              newScenarioState: 'paid',
+              predicates: [pay],
+              responses: [{ proxy: { to: `http://127.0.0.1:${originPort}`, mode: 'proxyTransparent' } }],
+            },
+            {
+              scenarioName: 'checkout',
+              requiredScenarioState: 'paid',
+              newScenarioState: 'shipped',
+              predicates: [pay],
+              responses: [{ is: { body: 'shipping' } }],
+            },
+            { scenarioName: 'checkout', requiredScenarioState: 'shipped', predicates: [pay], responses: [{ is: { body: 'delivered' } }] },
+          ],
+        });
+        const first = get(`${url}/pay`, space('t1'));
+        const second = get(`${url}/pay`, space('t1'));
+        const deadline = Date.now() + 10_000;
+        while (held.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        assert.equal(held.length, 2, 'both requests matched the Started stub');
+
+        held[0]!.end('payment required');
+        assert.equal((await first).body, 'payment required');
+        assert.equal((await get(`${url}/pay`, space('t1'))).body, 'shipping', 'the first moved it to paid; this one to shipped');
+
+        held[1]!.end('payment required');
+        assert.equal((await second).body, 'payment required', 'the second still answers as the stub it matched');
+        assert.deepEqual(
+          (await get(`${admin}/scenarios?flowId=t1`)).json().scenarios,
+          [{ name: 'checkout', state: 'shipped' }],
+          'its move to paid was dropped',
+        );
+        assert.equal((await get(`${url}/pay`, space('t1'))).body, 'delivered');
+      } finally {
+        for (const res of held) res.destroy();
+        await new Promise((resolve) => origin.close(resolve));
+      }
     });
 
     it('answers a stub that only names its scenario like any stub, and moves it on', async () => {
