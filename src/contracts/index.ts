@@ -81,14 +81,19 @@ export interface CommonFields {
 export interface FlowScripts {
   /** `_rift.scriptEngine.timeoutMs`. */
   readonly scriptTimeoutMs: number;
-  /** The `ctx` of one run; `watch` as in the engines' CtxCall. */
+  /**
+   * What builds the `ctx` of one run (`watch` as in the engines' CtxCall); a Promise of it while
+   * the stub's scenario state is still being read (Redis).
+   */
   ctx(
     request: ProtocolRequest,
     response: { status: number; headers: Record<string, string>; body: string } | undefined,
     scope: ResolveScope | undefined,
-    watch?: (pending: Promise<unknown>) => void,
-  ): Record<string, unknown>;
+  ): CtxFactory | Promise<CtxFactory>;
 }
+
+/** Builds one script run's `ctx`; `watch` is told of each flow-state Promise the script starts. */
+export type CtxFactory = (watch?: (pending: Promise<unknown>) => void) => Record<string, unknown>;
 
 /** Renders an `is` per request (an extension's templates), before its behaviors run. */
 export type IsRenderer = (request: ProtocolRequest, scope: ResolveScope) => Record<string, unknown> | Promise<Record<string, unknown>>;

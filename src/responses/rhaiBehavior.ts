@@ -2,7 +2,7 @@
 // JavaScript function runs as Rhai). A failing or timed-out Rhai decorate serves the response
 // undecorated with `x-rift-decorate-error: true` (and `x-rift-script-timeout: true`), as Rift
 // does, and logs why; a failing Rhai wait waits 0 ms and logs why.
-import type { FlowScripts, ResolveScope, ResponseObject } from '../contracts/index.js';
+import type { CtxFactory, FlowScripts, ResolveScope, ResponseObject } from '../contracts/index.js';
 import type { FlowStore } from '../state/flowStore.js';
 import type { ScriptScope } from '../injection/index.js';
 import type { ProtocolRequest } from '../model/request.js';
@@ -30,21 +30,6 @@ export function rhaiDecorateStep(hook: RhaiHook, scope: ScriptScope, flows: Flow
     return { ...response, headers };
   };
   return (request, response, resolveScope) => {
-    const deadline = Date.now() + timeoutMs;
-    let result: unknown;
-    try {
-      if (hook.kind === 'maps') {
-        result = hook.run(
-          requestMap(request),
-          { statusCode: response.statusCode ?? 200, headers: response.headers ?? {}, body: bodyText(response.body) },
-          deadline,
-        );
-      } else {
-        result = hook.script.run({ ctx: (watch) => ctxFor(request, response, resolveScope, flows, store, scope, watch), deadline, stallMs: scope.stallMs });
-      }
-    } catch (err) {
-      return failed(response, err);
-    }
     const apply = (value: unknown): ResponseObject | Promise<ResponseObject> => {
       try {
         return hook.kind === 'maps' ? fromMap(response, value) : fromResult(response, value);
@@ -52,7 +37,30 @@ export function rhaiDecorateStep(hook: RhaiHook, scope: ScriptScope, flows: Flow
         return failed(response, err);
       }
     };
-    return result instanceof Promise ? result.then(apply, (err: unknown) => failed(response, err)) : apply(result);
+    const settle = (result: unknown): ResponseObject | Promise<ResponseObject> =>
+      result instanceof Promise ? result.then(apply, (err: unknown) => failed(response, err)) : apply(result);
+    if (hook.kind === 'maps') {
+      const map = { statusCode: response.statusCode ?? 200, headers: response.headers ?? {}, body: bodyText(response.body) };
+      try {
+        return settle(hook.run(requestMap(request), map, Date.now() + timeoutMs));
+      } catch (err) {
+        return failed(response, err);
+      }
+    }
+    const runWith = (ctx: CtxFactory): ResponseObject | Promise<ResponseObject> => {
+      try {
+        return settle(hook.script.run({ ctx, deadline: Date.now() + timeoutMs, stallMs: scope.stallMs }));
+      } catch (err) {
+        return failed(response, err);
+      }
+    };
+    let factory: CtxFactory | Promise<CtxFactory>;
+    try {
+      factory = ctxFor(request, response, resolveScope, flows, store, scope);
+    } catch (err) {
+      return failed(response, err);
+    }
+    return factory instanceof Promise ? factory.then(runWith, (err: unknown) => failed(response, err)) : runWith(factory);
   };
 }
 
@@ -70,17 +78,22 @@ export function rhaiWaitStep(hook: RhaiHook & { kind: 'ctx' }, scope: ScriptScop
       scope.log.error(`rhai wait failed, waited 0 ms: ${err instanceof Error ? err.message : String(err)}`);
       return delay(0, response);
     };
-    let result: unknown;
+    const runWith = (ctx: CtxFactory): Promise<ResponseObject> => {
+      let result: unknown;
+      try {
+        result = hook.script.run({ ctx, deadline: Date.now() + timeoutMs, stallMs: scope.stallMs });
+      } catch (err) {
+        return fail(err);
+      }
+      return result instanceof Promise ? result.then(wait, fail) : wait(result);
+    };
+    let factory: CtxFactory | Promise<CtxFactory>;
     try {
-      result = hook.script.run({
-        ctx: (watch) => ctxFor(request, response, resolveScope, flows, store, scope, watch),
-        deadline: Date.now() + timeoutMs,
-        stallMs: scope.stallMs,
-      });
+      factory = ctxFor(request, response, resolveScope, flows, store, scope);
     } catch (err) {
       return fail(err);
     }
-    return result instanceof Promise ? result.then(wait, fail) : wait(result);
+    return factory instanceof Promise ? factory.then(runWith, fail) : runWith(factory);
   };
 }
 
@@ -91,26 +104,26 @@ function ctxFor(
   flows: FlowScripts | undefined,
   store: FlowStore,
   scope: ScriptScope,
-  watch: ((pending: Promise<unknown>) => void) | undefined,
-): Record<string, unknown> {
+): CtxFactory | Promise<CtxFactory> {
   const headers: Record<string, string> = {};
   if (isPlainObject(response.headers))
     for (const [k, v] of Object.entries(response.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
   const status = typeof response.statusCode === 'number' ? response.statusCode : Number(response.statusCode ?? 200);
   const view = { status, headers, body: bodyText(response.body) };
-  if (flows) return flows.ctx(request, view, resolveScope, watch);
-  return buildCtx(
-    {
-      request,
-      pathParams: resolveScope?.pathParams?.(String(request.path ?? '')) ?? {},
-      flowId: String(resolveScope?.port ?? 0),
-      store,
-      stub: { id: resolveScope?.id, scenarioName: undefined, scenarioState: undefined },
-      log: resolveScope?.log ?? scope.log,
-      response: view,
-    },
-    watch,
-  );
+  if (flows) return flows.ctx(request, view, resolveScope);
+  return (watch) =>
+    buildCtx(
+      {
+        request,
+        pathParams: resolveScope?.pathParams?.(String(request.path ?? '')) ?? {},
+        flowId: String(resolveScope?.port ?? 0),
+        store,
+        stub: { id: resolveScope?.id, scenarioName: undefined, scenarioState: undefined },
+        log: resolveScope?.log ?? scope.log,
+        response: view,
+      },
+      watch,
+    );
 }
 
 const bodyText = (body: unknown): string => (typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body));

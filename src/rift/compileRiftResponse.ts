@@ -29,11 +29,16 @@ export const riftExtension: ImposterExtension = {
     const rift = compileRiftImposter(value, log);
     const flowScripts: FlowScripts = {
       scriptTimeoutMs: rift.scriptTimeoutMs,
-      ctx(request, response, scope, watch) {
+      ctx(request, response, scope) {
         const input = ctxInput(request, scope, rift, response);
-        // Behaviors build ctx synchronously: a scenario state still being read from Redis is left out.
-        if ((input.stub.scenarioState as unknown) instanceof Promise) input.stub.scenarioState = undefined;
-        return buildCtx(input, watch);
+        // A scenario's state read from Redis arrives later: the script runs once it is known.
+        const state = input.stub.scenarioState as unknown;
+        if (state instanceof Promise) {
+          return state.then(
+            (s: string) => (watch?: (pending: Promise<unknown>) => void) => buildCtx({ ...input, stub: { ...input.stub, scenarioState: s } }, watch),
+          );
+        }
+        return (watch) => buildCtx(input, watch);
       },
     };
     return {

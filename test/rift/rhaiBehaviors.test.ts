@@ -113,5 +113,43 @@ for (const backend of backends) {
       assert.ok(first >= 140, `first wait ${first} ms`);
       assert.ok(second >= 290, `second wait ${second} ms`);
     });
+
+    it("ctx.stub has the stub's scenario name and the flow's current state in transform(ctx) and delay(ctx)", async () => {
+      const port = await freePort();
+      const named = 'http(200, `${ctx.stub.scenarioName}:${ctx.stub.scenarioState}`)';
+      const order = (required: string, next: string | undefined, body: string): Config => ({
+        scenarioName: 'order',
+        requiredScenarioState: required,
+        ...(next === undefined ? {} : { newScenarioState: next }),
+        ...stub('/order', { body }, [{ decorate: named }]),
+      });
+      const created = await post(
+        `${mb.url}/imposters`,
+        backend.apply({
+          port,
+          protocol: 'http',
+          _rift: { flowState: { backend: 'inmemory', flowIdSource: 'header:X-Flow-Id' } },
+          stubs: [
+            order('Started', 'placed', 'first'),
+            order('placed', undefined, 'then'),
+            {
+              scenarioName: 'order',
+              ...stub('/wait', { body: 'waited' }, [
+                { wait: 'fn delay(ctx) { ctx.state.set("seen", `${ctx.stub.scenarioName}:${ctx.stub.scenarioState}`); 0 }' },
+              ]),
+            },
+          ],
+        }),
+      );
+      assert.equal(created.status, 201, created.body);
+      const call = (path: string) => get(`http://127.0.0.1:${port}${path}`, { headers: { 'X-Flow-Id': 'f1' } });
+      const seen = async () => (await get(`${mb.url}/admin/imposters/${port}/flow-state/f1/seen`)).json().value;
+      assert.equal((await call('/wait')).body, 'waited');
+      assert.equal(await seen(), 'order:Started');
+      assert.equal((await call('/order')).body, 'order:Started');
+      assert.equal((await call('/order')).body, 'order:placed');
+      await call('/wait');
+      assert.equal(await seen(), 'order:placed');
+    });
   });
 }
