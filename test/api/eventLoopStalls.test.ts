@@ -3,9 +3,10 @@
 // within 100 ms (test/support/canary.ts: a slow answer counts when standin itself was busy
 // meanwhile, beyond the slowest answer seen with nothing hostile running, so a loaded machine
 // does not fail the test and a real stall of seconds always does), the hostile request itself
-// fails (or answers) quickly, and the process lives on. The standin under test runs with the
-// default stall limit: 50 ms (Lua and Rhai stop after 50 ms of CPU time, or 60 ms on the clock;
-// JavaScript, templates and regexes after 50 ms on the clock; longer on a loaded machine, up to 4x).
+// fails (or answers) quickly, and the process lives on. The standin under test runs with a stall
+// limit of 25 ms rather than the default 50: on a loaded machine the limit stretches with the load
+// (up to 4x), and the canary's 100 ms must hold on a loaded CI machine too. The default itself is
+// checked in test/library/api.test.ts and test/unit/stallClock.test.ts.
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
@@ -16,7 +17,7 @@ import { startStandin, type StandinProcess } from '../support/standinProcess.js'
 let mb: StandinProcess;
 let canary: Canary;
 before(async () => {
-  mb = await startStandin(['--allowInjection']);
+  mb = await startStandin(['--allowInjection', '--stallLimit', '25']);
   canary = await createCanary(mb.url, mb.child.pid!);
 });
 after(async () => {
@@ -54,7 +55,7 @@ describe('nothing a user sends holds up the other imposters or the admin API', (
     for (const res of answers) {
       assert.equal(res.status, 500, res.body);
       assert.equal(res.json().errors[0].code, 'script timeout');
-      assert.match(res.json().errors[0].message, /kept standin busy for more than 50 ms.*--stallLimit/);
+      assert.match(res.json().errors[0].message, /kept standin busy for more than 25 ms.*--stallLimit/);
     }
     await assertStillServing();
   });
@@ -127,7 +128,7 @@ describe('nothing a user sends holds up the other imposters or the admin API', (
     for (const res of answers) {
       assert.equal(res.status, 500);
       assert.equal(res.json().errors[0].code, 'invalid injection');
-      assert.match(res.json().errors[0].data, /response injection kept standin busy for more than 50 ms/);
+      assert.match(res.json().errors[0].data, /response injection kept standin busy for more than 25 ms/);
     }
     await assertStillServing();
   });
@@ -137,7 +138,7 @@ describe('nothing a user sends holds up the other imposters or the admin API', (
     const { answers } = await whileProbing(() => get(`${url}/`, { timeoutMs: 30_000 }));
     for (const res of answers) {
       assert.equal(res.status, 500);
-      assert.match(res.json().errors[0].message, /kept standin busy for more than 50 ms/);
+      assert.match(res.json().errors[0].message, /kept standin busy for more than 25 ms/);
     }
     await assertStillServing();
   });
@@ -170,11 +171,11 @@ describe('nothing a user sends holds up the other imposters or the admin API', (
           assert.deepEqual([res.status, res.body, res.headers['x-rift-decorate-error']], [200, 'undecorated', 'true']);
         } else {
           assert.ok(res.status >= 500, `${res.status} ${res.body}`);
-          assert.match(res.body, /kept standin busy for more than 50 ms/);
+          assert.match(res.body, /kept standin busy for more than 25 ms/);
         }
       }
     }
-    assert.match(mb.output(), /kept standin busy for more than 50 ms/);
+    assert.match(mb.output(), /kept standin busy for more than 25 ms/);
     await assertStillServing();
   });
 

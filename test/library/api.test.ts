@@ -255,3 +255,18 @@ test('stallLimit: user code is stopped at the limit given, and 0 removes it', as
     await unlimited.close();
   }
 });
+
+test('stallLimit is 50 ms unless set', async () => {
+  const standin = await start();
+  try {
+    const looping = await standin.createImposter({
+      protocol: 'http',
+      stubs: [{ responses: [{ _rift: { script: { engine: 'lua' as const, code: 'function should_inject(r, s) while true do end end' } } }] }],
+    });
+    const answer = await get(`${looping.url}/`);
+    assert.equal(answer.status, 500, answer.body);
+    assert.match(answer.json().errors[0].message, /kept standin busy for more than 50 ms and was stopped \(--stallLimit\)/);
+  } finally {
+    await standin.close();
+  }
+});
