@@ -53,12 +53,18 @@ export interface ResolveScope {
   scenario?(flowId: string): { name: string; state: MaybePromise<string> } | undefined;
 }
 
-export interface CompiledResponse {
+/** What a response kind compiles a response into: the part that answers requests. */
+export interface ResponseResolver {
   /** The canonical definition, echoed in the imposter's JSON. */
   readonly config: Record<string, unknown>;
   /** How many times in a row the response is served before the stub moves on (`repeat`). */
   readonly repeat: number;
   resolve(request: ProtocolRequest, scope: ResolveScope): Outcome | Promise<Outcome>;
+}
+
+export interface CompiledResponse extends ResponseResolver {
+  /** What the response's kind validated: the imposter reads a response through it (`shape.kind`), not through its JSON. */
+  readonly shape: ResponseShape;
 }
 
 /** The response object behaviors pass along (an `is`, before it becomes the protocol's reply). */
@@ -187,8 +193,8 @@ export interface NamedStores {
  * `{ kind: 'inject', source }`, ...); `compile` reads that shape, never the JSON again. The JSON
  * itself is kept beside it, canonical, for echoing.
  */
-export interface ResponseKind<Shape extends ResponseShape = ResponseShape> {
-  readonly key: string;
+export interface ResponseKind<Key extends ResponseKindKey = ResponseKindKey> {
+  readonly key: Key;
   /**
    * Whether definitions users send (the admin API, --configfile, --datadir) may use this kind.
    * False for a kind that only one of standin's own front doors writes (`_imposter`, written by
@@ -198,15 +204,30 @@ export interface ResponseKind<Shape extends ResponseShape = ResponseShape> {
   /** Whether `repeat` and `behaviors` apply; when false the kind reads them itself (or ignores them). */
   readonly takesCommonFields: boolean;
   /** Checks the kind's field (throws StandinError with mountebank's message); run after `repeat` and `behaviors` are compiled. */
-  validate(config: Record<string, unknown>, context: ResponseContext): Shape;
+  validate(config: Record<string, unknown>, context: ResponseContext): ResponseShapes[Key];
   /** Compiles the validated shape once; `config` is the response's canonical JSON (echoed, and the source errors name). */
-  compile(shape: Shape, config: Record<string, unknown>, context: ResponseContext, common: CommonFields): CompiledResponse;
+  compile(shape: ResponseShapes[Key], config: Record<string, unknown>, context: ResponseContext, common: CommonFields): ResponseResolver;
 }
 
-/** A response after its kind validated it: `kind` is the kind's key, the rest is the kind's own. */
-export interface ResponseShape {
-  readonly kind: string;
-}
+/**
+ * Each response kind's shape after validation, by the kind's key. A kind declares its own from its
+ * own folder, by declaration merging:
+ *
+ *     declare module '../contracts/index.js' {
+ *       interface ResponseShapes { is: IsShape }
+ *     }
+ *
+ * so that adding a kind touches its folder and the registry only, and `ResponseShape` is the
+ * discriminated union of them all.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ResponseShapes {}
+
+/** A registered kind's key. */
+export type ResponseKindKey = keyof ResponseShapes;
+
+/** A response after its kind validated it, one of the kinds' shapes: `kind` (the kind's key) tells which. */
+export type ResponseShape = ResponseShapes[ResponseKindKey];
 
 export type ResponseCompiler = (config: unknown, context: ResponseContext) => CompiledResponse;
 
@@ -332,5 +353,5 @@ export interface ProtocolAdapter {
    */
   configure?(config: Record<string, unknown>, settings: ProtocolSettings): ProtocolAdapter;
   /** Compiles a `proxy` response (`proxy`, its field as sent; `config`, the response) for this protocol; absent means the http(s) proxy. */
-  compileProxy?(proxy: unknown, config: Record<string, unknown>, context: ResponseContext, repeat: number, behaviors: CompiledBehaviors): CompiledResponse;
+  compileProxy?(proxy: unknown, config: Record<string, unknown>, context: ResponseContext, repeat: number, behaviors: CompiledBehaviors): ResponseResolver;
 }

@@ -29,6 +29,7 @@ import type {
   ProxyRecorder,
   RequestHandler,
   ResolveScope,
+  ResponseShape,
 } from '../contracts/index.js';
 import { MatchRequest, type CompileOptions } from '../matching/index.js';
 import { StubIndex } from '../matching/stubIndex.js';
@@ -743,7 +744,7 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
     const next: Stub[] = [];
     for (const stub of this.stubs) {
       const responses = stub.config.responses;
-      const kept = responses.filter((r) => !(isPlainObject(r.is) && typeof r.is._proxyResponseTime === 'number'));
+      const kept = responses.filter((_, i) => !isSavedProxyResponse(stub.responses[i]?.shape));
       if (kept.length === responses.length) next.push(stub);
       else if (kept.length > 0) next.push(this.compileStub({ ...stub.config, responses: kept }, next.length));
     }
@@ -768,6 +769,11 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
     };
     return outcome instanceof Promise ? outcome.then(record) : record(outcome);
   }
+}
+
+/** An `is` a proxy saved (it carries `_proxyResponseTime`, as mountebank's). */
+function isSavedProxyResponse(shape: ResponseShape | undefined): boolean {
+  return shape?.kind === 'is' && typeof shape.is._proxyResponseTime === 'number';
 }
 
 /** Rift's `defaultForward: "http://host:port"`, compiled as a transparent proxy (nothing recorded). */

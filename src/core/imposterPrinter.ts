@@ -78,7 +78,7 @@ function printStubs(imposter: Imposter, options: PrintOptions, full: boolean): R
   imposter.stubs.forEach((stub, index) => {
     let stubJson: EchoedStub = { ...stub.config };
     if (options.removeProxies) {
-      const responses = stub.config.responses.filter((r) => r.proxy === undefined || r.proxy === null);
+      const responses = stub.config.responses.filter((_, i) => stub.responses[i]?.shape.kind !== 'proxy');
       if (responses.length === 0) return;
       stubJson.responses = responses;
     }

@@ -4,7 +4,7 @@
 //   /system endpoints | continue-interceptors that precede ("before") | passthrough | capture,
 //   response (statusCode, content/file, headers, template, delay).
 // Everything is compiled here once; a plain static response is a prebuilt reply.
-import type { CompiledResponse, NamedStores, Outcome, ResolveScope, ResponseContext, ResponseKind } from '../contracts/index.js';
+import type { NamedStores, Outcome, ResolveScope, ResponseContext, ResponseKind, ResponseResolver } from '../contracts/index.js';
 import { compilePredicates, MatchRequest, type RequestMatcher } from '../matching/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import type { HttpRequest, ProtocolRequest } from '../model/request.js';
@@ -33,7 +33,13 @@ interface Step {
  * Written only by the Imposter-config loader (`standin imposter DIR`), never by users; `repeat`
  * and `behaviors` are not Imposter's, so they are not read.
  */
-export const imposterKind: ResponseKind<ImposterShape> = {
+declare module '../contracts/index.js' {
+  interface ResponseShapes {
+    _imposter: ImposterShape;
+  }
+}
+
+export const imposterKind: ResponseKind<'_imposter'> = {
   key: '_imposter',
   public: false,
   takesCommonFields: false,
@@ -58,7 +64,7 @@ interface ImposterShape {
   readonly spec: Record<string, unknown>;
 }
 
-function compile(spec: Record<string, unknown>, config: Record<string, unknown>, context: ResponseContext): CompiledResponse {
+function compile(spec: Record<string, unknown>, config: Record<string, unknown>, context: ResponseContext): ResponseResolver {
   if (context.protocol.name !== 'http' && context.protocol.name !== 'https')
     throw validationError('_imposter responses need an http or https imposter', config);
   const where = typeof spec.source === 'string' ? spec.source : '_imposter';

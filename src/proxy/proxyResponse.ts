@@ -1,6 +1,6 @@
 // A `proxy` response: validated and compiled once; per request it forwards to the origin, answers
 // with the origin's bytes and, unless transparent, saves the answer as a new `is` response.
-import type { CompiledBehaviors, CompiledResponse, Outcome, ResolveScope, ResponseContext, ResponseKind } from '../contracts/index.js';
+import type { CompiledBehaviors, Outcome, ResolveScope, ResponseContext, ResponseKind, ResponseResolver } from '../contracts/index.js';
 import { RAW_HTTP, type HttpRequest, type RawHttpRequest } from '../model/request.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/plainObject.js';
@@ -33,7 +33,13 @@ export interface ProxyShape {
   readonly proxy: unknown;
 }
 
-export const proxyKind: ResponseKind<ProxyShape> = {
+declare module '../contracts/index.js' {
+  interface ResponseShapes {
+    proxy: ProxyShape;
+  }
+}
+
+export const proxyKind: ResponseKind<'proxy'> = {
   key: 'proxy',
   public: true,
   takesCommonFields: true,
@@ -49,7 +55,7 @@ export function compileProxyResponse(
   context: ResponseContext,
   repeat: number,
   behaviors: CompiledBehaviors,
-): CompiledResponse {
+): ResponseResolver {
   const { delayMs } = behaviors;
   if (!isPlainObject(proxy)) throw validationError('\'proxy\' must be an object, e.g. {"to": "http://origin:8080"}', config);
   if (context.protocol.name !== 'http' && context.protocol.name !== 'https') {

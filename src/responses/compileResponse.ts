@@ -13,7 +13,8 @@ export function compileResponse(config: unknown, context: ResponseContext): Comp
   const common: CommonFields = kind.takesCommonFields
     ? { repeat: compileRepeat(config.repeat, config), behaviors: compileBehaviors(config.behaviors, context, config) }
     : NO_COMMON_FIELDS;
-  return kind.compile(kind.validate(config, context), config, context, common);
+  const shape = kind.validate(config, context);
+  return { ...kind.compile(shape, config, context, common), shape };
 }
 
 const NO_COMMON_FIELDS: CommonFields = { repeat: 1, behaviors: { delayMs: 0, run: undefined } };

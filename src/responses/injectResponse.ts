@@ -2,7 +2,7 @@
 // the request's fields) or the old `function (request, state, logger, callback)` returns the
 // response, returns a promise of it, or returns nothing and calls `callback` later. The result
 // goes through the behaviors and the same defaults as an `is` response.
-import type { CompiledBehaviors, CompiledResponse, Outcome, ResolveScope, ResponseContext, ResponseKind, ResponseObject } from '../contracts/index.js';
+import type { CompiledBehaviors, Outcome, ResolveScope, ResponseContext, ResponseKind, ResponseObject, ResponseResolver } from '../contracts/index.js';
 import { compileScript, deferCompileFailure, INJECTION_MESSAGE, injectionConfig, injectionFailure, runWithCallback } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
@@ -14,7 +14,13 @@ export interface InjectShape {
   readonly source: string;
 }
 
-export const injectKind: ResponseKind<InjectShape> = {
+declare module '../contracts/index.js' {
+  interface ResponseShapes {
+    inject: InjectShape;
+  }
+}
+
+export const injectKind: ResponseKind<'inject'> = {
   key: 'inject',
   public: true,
   takesCommonFields: true,
@@ -33,7 +39,7 @@ function compileInjectResponse(
   context: ResponseContext,
   repeat: number,
   behaviors: CompiledBehaviors,
-): CompiledResponse {
+): ResponseResolver {
   const scope = context.scripts;
   let fn;
   try {

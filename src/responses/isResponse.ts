@@ -1,6 +1,6 @@
 // The `is` and `fault` response kinds. A static `is` becomes its final reply here, once; an `is`
 // with templates or with behaviors that change it is rendered per request.
-import type { CompiledBehaviors, CompiledResponse, IsRenderer, Outcome, ResolveScope, ResponseContext, ResponseKind } from '../contracts/index.js';
+import type { CompiledBehaviors, IsRenderer, Outcome, ResolveScope, ResponseContext, ResponseKind, ResponseResolver } from '../contracts/index.js';
 import { cloneJson } from '../model/cloneJson.js';
 import { validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
@@ -13,7 +13,14 @@ export interface IsShape {
   readonly is: Record<string, unknown>;
 }
 
-export const isKind: ResponseKind<IsShape> = {
+declare module '../contracts/index.js' {
+  interface ResponseShapes {
+    is: IsShape;
+    fault: FaultShape;
+  }
+}
+
+export const isKind: ResponseKind<'is'> = {
   key: 'is',
   public: true,
   takesCommonFields: true,
@@ -39,7 +46,7 @@ export interface FaultShape {
   readonly fault: string;
 }
 
-export const faultKind: ResponseKind<FaultShape> = {
+export const faultKind: ResponseKind<'fault'> = {
   key: 'fault',
   public: true,
   takesCommonFields: true,
@@ -66,7 +73,7 @@ function compileRenderedIs(
   context: ResponseContext,
   repeat: number,
   behaviors: CompiledBehaviors,
-): CompiledResponse {
+): ResponseResolver {
   const run = behaviors.run;
   const toOutcome = (response: Record<string, unknown>): Outcome => ({
     reply: context.protocol.compileReply(response, context.defaultResponse, config),
@@ -92,7 +99,7 @@ function compileTransformedIs(
   context: ResponseContext,
   repeat: number,
   behaviors: CompiledBehaviors,
-): CompiledResponse {
+): ResponseResolver {
   const run = behaviors.run!;
   const render = compileTemplatedIsObject(is, context, config);
   const toOutcome = (response: Record<string, unknown>): Outcome => ({

@@ -67,7 +67,7 @@ function compileRiftResponse(config: unknown, context: ResponseContext, rift: Ri
   const fault = riftConfig.fault === undefined ? null : compileRiftFault(riftConfig.fault, context);
   const serve = (request: ProtocolRequest, scope: ResolveScope): Outcome | Promise<Outcome> =>
     fault ? fault.apply(() => inner.resolve(request, scope)) : inner.resolve(request, scope);
-  if (riftConfig.script === undefined) return { config, repeat: inner.repeat, resolve: serve };
+  if (riftConfig.script === undefined) return { config, repeat: inner.repeat, shape: inner.shape, resolve: serve };
 
   const stallMs = context.scripts.stallMs;
   const script = compileScript(riftConfig.script, {
@@ -78,12 +78,13 @@ function compileRiftResponse(config: unknown, context: ResponseContext, rift: Ri
     scriptsDir: context.scriptsDir,
     configDir: context.configDir,
   });
-  if (script.kind === 'ctx') return ctxResponse(script.compiled, script.engine, config, context, rift, inner.repeat, serve);
+  if (script.kind === 'ctx') return ctxResponse(script.compiled, script.engine, config, context, rift, inner, serve);
   const answers = new ScriptAnswers(script, rift, context, config);
   const compiled = script.compiled;
   return {
     config,
     repeat: inner.repeat,
+    shape: inner.shape,
     resolve(request, scope) {
       const next = () => serve(request, scope);
       let result: unknown;
@@ -109,7 +110,7 @@ function ctxResponse(
   config: Record<string, unknown>,
   context: ResponseContext,
   rift: RiftImposter,
-  repeat: number,
+  inner: CompiledResponse,
   serve: (request: ProtocolRequest, scope: ResolveScope) => Outcome | Promise<Outcome>,
 ): CompiledResponse {
   const failures = new ScriptFailures(engine, context, config, rift.log);
@@ -128,7 +129,8 @@ function ctxResponse(
   };
   return {
     config,
-    repeat,
+    repeat: inner.repeat,
+    shape: inner.shape,
     resolve(request, scope) {
       const input = ctxInput(request, scope, rift, undefined);
       // A scenario's state read from Redis arrives later: the script runs once it is known.

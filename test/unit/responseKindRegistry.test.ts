@@ -14,7 +14,14 @@ import { replyForLog, type HttpReply } from '../../src/protocols/http/httpReply.
 import { createInstanceResources } from '../../src/server/instanceResources.js';
 import { registries } from '../../src/server/registries.js';
 
-const echoKind: ResponseKind<{ kind: 'echoPath'; prefix: string }> = {
+// The kind's shape joins the union of response shapes as a kind's own folder declares it.
+declare module '../../src/contracts/index.js' {
+  interface ResponseShapes {
+    echoPath: { kind: 'echoPath'; prefix: string };
+  }
+}
+
+const echoKind: ResponseKind<'echoPath'> = {
   key: 'echoPath',
   public: true,
   takesCommonFields: true,

@@ -1,7 +1,7 @@
 // A tcp `proxy` response (`{"to": "tcp://host:port"}`): compiled once; per request it sends the
 // request's bytes to the origin and answers with the origin's, saving them as `{is: {data}}` next
 // to the proxy stub (proxyOnce, proxyAlways) as the http proxy does, or not (proxyTransparent).
-import type { CompiledBehaviors, CompiledResponse, Outcome, ResolveScope, ResponseContext } from '../../contracts/index.js';
+import type { CompiledBehaviors, Outcome, ResolveScope, ResponseContext, ResponseResolver } from '../../contracts/index.js';
 import { StandinError, validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/plainObject.js';
 import { compilePredicateGenerators } from '../../proxy/predicateGenerators.js';
@@ -18,7 +18,7 @@ export function compileTcpProxy(
   repeat: number,
   behaviors: CompiledBehaviors,
   settings: TcpSettings,
-): CompiledResponse {
+): ResponseResolver {
   if (!isPlainObject(proxy)) throw validationError('\'proxy\' must be an object, e.g. {"to": "tcp://origin:3000"}', config);
   const target = compileTarget(proxy, config);
   if (typeof target === 'string') return refuseEveryRequest(config, repeat, target);
@@ -45,7 +45,7 @@ export function compileTcpProxy(
  * mountebank accepts a target of another protocol (`http://...`) and answers each request with
  * its `invalid proxy` error on the socket; so does standin.
  */
-function refuseEveryRequest(config: Record<string, unknown>, repeat: number, to: string): CompiledResponse {
+function refuseEveryRequest(config: Record<string, unknown>, repeat: number, to: string): ResponseResolver {
   const resolve = (): Outcome => {
     throw new StandinError('invalid proxy', 'Unable to proxy to any protocol other than tcp', to);
   };
