@@ -5,6 +5,7 @@
 // types from the folders beneath it, so no contract pulls its implementations into a cycle.
 import type { ScriptScope } from '../injection/scriptScope.js';
 import type { Log } from '../logging/logger.js';
+import type { FlowReads } from '../model/flowReads.js';
 import type { ProtocolRequest } from '../model/request.js';
 import type { TemplateOptions } from '../templates/compileTemplate.js';
 
@@ -253,7 +254,48 @@ export interface CompiledExtension {
   close?(): Promise<void>;
   /** What the extension holds now, for GET /imposters/:id/<key> (the dashboard reads it); read on demand only. */
   inspect?(): Promise<unknown>;
+  /** The extension's own predicate operator (Rift's `{"_rift": {"script": ...}}`), compiled once per predicate. */
+  readonly predicate?: ExtensionPredicateCompiler;
 }
+
+/** What an extension's predicate compiles with: the imposter's settings and, when known, its stub. */
+export interface PredicateContext {
+  readonly allowInjection: boolean;
+  /** --scriptsDir, and the folder of the --configfile the stub was read from (script files). */
+  readonly scriptsDir?: string;
+  readonly configDir?: string;
+  /** --stallLimit in milliseconds (0: none). */
+  readonly stallMs: number;
+  /** The stub the predicate belongs to; undefined for verify's predicates. */
+  readonly stub?: PredicateStub;
+}
+
+export interface PredicateStub {
+  /** How errors name the stub: `stub 0`, `stub "get-user"`. */
+  readonly label: string;
+  readonly id: string | undefined;
+  readonly scenarioName: string | undefined;
+  readonly routePattern: string | undefined;
+}
+
+/** What an extension's predicate reads of the request being matched. */
+export interface ExtensionMatchInput {
+  readonly request: ProtocolRequest;
+  /** The flow state read for this request; set by whoever matches an imposter whose predicates read it. */
+  readonly flowReads: FlowReads | undefined;
+}
+
+/**
+ * Compiles the operator's value (throwing StandinError for a bad one); `explaining`: compiled for
+ * a clause-by-clause report, where it logs nothing of its own. The check throws FlowNotRead when it
+ * read a flow still being read, and AnsweringError when the request's answer is its failure.
+ */
+export type ExtensionPredicateCompiler = (
+  value: unknown,
+  predicate: Record<string, unknown>,
+  context: PredicateContext,
+  explaining: boolean,
+) => (input: ExtensionMatchInput) => boolean;
 
 /** A value now, or later (a Redis flow store answers later). */
 export type MaybePromise<T> = T | Promise<T>;
@@ -272,6 +314,8 @@ export interface FlowKeyValues {
   delete(flowId: string, key: string): MaybePromise<unknown>;
   /** Removes every key of the flow. */
   clear(flowId: string): MaybePromise<unknown>;
+  /** The flow's live keys and values, read at once. */
+  snapshot(flowId: string): MaybePromise<ReadonlyMap<string, unknown>>;
   /** Atomic compare-and-set: `next` is written only when the key holds `expected` (null: absent). */
   cas(flowId: string, key: string, expected: null | string, next: string): MaybePromise<{ applied: boolean; current?: unknown }>;
 }

@@ -120,6 +120,13 @@ export function compileImposter(raw: unknown, registries: Registries, settings: 
     context.extensions = extensions;
     context.inspectors = new Map(keyed.flatMap(([key, compiled]) => (compiled.inspect ? [[key, () => compiled.inspect!()] as const] : [])));
     context.compileResponse = wrapCompile(extensions);
+    // An extension's predicate operator (Rift's script predicate); stubs bind their own context to it.
+    const predicateExtension = extensions.find((extension) => extension.predicate !== undefined)?.predicate;
+    if (predicateExtension !== undefined) {
+      context.predicateExtension = predicateExtension;
+      const shared = { allowInjection: settings.allowInjection, scriptsDir: settings.scriptsDir, stallMs: settings.stallLimit };
+      context.predicates.compileExtension = (value, predicate, explaining) => predicateExtension(value, predicate, shared, explaining);
+    }
     // The constructor compiles the defaultResponse, which may be refused.
     imposter = new Imposter(config, port ?? 0, protocol, [], context, settings, log);
   } catch (err) {

@@ -45,6 +45,7 @@ import { ImposterMetrics } from '../metrics/imposterMetrics.js';
 import type { EventLog } from '../events/eventLog.js';
 import { DEFAULT_TTL_SECONDS } from '../state/compileFlowState.js';
 import { FlowStoreError, type MaybePromise } from '../state/flowStore.js';
+import { AnsweringError, FlowReads } from '../model/flowReads.js';
 import { MemoryFlowStore } from '../state/memoryFlowStore.js';
 import { ScenarioBook, type StubScenario } from './scenarios.js';
 import { flowIdOf } from './flowId.js';
@@ -133,8 +134,10 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   /** With --workers, in a worker: where cycling stubs get their next position. */
   private readonly sharedPosition: ImposterScale['takePosition'];
   private readonly stamps: boolean;
-  /** Whether a stub has a `space` or a `requiredScenarioState`: then matching reads the request's flow. */
+  /** Whether a stub has a `space`, a `requiredScenarioState` or a script predicate: then matching reads the request's flow. */
   private gated = false;
+  /** Whether a stub's predicates read flow state (Rift's script predicates): the request's flow is read before matching. */
+  private readsFlows = false;
   /** Rift's flow state: where scenario states are kept, and which flow a request is in. */
   readonly flows: FlowAccess;
   readonly scenarios: ScenarioBook;
@@ -173,6 +176,7 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
     this.sharedPosition = settings.scale?.takePosition;
     this.stamps = settings.scale?.stamps === true;
     this.gated = stubs.some((stub) => stub.gated);
+    this.readsFlows = stubs.some((stub) => stub.readsFlows);
   }
 
   /** The top-level fields a response may have, its kind's key among them (the debug answer names the kind). */
@@ -199,6 +203,24 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   set stubs(stubs: Stub[]) {
     this.index = new StubIndex(stubs, this.stubContext.predicates.encoding);
     this.gated = stubs.some((stub) => stub.gated);
+    this.readsFlows = stubs.some((stub) => stub.readsFlows);
+  }
+
+  /**
+   * A request to match with the flow state its predicates may read (script predicates): the
+   * request's own flow is asked for at once (memory answers now; Redis later, then `flowReads.waiting`).
+   */
+  matchRequest(request: ProtocolRequest, readsFlows = this.readsFlows): MatchRequest {
+    const match = new MatchRequest(request);
+    if (readsFlows) this.attachReads(match, this.flowIdOf(request));
+    return match;
+  }
+
+  private attachReads(match: MatchRequest, flowId: string): FlowReads {
+    const store = this.flows.store;
+    const reads = (match.flowReads = new FlowReads(flowId, (id) => store.snapshot(id)));
+    reads.keys(flowId);
+    return reads;
   }
 
   /** The flow a request belongs to: Rift's flowIdSource header, else this imposter's port. */
@@ -263,7 +285,7 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
         }
       }
     } catch (err) {
-      this.stubFailed(i, err);
+      return this.stubFailed(i, err);
     }
     return this.noMatch(match, stubs, record, started);
   }
@@ -338,6 +360,13 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
     const candidates = index.candidates(match);
     const count = candidates === null ? stubs.length : candidates.length;
     const states = new Map<string, string>();
+    let reads: FlowReads | undefined;
+    // A flow read from Redis arrives later: matching goes on from the stub that asked for it.
+    const afterReads = (reading: FlowReads, from: number): Promise<Outcome> =>
+      reading.settled().then(
+        () => scan(from),
+        (err: unknown) => this.flowStateFailed(err),
+      );
     const scan = (from: number): Outcome | Promise<Outcome> => {
       for (let c = from; c < count; c++) {
         const i = candidates === null ? c : candidates[c]!;
@@ -365,13 +394,19 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
         try {
           matched = stub.matcher(match);
         } catch (err) {
-          this.stubFailed(i, err);
+          if (reads?.waiting) return afterReads(reads, c);
+          return this.stubFailed(i, err);
         }
+        if (reads?.waiting) return afterReads(reads, c);
         if (matched) return this.answer(i, request, started, record);
       }
       return this.noMatch(match, stubs, record, started);
     };
     try {
+      if (this.readsFlows) {
+        reads = this.attachReads(match, flowId);
+        if (reads.waiting) return afterReads(reads, 0);
+      }
       return scan(0);
     } catch (err) {
       if (err instanceof FlowStoreError) return this.flowStateFailed(err);
@@ -382,7 +417,7 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   /** The flow store could not be read or written: a 503 naming it, and the imposter keeps serving. */
   private flowStateFailed(err: unknown): Outcome {
     if (!(err instanceof FlowStoreError)) throw err;
-    this.log.error(`scenario state: ${err.message}`);
+    this.log.error(`flow state: ${err.message}`);
     const body = JSON.stringify({ errors: [{ code: 'flow state unavailable', message: err.message }] }, null, 2);
     const reply = this.protocol.compileReply({ statusCode: 503, headers: { 'Content-Type': 'application/json' }, body }, undefined, body);
     return { reply, delayMs: 0 };
@@ -403,13 +438,21 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
     return shared(this, stub).then((at) => stub.responses[at] ?? stub.peekResponse());
   }
 
-  /** The dry run: what every stub makes of `request` and which would answer; no cycle, journal or state moves. */
-  test(request: ProtocolRequest): TestResult {
-    if (!this.gated) return testStubs(this.stubs, new MatchRequest(request));
+  /**
+   * The dry run: what every stub makes of `request` and which would answer; no cycle, journal or
+   * state moves. Later only where script predicates read flow state kept in Redis.
+   */
+  test(request: ProtocolRequest): TestResult | Promise<TestResult> {
+    const match = this.matchRequest(request);
+    return untilRead(match, () => this.testMatch(match));
+  }
+
+  private testMatch(match: MatchRequest): TestResult {
+    if (!this.gated) return testStubs(this.stubs, match);
     // A stub of another space, or whose scenario is in another state, would not answer. A state
     // kept in Redis cannot be read here (this answer is synchronous): such a stub is not ruled out.
-    const flowId = this.flowIdOf(request);
-    return testStubs(this.stubs, new MatchRequest(request), (stub) => {
+    const flowId = this.flowIdOf(match.request);
+    return testStubs(this.stubs, match, (stub) => {
       if (stub.space !== undefined && stub.space !== flowId) return false;
       const scenario = stub.scenarioFields;
       if (scenario?.required === undefined) return true;
@@ -562,7 +605,12 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   }
 
   /** A failed script names its stub in the log (by its index now) before the error answers the request. */
-  private stubFailed(index: number, err: unknown): never {
+  /** A stub's predicates threw: a script predicate's failure is its own answer; anything else fails the request. */
+  private stubFailed(index: number, err: unknown): Outcome {
+    if (err instanceof AnsweringError) {
+      const is = err.answer(this.stubs[index]?.label ?? `stub ${index}`);
+      return { reply: this.protocol.compileReply(is, undefined, is), delayMs: 0 };
+    }
     if (err instanceof StandinError && err.code === 'invalid injection') {
       const data = typeof err.extra.data === 'string' ? `: ${err.extra.data}` : '';
       this.log.error(`stub ${index}: ${err.message}${data}`);
@@ -601,7 +649,7 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   private compileStubAt(config: unknown, index: number, warnings: string[]): Stub {
     const noted = this.stubContext.scripts.compileWarnings;
     noted.length = 0;
-    const stub = compileStub(config, this.stubContext, this);
+    const stub = compileStub(config, this.stubContext, this, index);
     stub.configDir = this.stubContext.configDir;
     for (const warning of noted.splice(0)) warnings.push(`stub ${index}: ${warning}`);
     if (this.settings.debug) stub.matches = [];
@@ -816,4 +864,13 @@ function stableStringify(value: unknown): string {
     return `{${parts.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/** `evaluate` of a request whose flow state is read: again once flows it asked for (Redis) have arrived. */
+export function untilRead<T>(match: MatchRequest, evaluate: () => T): T | Promise<T> {
+  const reads = match.flowReads;
+  if (reads?.waiting) return reads.settled().then(() => untilRead(match, evaluate));
+  const result = evaluate();
+  if (!reads?.waiting) return result;
+  return reads.settled().then(() => untilRead(match, evaluate));
 }

@@ -16,7 +16,8 @@ export interface DebuggedImposter {
   readonly stubs: readonly Stub[];
   /** Response kinds' keys first (the registry's order), then the extensions' and the modifiers. */
   readonly responseFields: readonly string[];
-  test(request: ProtocolRequest): TestResult;
+  /** A promise where script predicates read flow state kept in Redis. */
+  test(request: ProtocolRequest): TestResult | Promise<TestResult>;
   /** The response a stub gives next (a promise when its cycle position is kept by another process). */
   upcomingResponse(stub: Stub): CompiledResponse | Promise<CompiledResponse>;
 }
@@ -65,7 +66,15 @@ function stubListing(imposter: DebuggedImposter, report: StubReport): Record<str
 }
 
 export function riftDebugAnswer(imposter: DebuggedImposter, request: ProtocolRequest): Record<string, unknown> | Promise<Record<string, unknown>> {
-  const { answering, reports } = imposter.test(request);
+  const tested = imposter.test(request);
+  return tested instanceof Promise ? tested.then((result) => debugAnswer(imposter, request, result)) : debugAnswer(imposter, request, tested);
+}
+
+function debugAnswer(
+  imposter: DebuggedImposter,
+  request: ProtocolRequest,
+  { answering, reports }: TestResult,
+): Record<string, unknown> | Promise<Record<string, unknown>> {
   const about: Record<string, unknown> = { port: imposter.port };
   if (typeof imposter.config.name === 'string') about.name = imposter.config.name;
   about.protocol = imposter.protocol.name;

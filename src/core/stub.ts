@@ -1,8 +1,18 @@
 // A stub at run time: its compiled predicates, its compiled responses and where it is in
 // their cycle. The canonical JSON it was made from is kept for echoing.
-import type { CompiledExtension, CompiledResponse, ProxyRecorder, ResolveScope, ResponseCompiler, ResponseContext, ResponseKind } from '../contracts/index.js';
+import type {
+  CompiledExtension,
+  CompiledResponse,
+  ExtensionPredicateCompiler,
+  ProxyRecorder,
+  ResolveScope,
+  ResponseCompiler,
+  ResponseContext,
+  ResponseKind,
+} from '../contracts/index.js';
 import { compilePredicates, type CompileOptions, type RequestMatcher } from '../matching/index.js';
 import { compileExplainer, type Explainer } from '../matching/explain.js';
+import { usesExtensionOperator } from '../matching/extensionPredicate.js';
 import { compileRoutePattern, type PathParams } from '../matching/routePattern.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { RESPONSE_MODIFIERS } from '../model/knownFields.js';
@@ -25,6 +35,8 @@ export interface StubContext extends ResponseContext {
   responseFields: readonly string[];
   /** The extensions that can say what they hold, by their key (`_rift`: its flow state). */
   inspectors: ReadonlyMap<string, () => Promise<unknown>>;
+  /** The compiler of an extension's predicate operator (Rift's `_rift` script predicate), when an extension has one. */
+  predicateExtension?: ExtensionPredicateCompiler;
 }
 
 /** Where definitions were read from, which decides what they may use. */
@@ -74,6 +86,8 @@ export class Stub implements ResolveScope {
   readonly space: string | undefined;
   /** Rift's scenario fields, when the stub has them. */
   readonly scenarioFields: StubScenario | undefined;
+  /** Whether a predicate reads flow state (Rift's script predicate): the imposter reads the request's flow before matching. */
+  readonly readsFlows: boolean;
   private position = 0;
   private servedAtPosition = 0;
   private activeExplainer: Explainer | undefined;
@@ -95,12 +109,13 @@ export class Stub implements ResolveScope {
     this.id = fields.id;
     this.space = fields.space;
     this.scenarioFields = fields.scenario;
+    this.readsFlows = fields.readsFlows === true;
     this.pathParams = fields.routePattern === undefined ? NO_PATH_PARAMS : compileRoutePattern(fields.routePattern);
   }
 
   /** Whether the stub can answer only in some flows or scenario states (the imposter matches such stubs on a slower path). */
   get gated(): boolean {
-    return this.space !== undefined || this.scenarioFields?.required !== undefined;
+    return this.space !== undefined || this.scenarioFields?.required !== undefined || this.readsFlows;
   }
 
   scenario(flowId: string): { name: string; state: MaybePromise<string> } | undefined {
@@ -123,7 +138,9 @@ export class Stub implements ResolveScope {
    */
   explainer(runInjected: boolean): Explainer {
     if (runInjected) return (this.activeExplainer ??= compileExplainer(this.config.predicates, this.predicateOptions));
-    return (this.passiveExplainer ??= compileExplainer(this.config.predicates, { encoding: this.predicateOptions.encoding }));
+    // A script predicate only reads state, so it is run again; an inject is not.
+    const { encoding, compileExtension } = this.predicateOptions;
+    return (this.passiveExplainer ??= compileExplainer(this.config.predicates, compileExtension === undefined ? { encoding } : { encoding, compileExtension }));
   }
 
   /** The response the next match would be answered with, without moving the cycle. */
@@ -180,15 +197,37 @@ export class Stub implements ResolveScope {
 
 const NO_PATH_PARAMS: PathParams = () => ({});
 
+/** The imposter's predicate options with the extension's operator bound to this stub (its id, scenario, route, script folder). */
+function stubPredicateOptions(config: Record<string, unknown>, context: StubContext, index: number | undefined): CompileOptions {
+  const extension = context.predicateExtension!;
+  const id = typeof config.id === 'string' ? config.id : undefined;
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const predicateContext = {
+    allowInjection: context.allowInjection,
+    scriptsDir: context.scriptsDir,
+    configDir: context.configDir,
+    stallMs: context.predicates.stallMs ?? 0,
+    stub: {
+      label: id !== undefined ? `stub ${JSON.stringify(id)}` : index !== undefined ? `stub ${index}` : 'stub',
+      id,
+      scenarioName: text(config.scenarioName),
+      routePattern: text(config.routePattern),
+    },
+  };
+  return { ...context.predicates, compileExtension: (value, predicate, explaining) => extension(value, predicate, predicateContext, explaining) };
+}
+
 /** A stub's own fields as validated, typed (the JSON is echoed as it came). */
 interface StubFields {
   readonly id: string | undefined;
   readonly space: string | undefined;
   readonly routePattern: string | undefined;
   readonly scenario: StubScenario | undefined;
+  readonly readsFlows?: boolean;
 }
 
-export function compileStub(raw: unknown, context: StubContext, imposter: StubHost): Stub {
+/** `index`: where the stub is (or goes) among its imposter's stubs, for errors that name it. */
+export function compileStub(raw: unknown, context: StubContext, imposter: StubHost, index?: number): Stub {
   if (!isPlainObject(raw)) throw validationError('each stub must be an object', raw);
   // Stubs added or replaced later accept the old formats too (`_behaviors`), as at creation.
   const config = upcastStub(raw);
@@ -207,11 +246,13 @@ export function compileStub(raw: unknown, context: StubContext, imposter: StubHo
     throw validationError("a stub's 'routePattern' must be a path such as \"/users/:id\"", config);
   }
   try {
-    const matcher = compilePredicates(config.predicates, context.predicates);
+    const readsFlows = context.predicateExtension !== undefined && usesExtensionOperator(config.predicates);
+    const predicates = readsFlows ? stubPredicateOptions(config, context, index) : context.predicates;
+    const matcher = compilePredicates(config.predicates, predicates);
     const compiled = responses.map((r) => context.compileResponse(r, context));
     // Each response compiled, so each is an object: the definition can say so.
     const echoed: EchoedStub = { ...config, responses: compiled.map((c) => c.config) };
-    return new Stub(echoed, { id, space, routePattern, scenario: compileStubScenario(echoed) }, matcher, compiled, imposter, context.predicates);
+    return new Stub(echoed, { id, space, routePattern, scenario: compileStubScenario(echoed), readsFlows }, matcher, compiled, imposter, predicates);
   } catch (err) {
     // mountebank checks injection per stub and names the stub as the source.
     if (err instanceof StandinError && err.code === 'invalid injection') throw new StandinError(err.code, err.message, config);

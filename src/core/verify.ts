@@ -4,11 +4,12 @@
 // whether it held, and names the closest request when too few matched.
 import { compilePredicate, compilePredicates, MatchRequest } from '../matching/index.js';
 import { compilePredicateExplainers, type Clause } from '../matching/explain.js';
+import { usesExtensionOperator } from '../matching/extensionPredicate.js';
 import { predicateShape } from '../matching/predicateShape.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/plainObject.js';
 import { flowIdOf } from './flowId.js';
-import type { Imposter } from './imposter.js';
+import { untilRead, type Imposter } from './imposter.js';
 
 export interface ExpectedCount {
   readonly atLeast: number;
@@ -44,16 +45,23 @@ const describeCount = (times: ExpectedCount): string =>
       ? `at least ${times.atLeast}`
       : `between ${times.atLeast} and ${times.atMost}`;
 
-export function verifyRequests(imposter: Imposter, options: VerifyOptions): Record<string, unknown> {
+/** Script predicates (`_rift`) read each request's flow state as it is now; a promise when that is kept in Redis. */
+export async function verifyRequests(imposter: Imposter, options: VerifyOptions): Promise<Record<string, unknown>> {
   const compileOptions = imposter.predicateOptions;
   const all = compilePredicates(options.predicates, compileOptions);
+  const readsFlows = usesExtensionOperator(options.predicates);
   const scoped = imposter
     .recorded()
     .map((record) => record.request)
     .filter((request) => options.flowId === undefined || flowIdOf(imposter.config, imposter.port, request) === options.flowId);
   const matched: ProtocolRequest[] = [];
   const missed: ProtocolRequest[] = [];
-  for (const request of scoped) (all(new MatchRequest(request)) ? matched : missed).push(request);
+  const matchOf = new Map<ProtocolRequest, MatchRequest>();
+  for (const request of scoped) {
+    const match = imposter.matchRequest(request, readsFlows);
+    if (readsFlows) matchOf.set(request, match);
+    ((await untilRead(match, () => all(match))) ? matched : missed).push(request);
+  }
 
   const out: Record<string, unknown> = { matched: matched.length, total: scoped.length };
   if (options.includeRequests) out.requests = matched;
@@ -73,15 +81,15 @@ export function verifyRequests(imposter: Imposter, options: VerifyOptions): Reco
     let best: ProtocolRequest | undefined;
     let bestScore = -1;
     for (const request of missed) {
-      const match = new MatchRequest(request);
-      const score = each.filter((matches) => matches(match)).length;
+      const match = matchOf.get(request) ?? new MatchRequest(request);
+      const score = await untilRead(match, () => each.filter((matches) => matches(match)).length);
       if (score >= bestScore) {
         // `>=`: of equally close requests, the most recent.
         best = request;
         bestScore = score;
       }
     }
-    const match = new MatchRequest(best!);
+    const match = matchOf.get(best!) ?? new MatchRequest(best!);
     const failedPredicates: Record<string, unknown>[] = [];
     options.predicates.forEach((predicate, i) => {
       if (each[i]!(match)) return;

@@ -5,6 +5,7 @@
 import { validationError } from '../model/errors.js';
 import { allOf } from './combine.js';
 import { compileDeepEquals } from './deepEquals.js';
+import { extensionOperatorRefused } from './extensionPredicate.js';
 import { compileFieldPredicate } from './fieldPredicate.js';
 import { forceStringsObject, normalizeExpectedObject, type PlainObject } from './normalize.js';
 import { resolveSides, type Sides } from './parameters.js';
@@ -67,6 +68,9 @@ export function compilePredicateWith(predicate: unknown, options: CompileOptions
       const injected = compileInject!(shape.source, shape.predicate);
       return (request) => Boolean(injected(request.request));
     }
+    case '_rift':
+      if (options.compileExtension === undefined) return extensionOperatorRefused(shape.predicate);
+      return options.compileExtension(shape.value, shape.predicate, false);
     default:
       return compileFieldOperator(shape.operator, shape.fields, shape.predicate, options, settings);
   }

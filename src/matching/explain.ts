@@ -183,6 +183,12 @@ function compileClauses(predicate: unknown, at: string, options: CompileOptions)
       const holds = (request: MatchRequest) => Boolean(check(request.request));
       return [{ holds: safely(holds), explain: (request) => guarded(here, operator, () => ({ at: here, operator, held: holds(request) })) }];
     }
+    case '_rift': {
+      // Read-only (it may read flow state, never write it), so it is run again to explain it.
+      const check = options.compileExtension?.(shape.value, shape.predicate, true);
+      if (check === undefined) return [{ holds: () => false, explain: () => ({ at: here, operator, held: false, skipped: true }) }];
+      return [{ holds: safely(check), explain: (request) => guarded(here, operator, () => ({ at: here, operator, held: check(request) })) }];
+    }
     default:
       return compileFieldClauses(shape.operator, shape.fields, shape.predicate, here, options);
   }

@@ -4,6 +4,7 @@
 // request: 100 stubs matching on `path` lower-case the path once, not 100 times.
 // Views live in numbered slots: each distinct (view, field) pair compiled anywhere gets a small
 // integer once, so the per-request lookup is an array read.
+import type { FlowReads } from '../model/flowReads.js';
 import type { ProtocolRequest } from '../model/request.js';
 
 /** Returned by `MatchRequest.cached` when nothing is stored in a slot yet. */
@@ -27,6 +28,8 @@ export class MatchRequest {
   readonly request: ProtocolRequest;
   private slots: unknown[] | undefined = undefined;
   private lowerKeyIndex: Map<string, string> | undefined = undefined;
+  /** The flow state read for this request, when its predicates read some (Rift's script predicates). */
+  flowReads: FlowReads | undefined = undefined;
 
   constructor(request: ProtocolRequest) {
     this.request = request;

@@ -7,6 +7,7 @@ import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { PREDICATE_OPERATORS } from '../model/knownFields.js';
 import { isPlainObject } from '../model/plainObject.js';
+import { EXTENSION_OPERATOR } from './extensionPredicate.js';
 import type { FieldOperator } from './operators.js';
 
 /** The operators that compare request fields; `deepEquals` has its own compiler. */
@@ -16,11 +17,13 @@ export type PredicateShape =
   | { readonly operator: FieldOperatorName; readonly fields: Record<string, unknown>; readonly predicate: Record<string, unknown> }
   | { readonly operator: 'and' | 'or'; readonly children: readonly unknown[]; readonly predicate: Record<string, unknown> }
   | { readonly operator: 'not'; readonly inner: Record<string, unknown>; readonly predicate: Record<string, unknown> }
-  | { readonly operator: 'inject'; readonly source: string; readonly predicate: Record<string, unknown> };
+  | { readonly operator: 'inject'; readonly source: string; readonly predicate: Record<string, unknown> }
+  /** Rift's script predicate; its value is checked by the extension that compiles it. */
+  | { readonly operator: typeof EXTENSION_OPERATOR; readonly value: unknown; readonly predicate: Record<string, unknown> };
 
-type PredicateOperator = FieldOperatorName | 'and' | 'or' | 'not' | 'inject';
+type PredicateOperator = FieldOperatorName | 'and' | 'or' | 'not' | 'inject' | typeof EXTENSION_OPERATOR;
 
-const isPredicateOperator = (key: string): key is PredicateOperator => PREDICATE_OPERATORS.includes(key);
+const isPredicateOperator = (key: string): key is PredicateOperator => key === EXTENSION_OPERATOR || PREDICATE_OPERATORS.includes(key);
 
 /** The one operator a predicate object has; throws mountebank's "missing predicate" otherwise. */
 function operatorIn(predicate: Record<string, unknown>): PredicateOperator {
@@ -64,6 +67,7 @@ export function predicateShape(predicate: unknown, refuseInject: boolean): Predi
     if (!Array.isArray(children)) throw validationError(`the ${operator} predicate must be an array of predicates`, predicate);
     return { operator, children, predicate };
   }
+  if (operator === EXTENSION_OPERATOR) return { operator, value: predicate[operator], predicate };
   if (operator === 'inject') {
     if (refuseInject) throw new StandinError('invalid injection', INJECTION_MESSAGE, predicate);
     const source = predicate.inject;

@@ -1,5 +1,6 @@
 // The predicate compiler's public types: what callers pass in and what they get back.
 import type { ProtocolRequest } from '../model/request.js';
+import type { ExtensionPredicateCheck } from './extensionPredicate.js';
 import type { MatchRequest } from './matchRequest.js';
 
 export interface CompileOptions {
@@ -11,6 +12,11 @@ export interface CompileOptions {
    * the --allowInjection flag', predicate). Applies nested inside and/or/not too.
    */
   compileInject?: (source: string, predicate: Record<string, unknown>) => (request: ProtocolRequest) => boolean;
+  /**
+   * Compiles the `_rift` predicate operator (Rift's script predicate), given by the imposter's
+   * extension; when absent, such a predicate is refused. `explaining`: for a clause report.
+   */
+  compileExtension?: (value: unknown, predicate: Record<string, unknown>, explaining: boolean) => ExtensionPredicateCheck;
   /**
    * --stallLimit: milliseconds a regex that only a backtracking engine can run (backreferences,
    * lookarounds) may take on one long text before its request fails; 0 or absent = no limit.

@@ -25,7 +25,8 @@ export interface FieldWarning {
   readonly message: string;
 }
 
-const PREDICATE_FIELDS = [...PREDICATE_OPERATORS, ...PREDICATE_PARAMETERS];
+/** `_rift`: Rift's script predicate. */
+const PREDICATE_FIELDS = [...PREDICATE_OPERATORS, '_rift', ...PREDICATE_PARAMETERS];
 
 function check(out: FieldWarning[], object: Record<string, unknown>, at: string, known: readonly string[], explain: (field: string) => string): void {
   for (const field of Object.keys(object)) {

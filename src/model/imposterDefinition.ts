@@ -61,6 +61,11 @@ export interface InjectPredicate {
   inject: string;
 }
 
+/** Rift's script predicate: the script's `matches(ctx)` (or its body alone) answers true to match; it reads flow state, never writes it. */
+export interface RiftScriptPredicate {
+  _rift: { script: RiftScript };
+}
+
 export type Predicate =
   | EqualsPredicate
   | DeepEqualsPredicate
@@ -72,7 +77,8 @@ export type Predicate =
   | NotPredicate
   | OrPredicate
   | AndPredicate
-  | InjectPredicate;
+  | InjectPredicate
+  | RiftScriptPredicate;
 
 /** An http(s) answer; tcp answers with `data`. Missing fields come from the imposter's defaultResponse. */
 export interface IsResponse {

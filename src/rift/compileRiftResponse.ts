@@ -16,6 +16,7 @@ import { compileScript, type RiftScript } from './compileScript.js';
 import { compileRiftTemplated } from './riftTemplated.js';
 import { buildCtx, type CtxInput } from '../scripting/scriptContext.js';
 import { compileRiftImposter, type RiftImposter } from './riftImposter.js';
+import { scriptPredicateCompiler } from './scriptPredicate.js';
 import { toScriptRequest } from './scriptRequest.js';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
@@ -48,6 +49,7 @@ export const riftExtension: ImposterExtension = {
       open: () => rift.open(),
       close: () => rift.close(),
       inspect: async () => ({ flowState: { ...rift.flowState, ...(await rift.store.list(FLOW_LIST_LIMIT)) } }),
+      predicate: scriptPredicateCompiler({ timeoutMs: rift.scriptTimeoutMs, defaultEngine: rift.defaultEngine, registry: rift.registry, log: rift.log }),
     };
   },
 };

@@ -45,6 +45,8 @@ export interface FlowStore {
   keyTtl(flowId: string, key: string, seconds: number): MaybePromise<boolean>;
   /** Removes every key of the flow. */
   clear(flowId: string): MaybePromise<boolean>;
+  /** One flow's live keys and their values, read at once (what a request's script predicates read). */
+  snapshot(flowId: string): MaybePromise<ReadonlyMap<string, FlowValue>>;
   /** Every flow with its live keys, at most `limit` keys in all (read on demand, never per request). */
   list(limit: number): MaybePromise<FlowListing>;
   /** Connects and checks the backend answers; throws FlowStoreError when it does not. */

@@ -95,6 +95,15 @@ export class MemoryFlowStore implements FlowStore {
     return true;
   }
 
+  snapshot(flowId: string): ReadonlyMap<string, FlowValue> {
+    const out = new Map<string, FlowValue>();
+    const flow = this.flows.get(flowId);
+    if (flow === undefined) return out;
+    const now = this.now();
+    for (const [key, entry] of flow) if (entry.expiresAt > now) out.set(key, entry.value);
+    return out;
+  }
+
   list(limit: number): FlowListing {
     const now = this.now();
     const listing: FlowListing = { flows: [], truncated: false };

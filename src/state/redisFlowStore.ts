@@ -56,6 +56,18 @@ for _, name in ipairs(names) do redis.call('EXPIRE', ARGV[2] .. name, ARGV[1]) e
 if redis.call('TTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return 1`;
 
+// KEYS: the flow's key set. ARGV: the flow's key prefix. Answers name, value, name, value...
+const SNAPSHOT_SCRIPT = `local names = redis.call('SMEMBERS', KEYS[1])
+local out = {}
+for _, name in ipairs(names) do
+  local value = redis.call('GET', ARGV[1] .. name)
+  if value then
+    out[#out + 1] = name
+    out[#out + 1] = value
+  end
+end
+return out`;
+
 function parseValue(text: string): FlowValue {
   try {
     return JSON.parse(text) as FlowValue;
@@ -75,6 +87,7 @@ interface FlowCommands {
   flowCas(valueKey: string, indexKey: string, ttl: number, name: string, expected: string, next: string): Promise<[number, string?]>;
   flowKeyTtl(valueKey: string, seconds: number): Promise<number>;
   flowClear(indexKey: string, flowPrefix: string): Promise<number>;
+  flowSnapshot(indexKey: string, flowPrefix: string): Promise<string[]>;
 }
 
 export class RedisFlowStore implements FlowStore {
@@ -104,6 +117,7 @@ export class RedisFlowStore implements FlowStore {
     client.defineCommand('flowCas', { numberOfKeys: 2, lua: CAS_SCRIPT });
     client.defineCommand('flowKeyTtl', { numberOfKeys: 1, lua: KEY_TTL_SCRIPT });
     client.defineCommand('flowClear', { numberOfKeys: 1, lua: CLEAR_SCRIPT });
+    client.defineCommand('flowSnapshot', { numberOfKeys: 1, lua: SNAPSHOT_SCRIPT });
     let firstError: Error | undefined;
     client.on('error', (err: Error) => {
       firstError ??= err;
@@ -183,6 +197,15 @@ export class RedisFlowStore implements FlowStore {
     const flowPrefix = `${this.options.keyPrefix}flow:${flowId}:`;
     await this.run('clear', (c) => c.flowClear(this.indexKey(flowId), flowPrefix));
     return true;
+  }
+
+  /** One round trip: the flow's key set and each key's value, read by one server-side script. */
+  async snapshot(flowId: string): Promise<ReadonlyMap<string, FlowValue>> {
+    const flowPrefix = `${this.options.keyPrefix}flow:${flowId}:`;
+    const pairs = await this.run('snapshot', (c) => c.flowSnapshot(this.indexKey(flowId), flowPrefix));
+    const out = new Map<string, FlowValue>();
+    for (let i = 0; i + 1 < pairs.length; i += 2) out.set(pairs[i]!, parseValue(pairs[i + 1]!));
+    return out;
   }
 
   /** Walks the flows' key sets with SCAN (never KEYS), then reads each key's value and TTL. */

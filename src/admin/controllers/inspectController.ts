@@ -25,7 +25,7 @@ export function inspectController(registry: ImposterRegistry) {
     async test(req: AdminRequest): Promise<AdminReply> {
       const imposter = findImposter(registry, req);
       const request = requestToTest(imposter, req.body);
-      const { answering, reports } = imposter.test(request);
+      const { answering, reports } = await imposter.test(request);
       const out: Record<string, unknown> = { request, matched: answering !== -1, stubIndex: answering === -1 ? null : answering };
       if (answering !== -1) {
         const stub = imposter.stubs[answering]!;
@@ -57,11 +57,11 @@ export function inspectController(registry: ImposterRegistry) {
       return ok(body, headers);
     },
 
-    verify(req: AdminRequest): AdminReply {
+    async verify(req: AdminRequest): Promise<AdminReply> {
       const imposter = findImposter(registry, req);
       const options = verifyOptions(req.body);
       try {
-        return ok(verifyRequests(imposter, options));
+        return ok(await verifyRequests(imposter, options));
       } catch (err) {
         if (err instanceof StandinError) throw err;
         // A predicate's own code (inject) failed: the caller's predicate, so a 400.
