@@ -13,11 +13,15 @@ export class BehaviorFields {
     throw validationError(`${this.behavior} behavior "${path}" field ${problem}`, this.source);
   }
 
-  string(value: unknown, path: string, context: string, required = true): string | undefined {
-    if (value === undefined || value === null) {
-      if (required) this.fail(path, 'required');
-      return undefined;
-    }
+  requiredString(value: unknown, path: string, context: string): string {
+    if (value === undefined || value === null) this.fail(path, 'required');
+    if (typeof value !== 'string') this.fail(path, `must be a string, representing ${context}`);
+    return value;
+  }
+
+  /** An optional string: undefined when absent. */
+  string(value: unknown, path: string, context: string): string | undefined {
+    if (value === undefined || value === null) return undefined;
     if (typeof value !== 'string') this.fail(path, `must be a string, representing ${context}`);
     return value;
   }
@@ -28,10 +32,11 @@ export class BehaviorFields {
     return value;
   }
 
-  oneOf(value: unknown, path: string, allowed: readonly string[]): string {
+  oneOf<Allowed extends string>(value: unknown, path: string, allowed: readonly Allowed[]): Allowed {
     if (value === undefined || value === null) this.fail(path, 'required');
-    if (typeof value !== 'string' || !allowed.includes(value)) this.fail(path, `must be one of [${allowed.join(', ')}]`);
-    return value;
+    const found = allowed.find((one) => one === value);
+    if (found === undefined) this.fail(path, `must be one of [${allowed.join(', ')}]`);
+    return found;
   }
 
   /** `from`: a request field name, or a one-key object path such as `{"query": "q"}`. */

@@ -11,7 +11,7 @@ export function compileResponse(config: unknown, context: ResponseContext): Comp
   if (!isPlainObject(config)) throw validationError('each response must be an object', config);
   const kind = responseKindOf(config, context.kinds);
   const common: CommonFields = kind.takesCommonFields
-    ? { repeat: compileRepeat(config.repeat, config), behaviors: compileBehaviors(config.behaviors, context, config) }
+    ? { repeat: validateRepeat(config.repeat, config), behaviors: compileBehaviors(config.behaviors, context, config) }
     : NO_COMMON_FIELDS;
   const shape = kind.validate(config, context);
   return { ...kind.compile(shape, config, context, common), shape };
@@ -42,7 +42,7 @@ function unrecognizedHint(config: Record<string, unknown>, kinds: readonly Respo
   return typed === undefined ? `: ${choices}` : `: ${JSON.stringify(typed)} is not one${didYouMeanSuffix(typed, types)}; ${choices}`;
 }
 
-function compileRepeat(value: unknown, source: unknown): number {
+function validateRepeat(value: unknown, source: unknown): number {
   if (value === undefined) return 1;
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw validationError('"repeat" field must be an integer greater than 0', source);

@@ -3,13 +3,23 @@
 import type { BehaviorStep } from './behaviorStep.js';
 import { BehaviorFields } from './behaviorFields.js';
 import { replaceAll, replaceEverywhere } from './replaceTokens.js';
-import { compileRequestSelection } from './requestSelection.js';
+import { compileRequestSelection, validateRequestSelection, type RequestSelectionShape } from './requestSelection.js';
 
-export function compileCopy(value: unknown, source: unknown, stallMs: number): BehaviorStep {
+/** A `copy` after validation: the token, and where its values come from. */
+export interface CopyShape {
+  readonly into: string;
+  readonly selection: RequestSelectionShape;
+}
+
+export function validateCopy(value: unknown, source: unknown, stallMs: number): CopyShape {
   const fields = new BehaviorFields('copy', source);
   const config = fields.object(value, 'copy');
-  const into = fields.string(config.into, 'into', 'the token to replace in response fields')!;
-  const select = compileRequestSelection(fields, { from: config.from, using: config.using }, '', source, stallMs);
+  const into = fields.requiredString(config.into, 'into', 'the token to replace in response fields');
+  return { into, selection: validateRequestSelection(fields, { from: config.from, using: config.using }, '', source, stallMs) };
+}
+
+export function compileCopy({ into, selection }: CopyShape): BehaviorStep {
+  const select = compileRequestSelection(selection);
   return (request, response) => {
     const values = select(request).map((v) => String(v));
     if (values.length === 0) return response;

@@ -11,9 +11,13 @@ import type { FlowScripts } from '../contracts/index.js';
 import { compileRhaiBehavior } from './rhaiBehaviorCompile.js';
 import { rhaiDecorateStep } from './rhaiBehavior.js';
 
-export function compileDecorate(value: unknown, scope: ScriptScope | undefined, source: unknown, flows?: FlowScripts): BehaviorStep {
-  if (!scope) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
-  const fnSource = new BehaviorFields('decorate', source).string(value, 'decorate', 'a JavaScript function')!;
+/** The function's source (JavaScript, or Rhai); refused without --allowInjection. */
+export function validateDecorate(value: unknown, allowInjection: boolean, source: unknown): string {
+  if (!allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
+  return new BehaviorFields('decorate', source).requiredString(value, 'decorate', 'a JavaScript function');
+}
+
+export function compileDecorate(fnSource: string, scope: ScriptScope, source: unknown, flows?: FlowScripts): BehaviorStep {
   let fn;
   try {
     fn = compileScript(fnSource, 'decorator injection');

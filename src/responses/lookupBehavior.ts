@@ -7,24 +7,38 @@ import { BehaviorFields } from './behaviorFields.js';
 import type { BehaviorStep } from './behaviorStep.js';
 import { readCsv } from './csvTable.js';
 import { replaceAll, replaceEverywhere } from './replaceTokens.js';
-import { compileRequestSelection } from './requestSelection.js';
+import { compileRequestSelection, validateRequestSelection, type RequestSelectionShape } from './requestSelection.js';
 
-export function compileLookup(value: unknown, source: unknown, log: Log, stallMs: number): BehaviorStep {
+/** A `lookup` after validation. */
+export interface LookupShape {
+  readonly key: RequestSelectionShape;
+  /** Which of the selected values is the key. */
+  readonly index: number;
+  readonly csv: { readonly path: string; readonly keyColumn: string; readonly delimiter: string };
+  readonly into: string;
+}
+
+export function validateLookup(value: unknown, source: unknown, stallMs: number): LookupShape {
   const fields = new BehaviorFields('lookup', source);
   const config = fields.object(value, 'lookup');
   const key = fields.object(config.key, 'key');
-  const select = compileRequestSelection(fields, { from: key.from, using: key.using }, 'key.', source, stallMs);
+  const selection = validateRequestSelection(fields, { from: key.from, using: key.using }, 'key.', source, stallMs);
   const index = key.index === undefined ? 0 : fields.nonNegativeInteger(key.index, 'key.index');
   const dataSource = fields.object(config.fromDataSource, 'fromDataSource');
   const kinds = Object.keys(dataSource);
   if (kinds.length !== 1) fields.oneOf(undefined, 'fromDataSource', ['csv']);
   fields.oneOf(kinds[0], 'fromDataSource', ['csv']);
   const csv = fields.object(dataSource.csv, 'fromDataSource.csv');
-  const path = fields.string(csv.path, 'fromDataSource.csv.path', 'the path to the CSV file')!;
-  const keyColumn = fields.string(csv.keyColumn, 'fromDataSource.csv.keyColumn', 'the column header to select against the "key" field')!;
-  const delimiter = fields.string(csv.delimiter, 'fromDataSource.csv.delimiter', 'the delimiter separator values', false) ?? ',';
-  const into = fields.string(config.into, 'into', 'the token to replace in response fields')!;
+  const path = fields.requiredString(csv.path, 'fromDataSource.csv.path', 'the path to the CSV file');
+  const keyColumn = fields.requiredString(csv.keyColumn, 'fromDataSource.csv.keyColumn', 'the column header to select against the "key" field');
+  const delimiter = fields.string(csv.delimiter, 'fromDataSource.csv.delimiter', 'the delimiter separator values') ?? ',';
+  const into = fields.requiredString(config.into, 'into', 'the token to replace in response fields');
+  return { key: selection, index, csv: { path, keyColumn, delimiter }, into };
+}
 
+export function compileLookup({ key, index, csv, into }: LookupShape, log: Log): BehaviorStep {
+  const select = compileRequestSelection(key);
+  const { path, keyColumn, delimiter } = csv;
   return async (request, response) => {
     const keyValue = select(request)[index];
     const row = await findRow(path, delimiter, keyColumn, keyValue === undefined ? undefined : String(keyValue), log);

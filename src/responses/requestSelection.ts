@@ -7,43 +7,45 @@ import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/plainObject.js';
 import { selectJsonPathAll } from '../matching/jsonpathSelector.js';
 import { compileUserRegex, type UserRegex } from '../matching/userRegex.js';
-import { checkXPathSelector, namespacedSelect, selectXPath } from '../matching/xpathValues.js';
+import { checkXPathSelector, namespacedSelect, selectXPath, type XPathSelect } from '../matching/xpathValues.js';
 import type { BehaviorFields } from './behaviorFields.js';
 
 export type RequestSelection = (request: ProtocolRequest) => unknown[];
 
+/**
+ * `from` and `using` after validation. The selector is checked by parsing it, so a regex keeps
+ * what it was parsed into, and an xpath its namespaces.
+ */
+export interface RequestSelectionShape {
+  readonly from: string | Record<string, unknown>;
+  readonly using:
+    | { readonly method: 'regex'; readonly regex: UserRegex }
+    | { readonly method: 'xpath'; readonly selector: string; readonly select: XPathSelect }
+    | { readonly method: 'jsonpath'; readonly selector: string };
+}
+
 const METHODS = ['regex', 'xpath', 'jsonpath'] as const;
 
-export function compileRequestSelection(
+export function validateRequestSelection(
   fields: BehaviorFields,
   config: { from: unknown; using: unknown },
   prefix: string,
   source: unknown,
   /** --stallLimit, for a regex only a backtracking engine can run. */
   stallMs: number,
-): RequestSelection {
+): RequestSelectionShape {
   const from = fields.from(config.from, `${prefix}from`);
   const using = fields.object(config.using, `${prefix}using`);
   const method = fields.oneOf(using.method, `${prefix}using.method`, METHODS);
-  const selector = fields.string(using.selector, `${prefix}using.selector`, 'the selector')!;
-  const select = compileSelector(method, selector, using, source, stallMs);
-  return (request) => {
-    const value = fieldValue(request, from);
-    return value === undefined || value === null ? [] : select(value);
-  };
-}
-
-function compileSelector(method: string, selector: string, using: Record<string, unknown>, source: unknown, stallMs: number): (value: unknown) => unknown[] {
+  const selector = fields.requiredString(using.selector, `${prefix}using.selector`, 'the selector');
   if (method === 'regex') {
     const options = isPlainObject(using.options) ? using.options : {};
     const flags = `${options.ignoreCase ? 'i' : ''}${options.multiline ? 'm' : ''}`;
-    let regex: UserRegex;
     try {
-      regex = compileUserRegex(selector, flags, stallMs);
+      return { from, using: { method, regex: compileUserRegex(selector, flags, stallMs) } };
     } catch (err) {
-      throw validationError(`invalid regular expression ${JSON.stringify(selector)}: ${(err as Error).message}`, source);
+      throw validationError(`invalid regular expression ${JSON.stringify(selector)}: ${err instanceof Error ? err.message : String(err)}`, source);
     }
-    return (value) => regex.exec(String(value)) ?? [];
   }
   if (method === 'xpath') {
     const select = namespacedSelect(using.ns);
@@ -52,6 +54,26 @@ function compileSelector(method: string, selector: string, using: Record<string,
     } catch {
       throw validationError(`malformed xpath selector ${JSON.stringify(selector)}`, source);
     }
+    return { from, using: { method, selector, select } };
+  }
+  return { from, using: { method, selector } };
+}
+
+export function compileRequestSelection({ from, using }: RequestSelectionShape): RequestSelection {
+  const select = compileSelector(using);
+  return (request) => {
+    const value = fieldValue(request, from);
+    return value === undefined || value === null ? [] : select(value);
+  };
+}
+
+function compileSelector(using: RequestSelectionShape['using']): (value: unknown) => unknown[] {
+  if (using.method === 'regex') {
+    const { regex } = using;
+    return (value) => regex.exec(String(value)) ?? [];
+  }
+  if (using.method === 'xpath') {
+    const { select, selector } = using;
     return (value) => {
       const result = selectXPath(select, selector, value);
       if (Array.isArray(result)) return result;
@@ -59,6 +81,7 @@ function compileSelector(method: string, selector: string, using: Record<string,
       return typeof result === 'string' ? [result] : [];
     };
   }
+  const { selector } = using;
   return (value) => selectJsonPathAll(selector, value) ?? [];
 }
 

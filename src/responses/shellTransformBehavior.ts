@@ -11,9 +11,13 @@ import type { BehaviorStep } from './behaviorStep.js';
 
 const MAX_COMMAND_LENGTH = 2048;
 
-export function compileShellTransform(value: unknown, scope: ScriptScope | undefined, source: unknown): BehaviorStep {
-  if (!scope) throw new StandinError('invalid injection', SHELL_MESSAGE, source);
-  const command = new BehaviorFields('shellTransform', source).string(value, 'shellTransform', 'the path to a command line application')!;
+/** The command line; refused without --allowInjection. */
+export function validateShellTransform(value: unknown, allowInjection: boolean, source: unknown): string {
+  if (!allowInjection) throw new StandinError('invalid injection', SHELL_MESSAGE, source);
+  return new BehaviorFields('shellTransform', source).requiredString(value, 'shellTransform', 'the path to a command line application');
+}
+
+export function compileShellTransform(command: string, scope: ScriptScope): BehaviorStep {
   return (request, response) => {
     const requestJson = JSON.stringify(request);
     const responseJson = JSON.stringify(response);

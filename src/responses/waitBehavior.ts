@@ -11,30 +11,25 @@ import { compileRhaiBehavior } from './rhaiBehaviorCompile.js';
 import { rhaiWaitStep } from './rhaiBehavior.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';
 
-/** A fixed wait gives its milliseconds; a function gives a step that asks it each time. */
-export function compileWait(value: unknown, scope: ScriptScope | undefined, source: unknown, flows?: FlowScripts): number | BehaviorStep {
-  if (isPlainObject(value)) return compileWaitObject(value, scope, source, flows);
+/** A `wait` after validation: fixed milliseconds, a uniform range, or a function's source (JavaScript or Rhai). */
+export type WaitShape =
+  | { readonly kind: 'fixed'; readonly ms: number }
+  | { readonly kind: 'range'; readonly min: number; readonly max: number }
+  | { readonly kind: 'function'; readonly source: string };
+
+/** A function is refused without --allowInjection. */
+export function validateWait(value: unknown, allowInjection: boolean, source: unknown): WaitShape {
+  if (isPlainObject(value)) return validateWaitObject(value, allowInjection, source);
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? Number.parseInt(value, 10) : NaN;
-  if (typeof value === 'string' && Number.isNaN(ms)) {
-    if (!scope) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
-    return compileWaitFunction(value, scope, source, flows);
-  }
+  if (typeof value === 'string' && Number.isNaN(ms)) return waitFunction(value, allowInjection, source);
   if (!Number.isInteger(ms) || ms < 0) {
     throw validationError('wait behavior "wait" field must be an integer greater than or equal to 0', source);
   }
-  return ms;
+  return { kind: 'fixed', ms };
 }
 
-function compileWaitObject(
-  value: Record<string, unknown>,
-  scope: ScriptScope | undefined,
-  source: unknown,
-  flows: FlowScripts | undefined,
-): number | BehaviorStep {
-  if (typeof value.inject === 'string') {
-    if (!scope) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
-    return compileWaitFunction(value.inject, scope, source, flows);
-  }
+function validateWaitObject(value: Record<string, unknown>, allowInjection: boolean, source: unknown): WaitShape {
+  if (typeof value.inject === 'string') return waitFunction(value.inject, allowInjection, source);
   const { min, max } = value;
   const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
   if (!whole(min) || !whole(max) || max < min) {
@@ -43,8 +38,20 @@ function compileWaitObject(
       source,
     );
   }
-  if (min === max) return min;
-  const span = max - min + 1;
+  return min === max ? { kind: 'fixed', ms: min } : { kind: 'range', min, max };
+}
+
+function waitFunction(fnSource: string, allowInjection: boolean, source: unknown): WaitShape {
+  if (!allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
+  return { kind: 'function', source: fnSource };
+}
+
+/** A fixed wait gives its milliseconds; a range or a function gives a step that decides each time. */
+export function compileWait(wait: WaitShape, scope: ScriptScope, source: unknown, flows?: FlowScripts): number | BehaviorStep {
+  if (wait.kind === 'fixed') return wait.ms;
+  if (wait.kind === 'function') return compileWaitFunction(wait.source, scope, source, flows);
+  const { min } = wait;
+  const span = wait.max - min + 1;
   return (_request, response) => delay(min + Math.floor(Math.random() * span), response);
 }
 
