@@ -16,6 +16,7 @@ import type { RecordedRequest } from '../core/recordedRequest.js';
 import type { Log } from '../logging/logger.js';
 
 const PREFIX = 'standin:fleet:';
+const BUS = `${PREFIX}bus`;
 const TIMEOUT_MS = 2_000;
 /** A lock expires on its own after this long (a member that died holding it); a member waits at most LOCK_WAIT_MS for one. */
 const LOCK_TTL_MS = 10_000;
@@ -80,7 +81,10 @@ export class FleetStore {
       retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
     };
     const client = new Redis(this.url, { ...options, enableAutoPipelining: true });
-    const subscriber = new Redis(this.url, options);
+    // ioredis would subscribe again by itself after a reconnection, without handling a failure: Redis
+    // lost again before it answered left an unhandled rejection (MaxRetriesPerRequestError). The
+    // subscriber subscribes on each connection here, failure handled.
+    const subscriber = new Redis(this.url, { ...options, autoResubscribe: false });
     let firstError: Error | undefined;
     const lose = (why: string) => {
       if (this.client === client && !this.lost) {
@@ -96,6 +100,16 @@ export class FleetStore {
     // and back before a reconnection failed), and what Redis held may be gone.
     client.on('close', () => lose('connection closed'));
     subscriber.on('error', () => undefined);
+    let subscribed = false;
+    subscriber.on('ready', () => {
+      if (!subscribed) return; // the first connection subscribes below, awaited
+      subscriber.subscribe(BUS).catch((err: Error) => {
+        // Lost again before Redis answered: the next connection subscribes. Still connected (a
+        // timeout): reconnect, so that it does.
+        if (subscriber.status === 'ready') subscriber.disconnect(true);
+        this.log.debug(`fleet: could not subscribe to the fleet's changes again (${err.message}); retrying`);
+      });
+    });
     client.on('ready', () => {
       if (!this.lost || this.client !== client) return;
       this.lost = false;
@@ -111,7 +125,8 @@ export class FleetStore {
     });
     try {
       await withTimeout(Promise.all([client.connect(), subscriber.connect()]), TIMEOUT_MS);
-      await subscriber.subscribe(`${PREFIX}bus`);
+      await subscriber.subscribe(BUS);
+      subscribed = true;
       await client.ping();
     } catch (err) {
       client.disconnect();
@@ -202,7 +217,7 @@ export class FleetStore {
   }
 
   async announce(message: BusMessage): Promise<void> {
-    await this.redis.publish(`${PREFIX}bus`, JSON.stringify(message));
+    await this.redis.publish(BUS, JSON.stringify(message));
   }
 
   async beat(beat: MemberBeat, ttlMs: number): Promise<void> {
