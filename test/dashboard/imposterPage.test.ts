@@ -178,6 +178,17 @@ describe('an imposter in the browser', { timeout: 180_000 }, () => {
     await p.close();
   });
 
+  it("shows Rift's script predicate: its engine and code, and the clause of a miss", async () => {
+    const code = 'ctx.state.get("tier") == "vip"';
+    const port = await imposter([{ id: 'vip', predicates: [{ _rift: { script: { engine: 'rhai', code } } }], responses: [{ is: { body: 'vip' } }] }]);
+    const p = await openImposter(port);
+    await p.getByTestId('stub-0').getByText(`script (rhai) ${code}`).waitFor();
+    assert.equal(await (await fetch(`http://127.0.0.1:${port}/`)).text(), '', 'no tier: no match');
+    const miss = p.getByTestId('live-request').first().getByTestId('near-miss');
+    await miss.getByText('predicates[0]._rift', { exact: true }).waitFor();
+    await p.close();
+  });
+
   it("shows Rift's scenarios and spaces: the stubs they gate, each flow's scenario state, and a reset", async () => {
     const port = await imposter(
       [

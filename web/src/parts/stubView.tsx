@@ -18,7 +18,7 @@ function PredicateLine({ predicate }: { predicate: Obj }) {
   if (isObj(predicate.jsonpath)) params.push(`jsonpath ${short(predicate.jsonpath.selector)}`);
   if (isObj(predicate.xpath)) params.push(`xpath ${short(predicate.xpath.selector)}`);
   if (predicate.except !== undefined && predicate.except !== '') params.push(`except ${short(predicate.except)}`);
-  const operator = Object.keys(predicate).find((k) => FIELD_OPERATORS.includes(k) || ['not', 'and', 'or', 'inject'].includes(k));
+  const operator = Object.keys(predicate).find((k) => FIELD_OPERATORS.includes(k) || ['not', 'and', 'or', 'inject', '_rift'].includes(k));
   const suffix = params.length > 0 ? <span class="muted"> ({params.join(', ')})</span> : null;
   if (operator === undefined)
     return (
@@ -33,6 +33,16 @@ function PredicateLine({ predicate }: { predicate: Obj }) {
         inject <code>{short(value, 80)}</code>
       </li>
     );
+  // Rift's script predicate: its script's engine and code (or the file or named script it runs).
+  if (operator === '_rift' && isObj(value) && isObj(value.script)) {
+    const script = value.script;
+    const source = script.code ?? script.file ?? script.ref;
+    return (
+      <li>
+        script{typeof script.engine === 'string' ? ` (${script.engine})` : ''} <code>{short(source, 80)}</code>
+      </li>
+    );
+  }
   if (operator === 'not' && isObj(value)) {
     return (
       <li>
