@@ -417,7 +417,8 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   /** The flow store could not be read or written: a 503 naming it, and the imposter keeps serving. */
   private flowStateFailed(err: unknown): Outcome {
     if (!(err instanceof FlowStoreError)) throw err;
-    this.log.error(`flow state: ${err.message}`);
+    // The store's message says what failed (`flow state: Redis get failed at ...`).
+    this.log.error(err.message);
     const body = JSON.stringify({ errors: [{ code: 'flow state unavailable', message: err.message }] }, null, 2);
     const reply = this.protocol.compileReply({ statusCode: 503, headers: { 'Content-Type': 'application/json' }, body }, undefined, body);
     return { reply, delayMs: 0 };

@@ -139,6 +139,7 @@ for (const backend of backends) {
       assert.equal(looped.status, 504);
       assert.equal(looped.headers['x-rift-script-timeout'], 'true');
       assert.equal(looped.json().errors[0].code, 'script timeout');
+      assert.match(looped.json().errors[0].message, /stopped \(--stallLimit\)/, 'the stall limit stopped it, not the 5 s budget');
       const promised = await get(`${url}/async`);
       assert.equal(promised.status, 500);
       assert.match(promised.json().errors[0].message, /not a Promise/);
@@ -233,6 +234,33 @@ describe('script predicates refused at creation', () => {
       assert.equal((await get(`${url}/l`)).body, 'lua');
     } finally {
       await plain.stop();
+    }
+  });
+});
+
+describe('script predicates while Redis is away', { skip: redisMissing }, () => {
+  it('answers 503 naming the flow store and logs it, then matches again once Redis is back', async () => {
+    const own = await startRedis();
+    try {
+      const url = await createImposter(mb.url, {
+        protocol: 'http',
+        _rift: { flowState: { backend: 'redis', redis: { url: own.url, keyPrefix: 'lost:' } } },
+        stubs: [{ predicates: [scriptPredicate('rhai', 'ctx.state.get_or("on", true)')], responses: [answer('on')] }],
+      });
+      assert.equal((await get(url)).body, 'on');
+      await own.stop();
+      const lost = await get(url);
+      assert.equal(lost.status, 503);
+      assert.equal(lost.json().errors[0].code, 'flow state unavailable');
+      assert.match(lost.json().errors[0].message, /Redis snapshot failed/);
+      const deadline = Date.now() + 5000;
+      while (!/flow state: Redis snapshot failed/.test(mb.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.match(mb.output(), /flow state: Redis snapshot failed/);
+      await own.start();
+      for (const until = Date.now() + 5000; (await get(url)).status !== 200 && Date.now() < until;) await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await get(url)).body, 'on');
+    } finally {
+      await own.stop();
     }
   });
 });
