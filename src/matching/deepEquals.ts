@@ -3,6 +3,7 @@
 // numbers/booleans/null equal their strings; an expected object against a string field reads the
 // string as JSON (normalized again, as mountebank does). `{query: {}}` therefore means "no query".
 // Expected strings are computed at compile time; actual ones once per request and view.
+import { parseClientJson } from '../model/jsonDepth.js';
 import { canonical } from './canonical.js';
 import { NOT_CACHED, slotFor, type MatchRequest } from './matchRequest.js';
 import { forceStrings, isObjectLike, transformFreshJson, transformJsonText, tryJSON, type PlainObject, type TextSpec } from './normalize.js';
@@ -43,7 +44,7 @@ function actualCanonical(request: MatchRequest, spec: ViewSpec, field: DeepField
 export function canonicalOfJsonText(text: string, spec: TextSpec): string | undefined {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseClientJson(text);
   } catch {
     return JSON.stringify(transformJsonText(text, spec));
   }

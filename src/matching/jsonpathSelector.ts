@@ -4,6 +4,7 @@
 // one match, an array for several and undefined for none or for text that is not JSON.
 import { JSONPath } from 'jsonpath-plus';
 import { validationError } from '../model/errors.js';
+import { parseClientJson } from '../model/jsonDepth.js';
 import { isPlainObject } from '../model/plainObject.js';
 import type { MatchRequest } from './matchRequest.js';
 import { forceStrings, isObjectLike, tryJSON } from './normalize.js';
@@ -130,7 +131,7 @@ export function selectJsonPathAll(selector: string, possibleJSON: unknown): unkn
 function selectAll(selector: string, walk: PlainWalk | null, possibleJSON: unknown): unknown[] | undefined {
   let json = possibleJSON;
   try {
-    if (!isObjectLike(json)) json = JSON.parse(String(json));
+    if (!isObjectLike(json)) json = parseClientJson(String(json));
     return walk !== null ? walk(json) : selectWithJsonPathPlus(selector, json);
   } catch {
     return undefined;

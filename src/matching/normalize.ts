@@ -3,6 +3,7 @@
 // String values: base64-decode (binary mode), lower-case (unless caseSensitive), strip `except`.
 // Object keys: lower-cased unless caseSensitive. Built objects have no prototype, so request data
 // such as a `__proto__` JSON key stays plain data.
+import { parseClientJson } from '../model/jsonDepth.js';
 import { isPlainObject } from '../model/plainObject.js';
 import { canonical } from './canonical.js';
 import type { UserRegex } from './userRegex.js';
@@ -78,9 +79,9 @@ export function transformFreshJson(value: unknown, spec: TextSpec): unknown {
  */
 export function tryJSON(text: string, spec: TextSpec): unknown {
   try {
-    return transformFreshJson(JSON.parse(text), spec);
+    return transformFreshJson(parseClientJson(text), spec);
   } catch {
-    // Not JSON, or nested deeper than the stack allows: either way, plain text.
+    // Not JSON, or nested deeper than standin reads JSON (see parseClientJson): either way, plain text.
     return text;
   }
 }

@@ -59,9 +59,41 @@ export const SMOKE_DOCUMENT = parser.parseFromString('<x a="b">t<y/></x>', 'text
 /** Stand-in for "no document": empty text, or text xmldom cannot parse. */
 export const NO_DOCUMENT = Symbol('no document');
 
-/** xmldom's document, or NO_DOCUMENT after a fatal error. */
+/** Deeper than any real document; xmldom and the xpath evaluation recurse per level. */
+export const MAX_XML_DEPTH = 512;
+
+/**
+ * True when `text` nests elements more than `max` deep (counted over its tags, roughly: a `>`
+ * inside an attribute value or a comment may miscount, only ever for text with more than `max`
+ * tags). Linear, and most text has fewer tags than that and is only searched for `<`.
+ */
+export function xmlNestedDeeperThan(text: string, max: number = MAX_XML_DEPTH): boolean {
+  let tags = 0;
+  for (let i = text.indexOf('<'); i !== -1 && tags <= max; i = text.indexOf('<', i + 1)) tags++;
+  if (tags <= max) return false;
+  let depth = 0;
+  for (let i = text.indexOf('<'); i !== -1;) {
+    const next = text.charCodeAt(i + 1);
+    const close = text.indexOf('>', i + 1);
+    if (close === -1) return false;
+    if (next === 47 /* / */) depth--;
+    else if (next !== 33 /* ! */ && next !== 63 /* ? */ && text.charCodeAt(close - 1) !== 47 && ++depth > max) return true;
+    i = text.indexOf('<', close + 1);
+  }
+  return false;
+}
+
+/**
+ * xmldom's document, or NO_DOCUMENT after a fatal error, or for text nested more than
+ * MAX_XML_DEPTH deep: such a body is not read as XML (mountebank's xmldom and xpath overflow the
+ * stack on it and fail the request), so an xpath selects nothing from it, in time linear in its length.
+ */
 export function parseXmldomDocument(text: string): unknown {
-  if (text === '') return NO_DOCUMENT;
+  if (text === '' || xmlNestedDeeperThan(text)) return NO_DOCUMENT;
+  return parseXmldom(text);
+}
+
+function parseXmldom(text: string): unknown {
   try {
     return parser.parseFromString(text, 'text/xml');
   } catch {
@@ -71,5 +103,6 @@ export function parseXmldomDocument(text: string): unknown {
 
 /** The same document for xpath, built by the fast parser where it can (plain well-formed XML). */
 export function parseDocument(text: string): unknown {
-  return parseLightDocument(text) ?? parseXmldomDocument(text);
+  if (text === '' || xmlNestedDeeperThan(text)) return NO_DOCUMENT;
+  return parseLightDocument(text) ?? parseXmldom(text);
 }

@@ -4,6 +4,7 @@
 import { DOMParser } from '@xmldom/xmldom';
 import xpath from 'xpath';
 import { isPlainObject } from '../model/plainObject.js';
+import { xmlNestedDeeperThan } from './xmlDocument.js';
 
 export type XPathSelect = ReturnType<typeof xpath.useNamespaces>;
 
@@ -20,8 +21,11 @@ export function checkXPathSelector(select: XPathSelect, selector: string): void 
 type XNode = { nodeValue?: string | null; textContent?: string | null };
 
 export function selectXPath(select: XPathSelect, selector: string, text: unknown): unknown {
+  const source = String(text ?? '');
+  // Nested too deep to read as XML (see xmlDocument.ts): nothing selected, in linear time.
+  if (xmlNestedDeeperThan(source)) return undefined;
   try {
-    const doc = new DOMParser({ onError: () => undefined }).parseFromString(String(text ?? ''), 'text/xml');
+    const doc = new DOMParser({ onError: () => undefined }).parseFromString(source, 'text/xml');
     const result = select(selector, doc as unknown as Node);
     if (typeof result === 'number' || typeof result === 'boolean' || typeof result === 'string') return result;
     const values = (result as unknown as XNode[]).map(nodeValue);

@@ -36,3 +36,27 @@ function openingBrackets(text: string, bracket: string, limit: number): number {
   for (let i = text.indexOf(bracket); i !== -1 && count <= limit; i = text.indexOf(bracket, i + 1)) count++;
   return count;
 }
+
+/**
+ * JSON.parse for text a client sent (a request body, a header): text that nests arrays and
+ * objects more than MAX_JSON_DEPTH levels deep is refused with a SyntaxError, as text that is
+ * not JSON, before V8 parses it. V8's parse alone takes seconds on a few MB of `[[[[`, and every
+ * recursive walk after it (normalizing, comparing, selecting) would overflow the stack.
+ * mountebank's tryJSON reads such a body as text too, once its stack overflows (somewhere past a
+ * few thousand levels, differently from run to run); here the limit is the same every time.
+ */
+export function parseClientJson(text: string): unknown {
+  // Nesting deeper than the limit takes more characters than that: short text skips the count.
+  if (text.length > MAX_JSON_DEPTH && text !== lastShallow) {
+    if (jsonNestedDeeperThan(text)) throw new SyntaxError(`nested more than ${MAX_JSON_DEPTH} levels deep: read as text, not JSON`);
+    lastShallow = text;
+  }
+  return JSON.parse(text) as unknown;
+}
+
+/**
+ * The last long text found shallow enough: the predicates, behaviors and miss explanation of one
+ * request parse the same body several times, and a large JSON body has brackets enough to be
+ * walked whole each time. (Deep text is refused as soon as it is found deep.)
+ */
+let lastShallow: string | undefined;

@@ -4,6 +4,7 @@
 // imposter: existing imposters whose bodies happen to contain `<%` keep working unchanged.
 import type { ResponseContext } from '../contracts/index.js';
 import { cloneJson } from '../model/cloneJson.js';
+import { parseClientJson } from '../model/jsonDepth.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/plainObject.js';
 import type { CompiledTemplate, TemplateOptions } from '../templates/compileTemplate.js';
@@ -97,9 +98,10 @@ function headerTemplates(headers: unknown, source: unknown, options: TemplateOpt
   return templates;
 }
 
+/** The rendered body as JSON (it may hold request text: nested too deep, it stays text), or its text. */
 function parseOrText(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseClientJson(text);
   } catch {
     return text;
   }

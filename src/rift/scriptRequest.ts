@@ -1,5 +1,6 @@
 // The `request` a `_rift.script` sees: method, path, lower-cased headers, query, and the body
 // parsed when it is JSON (else null: unit in Rhai, nil in Lua).
+import { parseClientJson } from '../model/jsonDepth.js';
 import type { ProtocolRequest } from '../model/request.js';
 import type { ScriptRequest } from '../scripting/engine.js';
 
@@ -23,7 +24,7 @@ export function toScriptRequest(request: ProtocolRequest): ScriptRequest {
 function parseBody(body: unknown): unknown {
   if (typeof body !== 'string' || body.length === 0) return null;
   try {
-    return JSON.parse(body) as unknown;
+    return parseClientJson(body);
   } catch {
     return null;
   }

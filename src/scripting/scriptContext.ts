@@ -2,6 +2,7 @@
 // state, other flows' state, the flow id, the stub, a logger (and the response, in a decorate).
 // Built per run; what it costs is paid only by stubs with such scripts.
 import type { Log } from '../logging/logger.js';
+import { parseClientJson } from '../model/jsonDepth.js';
 import type { ProtocolRequest } from '../model/request.js';
 import type { FlowStore, FlowValue, MaybePromise } from '../state/flowStore.js';
 
@@ -71,7 +72,7 @@ class CtxMessage {
     if (!this.#parsed) {
       this.#parsed = true;
       try {
-        this.#json = this.body === '' ? undefined : (JSON.parse(this.body) as unknown);
+        this.#json = this.body === '' ? undefined : parseClientJson(this.body);
       } catch {
         this.#json = undefined;
       }

@@ -11,6 +11,7 @@
 //   filters: last_segment   regex 'pattern' GROUP   json
 import { randomInt, randomUUID } from 'node:crypto';
 import { didYouMeanSuffix } from '../model/didYouMean.js';
+import { parseClientJson } from '../model/jsonDepth.js';
 
 /** What an expression reads; state answers later with the Redis store. */
 export interface TemplateScope {
@@ -130,7 +131,7 @@ function compileHead(head: string, args: string[], token: string): Expression {
       return (s) => {
         let root: unknown;
         try {
-          root = JSON.parse(s.body);
+          root = parseClientJson(s.body);
         } catch {
           return new TemplateMiss('the request body is not JSON');
         }

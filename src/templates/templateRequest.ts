@@ -1,5 +1,6 @@
 // The `request` a template sees: the request as recorded, with two conveniences a template
 // needs and a predicate does not: header names in any case, and a JSON body as an object.
+import { parseClientJson } from '../model/jsonDepth.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/plainObject.js';
 
@@ -71,7 +72,7 @@ function parseJsonBody(text: string): unknown {
   const first = text.trimStart().charCodeAt(0);
   if (first !== 123 /* { */ && first !== 91 /* [ */) return text;
   try {
-    return JSON.parse(text);
+    return parseClientJson(text);
   } catch {
     return text;
   }

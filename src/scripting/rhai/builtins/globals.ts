@@ -1,4 +1,5 @@
 // Functions of any argument type: printing, types, time, function pointers, JSON.
+import { parseClientJson } from '../../../model/jsonDepth.js';
 import { toRhai } from '../boundary.js';
 import { debugText, displayText, FnPtr, RhaiFloat, RhaiRange, Timestamp, typeName } from '../values.js';
 import { intArg, noMatch, type Builtin } from './callSite.js';
@@ -48,7 +49,7 @@ export const ANY_METHODS: Record<string, Builtin> = {
   parse_json: (a, site) => {
     if (typeof a[0] !== 'string') noMatch(a, site);
     try {
-      return toRhai(JSON.parse(a[0]));
+      return toRhai(parseClientJson(a[0]));
     } catch (err) {
       throw site.error(`parse_json: ${(err as Error).message}`);
     }
