@@ -10,10 +10,11 @@
 // longer on the clock (clockDilation, from the load average, up to MAX_DILATION times): the code
 // is stopped after about the same CPU time, and a short call is not stopped for waiting.
 //
-// One request's user code shares one budget: several predicate injects, a template and a
-// decorate run for the same request in one go are one stall for everybody else. The budget is
-// reset when standin starts on the next request or compiles the next script (`freshStallBudget`)
-// and when the event loop turns (a timer callback, a script resumed after a Redis answer start afresh).
+// One request's user code shares one budget of CPU time: several predicate injects, a template
+// and a decorate run for the same request in one go are one stall for everybody else. The budget
+// is reset when standin starts on the next request, compiles the next script or resumes a script
+// after a wait (`freshStallBudget`: answers that arrive together resume several requests' scripts
+// in one go), and when the event loop turns (a timer callback starts afresh).
 
 import os from 'node:os';
 
@@ -27,11 +28,13 @@ function cpuMs(): number {
   return (user + system) / 1000;
 }
 
-/** When the first stretch of the current request's user code started (performance.now()); 0: none yet. */
-let turnStartedAt = 0;
+/** Whether a stretch of the current request's user code has started in this turn. */
+let turnStarted = false;
+/** CPU time (cpuMs) when it started. */
+let turnStartedCpu = 0;
 let turnEndScheduled = false;
 const endTurn = (): void => {
-  turnStartedAt = 0;
+  turnStarted = false;
   turnEndScheduled = false;
 };
 
@@ -40,24 +43,25 @@ const endTurn = (): void => {
  * compiles another script (its top-level code runs once, when the imposter is created).
  */
 export function freshStallBudget(): void {
-  turnStartedAt = 0;
+  turnStarted = false;
 }
 
 /**
  * Milliseconds of CPU time (at least 1) a stretch starting now may hold the event loop: the stall
- * limit less what user code already used for this request in this turn of the event loop.
+ * limit less the CPU time used since this request's first stretch in this turn of the event loop
+ * (CPU time, so that a wait for a CPU between two stretches on a busy machine does not use it up).
  */
 export function stretchBudget(stallMs: number): number {
-  const now = performance.now();
-  if (turnStartedAt === 0) {
-    turnStartedAt = now;
+  if (!turnStarted) {
+    turnStarted = true;
+    turnStartedCpu = cpuMs();
     if (!turnEndScheduled) {
       turnEndScheduled = true;
       setImmediate(endTurn);
     }
     return stallMs;
   }
-  return Math.max(1, stallMs - (now - turnStartedAt) / clockDilation());
+  return Math.max(1, stallMs - (cpuMs() - turnStartedCpu));
 }
 
 /**

@@ -96,6 +96,8 @@ class JavaScriptScript implements CompiledScript {
       const drain = () =>
         setImmediate(() => {
           if (settled.done) return;
+          // Its own stretch: waits that end together resume several requests' scripts in one go.
+          freshStallBudget();
           try {
             this.evaluate(new Stretch(deadline, stallMs, 'none'), (timeout) => DRAIN.runInContext(this.context, { timeout }));
           } catch (err) {

@@ -231,6 +231,8 @@ class LuaState implements CompiledScript {
             throw new ScriptTimeoutError(state.timeoutMs);
           }
           pushValue(thread, value);
+          // Its own stretch: answers that arrive together resume several requests' scripts in one go.
+          freshStallBudget();
           return this.resume(thread, threadRef, state, 1);
         },
         (err: unknown) => {

@@ -10,6 +10,7 @@ import { Compiler } from './compiler.js';
 import { RhaiRuntimeError } from './errors.js';
 import { BreakSignal, ContinueSignal, ReturnSignal, RunContext, SUSPEND, type HostFunction, type ProgramLinks } from './runtime.js';
 import type { FnPtr, Value } from './values.js';
+import { freshStallBudget } from '../../model/stallClock.js';
 
 export interface RhaiCallOptions {
   /** Date.now() milliseconds after which the run stops with RhaiTimeoutError. */
@@ -140,6 +141,8 @@ export class CompiledScript implements RhaiProgram, ProgramLinks {
     for (;;) {
       await ctx.settlePending();
       ctx.restart();
+      // Its own stretch: answers that arrive together resume several requests' scripts in one go.
+      freshStallBudget();
       ctx.startStretch(stallMs);
       try {
         return stretch(() => this.run(fn, args, ctx));
