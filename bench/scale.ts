@@ -1,13 +1,15 @@
 // `--workers` and fleet mode on this machine: throughput of one process against --workers N,
 // and what a stub that cycles costs when the next response is decided by the primary process
-// (--workers) or by Redis (--fleet). Each server is pinned with taskset (--cores), wrk to its own
-// core, 32 keep-alive connections; servers take turns scenario by scenario, as bench/README.md
+// (--workers) or by Redis (--fleet). Each server is pinned with taskset (--server-cores), wrk to
+// its own core, 32 connections, with the imposter answering mountebank's default
+// `Connection: close` (a new connection per request) and `Connection: keep-alive` (set in its
+// defaultResponse; --connection picks one); servers take turns scenario by scenario, as bench/README.md
 // asks on this drifting VM. Besides req/s (which a loaded machine drags down), each run reports
 // the CPU time all the server's processes spent per request (main process, workers, Redis for a
 // fleet, from /proc): a cost that load on other cores barely changes, and what the estimates
 // for larger machines in docs/scale.md are made from.
 //
-//   node dist/bench/scale.js [--seconds 8] [--rounds 2] [--server-cores 0] [--wrk-core 1] [--fleet] [--out FILE]
+//   node dist/bench/scale.js [--seconds 8] [--rounds 2] [--server-cores 0] [--wrk-core 1] [--connection close|keep-alive|both] [--fleet] [--out FILE]
 //
 // --out writes the summary (the table, the machine's load from `uptime` before and after, the
 // setup) as markdown to FILE as well, for bench/results/.
@@ -29,6 +31,10 @@ const rounds = Number(flag('rounds', '2'));
 const serverCores = flag('server-cores', '0');
 const wrkCore = flag('wrk-core', '1');
 const out = flag('out', '');
+const connection = flag('connection', 'both');
+if (!['close', 'keep-alive', 'both'].includes(connection)) throw new Error('--connection is close, keep-alive or both');
+/** What the imposters answer in their Connection header: mountebank's default closes each connection. */
+const CONNECTIONS = connection === 'both' ? ['close', 'keep-alive'] : [connection];
 const executable = fileURLToPath(new URL('../../bin/standin.js', import.meta.url));
 
 interface Setup {
@@ -149,14 +155,19 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   for (let round = 0; round < rounds; round++) {
-    for (const scenario of SCENARIOS) {
+    for (const [scenario, conn] of SCENARIOS.flatMap((s) => CONNECTIONS.map((c) => [s, c] as const))) {
       for (const setup of SETUPS) {
         const server = await startServer(setup);
         try {
           const port = nextPort();
           const created = await fetch(`${server.admin}/imposters`, {
             method: 'POST',
-            body: JSON.stringify({ protocol: 'http', port, stubs: scenario.stubs }),
+            body: JSON.stringify({
+              protocol: 'http',
+              port,
+              stubs: scenario.stubs,
+              ...(conn === 'keep-alive' ? { defaultResponse: { headers: { Connection: 'keep-alive' } } } : {}),
+            }),
           });
           if (created.status !== 201) throw new Error(`${setup.name}: ${await created.text()}`);
           const url = `http://127.0.0.1:${port}${scenario.request.path}`;
@@ -166,7 +177,7 @@ async function main(): Promise<void> {
           const cpuBefore = cpuSeconds(pids);
           const result = await runWrk(url, scenario, seconds, 32, dir, wrkCore);
           const cpuPerRequest = ((cpuSeconds(pids) - cpuBefore) / (result.requestsPerSecond * seconds)) * 1e6;
-          const key = `${scenario.name} | ${setup.name}`;
+          const key = `${scenario.name} | ${conn} | ${setup.name}`;
           results.set(key, [...(results.get(key) ?? []), result.requestsPerSecond]);
           costs.set(key, [...(costs.get(key) ?? []), cpuPerRequest]);
           console.log(
@@ -186,17 +197,17 @@ async function main(): Promise<void> {
       .join(' ')})`,
   );
   const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const table = ['| scenario | server | req/s | CPU µs per request (all its processes) |', '|---|---|---:|---:|'];
+  const table = ['| scenario | Connection | server | req/s | CPU µs per request (all its processes) |', '|---|---|---|---:|---:|'];
   for (const [key, values] of results) {
-    const [scenario, setup] = key.split(' | ');
-    table.push(`| ${scenario} | ${setup} | ${median(values).toFixed(0)} | ${median(costs.get(key)!).toFixed(1)} |`);
+    const [scenario, conn, setup] = key.split(' | ');
+    table.push(`| ${scenario} | ${conn} | ${setup} | ${median(values).toFixed(0)} | ${median(costs.get(key)!).toFixed(1)} |`);
   }
   console.log(table.join('\n'));
   if (out !== '') {
     const report = [
       `# bench/scale.ts, ${new Date().toISOString()}`,
       '',
-      `${cpus().length} cores; servers pinned to core(s) ${serverCores}, wrk to core ${wrkCore} (taskset); 32 keep-alive connections; ${seconds} s per run, ${rounds} rounds, median shown; Node ${process.version}.`,
+      `${cpus().length} cores; servers pinned to core(s) ${serverCores}, wrk to core ${wrkCore} (taskset); 32 connections, the imposters answering \`Connection: ${CONNECTIONS.join('` or `')}\`; ${seconds} s per run, ${rounds} rounds, median shown; Node ${process.version}.`,
       '',
       'Load on the machine (`uptime`):',
       '',

@@ -1,7 +1,8 @@
 // The worker processes behind --workers N: forked with node:cluster (which shares each imposter's
-// listening socket among them), each answered command awaited, a worker that dies replaced by a
-// new one in its slot. Every change to what the workers serve goes through `exclusive`, so a
-// worker catching up on the current imposters and a change made meanwhile cannot cross.
+// listening socket among them, each worker accepting its own connections), each answered command
+// awaited, a worker that dies replaced by a new one in its slot. Every change to what the workers
+// serve goes through `exclusive`, so a worker catching up on the current imposters and a change
+// made meanwhile cannot cross.
 import cluster, { type Worker } from 'node:cluster';
 import type { Log } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
@@ -57,6 +58,11 @@ export class WorkerPool {
 
   /** Forks every worker and resolves once all have caught up (none are serving before). */
   async start(): Promise<void> {
+    // Each worker accepts its own connections from the shared listening socket. With node's default
+    // (round robin) this process would accept every connection and pass it to a worker: with
+    // clients that open a connection per request (mountebank's default, `Connection: close`) that
+    // hand-over cost more than the workers gained. Set before the first fork, which freezes it.
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({ exec: this.exec, serialization: 'advanced', args: [] });
     await Promise.all(this.slots.map((slot) => this.fork(slot)));
   }

@@ -10,6 +10,7 @@ import { runCli } from '../support/cliHarness.js';
 import { freePort, get, post } from '../support/http.js';
 import { redisMissing, startRedis } from '../support/redisServer.js';
 import { startStandin, type StandinProcess } from '../support/standinProcess.js';
+import { untilEveryWorkerServed, workersOf } from '../support/workers.js';
 
 let root: string;
 let configDir: string;
@@ -137,8 +138,9 @@ describe('script files of a --configfile under --workers', { skip: redisMissing 
       for (let i = 0; i < 4; i++) after.push((await get(url)).body);
       assert.deepEqual(after, ['ok 5', 'ok 6', 'ok 7', 'ok 8']);
       assert.equal((await get(`${url}added`)).body, 'added');
-      const workers = (await get(`${standin.url}/`)).json().workers as { requests: number }[];
-      assert.ok(workers.length === 2 && workers.every((w) => w.requests > 0), JSON.stringify(workers));
+      let count = 8;
+      await untilEveryWorkerServed(standin.url, async () => assert.equal((await get(url)).body, `ok ${++count}`));
+      assert.equal((await workersOf(standin.url)).length, 2);
     } finally {
       await redis.stop();
     }
