@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { del, freePort, get, post, put } from '../support/http.js';
 import { runCli } from '../support/cliHarness.js';
+import { openSse } from '../support/sse.js';
 import { startStandin, type StandinProcess } from '../support/standinProcess.js';
 import { until } from '../support/until.js';
 import { redisMissing, startRedis } from '../support/redisServer.js';
@@ -166,6 +167,29 @@ describe('--workers 2', () => {
       again.requests.map((r: { path: string }) => r.path),
       ['/r-after'],
     );
+  });
+
+  test('the event stream carries the recorded requests of every worker, in the order they arrived', async () => {
+    await create([{ predicates: [{ startsWith: { path: '/e' } }], responses: [{ is: { body: 'e' } }] }]);
+    const stream = await openSse(`${mb.url}/events?port=${port}&types=requests`);
+    try {
+      let n = 0;
+      let lastIndex = 0;
+      // No admin request between the requests and their events: the main process collects them for the stream by itself.
+      await untilEveryWorkerServed(mb.url, async () => {
+        const paths = [0, 1, 2].map(() => `/e${n++}`);
+        for (const path of paths) await get(`${imposterUrl}${path}`);
+        const events = [];
+        while (events.length < paths.length) events.push(JSON.parse((await stream.waitFor('request')).data));
+        assert.deepEqual(
+          events.map((event) => [event.port, event.request.path, event.stub]),
+          paths.map((path) => [port, path, { index: 0 }]),
+        );
+        for (const event of events) assert.equal(event.index, ++lastIndex);
+      });
+    } finally {
+      stream.close();
+    }
   });
 
   test('the journal stays bounded by --journalCap, keeping the newest in order', async () => {
