@@ -9,7 +9,7 @@
 // fleet, from /proc): a cost that load on other cores barely changes, and what the estimates
 // for larger machines in docs/scale.md are made from.
 //
-//   node dist/bench/scale.js [--seconds 8] [--rounds 2] [--server-cores 0] [--wrk-core 1] [--connection close|keep-alive|both] [--fleet] [--out FILE]
+//   node dist/bench/scale.js [--seconds 8] [--warmup 5] [--rounds 2] [--server-cores 0] [--wrk-core 1] [--connection close|keep-alive|both] [--fleet] [--out FILE]
 //
 // --out writes the summary (the table, the machine's load from `uptime` before and after, the
 // setup) as markdown to FILE as well, for bench/results/.
@@ -27,6 +27,9 @@ const flag = (name: string, fallback: string): string => {
   return at === -1 ? fallback : args[at + 1]!;
 };
 const seconds = Number(flag('seconds', '8'));
+// Each worker compiles its own code: a short warm-up leaves --workers 2 measured half cold (on a
+// loaded machine, 1 s of warm-up made it cost 3-4 times the CPU per request it costs warm).
+const warmup = Number(flag('warmup', '5'));
 const rounds = Number(flag('rounds', '2'));
 const serverCores = flag('server-cores', '0');
 const wrkCore = flag('wrk-core', '1');
@@ -172,7 +175,7 @@ async function main(): Promise<void> {
           if (created.status !== 201) throw new Error(`${setup.name}: ${await created.text()}`);
           const url = `http://127.0.0.1:${port}${scenario.request.path}`;
           await waitFor(url);
-          await runWrk(url, scenario, 1, 32, dir, wrkCore);
+          await runWrk(url, scenario, warmup, 32, dir, wrkCore);
           const pids = server.pids();
           const cpuBefore = cpuSeconds(pids);
           const result = await runWrk(url, scenario, seconds, 32, dir, wrkCore);
@@ -207,7 +210,7 @@ async function main(): Promise<void> {
     const report = [
       `# bench/scale.ts, ${new Date().toISOString()}`,
       '',
-      `${cpus().length} cores; servers pinned to core(s) ${serverCores}, wrk to core ${wrkCore} (taskset); 32 connections, the imposters answering \`Connection: ${CONNECTIONS.join('` or `')}\`; ${seconds} s per run, ${rounds} rounds, median shown; Node ${process.version}.`,
+      `${cpus().length} cores; servers pinned to core(s) ${serverCores}, wrk to core ${wrkCore} (taskset); 32 connections, the imposters answering \`Connection: ${CONNECTIONS.join('` or `')}\`; ${seconds} s per run after ${warmup} s of warm-up, ${rounds} rounds, median shown; Node ${process.version}.`,
       '',
       'Load on the machine (`uptime`):',
       '',
