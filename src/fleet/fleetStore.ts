@@ -1,7 +1,8 @@
 // What a fleet keeps in Redis, under `standin:fleet:` in the database of the --fleet URL:
 //   version            INCR per change to the imposters
 //   imposters          HASH port -> {definition, stubs, keys} as JSON
-//   bus                pub/sub channel: {t:"change", version, port} and {t:"collect", id}
+//   bus:{db}           pub/sub channel: {t:"change", version, port} and {t:"collect", id} (Redis
+//                      has one set of channels for all databases: the name keeps fleets apart)
 //   member:{id}        each live member's heartbeat (JSON, expires when it stops beating)
 //   stubkey            INCR: keys for new stubs
 //   cycle:{key}        INCR: requests a cycling stub has answered, fleet-wide
@@ -16,7 +17,6 @@ import type { RecordedRequest } from '../core/recordedRequest.js';
 import type { Log } from '../logging/logger.js';
 
 const PREFIX = 'standin:fleet:';
-const BUS = `${PREFIX}bus`;
 const TIMEOUT_MS = 2_000;
 /** A lock expires on its own after this long (a member that died holding it); a member waits at most LOCK_WAIT_MS for one. */
 const LOCK_TTL_MS = 10_000;
@@ -58,6 +58,7 @@ export class FleetStore {
   /** When the connection came back after a loss (0: never lost). */
   recoveredAt = 0;
   private keyBlock = { next: 0, end: 0 };
+  private bus = `${PREFIX}bus`;
 
   constructor(
     readonly url: string,
@@ -85,6 +86,8 @@ export class FleetStore {
     // lost again before it answered left an unhandled rejection (MaxRetriesPerRequestError). The
     // subscriber subscribes on each connection here, failure handled.
     const subscriber = new Redis(this.url, { ...options, autoResubscribe: false });
+    const bus = `${PREFIX}bus:${client.options.db ?? 0}`;
+    this.bus = bus;
     let firstError: Error | undefined;
     const lose = (why: string) => {
       if (this.client === client && !this.lost) {
@@ -103,7 +106,7 @@ export class FleetStore {
     let subscribed = false;
     subscriber.on('ready', () => {
       if (!subscribed) return; // the first connection subscribes below, awaited
-      subscriber.subscribe(BUS).catch((err: Error) => {
+      subscriber.subscribe(bus).catch((err: Error) => {
         // Lost again before Redis answered: the next connection subscribes. Still connected (a
         // timeout): reconnect, so that it does.
         if (subscriber.status === 'ready') subscriber.disconnect(true);
@@ -125,7 +128,7 @@ export class FleetStore {
     });
     try {
       await withTimeout(Promise.all([client.connect(), subscriber.connect()]), TIMEOUT_MS);
-      await subscriber.subscribe(BUS);
+      await subscriber.subscribe(bus);
       subscribed = true;
       await client.ping();
     } catch (err) {
@@ -217,7 +220,7 @@ export class FleetStore {
   }
 
   async announce(message: BusMessage): Promise<void> {
-    await this.redis.publish(BUS, JSON.stringify(message));
+    await this.redis.publish(this.bus, JSON.stringify(message));
   }
 
   async beat(beat: MemberBeat, ttlMs: number): Promise<void> {

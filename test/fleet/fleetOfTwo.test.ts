@@ -148,3 +148,30 @@ describe('a fleet of two members sharing one Redis', { skip: redisMissing }, () 
     }
   });
 });
+
+describe('two fleets in two databases of one Redis', { skip: redisMissing }, () => {
+  test('keep to themselves: neither applies, nor counts as applied, the changes of the other', async () => {
+    const redis = await startRedis();
+    const one = await startStandin(['--fleet', `${redis.url}/1`]);
+    const two = await startStandin(['--fleet', `${redis.url}/2`], { host: '127.0.0.2' });
+    try {
+      const [first, second] = [await freePort(), await freePort()];
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await post(`${one.url}/imposters`, { protocol: 'http', port: first })).status, 201);
+        assert.equal((await del(`${one.url}/imposters/${first}`)).status, 200);
+      }
+      // Redis has one set of pub/sub channels for all its databases: the second fleet must not hear the first's changes.
+      assert.equal((await post(`${two.url}/imposters`, { protocol: 'http', port: second })).status, 201);
+      const fleet = (await get(`${two.url}/`)).json().fleet;
+      assert.equal(fleet.version, 1);
+      assert.deepEqual(
+        fleet.members.map((m: Member) => m.version),
+        [1],
+      );
+      assert.doesNotMatch(two.output(), /could not apply a change|loading the imposters again/);
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
+      await redis.stop();
+    }
+  });
+});
