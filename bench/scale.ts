@@ -199,7 +199,12 @@ async function main(): Promise<void> {
       .map((n) => n.toFixed(2))
       .join(' ')})`,
   );
-  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  // With an even number of rounds, the mean of the two middle runs (not the higher of them).
+  const median = (values: number[]): number => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
   const table = ['| scenario | Connection | server | req/s | CPU µs per request (all its processes) |', '|---|---|---|---:|---:|'];
   for (const [key, values] of results) {
     const [scenario, conn, setup] = key.split(' | ');
