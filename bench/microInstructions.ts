@@ -1,6 +1,6 @@
 // Instructions per Imposter.handle() call, counted by callgrind around exactly `calls` calls of
 // handleMicro in --stepped mode, round after round in one process after one warm-up.
-//   node dist/bench/microInstructions.js [--only TEXT|TEXT…] [--calls N] [--rounds N] [--warmup N] [--loglevel info] [--root DIR]
+//   node dist/bench/microInstructions.js [--only TEXT|TEXT…] [--calls N] [--rounds N] [--warmup N] [--loglevel info] [--listen full,summary] [--batch N] [--root DIR]
 // --root runs another checkout's build (its dist/bench/handleMicro.js) for a before/after.
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -17,7 +17,7 @@ const root = resolve(option('--root') ?? join(fileURLToPath(new URL('.', import.
 const calls = Number(option('--calls') ?? 20_000);
 const rounds = Number(option('--rounds') ?? 5);
 const warmup = option('--warmup') ?? String(calls * 2);
-const passed = ['--only', '--loglevel'].flatMap((name) => (option(name) === undefined ? [] : [name, option(name)!]));
+const passed = ['--only', '--loglevel', '--listen', '--batch'].flatMap((name) => (option(name) === undefined ? [] : [name, option(name)!]));
 
 async function main(): Promise<void> {
   const counter = callgrind();

@@ -70,6 +70,7 @@ export function createAdminRouter(
       .add('DELETE', '/imposters/:id/savedRequests', imposter.deleteSavedRequests)
       .add('GET', '/imposters/:id/savedRequests', inspect.savedRequests)
       .add('GET', '/imposters/:id/savedRequests/stream', stream.savedRequestsStream)
+      .add('GET', '/imposters/:id/savedRequests/:index', inspect.savedRequest)
       .add('POST', '/imposters/:id/verify', inspect.verify)
       .add('POST', '/imposters/:id/_requests', imposter.postRequest)
       .add('POST', '/imposters/:id/test', inspect.test)

@@ -5,6 +5,7 @@
 import { headerValues } from '../core/flowId.js';
 import { validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
+import type { EventView } from '../events/eventLog.js';
 
 /** Whether a request passes; `flowId` is the request's flow id, undefined when it has none. */
 export type RequestFilter = (request: ProtocolRequest, flowId: string | undefined) => boolean;
@@ -49,4 +50,12 @@ export function parseSince(query: URLSearchParams): number | null {
   if (text === null) return null;
   if (!/^\d+$/.test(text)) throw validationError(`invalid since cursor '${text}' (expected a non-negative integer)`);
   return Number(text);
+}
+
+/** `view=full` (the default) or `view=summary`: how request events and savedRequests print a request. */
+export function parseView(query: URLSearchParams): EventView {
+  const view = query.get('view');
+  if (view === null || view === 'full') return 'full';
+  if (view === 'summary') return 'summary';
+  throw validationError(`unknown view '${view}' (expected full|summary)`);
 }

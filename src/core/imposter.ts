@@ -48,9 +48,9 @@ import { FlowStoreError, type MaybePromise } from '../state/flowStore.js';
 import { AnsweringError, FlowReads } from '../model/flowReads.js';
 import { MemoryFlowStore } from '../state/memoryFlowStore.js';
 import { ScenarioBook, type StubScenario } from './scenarios.js';
-import { flowIdOf } from './flowId.js';
 import { riftDebugAnswer } from './riftDebug.js';
-import { explainedRecord, explainMissLater, type RecordedRequest } from './recordedRequest.js';
+import { explainMissLater, type RecordedRequest } from './recordedRequest.js';
+import { RequestEvent } from './requestEvent.js';
 import { RequestJournal } from './requestJournal.js';
 import { closestStub, describeNearMiss, testStubs, type StubReport, type TestResult } from './stubReports.js';
 import { compileStub, type CompileOrigin, type MatchRecord, type Stub, type StubContext, type StubHost } from './stub.js';
@@ -516,10 +516,7 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   published(record: RecordedRequest): void {
     const events = this.settings.events;
     if (events === undefined || !events.keepsRequests) return;
-    const port = this.port;
-    // A header flow id the request lacks falls back to the port here, as in Rift's stream.
-    const flowId = flowIdOf(this.config, port, record.request) ?? String(port);
-    events.request(port, record.request, flowId, () => ({ port, flowId, ...explainedRecord(record) }));
+    events.request(this.port, new RequestEvent(this.config, this.port, record));
   }
 
   private answer(position: number, request: ProtocolRequest, started: number, record: RecordedRequest | null): Outcome | Promise<Outcome> {

@@ -3,12 +3,30 @@
 // and, when someone is connected, schedules one delivery for everything published in the next
 // DELIVERY_MS: under load that is one write per client for many requests instead of one per
 // event-loop turn (a write costs a system call and node's stream machinery, more than the request
-// it reports). Serialization happens at delivery, once per event whatever the number of clients.
+// it reports). A request event is built and serialized only when a client is sent it, once per
+// event and view whatever the number of clients (JSON of the whole request is most of what a
+// watched request costs); the summary view (the dashboard's) is a few fields, and is sent for at
+// most SUMMARY_LIMIT requests per delivery, the rest counted in one `more` frame, so watching a
+// busy imposter costs it about as little as not watching.
 // Request events are kept only once someone has subscribed (before that nobody can resume from
 // them), so a server nobody watches does no event work per request.
 import type { ProtocolRequest } from '../model/request.js';
 
 export type EventFamily = 'requests' | 'lifecycle';
+
+/** What a request event is made of, asked for only when a client is sent it (or filters on it). */
+export interface RequestEventContent {
+  readonly request: ProtocolRequest;
+  /** Rift's flow id of the request (the imposter's port when its flowIdSource header is absent). */
+  flowId(): string;
+  /** The `request` event as documented: port, flowId, index, request, stub, nearMiss when none matched. */
+  full(): Record<string, unknown>;
+  /** The summary view: what a list of live requests shows (no headers, no body). */
+  summary(): Record<string, unknown>;
+}
+
+/** How a client reads request events: everything, or the dashboard's summaries. */
+export type EventView = 'full' | 'summary';
 
 export interface LoggedEvent {
   readonly id: number;
@@ -17,13 +35,13 @@ export interface LoggedEvent {
   readonly family: EventFamily;
   /** The imposter it concerns; null for all of them (allDeleted). */
   readonly port: number | null;
-  /** Request events: the request (for filters) and its flow id. */
-  readonly request?: ProtocolRequest;
-  readonly flowId?: string;
-  /** The data sent; request events build it when first delivered. */
-  readonly data: Record<string, unknown> | (() => Record<string, unknown>);
-  /** The SSE frame, serialized once for every reader. */
+  /** Request events: what the event is built from. */
+  readonly content?: RequestEventContent;
+  /** Lifecycle events: the data sent (the same in both views). */
+  readonly data?: Record<string, unknown>;
+  /** The SSE frames, each serialized once for every reader. */
   frame?: string;
+  summaryFrame?: string;
 }
 
 /** An event as Server-Sent Events text: `event:`, `id:` (when it has one) and `data:` lines. */
@@ -31,12 +49,12 @@ export function sseFrame(event: string, id: number | null, data: unknown): strin
   return `event: ${event}\n${id === null ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`;
 }
 
-export function frameOf(event: LoggedEvent): string {
-  if (event.frame === undefined) {
-    const data = typeof event.data === 'function' ? event.data() : event.data;
-    event.frame = sseFrame(event.event, event.id, data);
-  }
-  return event.frame;
+/** The event's frame in a view, built the first time any client needs it. */
+export function frameOf(event: LoggedEvent, view: EventView): string {
+  const content = event.content;
+  if (content === undefined) return (event.frame ??= sseFrame(event.event, event.id, event.data));
+  if (view === 'summary') return (event.summaryFrame ??= sseFrame(event.event, event.id, content.summary()));
+  return (event.frame ??= sseFrame(event.event, event.id, content.full()));
 }
 
 export interface EventReader {
@@ -45,6 +63,9 @@ export interface EventReader {
 }
 
 export const DEFAULT_EVENT_CAPACITY = 2_000;
+
+/** The most request summaries one delivery sends a client; the rest of the delivery is one `more` frame. */
+export const SUMMARY_LIMIT = 10;
 
 /** How long an event may wait for the events after it, so that they go out in one write. */
 export const DELIVERY_MS = 20;
@@ -79,8 +100,8 @@ export class EventLog {
     return () => this.readers.delete(reader);
   }
 
-  request(port: number, request: ProtocolRequest, flowId: string, data: () => Record<string, unknown>): void {
-    this.append({ id: this.last + 1, event: 'request', family: 'requests', port, request, flowId, data });
+  request(port: number, content: RequestEventContent): void {
+    this.append({ id: this.last + 1, event: 'request', family: 'requests', port, content });
   }
 
   /** Rift's lifecycle actions: created, replaced, stubsChanged, deleted, allDeleted. */
@@ -110,15 +131,18 @@ export class EventLog {
   };
 
   /**
-   * The events after `cursor`, oldest first, and how many of those the ring no longer holds
-   * (a reader that fell that far behind has a gap: it is told so, never silently).
+   * How many events after `cursor` the ring no longer holds (a reader that fell that far behind
+   * has a gap: it is told so, never silently).
    */
-  after(cursor: number): { missed: number; events: LoggedEvent[] } {
+  missedAfter(cursor: number): number {
+    if (cursor >= this.last) return 0;
+    return Math.max(0, this.last - this.count - cursor);
+  }
+
+  /** The event with this id, if the ring still holds it. */
+  at(id: number): LoggedEvent | undefined {
     const first = this.last - this.count + 1;
-    const from = Math.max(cursor + 1, first);
-    const missed = Math.max(0, first - cursor - 1);
-    const events: LoggedEvent[] = [];
-    for (let id = from; id <= this.last; id++) events.push(this.ring[(this.start + id - first) % this.capacity]!);
-    return { missed: cursor >= this.last ? 0 : missed, events };
+    if (id < first || id > this.last) return undefined;
+    return this.ring[(this.start + id - first) % this.capacity];
   }
 }

@@ -92,6 +92,9 @@ describe('the dashboard in Firefox', { skip, timeout: 180_000 }, () => {
       assert.match(explained, /stub 0 “create-order”/);
       assert.match(explained, /predicates\[1\]\.equals\.body/);
       assert.match(explained, /"book"\s+"pen"/);
+      // Opening the request fetches its body (the live list carries summaries).
+      await page.click('[data-testid="live-request"] summary');
+      await waitForText(page, '[data-testid="live-request"] .request-detail', '{"item":"pen"}');
     } finally {
       await page.close();
     }

@@ -60,6 +60,10 @@ describe('an imposter in the browser', { timeout: 180_000 }, () => {
     await miss.getByText('2 of 3 clauses held').waitFor();
     const clause = miss.getByRole('row', { name: /predicates\[1\]\.equals\.body/ });
     assert.match(await clause.innerText(), /"book"\s+"pen"/);
+    // The list carries summaries; opening a request fetches its headers and body.
+    await item.locator('summary').click();
+    await item.locator('.request-detail').getByText('{"item":"pen"}', { exact: true }).waitFor();
+    await item.locator('.request-detail').getByText('Content-Type: application/json').waitFor();
     await screenshot(p, 'imposter');
 
     // Open the closest stub's editor from the explanation; a refused edit is shown there, and nothing changes.
@@ -80,6 +84,20 @@ describe('an imposter in the browser', { timeout: 180_000 }, () => {
     await p.getByTestId('live-request').first().getByText('→ stub 0 “create-order”').waitFor();
     // The stub kept its id: it is still addressed by it.
     assert.equal((await get(`${server.url}/imposters/${port}/stubs/by-id/create-order`)).json().predicates[1].equals.body, 'pen');
+    await p.close();
+  });
+
+  it('accounts for a burst: every request is listed or counted as arrived faster than the list shows', async () => {
+    const port = await imposter([{ responses: [{ is: { body: 'ok' } }] }]);
+    const p = await openImposter(port);
+    const burst = 60;
+    const answers = await Promise.all(Array.from({ length: burst }, (_, n) => fetch(`http://127.0.0.1:${port}/burst/${n}`)));
+    assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
+    await p.waitForFunction((expected) => {
+      const listed = document.querySelectorAll('[data-testid="live-request"]').length;
+      const unlisted = Number(/(\d+) more/.exec(document.querySelector('[data-testid="unlisted"]')?.textContent ?? '')?.[1] ?? 0);
+      return listed + unlisted === expected;
+    }, burst);
     await p.close();
   });
 

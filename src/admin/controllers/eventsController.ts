@@ -6,7 +6,7 @@ import { StandinError, validationError } from '../../model/errors.js';
 import { VERSION } from '../../model/version.js';
 import { ok, StreamBody, type AdminReply, type AdminRequest } from '../adminHttp.js';
 import { openEventStream } from '../eventStream.js';
-import { parseMatchClauses, type RequestFilter } from '../requestFilter.js';
+import { parseMatchClauses, parseView, type RequestFilter } from '../requestFilter.js';
 
 function parseTypes(text: string | null): EventFamily[] {
   if (text === null) return ['requests', 'lifecycle'];
@@ -30,7 +30,7 @@ function accepts(types: EventFamily[], port: number | null, match: RequestFilter
   return (event: LoggedEvent): boolean => {
     if (!types.includes(event.family)) return false;
     if (port !== null && event.port !== null && event.port !== port) return false;
-    if (event.family === 'requests' && match !== null) return match(event.request!, event.flowId);
+    if (event.family === 'requests' && match !== null) return match(event.content!.request, event.content!.flowId());
     return true;
   };
 }
@@ -40,8 +40,9 @@ export function eventsController(registry: ImposterRegistry, log: EventLog) {
     if (port !== null && !registry.get(port)) throw new StandinError('no such resource', `no imposter on port ${port}`);
     const match = parseMatchClauses(req.query);
     const lastEventId = parseLastEventId(req);
-    const hello = { engineVersion: VERSION, seq: log.lastId, types, port };
-    return ok(new StreamBody((res, headers) => openEventStream(res, log, { accepts: accepts(types, port, match), lastEventId, hello, headers })));
+    const view = parseView(req.query);
+    const hello = { engineVersion: VERSION, seq: log.lastId, types, port, ...(view === 'summary' ? { view } : {}) };
+    return ok(new StreamBody((res, headers) => openEventStream(res, log, { accepts: accepts(types, port, match), lastEventId, hello, headers, view })));
   };
   return {
     events(req: AdminRequest): AdminReply {

@@ -4,12 +4,13 @@
 import type { ImposterRegistry } from '../../core/imposterRegistry.js';
 import { flowIdOf } from '../../core/flowId.js';
 import { explainedRecord } from '../../core/recordedRequest.js';
+import { summaryOf } from '../../core/requestEvent.js';
 import { closestOf } from '../../core/stubReports.js';
 import { verifyRequests, type ExpectedCount, type VerifyOptions } from '../../core/verify.js';
 import { StandinError, validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/plainObject.js';
 import { flag, ok, type AdminReply, type AdminRequest } from '../adminHttp.js';
-import { parseMatchClauses, parseSince } from '../requestFilter.js';
+import { parseMatchClauses, parseSince, parseView } from '../requestFilter.js';
 import { findImposter } from './findImposter.js';
 import { requestToTest } from './testRequest.js';
 
@@ -42,19 +43,43 @@ export function inspectController(registry: ImposterRegistry) {
     /**
      * Rift's savedRequests: the journal as a bare array (mountebank's request shape), cut by
      * `since=` and `match=`; the cursor rides in headers. `explain=true` wraps each request with
-     * the stub that answered it, or the closest stub and its failed clauses.
+     * the stub that answered it, or the closest stub and its failed clauses; `view=summary` gives
+     * the event stream's summaries instead (a list of requests without their headers and
+     * bodies); `last=N` keeps the newest N.
      */
     savedRequests(req: AdminRequest): AdminReply {
       const imposter = findImposter(registry, req);
       const since = parseSince(req.query);
       const match = parseMatchClauses(req.query);
-      const records = imposter
+      const last = parseLast(req.query);
+      const summary = parseView(req.query) === 'summary';
+      let records = imposter
         .recorded(since)
         .filter((record) => match === null || match(record.request, flowIdOf(imposter.config, imposter.port, record.request)));
-      const body = flag(req.query, 'explain') ? records.map(explainedRecord) : records.map((record) => record.request);
+      if (last !== null) records = records.slice(Math.max(0, records.length - last));
+      const body = summary
+        ? records.map((record) => summaryOf(imposter.port, record))
+        : flag(req.query, 'explain')
+          ? records.map(explainedRecord)
+          : records.map((record) => record.request);
       const headers: Record<string, string> = { 'x-rift-next-index': String(imposter.journal?.lastIndex ?? 0) };
       if (since !== null && imposter.journal?.evictedAfter(since)) headers['x-rift-truncated'] = 'true';
       return ok(body, headers);
+    },
+
+    /** One recorded request by its index, as `explain=true` gives it (what the dashboard shows when a request is opened). */
+    savedRequest(req: AdminRequest): AdminReply {
+      const imposter = findImposter(registry, req);
+      const text = req.params.index ?? '';
+      if (!/^[1-9]\d*$/.test(text)) throw validationError(`invalid request index '${text}' (expected the index of a recorded request, 1 or more)`);
+      const index = Number(text);
+      const record = imposter.recorded(index - 1)[0];
+      if (record === undefined || record.index !== index) {
+        const held = imposter.recorded();
+        const range = held.length === 0 ? 'it holds none' : `it holds ${held[0]!.index} to ${held[held.length - 1]!.index}`;
+        throw new StandinError('no such resource', `request ${index} is not in the journal of imposter ${imposter.port} (${range})`);
+      }
+      return ok(explainedRecord(record));
     },
 
     async verify(req: AdminRequest): Promise<AdminReply> {
@@ -69,6 +94,13 @@ export function inspectController(registry: ImposterRegistry) {
       }
     },
   };
+}
+
+function parseLast(query: URLSearchParams): number | null {
+  const text = query.get('last');
+  if (text === null) return null;
+  if (!/^\d+$/.test(text)) throw validationError(`invalid last '${text}' (expected how many of the newest requests to keep, a non-negative integer)`);
+  return Number(text);
 }
 
 function verifyOptions(body: unknown): VerifyOptions {
