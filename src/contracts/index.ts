@@ -6,6 +6,7 @@
 import type { ScriptScope } from '../injection/scriptScope.js';
 import type { Log } from '../logging/logger.js';
 import type { FlowReads } from '../model/flowReads.js';
+import type { ProxyDefinition } from '../model/imposterDefinition.js';
 import type { ProtocolRequest } from '../model/request.js';
 import type { TemplateOptions } from '../templates/compileTemplate.js';
 
@@ -178,6 +179,34 @@ export interface UpstreamResponse {
   rawHeaders: string[];
   body: Buffer;
 }
+/** A `proxy` response after validation, as the imposter's protocol read it (`ProtocolAdapter.validateProxy`). */
+export interface ProxySettings {
+  /** `proxy.to` as written (tcp's old `{"host", "port"}` form as its URL). */
+  readonly to: string;
+  /** Where requests go; `refused` (tcp, as mountebank) for a URL of another protocol, refused on every request. */
+  readonly origin: ProxyOrigin;
+  readonly mode: ProxyMode;
+  /** Saved responses wait as long as the origin took to answer. */
+  readonly addWaitBehavior: boolean;
+  /** A decorate function saved responses carry. */
+  readonly addDecorateBehavior: string | undefined;
+  /** The predicates of the stub that saves the origin's answer to a request (its `predicateGenerators`). */
+  readonly predicatesFor: (request: ProtocolRequest) => Record<string, unknown>[];
+  /** http: headers added to each forwarded request, as flattened name/value pairs. */
+  readonly injectHeaders: readonly string[];
+  /** http: the client certificate and TLS settings towards the origin. */
+  readonly tls: UpstreamTls;
+  /** tcp: the connection to the origin stays open between requests. */
+  readonly keepalive: boolean;
+}
+
+/** Whether a proxy saves what the origin answers: the first answer, every answer, or none. */
+export type ProxyMode = NonNullable<ProxyDefinition['mode']>;
+
+export type ProxyOrigin =
+  | { readonly protocol: 'http'; readonly origin: string; readonly host: string }
+  | { readonly protocol: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly protocol: 'refused' };
 
 /** Named maps of items (Imposter's stores). */
 export interface NamedStores {
@@ -396,6 +425,14 @@ export interface ProtocolAdapter {
    * echoes (mountebank always prints tcp's `mode`). Throws StandinError or ValidationFailure.
    */
   configure?(config: Record<string, unknown>, settings: ProtocolSettings): ProtocolAdapter;
-  /** Compiles a `proxy` response (`proxy`, its field as sent; `config`, the response) for this protocol; absent means the http(s) proxy. */
-  compileProxy?(proxy: unknown, config: Record<string, unknown>, context: ResponseContext, repeat: number, behaviors: CompiledBehaviors): ResponseResolver;
+  /** Validates a `proxy` response's field for this protocol (`config`, the response, is what errors name); absent means the http(s) proxy's checks. */
+  validateProxy?(proxy: unknown, config: Record<string, unknown>, context: ResponseContext): ProxySettings;
+  /** Compiles a `proxy` response from what validateProxy returned; absent means the http(s) proxy. */
+  compileProxy?(
+    proxy: ProxySettings,
+    config: Record<string, unknown>,
+    context: ResponseContext,
+    repeat: number,
+    behaviors: CompiledBehaviors,
+  ): ResponseResolver;
 }

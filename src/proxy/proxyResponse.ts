@@ -1,17 +1,24 @@
 // A `proxy` response: validated and compiled once; per request it forwards to the origin, answers
 // with the origin's bytes and, unless transparent, saves the answer as a new `is` response.
-import type { CompiledBehaviors, Outcome, ResolveScope, ResponseContext, ResponseKind, ResponseResolver } from '../contracts/index.js';
+import type {
+  CompiledBehaviors,
+  Outcome,
+  ProxyMode,
+  ProxySettings,
+  ResolveScope,
+  ResponseContext,
+  ResponseKind,
+  ResponseResolver,
+} from '../contracts/index.js';
 import { RAW_HTTP, type HttpRequest, type RawHttpRequest } from '../model/request.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/plainObject.js';
 import type { HttpReply } from '../model/reply.js';
-import type { ProxyDefinition } from '../model/imposterDefinition.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';
 import { compilePredicateGenerators } from './predicateGenerators.js';
 import { savedIs, savedResponse } from './recordResponse.js';
 import { proxyError, type UpstreamResponse, type UpstreamTls } from './upstreamClient.js';
 
-export type ProxyMode = NonNullable<ProxyDefinition['mode']>;
 const MODES: readonly ProxyMode[] = ['proxyOnce', 'proxyAlways', 'proxyTransparent'];
 
 /** A proxy's `mode`; anything else is proxyOnce, as mountebank reads it. */
@@ -25,12 +32,12 @@ const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'proxy-connec
 const EMPTY_RAW: RawHttpRequest = { url: '/', rawHeaders: [], body: Buffer.alloc(0) };
 
 /**
- * A `proxy` response after validation: the field as sent, which the imposter's protocol checks when
- * it compiles its own proxy (tcp's `to` is tcp://, http's an http URL; a custom protocol has none).
+ * A `proxy` response after validation: its fields typed, as the imposter's protocol checked them
+ * (tcp's `to` is tcp://, http's an http URL; a custom protocol has none).
  */
 export interface ProxyShape {
   readonly kind: 'proxy';
-  readonly proxy: unknown;
+  readonly proxy: ProxySettings;
 }
 
 declare module '../contracts/index.js' {
@@ -43,20 +50,14 @@ export const proxyKind: ResponseKind<'proxy'> = {
   key: 'proxy',
   public: true,
   takesCommonFields: true,
-  validate: (config) => ({ kind: 'proxy', proxy: config.proxy }),
   // tcp brings its own proxy.
+  validate: (config, context) => ({ kind: 'proxy', proxy: (context.protocol.validateProxy ?? validateHttpProxy)(config.proxy, config, context) }),
   compile: ({ proxy }, config, context, { repeat, behaviors }) =>
     (context.protocol.compileProxy ?? compileProxyResponse)(proxy, config, context, repeat, behaviors),
 };
 
-export function compileProxyResponse(
-  proxy: unknown,
-  config: Record<string, unknown>,
-  context: ResponseContext,
-  repeat: number,
-  behaviors: CompiledBehaviors,
-): ResponseResolver {
-  const { delayMs } = behaviors;
+/** The http(s) proxy's checks, in mountebank's order. */
+export function validateHttpProxy(proxy: unknown, config: Record<string, unknown>, context: ResponseContext): ProxySettings {
   if (!isPlainObject(proxy)) throw validationError('\'proxy\' must be an object, e.g. {"to": "http://origin:8080"}', config);
   if (context.protocol.name !== 'http' && context.protocol.name !== 'https') {
     throw validationError(`proxy responses are not supported for ${context.protocol.name} imposters by this version of standin`, config);
@@ -68,11 +69,32 @@ export function compileProxyResponse(
     );
   }
   const to = compileTo(proxy.to, config);
-  const mode = proxyModeOf(proxy.mode);
-  checkAddDecorateBehavior(proxy.addDecorateBehavior, context.allowInjection, config);
-  const generate = compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection ? context.scripts : undefined, config);
-  const injected = compileInjectHeaders(proxy.injectHeaders, config);
-  const tls = compileTls(proxy, config);
+  return {
+    to: to.text,
+    origin: { protocol: 'http', origin: to.origin, host: to.host },
+    mode: proxyModeOf(proxy.mode),
+    addWaitBehavior: Boolean(proxy.addWaitBehavior),
+    addDecorateBehavior: validateAddDecorateBehavior(proxy.addDecorateBehavior, context.allowInjection, config),
+    predicatesFor: compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection ? context.scripts : undefined, config),
+    injectHeaders: compileInjectHeaders(proxy.injectHeaders, config),
+    tls: compileTls(proxy, config),
+    keepalive: false,
+  };
+}
+
+export function compileProxyResponse(
+  proxy: ProxySettings,
+  config: Record<string, unknown>,
+  context: ResponseContext,
+  repeat: number,
+  behaviors: CompiledBehaviors,
+): ResponseResolver {
+  const { delayMs } = behaviors;
+  const { origin, mode, injectHeaders: injected, tls, predicatesFor: generate } = proxy;
+  if (origin.protocol !== 'http') {
+    throw validationError(`proxy.to must be an http or https URL for an http imposter, got ${JSON.stringify(proxy.to)}`, config);
+  }
+  const to = { text: proxy.to, origin: origin.origin, host: origin.host };
   const hostHeader = injected.some((_, i) => i % 2 === 0 && injected[i]!.toLowerCase() === 'host') ? null : to.host;
   const injectedNames = new Set(injected.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase()));
 
@@ -122,10 +144,11 @@ export function compileProxyResponse(
  * `addDecorateBehavior`: a decorate function the saved responses carry. As mountebank, it is not
  * compiled here: one that does not compile is reported when a saved response carrying it is made.
  */
-export function checkAddDecorateBehavior(value: unknown, allowInjection: boolean, source: unknown): void {
-  if (value === undefined || value === null || value === false) return;
+export function validateAddDecorateBehavior(value: unknown, allowInjection: boolean, source: unknown): string | undefined {
+  if (value === undefined || value === null || value === false) return undefined;
   if (!allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
   if (typeof value !== 'string') throw validationError("'proxy.addDecorateBehavior' must be a string holding a JavaScript function", source);
+  return value;
 }
 
 /** The origin's answer as received; `Connection: close` added when the origin set none (as for `is`). */

@@ -32,7 +32,7 @@ export function customProtocol(name: string, definition: Definition, context: Cu
     describeReply: (reply) => reply,
     listen: (handler, options) => spawnServer(name, definition.createCommand, imposterConfig, handler, options, context),
     configure: (config) => adapter(config),
-    compileProxy: () => {
+    validateProxy: () => {
       throw new StandinError('bad data', `proxy responses are not supported for the custom protocol ${name}`);
     },
   });

@@ -1,31 +1,58 @@
 // A tcp `proxy` response (`{"to": "tcp://host:port"}`): compiled once; per request it sends the
 // request's bytes to the origin and answers with the origin's, saving them as `{is: {data}}` next
 // to the proxy stub (proxyOnce, proxyAlways) as the http proxy does, or not (proxyTransparent).
-import type { CompiledBehaviors, Outcome, ResolveScope, ResponseContext, ResponseResolver } from '../../contracts/index.js';
+import type { CompiledBehaviors, Outcome, ProxySettings, ResolveScope, ResponseContext, ResponseResolver } from '../../contracts/index.js';
 import { StandinError, validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/plainObject.js';
 import { compilePredicateGenerators } from '../../proxy/predicateGenerators.js';
 import { savedResponse } from '../../proxy/recordResponse.js';
-import { checkAddDecorateBehavior, proxyModeOf } from '../../proxy/proxyResponse.js';
+import { proxyModeOf, validateAddDecorateBehavior } from '../../proxy/proxyResponse.js';
 import { TcpOrigin, type TcpTarget } from './tcpOrigin.js';
 import type { TcpSettings } from './tcpSettings.js';
 import type { TcpRequest } from './tcpServer.js';
 
+/** A tcp proxy's checks; its old `{"host", "port"}` target is rewritten as a URL in the response (echoed so). */
+export function validateTcpProxy(proxy: unknown, config: Record<string, unknown>, context: ResponseContext): ProxySettings {
+  if (!isPlainObject(proxy)) throw validationError('\'proxy\' must be an object, e.g. {"to": "tcp://origin:3000"}', config);
+  const target = compileTarget(proxy, config);
+  // A target of another protocol is refused per request, as mountebank does, whatever the other fields say.
+  if (typeof target === 'string') return { ...REFUSED, to: target };
+  return {
+    to: target.text,
+    origin: { protocol: 'tcp', host: target.host, port: target.port },
+    mode: proxyModeOf(proxy.mode),
+    addWaitBehavior: Boolean(proxy.addWaitBehavior),
+    addDecorateBehavior: validateAddDecorateBehavior(proxy.addDecorateBehavior, context.allowInjection, config),
+    predicatesFor: compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection ? context.scripts : undefined, config),
+    injectHeaders: [],
+    tls: {},
+    keepalive: proxy.keepalive === true,
+  };
+}
+
+const REFUSED: ProxySettings = {
+  to: '',
+  origin: { protocol: 'refused' },
+  mode: 'proxyOnce',
+  addWaitBehavior: false,
+  addDecorateBehavior: undefined,
+  predicatesFor: () => [],
+  injectHeaders: [],
+  tls: {},
+  keepalive: false,
+};
+
 export function compileTcpProxy(
-  proxy: unknown,
+  proxy: ProxySettings,
   config: Record<string, unknown>,
   context: ResponseContext,
   repeat: number,
   behaviors: CompiledBehaviors,
   settings: TcpSettings,
 ): ResponseResolver {
-  if (!isPlainObject(proxy)) throw validationError('\'proxy\' must be an object, e.g. {"to": "tcp://origin:3000"}', config);
-  const target = compileTarget(proxy, config);
-  if (typeof target === 'string') return refuseEveryRequest(config, repeat, target);
-  const mode = proxyModeOf(proxy.mode);
-  checkAddDecorateBehavior(proxy.addDecorateBehavior, context.allowInjection, config);
-  const generate = compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection ? context.scripts : undefined, config);
-  const origin = new TcpOrigin(target, proxy.keepalive === true, settings.endOfRequest, context.proxyTimeout);
+  const { origin: target, mode, predicatesFor: generate } = proxy;
+  if (target.protocol !== 'tcp') return refuseEveryRequest(config, repeat, proxy.to);
+  const origin = new TcpOrigin({ text: proxy.to, host: target.host, port: target.port }, proxy.keepalive, settings.endOfRequest, context.proxyTimeout);
 
   const resolve = async (request: Record<string, unknown>, scope: ResolveScope): Promise<Outcome> => {
     const tcp = request as TcpRequest;
