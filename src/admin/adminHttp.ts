@@ -15,12 +15,24 @@ export interface AdminRequest {
   raw: IncomingMessage;
 }
 
-export class AdminReply {
+/** A parameter of the matched route (`:flowId`): the router matched the route, so it is there. */
+export function routeParam(req: AdminRequest, name: string): string {
+  const value = req.params[name];
+  if (value === undefined) throw new Error(`the route has no parameter :${name}`);
+  return value;
+}
+
+export class AdminReply<Body = unknown> {
   constructor(
     readonly status: number,
-    readonly body: unknown,
+    readonly body: Body,
     readonly headers: Record<string, string> = {},
   ) {}
+}
+
+/** mountebank's error envelope. */
+export interface ErrorEnvelope {
+  errors: ErrorBody[];
 }
 
 export const ok = (body: unknown, headers?: Record<string, string>) => new AdminReply(200, body, headers);
@@ -78,7 +90,7 @@ function notJson(bytes: Buffer): StandinError {
 /** `?replayable=true` (any case) */
 export const flag = (query: URLSearchParams, name: string): boolean => (query.get(name) ?? '').toLowerCase() === 'true';
 
-export function errorReply(err: unknown): AdminReply {
+export function errorReply(err: unknown): AdminReply<ErrorEnvelope> {
   if (err instanceof ValidationFailure) return new AdminReply(400, { errors: err.errors.map((e) => e.toJSON()) });
   if (err instanceof StandinError) return new AdminReply(err.httpStatus, { errors: [err.toJSON()] });
   const message = err instanceof Error ? err.message : String(err);
@@ -96,11 +108,12 @@ export function writeReply(res: ServerResponse, reply: AdminReply, extraHeaders:
     reply.body.open(res, { ...extraHeaders, ...reply.headers });
     return;
   }
-  const isText = reply.body instanceof TextBody;
-  const text = reply.body instanceof TextBody ? reply.body.text : JSON.stringify(reply.body, null, 2);
+  const body = reply.body;
+  const textBody = body instanceof TextBody ? body : undefined;
+  const text = textBody ? textBody.text : JSON.stringify(body, null, 2);
   res.writeHead(reply.status, {
     ...extraHeaders,
-    'Content-Type': isText ? (reply.body as TextBody).contentType : 'application/json; charset=utf-8',
+    'Content-Type': textBody ? textBody.contentType : 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     ...reply.headers,
   });

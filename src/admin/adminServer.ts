@@ -4,10 +4,10 @@ import type { Socket } from 'node:net';
 import type { ImposterRegistry } from '../core/imposterRegistry.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../logging/logger.js';
-import { StandinError } from '../model/errors.js';
+import { StandinError, type ErrorBody } from '../model/errors.js';
 import type { StandinOptions } from '../model/options.js';
 import type { AdminAccess } from './adminAccess.js';
-import { AdminReply, errorReply, ok, parseJsonBody, writeReply, type AdminRequest } from './adminHttp.js';
+import { AdminReply, errorReply, ok, parseJsonBody, writeReply, type AdminRequest, type ErrorEnvelope } from './adminHttp.js';
 import { imposterController } from './controllers/imposterController.js';
 import { impostersController } from './controllers/impostersController.js';
 import { eventsController } from './controllers/eventsController.js';
@@ -23,6 +23,7 @@ import type { WatchStatus } from '../watch/watchImposters.js';
 import type { ScaleView } from './scaleView.js';
 import { NOTHING_TO_RELOAD, type ReloadReport } from '../watch/reloadSource.js';
 import type { Dashboard, DashboardAnswer } from '../dashboard/dashboard.js';
+import { portOf } from '../model/boundPort.js';
 
 /** How much of a refused request's error the log line keeps. */
 const LOGGED_CHARS = 1000;
@@ -132,7 +133,7 @@ export function createAdminServer(
       .catch((err: unknown) => log.error(`error reading ${req.method} ${req.url}: ${describeError(err)}`));
   });
   server.on('listening', () => {
-    boundPort = (server.address() as { port: number }).port;
+    boundPort = portOf(server.address());
   });
   server.on('connection', (socket: Socket) => {
     if (!allowAddress(socket.remoteAddress)) {
@@ -154,7 +155,7 @@ export function createAdminServer(
 }
 
 /** mountebank's line for a refused creation: the validation errors as a list, a failed start (port in use) alone. */
-function creationError(body: unknown): string {
+function creationError(body: ErrorEnvelope): string {
   const errors = shortenedErrors(body);
   const single = errors.length === 1 && ['resource conflict', 'insufficient access', 'cannot start server'].includes(String(errors[0]!.code));
   return `error creating imposter: ${boundedJson(single ? errors[0] : errors)}`;
@@ -236,13 +237,12 @@ async function handle(
 }
 
 /** The refusal as the log shows it: a bounded excerpt, since an error may echo a body of many MB. */
-function excerptOf(body: unknown): string {
+function excerptOf(body: ErrorEnvelope): string {
   return boundedJson({ errors: shortenedErrors(body) });
 }
 
-function shortenedErrors(body: unknown): Array<Record<string, unknown>> {
-  const errors = (body as { errors?: Array<Record<string, unknown>> } | undefined)?.errors ?? [];
-  return errors.map((e) => (typeof e.source === 'string' ? { ...e, source: e.source.slice(0, LOGGED_CHARS + 1) } : e));
+function shortenedErrors(body: ErrorEnvelope): ErrorBody[] {
+  return body.errors.map((e) => (typeof e.source === 'string' ? { ...e, source: e.source.slice(0, LOGGED_CHARS + 1) } : e));
 }
 
 function boundedJson(value: unknown): string {
@@ -256,12 +256,11 @@ function boundedJson(value: unknown): string {
 }
 
 /** An error echoing a source too large to print (past the longest string V8 makes) still gets its status and message. */
-function writeErrorReply(res: ServerResponse, reply: AdminReply, headers: Record<string, string>): void {
+function writeErrorReply(res: ServerResponse, reply: AdminReply<ErrorEnvelope>, headers: Record<string, string>): void {
   try {
     writeReply(res, reply, headers);
   } catch {
-    const errors = (reply.body as { errors?: Array<{ code: unknown; message: unknown }> }).errors ?? [];
-    writeReply(res, new AdminReply(reply.status, { errors: errors.map(({ code, message }) => ({ code, message })) }), headers);
+    writeReply(res, new AdminReply(reply.status, { errors: reply.body.errors.map(({ code, message }) => ({ code, message })) }), headers);
   }
 }
 

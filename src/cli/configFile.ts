@@ -6,6 +6,8 @@ import { ConfigFileError } from './configFileError.js';
 import { renderConfigTemplate, type ConfigRenderer } from './configTemplate.js';
 import { formatterFunction, loadFormatter } from './formatter.js';
 import type { ImposterSource } from '../watch/watchImposters.js';
+import { errorCode, errorMessage } from '../model/caughtError.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 export { ConfigFileError };
 
@@ -24,8 +26,8 @@ export async function loadConfigFile(filename: string, options: ConfigFileOption
   try {
     text = await readFile(filename, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    const code = errorCode(err);
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : errorMessage(err);
     throw new ConfigFileError(`cannot read config file ${filename}: ${reason}`);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -39,7 +41,7 @@ export async function loadConfigFile(filename: string, options: ConfigFileOption
   try {
     json = JSON.parse(rendered);
   } catch (err) {
-    throw new ConfigFileError(`config file ${filename} is not valid JSON: ${(err as Error).message}`);
+    throw new ConfigFileError(`config file ${filename} is not valid JSON: ${errorMessage(err)}`);
   }
   return impostersOf(json, filename);
 }
@@ -64,17 +66,17 @@ export async function loadConfigWithFormatter(filename: string, formatterName: s
     const load = formatterFunction(await loadFormatter(formatterName), formatterName, 'load');
     json = await load(options);
   } catch (err) {
-    throw new ConfigFileError(`--formatter ${formatterName} could not load ${filename}: ${(err as Error)?.message ?? String(err)}`);
+    throw new ConfigFileError(`--formatter ${formatterName} could not load ${filename}: ${errorMessage(err)}`);
   }
   return impostersOf(json, filename);
 }
 
 /** `{"imposters":[...]}` or one imposter object, as mb's `json.imposters || [json]`. */
 export function impostersOf(json: unknown, filename: string): unknown[] {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+  if (!isPlainObject(json)) {
     throw new ConfigFileError(`config file ${filename} must hold a JSON object: {"imposters": [...]} or a single imposter`);
   }
-  const imposters = (json as { imposters?: unknown }).imposters;
+  const imposters = json.imposters;
   if (imposters === undefined || imposters === null || imposters === false || imposters === '' || imposters === 0) {
     return [json];
   }

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import type ejs from 'ejs';
 import { lazyModule } from '../model/lazyModule.js';
 import { ConfigFileError } from './configFileError.js';
+import { errorCode, errorMessage } from '../model/caughtError.js';
 
 // Loaded when a --configfile is rendered, not at startup (ejs takes ~35 ms to import).
 const lazyEjs = lazyModule<typeof ejs>('ejs');
@@ -43,7 +44,7 @@ export const renderConfigTemplate: ConfigRenderer = (text, filename, files) => {
   try {
     return render(withCallIncludes(text), { filename, stringify, inject: stringify }, options);
   } catch (err) {
-    throw new ConfigFileError(`cannot render config file ${filename} as EJS: ${(err as Error).message}${hint(err)}`);
+    throw new ConfigFileError(`cannot render config file ${filename} as EJS: ${errorMessage(err)}${hint(err)}`);
   }
 };
 
@@ -51,8 +52,8 @@ function readFileText(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`${what}: ${code === 'ENOENT' ? `no such file ${path}` : (err as Error).message}`, { cause: err });
+    const code = errorCode(err);
+    throw new Error(`${what}: ${code === 'ENOENT' ? `no such file ${path}` : errorMessage(err)}`, { cause: err });
   }
 }
 

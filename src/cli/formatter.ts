@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from './flags.js';
+import { errorMessage } from '../model/caughtError.js';
 
 export interface Formatter {
   load?(options: Record<string, unknown>): unknown;
@@ -37,7 +38,7 @@ export async function loadFormatter(name: string, cwd: string = process.cwd()): 
   try {
     module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`cannot load --formatter ${name}: ${(err as Error).message.split('\n')[0]}`);
+    throw new UsageError(`cannot load --formatter ${name}: ${errorMessage(err).split('\n')[0]}`);
   }
   const exported = module.default;
   const formatter = (isFormatter(exported) ? exported : module) as Formatter;

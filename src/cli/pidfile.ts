@@ -1,5 +1,6 @@
 // The pidfile: written by `start` once the server is ready (mb's readiness signal), read by `stop`.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { errorCode } from '../model/caughtError.js';
 
 /** Writes atomically (temp file + rename), so a reader never sees an empty or partial pidfile. */
 export function writePidfile(path: string, pid: number = process.pid): void {
@@ -20,7 +21,7 @@ export function readPidfile(path: string): PidfileContents {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' };
+    if (errorCode(err) === 'ENOENT') return { state: 'missing' };
     throw err;
   }
   const trimmed = text.trim();

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { StandinOptions } from '../model/options.js';
 import { FLAGS, UNSUPPORTED_FLAGS, UsageError } from './flags.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 const warn = (message: string): void => {
   process.stderr.write(`${message}\n`);
@@ -23,12 +24,12 @@ export function applyRcfile(path: string, options: StandinOptions, given: Readon
     warn(`Cannot parse rcfile ${path}: ${String(err)}; starting without it`);
     return;
   }
-  if (typeof rc !== 'object' || rc === null || Array.isArray(rc)) {
+  if (!isPlainObject(rc)) {
     warn(`Cannot use rcfile ${path}: it must hold a JSON object of options, such as {"port": 3000}; starting without it`);
     return;
   }
 
-  for (const [key, value] of Object.entries(rc as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(rc)) {
     const name = camelCase(key);
     if (name === 'rcfile' || given.has(name)) continue;
     const written = `--rcfile ${path}: "${key}"`;

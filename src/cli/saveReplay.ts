@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { createAdminClient } from '../admin/adminClient.js';
 import type { StandinOptions } from '../model/options.js';
 import { formatterFunction, loadFormatter, usesCustomFormatter } from './formatter.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 const adminUrl = (options: StandinOptions) => `http://${options.host ?? 'localhost'}:${options.port}`;
 
@@ -23,7 +24,7 @@ async function replayableImposters(options: StandinOptions, removeProxies: boole
 }
 
 const count = (imposters: unknown): string => {
-  const list = (imposters as { imposters?: unknown }).imposters;
+  const list = isPlainObject(imposters) ? imposters.imposters : undefined;
   const n = Array.isArray(list) ? list.length : 0;
   return `${n} imposter${n === 1 ? '' : 's'}`;
 };

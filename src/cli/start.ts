@@ -14,6 +14,7 @@ import type { WatchTargets } from '../watch/fileWatcher.js';
 import { usesCustomFormatter } from './formatter.js';
 import { removePidfileIfOwned, writePidfile } from './pidfile.js';
 import { logStrayErrors } from './strayErrors.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 /** How long shutdown waits for the server to close before leaving anyway. */
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -224,8 +225,8 @@ function describeLoadError(err: unknown, imposters: unknown[]): string {
   if (err instanceof ValidationFailure) {
     return err.errors.map((e) => `\n  - ${where(e.location, imposters)}${e.message}`).join('') || ` ${err.message}`;
   }
-  const port = err instanceof StandinError ? (err.source as { port?: unknown } | undefined)?.port : undefined;
-  const at = port === undefined ? -1 : imposters.findIndex((i) => (i as { port?: unknown } | null)?.port === port);
+  const port = err instanceof StandinError && isPlainObject(err.source) ? err.source.port : undefined;
+  const at = port === undefined ? -1 : imposters.findIndex((i) => isPlainObject(i) && i.port === port);
   return ` ${at === -1 ? '' : where([at], imposters)}${reason(err)}`;
 }
 
@@ -233,7 +234,8 @@ function describeLoadError(err: unknown, imposters: unknown[]): string {
 function where(location: readonly number[], imposters: unknown[]): string {
   const [at, stub] = location;
   if (at === undefined) return '';
-  const config = (imposters[at] ?? {}) as { protocol?: unknown; port?: unknown; name?: unknown };
+  const imposter = imposters[at];
+  const config: Record<string, unknown> = isPlainObject(imposter) ? imposter : {};
   const parts = [
     [config.protocol, config.port].filter((v) => v !== undefined && v !== null).join(':'),
     typeof config.name === 'string' ? JSON.stringify(config.name) : '',

@@ -1,6 +1,7 @@
 // `standin stop [--pidfile F]`: SIGTERM the process named in the pidfile and wait for it to go.
 import { processState } from '../process/processState.js';
 import { readPidfile, removePidfile } from './pidfile.js';
+import { errorCode, errorMessage } from '../model/caughtError.js';
 
 export interface StopOptions {
   pidfile: string;
@@ -25,7 +26,7 @@ export async function stop(options: StopOptions): Promise<number> {
   try {
     contents = readPidfile(pidfile);
   } catch (err) {
-    process.stderr.write(`standin: cannot read pidfile ${pidfile}: ${(err as Error).message}\n`);
+    process.stderr.write(`standin: cannot read pidfile ${pidfile}: ${errorMessage(err)}\n`);
     return 1;
   }
   if (contents.state === 'missing') return say(`nothing to stop: no pidfile ${pidfile}`);
@@ -48,8 +49,8 @@ export async function stop(options: StopOptions): Promise<number> {
   try {
     process.kill(pid, 'SIGTERM');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') {
-      process.stderr.write(`standin: cannot stop process ${pid}: ${(err as Error).message}\n`);
+    if (errorCode(err) !== 'ESRCH') {
+      process.stderr.write(`standin: cannot stop process ${pid}: ${errorMessage(err)}\n`);
       return 1;
     }
   }

@@ -2,6 +2,7 @@
 // `${...:$.path}` / `${...:/xpath}` template trailers. Expressions are checked once, when compiled.
 import { lazyModule } from '../model/lazyModule.js';
 import { ImposterConfigError } from './configModel.js';
+import { errorMessage } from '../model/caughtError.js';
 
 // Loaded when the first selector is compiled, not at startup (most imposters capture nothing).
 const jsonpathPlus = lazyModule<typeof import('jsonpath-plus')>('jsonpath-plus');
@@ -16,7 +17,7 @@ export function compileJsonPathSelector(path: string, where: string): ValueSelec
   try {
     JSONPath({ path, json: {}, wrap: true });
   } catch (err) {
-    throw new ImposterConfigError(`${where}: invalid JSONPath ${JSON.stringify(path)}: ${(err as Error).message}`);
+    throw new ImposterConfigError(`${where}: invalid JSONPath ${JSON.stringify(path)}: ${errorMessage(err)}`);
   }
   return (value) => {
     let json = value;
@@ -42,7 +43,7 @@ export function compileXPathSelector(expression: string, namespaces: Record<stri
   try {
     select(expression, new DOMParser().parseFromString('<x/>', 'text/xml') as unknown as Node);
   } catch (err) {
-    throw new ImposterConfigError(`${where}: invalid XPath ${JSON.stringify(expression)}: ${(err as Error).message}`);
+    throw new ImposterConfigError(`${where}: invalid XPath ${JSON.stringify(expression)}: ${errorMessage(err)}`);
   }
   return (value) => {
     if (typeof value !== 'string' || value.trim() === '') return undefined;

@@ -4,6 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { ImposterConfigError } from './configModel.js';
+import { errorMessage } from '../model/caughtError.js';
 
 /**
  * The real path of `file`, relative to `dir` unless absolute; ImposterConfigError when it does
@@ -16,7 +17,7 @@ export function fileInsideDir(dir: string, file: string, what: string): string {
     root = realpathSync(dir);
     real = realpathSync(resolve(dir, file));
   } catch (err) {
-    throw new ImposterConfigError(`${what} ${JSON.stringify(file)} cannot be read: ${(err as Error).message}`);
+    throw new ImposterConfigError(`${what} ${JSON.stringify(file)} cannot be read: ${errorMessage(err)}`);
   }
   const inside = relative(root, real);
   if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || resolve(root, inside) !== real) {

@@ -8,6 +8,7 @@ import { lazyModule } from '../model/lazyModule.js';
 import { isPlainObject } from '../model/plainObject.js';
 import { ImposterConfigError, type LoadedDocument } from './configModel.js';
 import { substituteEnv } from './envSubstitution.js';
+import { errorMessage } from '../model/caughtError.js';
 
 // Loaded when the first config file is parsed, not at startup (yaml takes ~95 ms to import).
 const yaml = lazyModule<typeof import('yaml')>('yaml');
@@ -24,7 +25,7 @@ export function loadConfigDirs(dirs: readonly string[], env: NodeJS.ProcessEnv):
       if (!statSync(dir).isDirectory()) throw new ImposterConfigError(`${dir} is not a directory`);
     } catch (err) {
       if (err instanceof ImposterConfigError) throw err;
-      throw new ImposterConfigError(`cannot read config directory ${dir}: ${(err as Error).message}`);
+      throw new ImposterConfigError(`cannot read config directory ${dir}: ${errorMessage(err)}`);
     }
     for (const file of configFiles(dir, recursive)) documents.push(...loadConfigFile(file.path, file.dir, env));
   }
@@ -53,7 +54,7 @@ function loadConfigFile(file: string, dir: string, env: NodeJS.ProcessEnv): Load
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ImposterConfigError(`cannot read ${file}: ${(err as Error).message}`);
+    throw new ImposterConfigError(`cannot read ${file}: ${errorMessage(err)}`);
   }
   const parsed = yaml().parseAllDocuments(substituteEnv(text, env));
   const documents = Array.isArray(parsed) ? parsed : [parsed];

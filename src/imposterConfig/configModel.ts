@@ -1,15 +1,5 @@
 // The shapes of an Imposter config document that standin reads (a subset of imposter-go's
 // `internal/config/model.go`). Values come from YAML, so every field is checked before use.
-export type MatcherValue = string | number | boolean | { value?: unknown; operator?: string };
-
-export interface RequestBodyMatcher {
-  value?: unknown;
-  operator?: string;
-  jsonPath?: string;
-  xPath?: string;
-  xmlNamespaces?: Record<string, string>;
-}
-
 /**
  * A resource or interceptor as validateDocument leaves it: `path` and `method` checked; the
  * matchers, capture and response as written, checked by what compiles them.

@@ -2,7 +2,7 @@
 // A matcher is a plain value (EqualTo) or `{value, operator}`; values are compared
 // case-sensitively as Imposter does, header names case-insensitively.
 import { isPlainObject } from '../model/plainObject.js';
-import { ImposterConfigError, type MatcherValue, type RequestBodyMatcher } from './configModel.js';
+import { ImposterConfigError } from './configModel.js';
 
 type Predicate = Record<string, unknown>;
 type Options = Record<string, unknown>;
@@ -43,7 +43,8 @@ function operatorPredicate(operator: string, field: (value: unknown) => Predicat
   }
 }
 
-function valueAndOperator(matcher: MatcherValue | undefined): { value: unknown; operator: string } {
+/** A bare value is compared for equality; `{value, operator}` names the operator. */
+function valueAndOperator(matcher: unknown): { value: unknown; operator: string } {
   if (isPlainObject(matcher)) return { value: matcher.value, operator: typeof matcher.operator === 'string' ? matcher.operator : 'EqualTo' };
   return { value: matcher, operator: 'EqualTo' };
 }
@@ -61,7 +62,7 @@ export function mapPredicates(kind: 'queryParams' | 'requestHeaders', matchers: 
   if (!isPlainObject(matchers)) throw new ImposterConfigError(`${where}: '${kind}' must be a mapping of names to values`);
   const field = kind === 'queryParams' ? 'query' : 'headers';
   return Object.entries(matchers).map(([name, matcher]) => {
-    const { value, operator } = valueAndOperator(matcher as MatcherValue);
+    const { value, operator } = valueAndOperator(matcher);
     const regex = operator === 'Matches' || operator === 'NotMatches';
     const options = kind === 'queryParams' ? QUERY_OPTIONS : regex ? HEADER_REGEX_OPTIONS : HEADER_OPTIONS;
     return operatorPredicate(operator, (v) => ({ [field]: { [name]: v } }), value, options, `${where} ${kind}.${name}`);
@@ -73,17 +74,16 @@ export function bodyPredicates(matcher: unknown, where: string): Predicate[] {
   if (!isPlainObject(matcher)) throw new ImposterConfigError(`${where}: 'requestBody' must be a mapping such as {value: ..., operator: ...}`);
   if (Array.isArray(matcher.allOf)) return matcher.allOf.flatMap((m) => bodyPredicates(m, where));
   if (Array.isArray(matcher.anyOf)) return [{ or: matcher.anyOf.flatMap((m) => bodyPredicates(m, where)) }];
-  const body = matcher as RequestBodyMatcher;
-  const { value, operator } = valueAndOperator(body as MatcherValue);
+  const { value, operator } = valueAndOperator(matcher);
   const predicate = operatorPredicate(operator, (v) => ({ body: v }), value, BODY_OPTIONS, `${where} requestBody`);
-  const selector = selectorOf(body, where);
+  const selector = selectorOf(matcher, where);
   if (!selector) return [predicate];
   // `not` wraps the field predicate; the selector belongs next to the operator it qualifies.
   if (isPlainObject(predicate.not)) return [{ not: { ...predicate.not, ...selector } }];
   return [{ ...predicate, ...selector }];
 }
 
-function selectorOf(body: RequestBodyMatcher, where: string): Options | undefined {
+function selectorOf(body: Record<string, unknown>, where: string): Options | undefined {
   if (body.jsonPath !== undefined) {
     if (typeof body.jsonPath !== 'string') throw new ImposterConfigError(`${where}: requestBody.jsonPath must be a string`);
     return { jsonpath: { selector: body.jsonPath } };

@@ -8,6 +8,7 @@ import { isPlainObject } from '../model/plainObject.js';
 import type { HttpReply } from '../protocols/http/httpReply.js';
 import { ImposterConfigError } from './configModel.js';
 import { compileTemplate, type TemplateContext } from './template.js';
+import { errorMessage } from '../model/caughtError.js';
 
 export interface ResponseState {
   statusCode: number;
@@ -69,7 +70,7 @@ export function compileMockResponse(config: unknown, where: string): CompiledMoc
     try {
       bytes = readFileSync(config.file);
     } catch (err) {
-      throw new ImposterConfigError(`${where}: cannot read response file ${config.file}: ${(err as Error).message}`);
+      throw new ImposterConfigError(`${where}: cannot read response file ${config.file}: ${errorMessage(err)}`);
     }
     defaultContentType = CONTENT_TYPES[extname(config.file).toLowerCase()] ?? 'application/octet-stream';
     if (template) text = bytes.toString('utf8');

@@ -8,6 +8,7 @@ import type { Log } from '../logging/logger.js';
 import type { Upstreams, UpstreamResponse, UpstreamTls } from '../contracts/index.js';
 import { formatGoMillis } from './goDuration.js';
 import { joinUpstreamPath, type UpstreamTarget } from './upstreamUrl.js';
+import { errorCode } from '../model/caughtError.js';
 
 /** The seed's list (RFC 2616 §13.5.1 plus Accept-Encoding and Host), lower-cased. */
 export const HOP_BY_HOP = new Set([
@@ -124,7 +125,7 @@ function withoutHopByHop(rawHeaders: string[]): string[] {
 }
 
 function describe(err: unknown, timeoutMs: number): string {
-  const code = (err as { code?: string }).code ?? '';
+  const code = errorCode(err) ?? '';
   if (code === 'UPSTREAM_DEADLINE' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return `no response within ${formatGoMillis(timeoutMs)} (${code})`;
   }

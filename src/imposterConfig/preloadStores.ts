@@ -5,6 +5,7 @@ import { isPlainObject } from '../model/plainObject.js';
 import { fileInsideDir } from './configDirFile.js';
 import { ImposterConfigError, type LoadedDocument } from './configModel.js';
 import type { NamedStores } from '../contracts/index.js';
+import { errorMessage } from '../model/caughtError.js';
 
 export function preloadStores(documents: readonly LoadedDocument[], stores: NamedStores): void {
   for (const document of documents) {
@@ -20,7 +21,7 @@ export function preloadStores(documents: readonly LoadedDocument[], stores: Name
         try {
           data = JSON.parse(readFileSync(file, 'utf8'));
         } catch (err) {
-          throw new ImposterConfigError(`${where}: cannot load preloadFile ${preload.preloadFile}: ${(err as Error).message}`);
+          throw new ImposterConfigError(`${where}: cannot load preloadFile ${preload.preloadFile}: ${errorMessage(err)}`);
         }
       }
       if (data === undefined) continue;

@@ -80,7 +80,7 @@ export function validateDocument(document: LoadedDocument, warnings: string[]): 
     }
   }
 
-  const lists = { resources: [] as ResourceConfig[], interceptors: [] as ResourceConfig[] };
+  const lists: Record<'resources' | 'interceptors', ResourceConfig[]> = { resources: [], interceptors: [] };
   for (const kind of ['resources', 'interceptors'] as const) {
     const list = config[kind];
     if (list === undefined || list === null) continue;

@@ -96,7 +96,7 @@ export function asStandinError(err: unknown): StandinError {
  * Compiles every item, collecting every error instead of stopping at the first (mountebank
  * reports them all), and throws them together as one ValidationFailure.
  */
-export function compileEach<T>(items: unknown[], compile: (item: unknown) => T): T[] {
+export function compileEach<Item, T>(items: readonly Item[], compile: (item: Item) => T): T[] {
   const compiled: T[] = [];
   const errors: StandinError[] = [];
   for (const [index, item] of items.entries()) {

@@ -2,6 +2,7 @@
 // write a temp file next to it, flush it to disk, rename it over the old one, flush the directory.
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { errorCode } from '../model/caughtError.js';
 
 let counter = 0;
 
@@ -33,7 +34,7 @@ export async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } catch (err) {
     // Some file systems cannot fsync a directory; the rename is still atomic there.
-    if ((err as NodeJS.ErrnoException).code !== 'EINVAL' && (err as NodeJS.ErrnoException).code !== 'EISDIR') throw err;
+    if (errorCode(err) !== 'EINVAL' && errorCode(err) !== 'EISDIR') throw err;
   } finally {
     await handle.close();
   }

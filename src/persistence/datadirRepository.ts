@@ -18,6 +18,7 @@ import { isPlainObject } from '../model/plainObject.js';
 import { isZombie, processState } from '../process/processState.js';
 import { TEMP_SUFFIX, writeFileAtomic } from './atomicFile.js';
 import type { CyclePosition, ImposterRepository, StoredImposter } from './imposterRepository.js';
+import { errorCode, errorMessage } from '../model/caughtError.js';
 
 const MANIFEST = 'imposters.json';
 const LOCK = 'standin.lock';
@@ -68,7 +69,7 @@ export class DatadirRepository implements ImposterRepository {
     try {
       await mkdir(dir, { recursive: true });
     } catch (err) {
-      throw new DatadirError(`cannot create --datadir ${dir}: ${(err as Error).message}`);
+      throw new DatadirError(`cannot create --datadir ${dir}: ${errorMessage(err)}`);
     }
     const repository = new DatadirRepository(dir);
     await repository.lock();
@@ -270,8 +271,8 @@ export class DatadirRepository implements ImposterRepository {
     const file = `${dir}/${IMPOSTER_FILE}`;
     const text = await readIfExists(join(this.dir, dir, IMPOSTER_FILE));
     if (text === undefined) throw new DatadirError(`--datadir ${this.dir}: ${file}, named in ${MANIFEST}, is missing`);
-    const stored = parse(text, file, this.dir) as Partial<ImposterFile>;
-    if (typeof stored?.revision !== 'number' || typeof stored.imposter !== 'object' || stored.imposter === null) {
+    const stored = parse(text, file, this.dir);
+    if (!isPlainObject(stored) || typeof stored.revision !== 'number' || !isPlainObject(stored.imposter)) {
       throw new DatadirError(`--datadir ${this.dir}: ${file} is not a standin imposter file`);
     }
     return { revision: stored.revision, imposter: stored.imposter, positions: Array.isArray(stored.positions) ? stored.positions : [] };
@@ -302,7 +303,7 @@ export class DatadirRepository implements ImposterRepository {
     try {
       await writeFileAtomic(path, `${process.pid}\n`, { durable: false });
     } catch (err) {
-      throw new DatadirError(`cannot write to --datadir ${this.dir}: ${(err as Error).message}`);
+      throw new DatadirError(`cannot write to --datadir ${this.dir}: ${errorMessage(err)}`);
     }
   }
 
@@ -331,7 +332,7 @@ async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errorCode(err);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw err;
   }
@@ -341,6 +342,6 @@ function parse(text: string, file: string, dir: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new DatadirError(`--datadir ${dir}: ${file} is not valid JSON (${(err as Error).message})`);
+    throw new DatadirError(`--datadir ${dir}: ${file} is not valid JSON (${errorMessage(err)})`);
   }
 }

@@ -6,6 +6,7 @@ import type net from 'node:net';
 import type { Socket } from 'node:net';
 import type { Log } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
+import { portOf } from '../model/boundPort.js';
 
 /** Register before the protocol's own 'connection' listener: it then sees only allowed sockets (check `destroyed`). */
 export function guardConnections(server: net.Server, log: Log, options: ListenOptions): Set<Socket> {
@@ -36,7 +37,7 @@ export function startListening(server: net.Server, options: ListenOptions, socke
     server.listen(options.port, options.host, () => {
       server.off('error', onError);
       resolve({
-        port: (server.address() as net.AddressInfo).port,
+        port: portOf(server.address()),
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());

@@ -6,6 +6,7 @@ import type { Dispatcher, Pool } from 'undici';
 import { lazyModule } from '../model/lazyModule.js';
 import { StandinError } from '../model/errors.js';
 import type { Upstreams, UpstreamRequest, UpstreamResponse, UpstreamTls } from '../contracts/index.js';
+import { errorCode } from '../model/caughtError.js';
 
 // Loaded by the first proxied request, not at startup (undici takes ~150 ms to import).
 const undici = lazyModule<typeof import('undici')>('undici');
@@ -132,7 +133,7 @@ function sendUpstream(pool: Pool, request: UpstreamRequest, deadlineMs: number):
 
 /** mountebank's `invalid proxy` errors, by the failure's code. */
 export function proxyError(err: unknown, to: string, timeoutMs: number): StandinError {
-  const code = (err as { code?: string }).code ?? '';
+  const code = errorCode(err) ?? '';
   const target = JSON.stringify(to);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new StandinError('invalid proxy', `Cannot resolve ${target}`);
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {

@@ -8,6 +8,7 @@ import type { BehaviorStep } from './behaviorStep.js';
 import { readCsv } from './csvTable.js';
 import { replaceAll, replaceEverywhere } from './replaceTokens.js';
 import { compileRequestSelection, validateRequestSelection, type RequestSelectionShape } from './requestSelection.js';
+import { errorMessage } from '../model/caughtError.js';
 
 /** A `lookup` after validation. */
 export interface LookupShape {
@@ -62,7 +63,7 @@ async function findRow(path: string, delimiter: string, keyColumn: string, key: 
   try {
     table = await readCsv(path, delimiter);
   } catch (err) {
-    log.error(`Cannot read ${path}: ${(err as Error).message}`);
+    log.error(`Cannot read ${path}: ${errorMessage(err)}`);
     return undefined;
   }
   const column = table.header.indexOf(keyColumn);

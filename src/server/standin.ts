@@ -24,6 +24,7 @@ import { PrimaryScale } from '../scale/primaryScale.js';
 import { refusedWithWorkers, ScaleError } from '../scale/refuse.js';
 import { NOTHING_TO_RELOAD, ReloadableSource, type ReloadReport } from '../watch/reloadSource.js';
 import { watchImposters, type ImposterSource, type ImposterWatch, type LoadedImposters } from '../watch/watchImposters.js';
+import { portOf } from '../model/boundPort.js';
 
 export interface RunningStandin {
   readonly port: number;
@@ -174,7 +175,7 @@ export async function startStandin(options: StandinOptions, logger: Logger, prep
     await instance.close();
     throw err;
   });
-  const port = (admin.server.address() as { port: number }).port;
+  const port = portOf(admin.server.address());
   member?.announce(port);
 
   const log = logger.scoped(`[mb:${port}] `);

@@ -4,6 +4,7 @@
 // `{keyPrefix}flowkeys:{flowId}`, lets set_ttl reach every key of a flow without a SCAN.
 import type { Redis } from 'ioredis';
 import { FlowStoreError, type CasOutcome, type FlowKeySnapshot, type FlowListing, type FlowStore, type FlowValue } from './flowStore.js';
+import { errorMessage } from '../model/caughtError.js';
 
 export interface RedisFlowStoreOptions {
   url: string;
@@ -254,7 +255,7 @@ export class RedisFlowStore implements FlowStore {
     try {
       return await command(client);
     } catch (err) {
-      throw new FlowStoreError(`flow state: Redis ${operation} failed at ${this.options.url}: ${(err as Error).message}`);
+      throw new FlowStoreError(`flow state: Redis ${operation} failed at ${this.options.url}: ${errorMessage(err)}`);
     }
   }
 }

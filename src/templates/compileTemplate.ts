@@ -5,6 +5,7 @@
 import { parseTemplate, TemplateSyntaxError, type TemplatePart } from './parseTemplate.js';
 import { runSync } from '../injection/index.js';
 import { mayRunLong } from './mayRunLong.js';
+import { errorMessage } from '../model/caughtError.js';
 
 /** The generated function: static parts by index, computed values as text. */
 type RenderFunction = (request: unknown, out: Array<number | string>, escape: (value: unknown) => string) => void;
@@ -39,7 +40,7 @@ export function compileTemplate(source: string, options: TemplateOptions): Compi
   try {
     render = new Function('request', '__out', '__escape', code) as RenderFunction;
   } catch (err) {
-    throw new TemplateSyntaxError((err as Error).message);
+    throw new TemplateSyntaxError(errorMessage(err));
   }
   const bytes = texts.map((t) => Buffer.from(t, 'utf8'));
 

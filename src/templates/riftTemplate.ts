@@ -11,6 +11,7 @@
 //   filters: last_segment   regex 'pattern' GROUP   json
 import { randomInt, randomUUID } from 'node:crypto';
 import { didYouMeanSuffix } from '../model/didYouMean.js';
+import { errorMessage } from '../model/caughtError.js';
 import { parseClientJson } from '../model/jsonDepth.js';
 
 /** What an expression reads; state answers later with the Redis store. */
@@ -181,7 +182,7 @@ function compileFilter(name: string, args: string[], token: string): Filter {
       try {
         pattern = new RegExp(source);
       } catch (err) {
-        throw new RiftTemplateError(`${token}: the regex filter's pattern does not compile: ${(err as Error).message}`);
+        throw new RiftTemplateError(`${token}: the regex filter's pattern does not compile: ${errorMessage(err)}`);
       }
       const group = integer(args[1], token);
       return (v) => {

@@ -52,10 +52,9 @@ export class ImposterReloader {
 
     // Everything is compiled before anything changes.
     const stubSets = new Map<(typeof entries)[number], Stub[]>();
-    const compiled = compileEach([...inPlace, ...fresh], (entry): Imposter | undefined => {
-      const e = entry as (typeof entries)[number];
+    const compiled = compileEach([...inPlace, ...fresh], (e): Imposter | undefined => {
       if (!inPlace.includes(e)) return this.registry.compile(e.config, this.origin);
-      const stubs = (e.config as { stubs?: unknown }).stubs;
+      const stubs = isPlainObject(e.config) ? e.config.stubs : undefined;
       stubSets.set(e, running(e.key)!.imposter.compileStubs(Array.isArray(stubs) ? stubs : [], this.origin));
       return undefined;
     }).filter((imposter): imposter is Imposter => imposter !== undefined);

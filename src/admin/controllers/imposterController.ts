@@ -122,7 +122,7 @@ export function imposterController(registry: ImposterRegistry) {
       const imposter = find(req);
       const body = req.body;
       if (!isPlainObject(body) || !isPlainObject(body.request)) throw validationError("must contain a 'request' object");
-      const request = body.request as unknown as ProtocolRequest;
+      const request: ProtocolRequest = body.request;
       if (typeof request.ip === 'string' && !registry.allowsAddress(request.ip)) {
         imposter.metrics.blocked++;
         return ok({ blocked: true, code: 'unauthorized ip address' });

@@ -6,7 +6,7 @@ import type { ImposterRegistry } from '../../core/imposterRegistry.js';
 import { StandinError, validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/plainObject.js';
 import { FlowStoreError, type FlowValue } from '../../state/flowStore.js';
-import { AdminReply, ok, type AdminRequest } from '../adminHttp.js';
+import { AdminReply, ok, routeParam, type AdminRequest } from '../adminHttp.js';
 import { findImposter } from './findImposter.js';
 
 export function riftStateController(registry: ImposterRegistry) {
@@ -32,7 +32,7 @@ export function riftStateController(registry: ImposterRegistry) {
       if (typeof state !== 'string' || state === '')
         throw validationError('missing required field: state (the state to put the scenario in, e.g. {"state": "paid"})');
       const flowId = flowOf(imposter, bodyField(req, 'flowId'));
-      const name = req.params.name!;
+      const name = routeParam(req, 'name');
       await stored(imposter.scenarios.set(flowId, name, state));
       return ok({ flowId, name, state });
     },
@@ -50,7 +50,7 @@ export function riftStateController(registry: ImposterRegistry) {
       const body = req.body;
       const stub = isPlainObject(body) && isPlainObject(body.stub) && body.responses === undefined ? body.stub : body;
       if (!isPlainObject(stub)) throw validationError('the body must be a stub, e.g. {"predicates": [...], "responses": [...]}');
-      const space = req.params.flowId!;
+      const space = routeParam(req, 'flowId');
       if (stub.space !== undefined && stub.space !== space) {
         throw validationError(`the stub's space ${JSON.stringify(stub.space)} differs from the space in the path ${JSON.stringify(space)}`);
       }
@@ -61,13 +61,13 @@ export function riftStateController(registry: ImposterRegistry) {
 
     spaceStubs(req: AdminRequest): AdminReply {
       const imposter = find(req);
-      const space = req.params.flowId!;
+      const space = routeParam(req, 'flowId');
       return ok({ space, stubs: imposter.spaceStubs(space).map((s) => s.config) });
     },
 
     async space(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
-      const space = req.params.flowId!;
+      const space = routeParam(req, 'flowId');
       return ok({
         space,
         stubs: imposter.spaceStubs(space).map((s) => s.config),
@@ -78,7 +78,7 @@ export function riftStateController(registry: ImposterRegistry) {
 
     async deleteSpace(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
-      const space = req.params.flowId!;
+      const space = routeParam(req, 'flowId');
       await stored(imposter.deleteSpace(space));
       await registry.changed(imposter);
       return ok({ space, tornDown: true });
@@ -86,7 +86,8 @@ export function riftStateController(registry: ImposterRegistry) {
 
     async flowValue(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
-      const { flowId, key } = req.params as { flowId: string; key: string };
+      const flowId = routeParam(req, 'flowId');
+      const key = routeParam(req, 'key');
       const value = await stored(imposter.flows.store.get(flowId, key));
       if (value === undefined)
         throw new StandinError('no such resource', `flow-state key not found: flow ${JSON.stringify(flowId)} has no key ${JSON.stringify(key)}`);
@@ -95,7 +96,8 @@ export function riftStateController(registry: ImposterRegistry) {
 
     async setFlowValue(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
-      const { flowId, key } = req.params as { flowId: string; key: string };
+      const flowId = routeParam(req, 'flowId');
+      const key = routeParam(req, 'key');
       if (!isPlainObject(req.body) || !('value' in req.body)) throw validationError('missing required field: value (the body is {"value": <any JSON>})');
       const value = req.body.value as FlowValue;
       await stored(imposter.flows.store.set(flowId, key, value));
@@ -105,14 +107,15 @@ export function riftStateController(registry: ImposterRegistry) {
     /** Every key of the flow (its scenario states too); 200 also for a flow that has none, as in Rift. */
     async clearFlow(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
-      const flowId = req.params.flowId!;
+      const flowId = routeParam(req, 'flowId');
       await stored(imposter.flows.store.clear(flowId));
       return ok({ flowId, cleared: true });
     },
 
     async deleteFlowValue(req: AdminRequest): Promise<AdminReply> {
       const imposter = find(req);
-      const { flowId, key } = req.params as { flowId: string; key: string };
+      const flowId = routeParam(req, 'flowId');
+      const key = routeParam(req, 'key');
       await stored(imposter.flows.store.delete(flowId, key));
       return ok({ flowId, key, deleted: true });
     },

@@ -6,6 +6,7 @@ import type { ListenOptions, ProtocolAdapter, ProtocolServer, RequestHandler } f
 import { spawn } from 'node:child_process';
 import { StandinError } from '../../model/errors.js';
 import type { ProtocolRequest } from '../../model/request.js';
+import { isPlainObject } from '../../model/plainObject.js';
 
 export interface CustomProtocolContext {
   /** `http://HOST:PORT/imposters/:port/_requests` of this standin's admin API. */
@@ -101,8 +102,8 @@ function spawnServer(
 /** The first stdout line may be JSON metadata; its `port` is the port the process chose. */
 function portFrom(line: string): number | undefined {
   try {
-    const metadata = JSON.parse(line) as { port?: unknown };
-    return typeof metadata.port === 'number' ? metadata.port : undefined;
+    const metadata: unknown = JSON.parse(line);
+    return isPlainObject(metadata) && typeof metadata.port === 'number' ? metadata.port : undefined;
   } catch {
     return undefined;
   }

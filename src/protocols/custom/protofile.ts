@@ -5,6 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Log } from '../../logging/logger.js';
 import { customProtocol, type CustomProtocolContext } from './customProtocol.js';
+import { errorCode, errorMessage } from '../../model/caughtError.js';
+import { isPlainObject } from '../../model/plainObject.js';
 
 export const DEFAULT_PROTOFILE = 'protocols.json';
 
@@ -31,23 +33,22 @@ export function loadProtofile(protofile: string | undefined, context: CustomProt
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ProtofileError(`cannot load --protofile ${protofile ?? DEFAULT_PROTOFILE}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    const code = errorCode(err);
+    throw new ProtofileError(`cannot load --protofile ${protofile ?? DEFAULT_PROTOFILE}: ${code === 'ENOENT' ? 'no such file' : errorMessage(err)}`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+  if (!isPlainObject(json)) {
     throw new ProtofileError(`--protofile ${path} must hold an object of protocols, such as {"foo": {"createCommand": "node foo.js"}}`);
   }
   const out: ProtocolAdapter[] = [];
-  for (const [name, config] of Object.entries(json as Record<string, unknown>)) {
-    const createCommand = (config as { createCommand?: unknown } | null)?.createCommand;
+  for (const [name, value] of Object.entries(json)) {
+    const config = isPlainObject(value) ? value : {};
+    const createCommand = config.createCommand;
     if (typeof createCommand !== 'string' || createCommand.trim() === '') {
       throw new ProtofileError(`--protofile ${path}: protocol "${name}" needs a "createCommand" string`);
     }
-    const testRequest = (config as { testRequest?: unknown }).testRequest;
-    out.push(customProtocol(name, { createCommand, testRequest: isObject(testRequest) ? testRequest : {} }, context));
+    const testRequest = config.testRequest;
+    out.push(customProtocol(name, { createCommand, testRequest: isPlainObject(testRequest) ? testRequest : {} }, context));
     log.info(`Loaded custom protocol ${name}`);
   }
   return out;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -4,6 +4,7 @@
 // they arrive and on the inflated output; past it the request gets 413 and is not kept.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
+import { errorCode } from '../../model/caughtError.js';
 
 /** The body (as received, or once inflated) is larger than the limit. */
 export class BodyTooLargeError extends Error {
@@ -128,7 +129,7 @@ export async function decodeBody(body: Buffer, contentEncoding: string, limit: n
         inflate(body, { maxOutputLength: limit, chunkSize: 1024 * 1024 }, (err, out) => (err ? reject(err) : resolve(out))),
       );
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new BodyTooLargeError(limit, flag);
+      if (errorCode(err) === 'ERR_BUFFER_TOO_LARGE') throw new BodyTooLargeError(limit, flag);
     }
   }
   return body;

@@ -4,6 +4,7 @@
 import tls from 'node:tls';
 import type { StandinError } from '../../model/errors.js';
 import { ValidationFailure, validationError } from '../../model/errors.js';
+import { errorCode, errorMessage } from '../../model/caughtError.js';
 
 export interface HttpsSettings {
   /** The imposter's own pair; absent = the process's generated certificate. */
@@ -52,8 +53,8 @@ export function compileHttpsSettings(config: Record<string, unknown>): HttpsSett
   try {
     tls.createSecureContext({ key, cert, ca, ciphers });
   } catch (err) {
-    const hint = (err as { code?: string }).code === 'ERR_SSL_EE_KEY_TOO_SMALL' ? KEY_TOO_SMALL : '';
-    throw validationError(`invalid TLS settings: ${(err as Error).message}${hint}`, {
+    const hint = errorCode(err) === 'ERR_SSL_EE_KEY_TOO_SMALL' ? KEY_TOO_SMALL : '';
+    throw validationError(`invalid TLS settings: ${errorMessage(err)}${hint}`, {
       key: key !== undefined,
       cert: cert !== undefined,
       ca: ca !== undefined,
@@ -88,7 +89,7 @@ export function compileHttpsSettings(config: Record<string, unknown>): HttpsSett
 function compileCa(value: unknown, errors: StandinError[]): string | string[] | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string')) return value;
   errors.push(validationError("'ca' must be a PEM string or an array of PEM strings"));
   return undefined;
 }

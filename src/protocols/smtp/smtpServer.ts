@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { defaultCertificate } from '../https/defaultCertificate.js';
 import { listenError } from '../serverLifecycle.js';
 import { createSmtpRequest } from './smtpRequest.js';
+import { portOf } from '../../model/boundPort.js';
 
 export async function listenSmtp(handler: RequestHandler, options: ListenOptions): Promise<ProtocolServer> {
   // Loaded by the first smtp imposter, not at startup (mailparser alone takes ~370 ms to import).
@@ -52,7 +53,7 @@ export async function listenSmtp(handler: RequestHandler, options: ListenOptions
     server.listen(options.port, options.host, () => {
       server.server.off('error', onError);
       resolve({
-        port: (server.server.address() as { port: number }).port,
+        port: portOf(server.server.address()),
         close: () =>
           new Promise<void>((done) => {
             for (const socket of sockets) socket.destroy();
