@@ -6,6 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from './flags.js';
 import { errorMessage } from '../model/caughtError.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 export interface Formatter {
   load?(options: Record<string, unknown>): unknown;
@@ -34,22 +35,23 @@ export async function loadFormatter(name: string, cwd: string = process.cwd()): 
   } catch {
     throw new UsageError(`cannot find --formatter ${name} (a path to a module, or an installed package)`);
   }
-  let module: Record<string, unknown>;
+  let imported: unknown;
   try {
-    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    imported = await import(pathToFileURL(file).href);
   } catch (err) {
     throw new UsageError(`cannot load --formatter ${name}: ${errorMessage(err).split('\n')[0]}`);
   }
+  // A module namespace is an object.
+  const module = isPlainObject(imported) ? imported : {};
   const exported = module.default;
-  const formatter = (isFormatter(exported) ? exported : module) as Formatter;
+  const formatter = isFormatter(exported) ? exported : module;
   if (!isFormatter(formatter)) throw new UsageError(`--formatter ${name} exports neither load nor save`);
   return formatter;
 }
 
 function isFormatter(value: unknown): value is Formatter {
-  if (typeof value !== 'object' && typeof value !== 'function') return false;
-  const candidate = value as Record<string, unknown> | null;
-  return candidate !== null && (typeof candidate.load === 'function' || typeof candidate.save === 'function');
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  return ('load' in value && typeof value.load === 'function') || ('save' in value && typeof value.save === 'function');
 }
 
 /** The formatter's `load` or `save`, refused by name when it does not have one. */

@@ -3,6 +3,7 @@
 import { validationError } from '../model/errors.js';
 import { isObjectLike, type PlainObject } from './normalize.js';
 import { compileUserRegex, type UserRegex } from './userRegex.js';
+import { errorMessage } from '../model/caughtError.js';
 
 export type ExpectedScalar = string | number | boolean | null;
 
@@ -55,7 +56,7 @@ function compileRegex(value: ExpectedScalar, options: LeafOptions): UserRegex | 
   try {
     return compileUserRegex(pattern, options.regexFlags, options.stallMs);
   } catch (error) {
-    throw validationError(`invalid regular expression ${JSON.stringify(pattern)} in matches predicate: ${(error as Error).message}`, options.predicate);
+    throw validationError(`invalid regular expression ${JSON.stringify(pattern)} in matches predicate: ${errorMessage(error)}`, options.predicate);
   }
 }
 

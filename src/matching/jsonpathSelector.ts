@@ -9,6 +9,7 @@ import { isPlainObject } from '../model/plainObject.js';
 import type { MatchRequest } from './matchRequest.js';
 import { forceStrings, isObjectLike, tryJSON } from './normalize.js';
 import { topJSON, type FieldKeys, type Selector, type ViewSpec } from './views.js';
+import { errorMessage } from '../model/caughtError.js';
 
 type ScriptConstructor = new (code: string) => unknown;
 
@@ -101,7 +102,7 @@ export function compileJsonPath(config: unknown, lowerCase: boolean, predicate: 
   try {
     checkScripts(JSONPath.toPathArray(selector));
   } catch (error) {
-    throw validationError(`malformed jsonpath predicate selector: ${(error as Error).message}`, predicate);
+    throw validationError(`malformed jsonpath predicate selector: ${errorMessage(error)}`, predicate);
   }
   const walk = plainPathFor(selector);
   return {

@@ -9,6 +9,7 @@ import { compileUserRegex, type UserRegex } from './userRegex.js';
 import type { TextSpec } from './normalize.js';
 import { compileXPath } from './xpathSelector.js';
 import { createViewSpec, type Selector, type ViewSpec } from './views.js';
+import { errorMessage } from '../model/caughtError.js';
 
 export interface Sides {
   readonly expected: TextSpec;
@@ -28,7 +29,7 @@ function compileExcept(except: unknown, flags: string, predicate: Record<string,
   try {
     return compileUserRegex(pattern, flags, stallMs);
   } catch (error) {
-    throw validationError(`invalid except regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`, predicate);
+    throw validationError(`invalid except regular expression ${JSON.stringify(pattern)}: ${errorMessage(error)}`, predicate);
   }
 }
 

@@ -28,7 +28,9 @@ export function selectXPath(select: XPathSelect, selector: string, text: unknown
     const doc = new DOMParser({ onError: () => undefined }).parseFromString(source, 'text/xml');
     const result = select(selector, doc as unknown as Node);
     if (typeof result === 'number' || typeof result === 'boolean' || typeof result === 'string') return result;
-    const values = (result as unknown as XNode[]).map(nodeValue);
+    // A node set is an array; anything else selects nothing.
+    if (!Array.isArray(result)) return undefined;
+    const values = result.map(nodeValue);
     return values.length === 0 ? undefined : values;
   } catch {
     return undefined;

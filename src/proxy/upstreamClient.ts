@@ -82,7 +82,7 @@ function sendUpstream(pool: Pool, request: UpstreamRequest, deadlineMs: number):
     let settled = false;
     let abort: ((err?: Error) => void) | undefined;
     let deadline: NodeJS.Timeout | undefined;
-    const fail = (err: Error) => {
+    const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
@@ -126,7 +126,7 @@ function sendUpstream(pool: Pool, request: UpstreamRequest, deadlineMs: number):
     try {
       pool.dispatch({ method: request.method as Dispatcher.HttpMethod, path: request.path, headers: request.headers, body: request.body }, handler);
     } catch (err) {
-      fail(err as Error);
+      fail(err);
     }
   });
 }

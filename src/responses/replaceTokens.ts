@@ -1,14 +1,15 @@
 // Token replacement for copy and lookup: every string value and every object key of the
 // response, at any depth, goes through `replace` (mountebank's globalObjectReplace).
-export function replaceEverywhere(obj: unknown, replace: (text: string) => string): void {
-  if (obj === null || typeof obj !== 'object') return;
-  const record = obj as Record<string, unknown>;
+import { isObjectLike } from '../model/plainObject.js';
+
+export function replaceEverywhere(record: unknown, replace: (text: string) => string): void {
+  if (!isObjectLike(record)) return;
   let renames: [string, string][] | undefined;
   for (const key of Object.keys(record)) {
     const value = record[key];
     if (typeof value === 'string') record[key] = replace(value);
     else if (value !== null && typeof value === 'object') replaceEverywhere(value, replace);
-    if (!Array.isArray(obj)) {
+    if (!Array.isArray(record)) {
       const renamed = replace(key);
       if (renamed !== key) (renames ??= []).push([key, renamed]);
     }

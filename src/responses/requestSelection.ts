@@ -9,6 +9,7 @@ import { selectJsonPathAll } from '../matching/jsonpathSelector.js';
 import { compileUserRegex, type UserRegex } from '../matching/userRegex.js';
 import { checkXPathSelector, namespacedSelect, selectXPath, type XPathSelect } from '../matching/xpathValues.js';
 import type { BehaviorFields } from './behaviorFields.js';
+import { isObjectLike } from '../model/plainObject.js';
 
 export type RequestSelection = (request: ProtocolRequest) => unknown[];
 
@@ -86,9 +87,8 @@ function compileSelector(using: RequestSelectionShape['using']): (value: unknown
 }
 
 /** The request field named by `from`, as mountebank's getFrom. */
-function fieldValue(obj: unknown, from: string | Record<string, unknown>): unknown {
-  if (obj === undefined || obj === null || typeof obj !== 'object') return undefined;
-  const record = obj as Record<string, unknown>;
+function fieldValue(record: unknown, from: string | Record<string, unknown>): unknown {
+  if (!isObjectLike(record)) return undefined;
   if (typeof from !== 'string') {
     const key = Object.keys(from)[0]!;
     return fieldValue(record[keyIgnoringCase(record, key) ?? key], from[key] as string | Record<string, unknown>);
