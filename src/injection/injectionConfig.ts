@@ -3,6 +3,7 @@
 // fields, and, for http and tcp requests, every request field copied onto `config` itself so that
 // old-style `function (request) { return request.path === '/x'; }` keeps working.
 import type { ProtocolRequest } from '../model/request.js';
+import { isObjectLike } from '../model/plainObject.js';
 
 /**
  * A JSON copy: plain data only (the http adapter's raw bytes, a symbol, are left behind). Its
@@ -11,7 +12,7 @@ import type { ProtocolRequest } from '../model/request.js';
  */
 export function cloneRequest(request: ProtocolRequest): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(request)) as Record<string, unknown>;
-  if (copy.headers !== null && typeof copy.headers === 'object') copy.headers = anyCaseLookup(copy.headers as Record<string, unknown>);
+  if (isObjectLike(copy.headers)) copy.headers = anyCaseLookup(copy.headers);
   return copy;
 }
 

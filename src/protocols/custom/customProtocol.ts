@@ -22,7 +22,7 @@ interface Definition {
 
 /** Fields every imposter has; the others are the protocol's own and are passed to its command. */
 const COMMON_FIELDS = new Set(['protocol', 'port', 'name', 'recordRequests', 'stubs', 'defaultResponse']);
-const LOG_LEVELS = new Set(['debug', 'info', 'warn', 'error']);
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 export function customProtocol(name: string, definition: Definition, context: CustomProtocolContext): ProtocolAdapter {
   const adapter = (imposterConfig: Record<string, unknown>): ProtocolAdapter => ({
@@ -113,5 +113,6 @@ function relayLog(line: string, handler: RequestHandler): void {
   const space = line.indexOf(' ');
   if (space <= 0) return;
   const level = line.slice(0, space);
-  if (LOG_LEVELS.has(level)) handler.log[level as 'debug' | 'info' | 'warn' | 'error'](line.slice(space + 1).trim());
+  const known = LOG_LEVELS.find((one) => one === level);
+  if (known !== undefined) handler.log[known](line.slice(space + 1).trim());
 }
