@@ -6,10 +6,11 @@
 // total; the table gives the median of the rounds and their spread.
 // The servers run on the node that runs this script: run it with another node to compare versions.
 //   node dist/bench/serverInstructions.js [--only TEXT|TEXT…] [--servers standin,bare,before] [--requests N]
-//     [--warmup N] [--rounds N] [--before DIR] [--sse]
+//     [--warmup N] [--rounds N] [--before DIR] [--sse] [--listen full,summary]
 // `before` is standin from another checkout's build (--before DIR), for a before/after.
 // --sse keeps one client on standin's GET /events (the live event stream) while it is counted
-// (both builds of standin, with --before). The recordRequests scenario (the one whose requests
+// (both builds of standin, with --before); --listen names the clients instead, one per name:
+// `full` (GET /events) or `summary` (GET /events?view=summary, what a dashboard page reads). The recordRequests scenario (the one whose requests
 // make events) runs only when --only names it.
 import http from 'node:http';
 import { resolve } from 'node:path';
@@ -31,7 +32,8 @@ const requests = Number(option('--requests') ?? 4_000);
 const warmup = Number(option('--warmup') ?? 6_000);
 const rounds = Number(option('--rounds') ?? 3);
 const beforeRoot = option('--before');
-const sse = process.argv.includes('--sse');
+const listeners = option('--listen')?.split(',').filter(Boolean) ?? (process.argv.includes('--sse') ? ['full'] : []);
+for (const view of listeners) if (view !== 'full' && view !== 'summary') throw new Error(`--listen takes full or summary, not ${view}`);
 const columns = (option('--servers') ?? (beforeRoot ? 'standin,before,bare' : 'standin,bare')).split(',') as Column[];
 const CONCURRENCY = 4;
 if (columns.includes('before') && !beforeRoot) throw new Error('--servers before needs --before DIR (a built checkout)');
@@ -69,10 +71,10 @@ async function drive(server: RunningServer, scenario: Scenario, count: number): 
   }
 }
 
-/** One client on GET /events, reading (and dropping) whatever it is sent until closed. */
-function listen(server: RunningServer): Promise<() => void> {
+/** One client on GET /events in a view, reading (and dropping) whatever it is sent until closed. */
+function listen(server: RunningServer, view: string): Promise<() => void> {
   return new Promise((done, fail) => {
-    const req = http.get(`${server.adminUrl}/events`, (res) => {
+    const req = http.get(`${server.adminUrl}/events${view === 'summary' ? '?view=summary' : ''}`, (res) => {
       if (res.statusCode !== 200) return fail(new Error(`GET /events answered ${res.statusCode}`));
       res.resume();
       done(() => req.destroy());
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
     const kind: ServerKind = column === 'before' ? 'standin' : column;
     const root = column === 'before' ? resolve(beforeRoot!) : repoRoot;
     const server = await startServer(kind, root, '0', { wrapper: counter.wrapper, startupMs: 1_200_000 });
-    const stopListening = sse && kind === 'standin' ? await listen(server) : undefined;
+    const stops = kind === 'standin' ? await Promise.all(listeners.map((view) => listen(server, view))) : [];
     try {
       for (const scenario of chosen) {
         if (scenario.skip?.includes(kind)) continue;
@@ -109,12 +111,12 @@ async function main(): Promise<void> {
         process.stderr.write(`${column.padEnd(8)} ${scenario.name.padEnd(30)} ${spread(counts).text} instructions per request\n`);
       }
     } finally {
-      stopListening?.();
+      for (const stop of stops) stop();
       await server.stop();
       counter.remove();
     }
   }
-  const listening = sse ? ', standin with one client on GET /events' : '';
+  const listening = listeners.length > 0 ? `, standin with clients on GET /events: ${listeners.join(', ')}` : '';
   console.log(
     `\nnode ${process.version}: instructions per request (callgrind; median of ${rounds} rounds of ${requests} requests after ${warmup}, min–max; ${CONCURRENCY} keep-alive connections${listening})\n`,
   );
