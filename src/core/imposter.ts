@@ -751,7 +751,9 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   /**
    * Saves a proxied answer (mountebank's recordProxyResponse): proxyOnce inserts a new stub just
    * before the proxy stub; proxyAlways appends to the first later stub with the same predicates,
-   * else adds a stub at the end. Nothing is saved if the proxy stub was removed meanwhile.
+   * else adds a stub at the end. Nothing is saved if the proxy stub was removed meanwhile. Under
+   * --workers and --fleet the stubs are recompiled whenever another process records (new objects,
+   * same keys), so whoever keeps the definition finds the proxy stub by its key instead.
    */
   recordProxyResponse(
     proxyStub: Stub,
@@ -759,9 +761,9 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
     predicates: Record<string, unknown>[],
     response: Record<string, unknown>,
   ): void | Promise<void> {
-    if (!this.stubs.includes(proxyStub)) return;
     const shared = this.settings.scale?.recordProxyResponse;
     if (shared !== undefined) return shared(this, proxyStub, mode, predicates, response);
+    if (!this.stubs.includes(proxyStub)) return;
     this.saveProxyResponse(proxyStub, mode, predicates, response);
   }
 

@@ -133,6 +133,31 @@ describe('a fleet of two members sharing one Redis', { skip: redisMissing }, () 
     }
   });
 
+  test('an answer still on its way from the origin is saved even when the other member saved one meanwhile', async () => {
+    // The other member's recording recompiles this member's stubs while /slow is at the origin:
+    // the proxy stub is found again by its key, not by the object the request started with.
+    const origin = http.createServer((req, res) => {
+      setTimeout(() => res.end(`origin ${req.url}`), req.url === '/slow' ? 300 : 0);
+    });
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    const to = `http://127.0.0.1:${(origin.address() as { port: number }).port}`;
+    try {
+      await create([{ responses: [{ proxy: { to, mode: 'proxyOnce', predicateGenerators: [{ matches: { path: true } }] } }] }]);
+      const slow = get(at(0, '/slow'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal((await get(at(1, '/fast'))).body, 'origin /fast');
+      assert.equal((await slow).body, 'origin /slow');
+      for (let i = 0; i < 2; i++) {
+        const stubs = (await get(`${members[i]!.url}/imposters/${port}`)).json().stubs as Array<{ responses: Array<{ is?: { body: string } }> }>;
+        const saved = stubs.map((stub) => stub.responses[0]?.is?.body ?? 'proxy');
+        assert.deepEqual(saved.slice().sort(), ['origin /fast', 'origin /slow', 'proxy'], `member ${i}`);
+      }
+    } finally {
+      origin.close();
+      origin.closeAllConnections();
+    }
+  });
+
   test('numberOfRequests and recorded requests from both members are complete and in arrival order on either', async () => {
     await create([{ responses: [{ is: { body: 'ok' } }] }]);
     const paths = Array.from({ length: 10 }, (_, n) => `/r${n}`);
