@@ -175,7 +175,13 @@ export type RiftTcpFaultType =
   'CONNECTION_RESET_BY_PEER' | 'EMPTY_RESPONSE' | 'RANDOM_DATA_THEN_CLOSE' | 'MALFORMED_RESPONSE_CHUNK' | 'reset' | 'empty' | 'random' | 'malformed';
 
 /** A script defining `should_inject(request, flow_store)`: its code, or a file read once. */
-export type RiftScript = { engine: 'rhai' | 'lua' | 'javascript' } & ({ code: string; file?: never } | { file: string; code?: never });
+export type RiftScriptEngine = 'rhai' | 'lua' | 'javascript' | 'js';
+
+/** A script written out (`code` or a `file`); without `engine`, the file's extension decides, else `_rift.scriptEngine.defaultEngine` (rhai). */
+export type RiftScriptSource = { engine?: RiftScriptEngine } & ({ code: string; file?: never } | { file: string; code?: never });
+
+/** A script: written out, or a `ref` to an entry of the imposter's `_rift.scripts` (or, with --scriptsDir, a file there). */
+export type RiftScript = (RiftScriptSource & { ref?: never }) | { ref: string; engine?: RiftScriptEngine; code?: never; file?: never };
 
 export interface RiftResponseExtension {
   script?: RiftScript;
@@ -188,7 +194,9 @@ export interface RiftImposterExtension {
     ttlSeconds?: number;
     redis?: { url: string; keyPrefix?: string; poolSize?: number };
   };
-  scriptEngine?: { timeoutMs?: number };
+  scriptEngine?: { timeoutMs?: number; defaultEngine?: RiftScriptEngine };
+  /** Named scripts, used by `{ "ref": NAME }`. */
+  scripts?: Record<string, RiftScriptSource>;
 }
 
 /** Fields every response kind may carry. */
