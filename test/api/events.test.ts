@@ -1,8 +1,8 @@
 // The live event stream (GET /events): Rift's frames, filters, and resuming with Last-Event-ID.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { del, freePort, get, post } from '../support/http.js';
-import { openSse, type SseClient, type SseFrame } from '../support/sse.js';
+import { del, get, post } from '../support/http.js';
+import { framesThrough, openSse, recordingImposter, type SseFrame } from '../support/sse.js';
 import { startStandin, type StandinProcess } from '../support/standinProcess.js';
 
 let mb: StandinProcess;
@@ -14,29 +14,6 @@ after(async () => {
 });
 
 const data = (frame: SseFrame) => JSON.parse(frame.data);
-
-async function recordingImposter(): Promise<number> {
-  const port = await freePort();
-  const created = await post(`${mb.url}/imposters`, {
-    protocol: 'http',
-    port,
-    recordRequests: true,
-    stubs: [{ id: 'hello', predicates: [{ equals: { path: '/hello' } }], responses: [{ is: { body: 'hi' } }] }],
-  });
-  assert.equal(created.status, 201);
-  return port;
-}
-
-/** Frames up to and including the one with `id`, skipping heartbeats. */
-async function framesThrough(client: SseClient, id: number): Promise<SseFrame[]> {
-  const frames: SseFrame[] = [];
-  for (;;) {
-    const frame = await client.next();
-    if (frame.comment !== undefined) continue;
-    frames.push(frame);
-    if (frame.id !== undefined && Number(frame.id) >= id) return frames;
-  }
-}
 
 describe('GET /events', () => {
   it('says hello, then streams lifecycle changes and recorded requests with the stub that answered or came closest', async () => {
@@ -53,7 +30,7 @@ describe('GET /events', () => {
       assert.equal(typeof helloData.seq, 'number');
       assert.match(helloData.engineVersion, /^\d+\.\d+\.\d+/);
 
-      const port = await recordingImposter();
+      const port = await recordingImposter(mb.url);
       const created = await client.waitFor('imposter');
       assert.deepEqual(data(created), { action: 'created', port });
       assert.equal(Number(created.id), helloData.seq + 1);
@@ -92,8 +69,8 @@ describe('GET /events', () => {
   });
 
   it('filters by types, port and match clauses', async () => {
-    const port = await recordingImposter();
-    const other = await recordingImposter();
+    const port = await recordingImposter(mb.url);
+    const other = await recordingImposter(mb.url);
     const lifecycle = await openSse(`${mb.url}/events?types=lifecycle`);
     const onePath = await openSse(`${mb.url}/events?port=${port}&match=path=/hello&types=requests`);
     const alias = await openSse(`${mb.url}/imposters/${other}/savedRequests/stream`);
@@ -134,7 +111,7 @@ describe('GET /events', () => {
   });
 
   it('gives a client that reconnects with Last-Event-ID exactly the events it missed', async () => {
-    const port = await recordingImposter();
+    const port = await recordingImposter(mb.url);
     const first = await openSse(`${mb.url}/events?port=${port}`);
     await first.next(); // hello
     await get(`http://127.0.0.1:${port}/hello?n=1`);
@@ -175,7 +152,7 @@ describe('GET /events', () => {
     }
   });
   it('delivers a burst of requests once each, in order, with consecutive ids, live and on resume', async () => {
-    const port = await recordingImposter();
+    const port = await recordingImposter(mb.url);
     const client = await openSse(`${mb.url}/events?port=${port}&types=requests`);
     const burst = 300;
     try {

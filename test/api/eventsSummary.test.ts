@@ -3,8 +3,8 @@
 // one recorded request fetched by its index.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { freePort, get, post } from '../support/http.js';
-import { openSse, type SseClient, type SseFrame } from '../support/sse.js';
+import { get, post } from '../support/http.js';
+import { framesThrough, openSse, recordingImposter, type SseFrame } from '../support/sse.js';
 import { startStandin, type StandinProcess } from '../support/standinProcess.js';
 
 let mb: StandinProcess;
@@ -16,29 +16,6 @@ after(async () => {
 });
 
 const data = (frame: SseFrame) => JSON.parse(frame.data);
-
-async function recordingImposter(): Promise<number> {
-  const port = await freePort();
-  const created = await post(`${mb.url}/imposters`, {
-    protocol: 'http',
-    port,
-    recordRequests: true,
-    stubs: [{ id: 'hello', predicates: [{ equals: { path: '/hello' } }], responses: [{ is: { body: 'hi' } }] }],
-  });
-  assert.equal(created.status, 201);
-  return port;
-}
-
-/** Frames up to and including the one with `id`, skipping heartbeats. */
-async function framesThrough(client: SseClient, id: number): Promise<SseFrame[]> {
-  const frames: SseFrame[] = [];
-  for (;;) {
-    const frame = await client.next();
-    if (frame.comment !== undefined) continue;
-    frames.push(frame);
-    if (frame.id !== undefined && Number(frame.id) >= id) return frames;
-  }
-}
 
 /** What the summary of a full `request` event's data must be. */
 function summaryOfFull(full: Record<string, any>): Record<string, unknown> {
@@ -57,7 +34,7 @@ function summaryOfFull(full: Record<string, any>): Record<string, unknown> {
 
 describe('view=summary', () => {
   it('sends each recorded request as its summary (no headers, no body), the full stream beside it unchanged', async () => {
-    const port = await recordingImposter();
+    const port = await recordingImposter(mb.url);
     const summary = await openSse(`${mb.url}/events?port=${port}&view=summary`);
     const full = await openSse(`${mb.url}/events?port=${port}`);
     try {
@@ -94,7 +71,7 @@ describe('view=summary', () => {
   });
 
   it('folds what one delivery holds beyond 10 requests into one `more` frame, and resumes after it exactly', async () => {
-    const port = await recordingImposter();
+    const port = await recordingImposter(mb.url);
     const watcher = await openSse(`${mb.url}/events?port=${port}&types=requests`);
     const seq = data(await watcher.next()).seq as number;
     watcher.close();
@@ -145,7 +122,7 @@ describe('view=summary', () => {
   });
 
   it('GET savedRequests/:index gives one recorded request as explain=true does; a request no longer held is a 404', async () => {
-    const port = await recordingImposter();
+    const port = await recordingImposter(mb.url);
     await post(`http://127.0.0.1:${port}/goodbye?x=1`, '<b>body</b>');
     await get(`http://127.0.0.1:${port}/hello`);
     const explained = (await get(`${mb.url}/imposters/${port}/savedRequests?explain=true`)).json();

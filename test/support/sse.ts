@@ -1,5 +1,6 @@
 // A Server-Sent Events client over a real socket: reads frames as they arrive.
 import http from 'node:http';
+import { freePort, post } from './http.js';
 
 export interface SseFrame {
   event?: string;
@@ -83,4 +84,28 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
     req.on('error', reject);
     req.end();
   });
+}
+
+/** Frames up to and including the one with `id`, skipping heartbeats. */
+export async function framesThrough(client: SseClient, id: number): Promise<SseFrame[]> {
+  const frames: SseFrame[] = [];
+  for (;;) {
+    const frame = await client.next();
+    if (frame.comment !== undefined) continue;
+    frames.push(frame);
+    if (frame.id !== undefined && Number(frame.id) >= id) return frames;
+  }
+}
+
+/** An http imposter on a free port that records its requests, with one stub (`hello`) for GET /hello. */
+export async function recordingImposter(adminUrl: string): Promise<number> {
+  const port = await freePort();
+  const created = await post(`${adminUrl}/imposters`, {
+    protocol: 'http',
+    port,
+    recordRequests: true,
+    stubs: [{ id: 'hello', predicates: [{ equals: { path: '/hello' } }], responses: [{ is: { body: 'hi' } }] }],
+  });
+  if (created.status !== 201) throw new Error(`could not create the recording imposter: ${created.status} ${created.body}`);
+  return port;
 }
