@@ -22,7 +22,7 @@ import { proxyError, type UpstreamResponse, type UpstreamTls } from './upstreamC
 const MODES: readonly ProxyMode[] = ['proxyOnce', 'proxyAlways', 'proxyTransparent'];
 
 /** A proxy's `mode`; anything else is proxyOnce, as mountebank reads it. */
-export function proxyModeOf(value: unknown): ProxyMode {
+function proxyModeOf(value: unknown): ProxyMode {
   return MODES.find((mode) => mode === value) ?? 'proxyOnce';
 }
 
@@ -72,10 +72,7 @@ export function validateHttpProxy(proxy: unknown, config: Record<string, unknown
   return {
     to: to.text,
     origin: { protocol: 'http', origin: to.origin, host: to.host },
-    mode: proxyModeOf(proxy.mode),
-    addWaitBehavior: Boolean(proxy.addWaitBehavior),
-    addDecorateBehavior: validateAddDecorateBehavior(proxy.addDecorateBehavior, context.allowInjection, config),
-    predicatesFor: compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection ? context.scripts : undefined, config),
+    ...recordingSettings(proxy, config, context),
     injectHeaders: compileInjectHeaders(proxy.injectHeaders, config),
     tls: compileTls(proxy, config),
     keepalive: false,
@@ -140,11 +137,25 @@ export function compileProxyResponse(
   return { config, repeat, resolve };
 }
 
+/** What every protocol's proxy reads alike: its mode and how it records what the origin said. */
+export function recordingSettings(
+  proxy: Record<string, unknown>,
+  config: Record<string, unknown>,
+  context: ResponseContext,
+): Pick<ProxySettings, 'mode' | 'addWaitBehavior' | 'addDecorateBehavior' | 'predicatesFor'> {
+  return {
+    mode: proxyModeOf(proxy.mode),
+    addWaitBehavior: Boolean(proxy.addWaitBehavior),
+    addDecorateBehavior: validateAddDecorateBehavior(proxy.addDecorateBehavior, context.allowInjection, config),
+    predicatesFor: compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection ? context.scripts : undefined, config),
+  };
+}
+
 /**
  * `addDecorateBehavior`: a decorate function the saved responses carry. As mountebank, it is not
  * compiled here: one that does not compile is reported when a saved response carrying it is made.
  */
-export function validateAddDecorateBehavior(value: unknown, allowInjection: boolean, source: unknown): string | undefined {
+function validateAddDecorateBehavior(value: unknown, allowInjection: boolean, source: unknown): string | undefined {
   if (value === undefined || value === null || value === false) return undefined;
   if (!allowInjection) throw new StandinError('invalid injection', INJECTION_MESSAGE, source);
   if (typeof value !== 'string') throw validationError("'proxy.addDecorateBehavior' must be a string holding a JavaScript function", source);

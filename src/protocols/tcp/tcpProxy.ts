@@ -4,9 +4,8 @@
 import type { CompiledBehaviors, Outcome, ProxySettings, ResolveScope, ResponseContext, ResponseResolver } from '../../contracts/index.js';
 import { StandinError, validationError } from '../../model/errors.js';
 import { isPlainObject } from '../../model/plainObject.js';
-import { compilePredicateGenerators } from '../../proxy/predicateGenerators.js';
 import { savedResponse } from '../../proxy/recordResponse.js';
-import { proxyModeOf, validateAddDecorateBehavior } from '../../proxy/proxyResponse.js';
+import { recordingSettings } from '../../proxy/proxyResponse.js';
 import { TcpOrigin, type TcpTarget } from './tcpOrigin.js';
 import type { TcpSettings } from './tcpSettings.js';
 import type { TcpRequest } from './tcpServer.js';
@@ -20,10 +19,7 @@ export function validateTcpProxy(proxy: unknown, config: Record<string, unknown>
   return {
     to: target.text,
     origin: { protocol: 'tcp', host: target.host, port: target.port },
-    mode: proxyModeOf(proxy.mode),
-    addWaitBehavior: Boolean(proxy.addWaitBehavior),
-    addDecorateBehavior: validateAddDecorateBehavior(proxy.addDecorateBehavior, context.allowInjection, config),
-    predicatesFor: compilePredicateGenerators(proxy.predicateGenerators, context.allowInjection ? context.scripts : undefined, config),
+    ...recordingSettings(proxy, config, context),
     injectHeaders: [],
     tls: {},
     keepalive: proxy.keepalive === true,
