@@ -3,6 +3,7 @@
 // interpreter checks, between steps, the run's deadline and the CPU time the synchronous stretch
 // has used (--stallLimit); V8's own interrupt backs that up for work no step count sees (a
 // built-in method on a huge string).
+import { isObjectLike } from '../model/plainObject.js';
 import { FlowStoreError, type FlowStore } from '../state/flowStore.js';
 import {
   ENTRY_POINT,
@@ -109,7 +110,7 @@ class RhaiScript implements CompiledScript {
 }
 
 function scriptError(err: unknown, limits: ScriptLimits): Error {
-  const cause = (err as { cause?: unknown }).cause;
+  const cause = isObjectLike(err) ? err.cause : undefined;
   if (err instanceof FlowStoreError) return err;
   if (cause instanceof FlowStoreError) return cause;
   if (err instanceof RhaiStallError) return err.hostError ?? new ScriptTimeoutError(limits.stallMs, true);

@@ -5,12 +5,12 @@ import { toJs, toRhai } from './boundary.js';
 import { CallSite, findGetter } from './builtins/index.js';
 import { charAt } from './builtins/callSite.js';
 import { RhaiRuntimeError } from './errors.js';
-import { MAX_CALL_DEPTH, ReturnSignal, type HostFunction, type RunContext } from './runtime.js';
-import { HostObject, RhaiChar, typeName, type Value } from './values.js';
+import { isHostFunction, MAX_CALL_DEPTH, ReturnSignal, type RunContext } from './runtime.js';
+import { HostObject, RhaiChar, typeName, type Slot, type Value } from './values.js';
 
 /** A function's local variables, its `this`, and the run it belongs to. */
 export interface Frame {
-  readonly slots: Value[];
+  readonly slots: Slot[];
   thisValue: Value;
   readonly ctx: RunContext;
 }
@@ -27,7 +27,7 @@ export interface CompiledFunction {
 
 /** A frame for `fn` whose parameters are `args[from..]`. */
 export function newFrame(fn: CompiledFunction, args: readonly Value[], thisValue: Value, ctx: RunContext, from = 0): Frame {
-  const slots = new Array<Value>(fn.slots);
+  const slots = new Array<Slot>(fn.slots);
   for (let i = 0; i < fn.arity; i++) slots[i] = args[i + from];
   return { slots, thisValue, ctx };
 }
@@ -50,14 +50,14 @@ export function runFrame(body: Ev, frame: Frame, pos: Pos): Value {
 
 /** Calls a host object's method with `args[from..]`, converted to JavaScript. */
 export function callHostMethod(host: HostObject, name: string, args: readonly Value[], from: number, ctx: RunContext, pos: Pos, label: string): Value {
-  const target = host.target as Record<string, unknown>;
-  const method = target[name];
-  if (typeof method !== 'function') {
+  const target = host.target;
+  const method: unknown = Reflect.get(target, name);
+  if (!isHostFunction(method)) {
     throw new RhaiRuntimeError(`the host object has no method '${name}'`, pos);
   }
   const jsArgs = new Array<unknown>(args.length - from);
   for (let i = from; i < args.length; i++) jsArgs[i - from] = toJs(args[i]);
-  return ctx.hostCall(method as HostFunction, target, jsArgs, toRhai, label, pos);
+  return ctx.hostCall(method, target, jsArgs, toRhai, label, pos);
 }
 
 function indexOutOfBounds(kind: string, index: number, length: number, pos: Pos): RhaiRuntimeError {
@@ -67,7 +67,7 @@ function indexOutOfBounds(kind: string, index: number, length: number, pos: Pos)
 export function readProperty(target: Value, name: string, safe: boolean, ctx: RunContext, pos: Pos): Value {
   if (target instanceof Map) return target.get(name); // a missing property is ()
   if (target instanceof HostObject) {
-    const v = (target.target as Record<string, unknown>)[name];
+    const v: unknown = Reflect.get(target.target, name);
     if (typeof v === 'function') throw new RhaiRuntimeError(`'${name}' is a method of the host object: call it as .${name}(...)`, pos);
     return toRhai(v);
   }
@@ -83,7 +83,8 @@ export function writeProperty(target: Value, name: string, value: Value, pos: Po
     return;
   }
   if (target instanceof HostObject) {
-    (target.target as Record<string, unknown>)[name] = toJs(value);
+    // An assignment (a getter-only or read-only property throws as it would in JavaScript).
+    Object.assign(target.target, { [name]: toJs(value) });
     return;
   }
   throw new RhaiRuntimeError(`cannot set property '${name}' on ${typeName(target)}`, pos);

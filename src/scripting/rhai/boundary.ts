@@ -1,5 +1,6 @@
 // Values crossing between JavaScript and Rhai: plain objects become object maps, objects with
 // methods (or class instances) become host objects, integers stay integers.
+import { isObjectLike } from '../../model/plainObject.js';
 import { LazyMap } from './lazyMap.js';
 import { debugText, FnPtr, HostObject, RhaiChar, RhaiFloat, RhaiRange, Timestamp, type RhaiMap, type Value } from './values.js';
 
@@ -19,7 +20,7 @@ export function toRhai(js: unknown): Value {
     case 'symbol':
       return js.toString();
   }
-  if (js === null) return undefined;
+  if (!isObjectLike(js)) return undefined; // null: every other typeof was answered above
   if (Array.isArray(js)) return js.map(toRhai);
   if (js instanceof Map) {
     const out: RhaiMap = new Map();
@@ -27,11 +28,10 @@ export function toRhai(js: unknown): Value {
     return out;
   }
   if (js instanceof Date) return js.toISOString();
-  const obj = js as Record<string, unknown>;
-  const proto = Object.getPrototypeOf(obj);
-  if (proto !== Object.prototype && proto !== null) return new HostObject(obj);
-  for (const key in obj) if (typeof obj[key] === 'function') return new HostObject(obj);
-  return new LazyMap(obj, toRhai);
+  const proto = Object.getPrototypeOf(js);
+  if (proto !== Object.prototype && proto !== null) return new HostObject(js);
+  for (const key in js) if (typeof js[key] === 'function') return new HostObject(js);
+  return new LazyMap(js, toRhai);
 }
 
 export function toJs(v: Value): unknown {

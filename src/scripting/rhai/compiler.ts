@@ -10,7 +10,7 @@ import { BINARY_OPERATORS, negate, not, operatorError, plus } from './operators.
 import { BreakSignal, CONTINUE, ReturnSignal, type RunContext } from './runtime.js';
 import { Scope } from './scope.js';
 import { compileFor, compileIf, compileLoop, compileSwitch, compileWhile, type ControlCompiler } from './control.js';
-import { copyValue, displayText, FnPtr, readSlot, shareSlot, valuesEqual, writeSlot, type RhaiMap, type SharedCell, type Value } from './values.js';
+import { copyValue, displayText, FnPtr, readSlot, shareSlot, valuesEqual, writeSlot, type RhaiMap, type SharedCell, type Slot, type Value } from './values.js';
 
 const isContainer = (v: Value): boolean => Array.isArray(v) || v instanceof Map;
 
@@ -96,18 +96,14 @@ export class Compiler implements ControlCompiler {
 
   private statements(stmts: Stmt[], topLevel = false): Ev {
     const evs = stmts.map((s) => this.statement(s, topLevel));
-    switch (evs.length) {
-      case 0:
-        return () => undefined;
-      case 1:
-        return evs[0]!;
-      case 2: {
-        const [a, b] = evs as [Ev, Ev];
-        return (f) => {
-          a(f);
-          return b(f);
-        };
-      }
+    const [a, b] = evs;
+    if (a === undefined) return () => undefined;
+    if (b === undefined) return a;
+    if (evs.length === 2) {
+      return (f) => {
+        a(f);
+        return b(f);
+      };
     }
     const lastIndex = evs.length - 1;
     return (f) => {
@@ -271,7 +267,7 @@ export class Compiler implements ControlCompiler {
         return body(f);
       } catch (err) {
         if (!(err instanceof RhaiRuntimeError) || err instanceof RhaiTimeoutError) throw err;
-        if (errorSlot >= 0) f.slots[errorSlot] = err.thrown as Value;
+        if (errorSlot >= 0) f.slots[errorSlot] = err.thrown;
         return handler(f);
       }
     };
@@ -499,10 +495,10 @@ export class Compiler implements ControlCompiler {
     const { captures } = scope;
     const arity = e.params.length;
     const run = (args: Value[], captured: readonly SharedCell[], thisValue: Value, ctx: RunContext, pos: Pos): Value => {
-      const slots = new Array<Value>(scope.size);
+      const slots = new Array<Slot>(scope.size);
       for (let i = 0; i < arity; i++) slots[i] = args[i];
       // The frame holds the cells themselves: reads and writes go through to the shared variable.
-      for (let i = 0; i < captures.length; i++) (slots as unknown[])[captures[i]!.inner] = captured[i];
+      for (let i = 0; i < captures.length; i++) slots[captures[i]!.inner] = captured[i];
       return runFrame(body, { slots, thisValue, ctx }, pos);
     };
     return (f) => new FnPtr('anonymous', [], { arity, captured: captures.map((c) => shareSlot(f.slots, c.outer.slot)), run });

@@ -1,4 +1,5 @@
 // The three errors a Rhai script can raise. Positions are 1-based, as editors show them.
+import type { Value } from './values.js';
 
 export interface Position {
   readonly line: number;
@@ -31,9 +32,9 @@ export class RhaiRuntimeError extends Error {
   readonly column?: number;
   readonly reason: string;
   /** The value of a script's `throw` (or the reason, for errors raised by the interpreter). */
-  readonly thrown: unknown;
+  readonly thrown: Value;
 
-  constructor(reason: string, pos?: Position, thrown?: unknown) {
+  constructor(reason: string, pos?: Position, thrown?: Value) {
     super(reason + at(pos));
     this.name = 'RhaiRuntimeError';
     this.reason = reason;

@@ -47,7 +47,7 @@ function asRhaiError(err: unknown): unknown {
     return new RhaiRuntimeError('break, continue or return escaped its function');
   }
   const wrapped = new RhaiRuntimeError(`internal error in the Rhai interpreter: ${err instanceof Error ? err.message : String(err)}`);
-  (wrapped as { cause?: unknown }).cause = err;
+  wrapped.cause = err;
   return wrapped;
 }
 

@@ -8,6 +8,9 @@ import type { FnPtr, Value } from './values.js';
 /** A host JavaScript function a script may call (applied with its own target and arguments). */
 export type HostFunction = (this: unknown, ...args: unknown[]) => unknown;
 
+/** Any JavaScript function can be applied to any target and arguments. */
+export const isHostFunction = (value: unknown): value is HostFunction => typeof value === 'function';
+
 /** Thrown through the evaluator when a host call returned a Promise; the driver awaits it. */
 export const SUSPEND: unique symbol = Symbol('rhai.suspend');
 
@@ -127,8 +130,8 @@ export class RunContext {
       this.replayed++;
       throw hostFailure(what, err, pos);
     }
-    if (out !== null && (typeof out === 'object' || typeof out === 'function') && typeof (out as PromiseLike<unknown>).then === 'function') {
-      this.pending = out as PromiseLike<unknown>;
+    if (isThenable(out)) {
+      this.pending = out;
       throw SUSPEND;
     }
     this.record({ ok: true, value: out });
@@ -153,6 +156,11 @@ function hostFailure(what: string, err: unknown, pos: Pos): RhaiRuntimeError {
   if (err instanceof RhaiRuntimeError) return err;
   const message = err instanceof Error ? err.message : String(err);
   const failure = new RhaiRuntimeError(`${what} failed: ${message}`, pos);
-  (failure as { cause?: unknown }).cause = err;
+  failure.cause = err;
   return failure;
+}
+
+/** A Promise, or any object or function with a `then` method, as `await` treats it. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return ((typeof value === 'object' && value !== null) || typeof value === 'function') && 'then' in value && typeof value.then === 'function';
 }

@@ -41,23 +41,26 @@ export class SharedCell {
   constructor(public value: Value) {}
 }
 
+/** What a frame slot holds: a variable's value, or its cell once a closure shares it. */
+export type Slot = Value | SharedCell;
+
 /** A variable's value, through its cell if a closure shares it. */
-export function readSlot(slots: readonly unknown[], slot: number): Value {
+export function readSlot(slots: readonly Slot[], slot: number): Value {
   const v = slots[slot];
-  return v instanceof SharedCell ? v.value : (v as Value);
+  return v instanceof SharedCell ? v.value : v;
 }
 
-export function writeSlot(slots: unknown[], slot: number, value: Value): void {
+export function writeSlot(slots: Slot[], slot: number, value: Value): void {
   const cell = slots[slot];
   if (cell instanceof SharedCell) cell.value = value;
   else slots[slot] = value;
 }
 
 /** The cell of a variable a closure captures, made on the first capture. */
-export function shareSlot(slots: unknown[], slot: number): SharedCell {
+export function shareSlot(slots: Slot[], slot: number): SharedCell {
   const v = slots[slot];
   if (v instanceof SharedCell) return v;
-  const cell = new SharedCell(v as Value);
+  const cell = new SharedCell(v);
   slots[slot] = cell;
   return cell;
 }

@@ -38,6 +38,16 @@ export function noMatch(args: readonly Value[], site: CallSite): never {
   throw notFound(site.name, args, site.pos);
 }
 
+/**
+ * The value a method is called on, as the type its table was chosen for (tableFor in index.ts):
+ * the check never fails there, and turns a mismatch anywhere else into Rhai's "function not found".
+ */
+export function receiverOf<T>(args: Value[], site: CallSite, type: abstract new (...args: never[]) => T): T {
+  const v = args[0];
+  if (!(v instanceof type)) noMatch(args, site);
+  return v;
+}
+
 export function intArg(v: Value, site: CallSite, what: string): number {
   if (typeof v !== 'number') throw site.error(`${site.name}: ${what} must be an integer, found ${typeName(v)}`);
   return v;

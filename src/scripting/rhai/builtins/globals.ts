@@ -1,8 +1,9 @@
 // Functions of any argument type: printing, types, time, function pointers, JSON.
+import { errorMessage } from '../../../model/caughtError.js';
 import { parseClientJson } from '../../../model/jsonDepth.js';
 import { toRhai } from '../boundary.js';
 import { debugText, displayText, FnPtr, RhaiFloat, RhaiRange, Timestamp, typeName } from '../values.js';
-import { intArg, noMatch, type Builtin } from './callSite.js';
+import { intArg, noMatch, receiverOf, type Builtin } from './callSite.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -22,10 +23,10 @@ export const ANY_METHODS: Record<string, Builtin> = {
   to_debug: (a, site) => (a.length === 1 ? debugText(a[0]) : noMatch(a, site)),
   // The clock is read through hostCall so that a replayed run sees the same time again.
   timestamp: (a, site) =>
-    a.length === 0 ? site.ctx.hostCall(performance.now, performance, [], (ms) => new Timestamp(ms as number), 'timestamp()', site.pos) : noMatch(a, site),
+    a.length === 0 ? site.ctx.hostCall(performance.now, performance, [], (ms) => new Timestamp(Number(ms)), 'timestamp()', site.pos) : noMatch(a, site),
   // Rift's helper: the current time as an HTTP Date header value (RFC 1123).
   timestamp_header: (a, site) =>
-    a.length === 0 ? site.ctx.hostCall(httpDate, undefined, [], (t) => t as string, 'timestamp_header()', site.pos) : noMatch(a, site),
+    a.length === 0 ? site.ctx.hostCall(httpDate, undefined, [], (t) => String(t), 'timestamp_header()', site.pos) : noMatch(a, site),
   Fn: (a, site) => {
     const name = a[0];
     if (typeof name !== 'string' || a.length !== 1) noMatch(a, site);
@@ -51,7 +52,7 @@ export const ANY_METHODS: Record<string, Builtin> = {
     try {
       return toRhai(parseClientJson(a[0]));
     } catch (err) {
-      throw site.error(`parse_json: ${(err as Error).message}`);
+      throw site.error(`parse_json: ${errorMessage(err)}`);
     }
   },
   range: (a, site) => {
@@ -62,22 +63,28 @@ export const ANY_METHODS: Record<string, Builtin> = {
 };
 
 export const FN_METHODS: Record<string, Builtin> = {
-  name: (a) => (a[0] as FnPtr).name,
-  is_anonymous: (a) => (a[0] as FnPtr).closure !== undefined,
+  name: (a, site) => receiverOf(a, site, FnPtr).name,
+  is_anonymous: (a, site) => receiverOf(a, site, FnPtr).closure !== undefined,
 };
 
 export const TIMESTAMP_METHODS: Record<string, Builtin> = {
   // Seconds since the timestamp, always a float in Rhai.
   elapsed: (a, site) => {
-    const then = (a[0] as Timestamp).ms;
-    return site.ctx.hostCall(performance.now, performance, [], (now) => new RhaiFloat(((now as number) - then) / 1000), 'elapsed', site.pos);
+    const then = receiverOf(a, site, Timestamp).ms;
+    return site.ctx.hostCall(performance.now, performance, [], (now) => new RhaiFloat((Number(now) - then) / 1000), 'elapsed', site.pos);
   },
 };
 
 export const RANGE_METHODS: Record<string, Builtin> = {
-  start: (a) => (a[0] as RhaiRange).start,
-  end: (a) => (a[0] as RhaiRange).end,
-  is_inclusive: (a) => (a[0] as RhaiRange).inclusive,
-  contains: (a) => typeof a[1] === 'number' && (a[0] as RhaiRange).contains(a[1]),
-  len: (a) => Math.max(0, (a[0] as RhaiRange).stop - (a[0] as RhaiRange).start),
+  start: (a, site) => receiverOf(a, site, RhaiRange).start,
+  end: (a, site) => receiverOf(a, site, RhaiRange).end,
+  is_inclusive: (a, site) => receiverOf(a, site, RhaiRange).inclusive,
+  contains: (a, site) => {
+    const range = receiverOf(a, site, RhaiRange);
+    return typeof a[1] === 'number' && range.contains(a[1]);
+  },
+  len: (a, site) => {
+    const range = receiverOf(a, site, RhaiRange);
+    return Math.max(0, range.stop - range.start);
+  },
 };

@@ -20,7 +20,7 @@ function math(f: (x: number) => number): Builtin {
 }
 
 export const NUMBER_METHODS: Record<string, Builtin> = {
-  to_string: (a) => (isInt(a[0]) ? String(a[0]) : floatText((a[0] as RhaiFloat).value)),
+  to_string: (a, site) => (isInt(a[0]) ? String(a[0]) : floatText(floatOf(a, site))),
   to_int: (a, site) => {
     if (isInt(a[0])) return a[0];
     const n = Math.trunc(floatOf(a, site));

@@ -2,9 +2,14 @@
 // `make_upper`/`make_lower` and `append` change the string they are called on and answer `()`;
 // `to_upper`/`to_lower` answer a new string.
 import { RhaiChar, RhaiFloat, type Value } from '../values.js';
-import { charAt, charIndexOf, charLength, charSlice, intArg, noMatch, textArg, wideChars, type Builtin, type CallSite } from './callSite.js';
+import { charAt, charIndexOf, charLength, charSlice, intArg, noMatch, receiverOf, textArg, wideChars, type Builtin, type CallSite } from './callSite.js';
 
-const str = (args: Value[]): string => args[0] as string;
+/** The string a method is called on (the string table is chosen by its receiver's type). */
+function str(args: Value[], site: CallSite): string {
+  const s = args[0];
+  if (typeof s !== 'string') noMatch(args, site);
+  return s;
+}
 
 /** Longest string `pad` builds (16 Mi characters): a larger one only costs memory and time. */
 const MAX_PAD_LENGTH = 2 ** 24;
@@ -35,29 +40,29 @@ export function parseRhaiFloat(text: string, site: CallSite): RhaiFloat {
 }
 
 export const STRING_METHODS: Record<string, Builtin> = {
-  len: (a) => charLength(str(a)),
-  is_empty: (a) => str(a).length === 0,
-  contains: (a, site) => str(a).includes(needle(a, site)),
-  starts_with: (a, site) => str(a).startsWith(needle(a, site)),
-  ends_with: (a, site) => str(a).endsWith(needle(a, site)),
-  to_upper: (a) => str(a).toUpperCase(),
-  to_lower: (a) => str(a).toLowerCase(),
-  make_upper: (a, site) => site.update(str(a).toUpperCase()),
-  make_lower: (a, site) => site.update(str(a).toLowerCase()),
-  trim: (a, site) => site.update(str(a).trim()),
-  trim_start: (a, site) => site.update(str(a).trimStart()),
-  trim_end: (a, site) => site.update(str(a).trimEnd()),
+  len: (a, site) => charLength(str(a, site)),
+  is_empty: (a, site) => str(a, site).length === 0,
+  contains: (a, site) => str(a, site).includes(needle(a, site)),
+  starts_with: (a, site) => str(a, site).startsWith(needle(a, site)),
+  ends_with: (a, site) => str(a, site).endsWith(needle(a, site)),
+  to_upper: (a, site) => str(a, site).toUpperCase(),
+  to_lower: (a, site) => str(a, site).toLowerCase(),
+  make_upper: (a, site) => site.update(str(a, site).toUpperCase()),
+  make_lower: (a, site) => site.update(str(a, site).toLowerCase()),
+  trim: (a, site) => site.update(str(a, site).trim()),
+  trim_start: (a, site) => site.update(str(a, site).trimStart()),
+  trim_end: (a, site) => site.update(str(a, site).trimEnd()),
   clear: (a, site) => site.update(''),
-  append: (a, site) => site.update(str(a) + (textArg(a[1]) ?? String(a[1]))),
-  truncate: (a, site) => site.update(charSlice(str(a), 0, Math.max(0, intArg(a[1], site, 'the length')))),
+  append: (a, site) => site.update(str(a, site) + (textArg(a[1]) ?? String(a[1]))),
+  truncate: (a, site) => site.update(charSlice(str(a, site), 0, Math.max(0, intArg(a[1], site, 'the length')))),
   replace: (a, site) =>
     site.update(
-      str(a)
+      str(a, site)
         .split(needle(a, site))
         .join(needle(a, site, 2)),
     ),
   pad: (a, site) => {
-    const s = str(a);
+    const s = str(a, site);
     const target = intArg(a[1], site, 'the target length');
     const fill = needle(a, site, 2);
     if (fill === '') return undefined;
@@ -70,26 +75,26 @@ export const STRING_METHODS: Record<string, Builtin> = {
     return site.update(charLength(out) > target ? charSlice(out, 0, target) : out);
   },
   crop: (a, site) => {
-    const s = str(a);
+    const s = str(a, site);
     const start = intArg(a[1], site, 'the start');
     const count = a.length > 2 ? intArg(a[2], site, 'the length') : charLength(s);
     return site.update(charSlice(s, start, count));
   },
   sub_string: (a, site) => {
-    const s = str(a);
+    const s = str(a, site);
     const start = intArg(a[1], site, 'the start');
     const count = a.length > 2 ? intArg(a[2], site, 'the length') : charLength(s);
     return charSlice(s, start, count);
   },
-  index_of: (a, site) => charIndexOf(str(a), needle(a, site), a.length > 2 ? intArg(a[2], site, 'the start') : 0),
+  index_of: (a, site) => charIndexOf(str(a, site), needle(a, site), a.length > 2 ? intArg(a[2], site, 'the start') : 0),
   get: (a, site) => {
-    const c = charAt(str(a), intArg(a[1], site, 'the index'));
+    const c = charAt(str(a, site), intArg(a[1], site, 'the index'));
     return c === undefined ? undefined : new RhaiChar(c);
   },
-  chars: (a) => splitChars(str(a)).map((c) => new RhaiChar(c)),
-  to_chars: (a) => splitChars(str(a)).map((c) => new RhaiChar(c)),
+  chars: (a, site) => splitChars(str(a, site)).map((c) => new RhaiChar(c)),
+  to_chars: (a, site) => splitChars(str(a, site)).map((c) => new RhaiChar(c)),
   split: (a, site) => {
-    const s = str(a);
+    const s = str(a, site);
     if (a.length === 1) return s.split(/\s+/).filter((part) => part !== '');
     if (typeof a[1] === 'number') {
       const at = Math.max(0, Math.min(charLength(s), a[1] < 0 ? charLength(s) + a[1] : a[1]));
@@ -103,16 +108,16 @@ export const STRING_METHODS: Record<string, Builtin> = {
     }
     return parts;
   },
-  split_rev: (a, site) => str(a).split(needle(a, site)).reverse(),
-  parse_int: (a, site) => parseRhaiInt(str(a), a.length > 1 ? intArg(a[1], site, 'the radix') : 10, site),
-  parse_float: (a, site) => parseRhaiFloat(str(a), site),
-  to_string: (a) => str(a),
-  bytes: (a) => Buffer.byteLength(str(a)),
+  split_rev: (a, site) => str(a, site).split(needle(a, site)).reverse(),
+  parse_int: (a, site) => parseRhaiInt(str(a, site), a.length > 1 ? intArg(a[1], site, 'the radix') : 10, site),
+  parse_float: (a, site) => parseRhaiFloat(str(a, site), site),
+  to_string: (a, site) => str(a, site),
+  bytes: (a, site) => Buffer.byteLength(str(a, site)),
 };
 
 export const CHAR_METHODS: Record<string, Builtin> = {
-  to_upper: (a) => new RhaiChar((a[0] as RhaiChar).value.toUpperCase()),
-  to_lower: (a) => new RhaiChar((a[0] as RhaiChar).value.toLowerCase()),
-  to_int: (a) => (a[0] as RhaiChar).value.codePointAt(0)!,
-  to_string: (a) => (a[0] as RhaiChar).value,
+  to_upper: (a, site) => new RhaiChar(receiverOf(a, site, RhaiChar).value.toUpperCase()),
+  to_lower: (a, site) => new RhaiChar(receiverOf(a, site, RhaiChar).value.toLowerCase()),
+  to_int: (a, site) => receiverOf(a, site, RhaiChar).value.codePointAt(0)!,
+  to_string: (a, site) => receiverOf(a, site, RhaiChar).value,
 };
