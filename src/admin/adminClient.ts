@@ -1,7 +1,8 @@
 // A client of the admin API over loopback HTTP, for the programmatic API and `standin save`.
 // No keep-alive agent: a closed standin leaves no pooled socket behind in the caller's process.
 import http from 'node:http';
-import { StandinError, ValidationFailure, type ErrorCode } from '../model/errors.js';
+import { isErrorCode, StandinError, ValidationFailure } from '../model/errors.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 interface AdminAnswer {
   status: number;
@@ -45,15 +46,15 @@ export function createAdminClient(baseUrl: string, apikey: string | undefined): 
 
 /** mountebank's envelope `{"errors":[...]}` as the error it describes: one StandinError, or all of them. */
 function errorFromAnswer(method: string, path: string, answer: AdminAnswer): Error {
-  let errors: { code?: string; message?: string; source?: unknown }[] = [];
+  let errors: Record<string, unknown>[] = [];
   try {
-    const parsed = JSON.parse(answer.text) as { errors?: unknown };
-    if (Array.isArray(parsed.errors)) errors = parsed.errors as typeof errors;
+    const parsed: unknown = JSON.parse(answer.text);
+    if (isPlainObject(parsed) && Array.isArray(parsed.errors)) errors = parsed.errors.filter(isPlainObject);
   } catch {
     // not the envelope: described below with the raw text
   }
-  const toError = ({ code, message, source, ...extra }: (typeof errors)[number]): StandinError =>
-    new StandinError((code ?? 'bad data') as ErrorCode, message ?? '', source, extra).withStatus(answer.status);
+  const toError = ({ code, message, source, ...extra }: Record<string, unknown>): StandinError =>
+    new StandinError(isErrorCode(code) ? code : 'bad data', typeof message === 'string' ? message : '', source, extra).withStatus(answer.status);
   if (errors.length > 1) return new ValidationFailure(errors.map(toError));
   if (errors.length === 1) return toError(errors[0]!);
   return new StandinError('bad data', `${method} ${path} answered ${answer.status}: ${answer.text}`).withStatus(answer.status);

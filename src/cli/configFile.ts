@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigFileError } from './configFileError.js';
 import { renderConfigTemplate, type ConfigRenderer } from './configTemplate.js';
-import { formatterFunction, loadFormatter } from './formatter.js';
+import { formatterLoad, loadFormatter } from './formatter.js';
 import type { ImposterSource } from '../watch/watchImposters.js';
 import { errorCode, errorMessage } from '../model/caughtError.js';
 import { isPlainObject } from '../model/plainObject.js';
@@ -63,7 +63,7 @@ export function configFileSource(filename: string, load: (files: Set<string>) =>
 export async function loadConfigWithFormatter(filename: string, formatterName: string, options: Record<string, unknown>): Promise<unknown[]> {
   let json: unknown;
   try {
-    const load = formatterFunction(await loadFormatter(formatterName), formatterName, 'load');
+    const load = formatterLoad(await loadFormatter(formatterName), formatterName);
     json = await load(options);
   } catch (err) {
     throw new ConfigFileError(`--formatter ${formatterName} could not load ${filename}: ${errorMessage(err)}`);

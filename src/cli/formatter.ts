@@ -54,9 +54,16 @@ function isFormatter(value: unknown): value is Formatter {
   return ('load' in value && typeof value.load === 'function') || ('save' in value && typeof value.save === 'function');
 }
 
-/** The formatter's `load` or `save`, refused by name when it does not have one. */
-export function formatterFunction<K extends keyof Formatter>(formatter: Formatter, name: string, which: K): NonNullable<Formatter[K]> {
-  const fn = formatter[which];
-  if (typeof fn !== 'function') throw new UsageError(`--formatter ${name} has no ${which} function`);
-  return fn.bind(formatter) as NonNullable<Formatter[K]>;
+/** The formatter's `load`, refused by name when it does not have one. */
+export function formatterLoad(formatter: Formatter, name: string): NonNullable<Formatter['load']> {
+  if (typeof formatter.load !== 'function') throw missingFunction(name, 'load');
+  return formatter.load.bind(formatter);
 }
+
+/** The formatter's `save`, refused by name when it does not have one. */
+export function formatterSave(formatter: Formatter, name: string): NonNullable<Formatter['save']> {
+  if (typeof formatter.save !== 'function') throw missingFunction(name, 'save');
+  return formatter.save.bind(formatter);
+}
+
+const missingFunction = (name: string, which: keyof Formatter): UsageError => new UsageError(`--formatter ${name} has no ${which} function`);

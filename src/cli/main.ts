@@ -6,6 +6,7 @@ import { applyRcfile } from './rcfile.js';
 import { replay, save } from './saveReplay.js';
 import { stop } from './stop.js';
 import { usage } from './usage.js';
+import { errorStack } from '../model/caughtError.js';
 import { VERSION } from '../model/version.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -13,7 +14,7 @@ export async function main(argv: string[]): Promise<void> {
     const code = await run(argv);
     if (code !== undefined) process.exitCode = code;
   } catch (err) {
-    const message = err instanceof UsageError ? err.message : `unexpected error: ${(err as Error)?.stack ?? String(err)}`;
+    const message = err instanceof UsageError ? err.message : `unexpected error: ${errorStack(err)}`;
     process.stderr.write(`standin: ${message}\n`);
     process.exitCode = 1;
   }

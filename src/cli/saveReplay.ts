@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { createAdminClient } from '../admin/adminClient.js';
 import type { StandinOptions } from '../model/options.js';
-import { formatterFunction, loadFormatter, usesCustomFormatter } from './formatter.js';
+import { formatterSave, loadFormatter, usesCustomFormatter } from './formatter.js';
 import { isPlainObject } from '../model/plainObject.js';
 
 const adminUrl = (options: StandinOptions) => `http://${options.host ?? 'localhost'}:${options.port}`;
@@ -39,7 +39,7 @@ export async function save(options: StandinOptions, formatterOptions: Record<str
   try {
     // The formatter is loaded first: a bad --formatter should not cost a request.
     const formatterName = options.formatter;
-    const custom = usesCustomFormatter(formatterName) ? formatterFunction(await loadFormatter(formatterName), formatterName, 'save') : undefined;
+    const custom = usesCustomFormatter(formatterName) ? formatterSave(await loadFormatter(formatterName), formatterName) : undefined;
     const imposters = await replayableImposters(options, options.removeProxies);
     if (custom) await custom({ ...options, ...formatterOptions }, imposters);
     else await writeFile(options.savefile, JSON.stringify(imposters, null, 2));

@@ -14,6 +14,7 @@ import type { WatchTargets } from '../watch/fileWatcher.js';
 import { usesCustomFormatter } from './formatter.js';
 import { removePidfileIfOwned, writePidfile } from './pidfile.js';
 import { logStrayErrors } from './strayErrors.js';
+import { errorCode } from '../model/caughtError.js';
 import { isPlainObject } from '../model/plainObject.js';
 
 /** How long shutdown waits for the server to close before leaving anyway. */
@@ -202,19 +203,21 @@ const flushStdio = async (): Promise<void> => {
 /** One-line reason for a failure, naming the port or host when the OS refused them. */
 function reason(err: unknown): string {
   if (err instanceof StandinError) return err.message;
-  const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
-  switch (e?.code) {
+  if (!(err instanceof Error)) return String(err);
+  // A failed listen() names its port and address beside the code.
+  const port = 'port' in err ? err.port : undefined;
+  switch (errorCode(err)) {
     case 'EADDRINUSE':
-      return e.port !== undefined ? `port ${e.port} is already in use` : `address already in use (${e.message})`;
+      return port !== undefined ? `port ${String(port)} is already in use` : `address already in use (${err.message})`;
     case 'EACCES':
-      return e.port !== undefined ? `permission denied to listen on port ${e.port}` : `permission denied (${e.message})`;
+      return port !== undefined ? `permission denied to listen on port ${String(port)}` : `permission denied (${err.message})`;
     case 'EADDRNOTAVAIL':
-      return `address ${e.address ?? ''} is not available on this machine`.replace('  ', ' ');
+      return `address ${'address' in err ? String(err.address ?? '') : ''} is not available on this machine`.replace('  ', ' ');
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `cannot resolve host (${e.message})`;
+      return `cannot resolve host (${err.message})`;
   }
-  return err instanceof Error ? err.message : String(err);
+  return err.message;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Rift's debug mode: a request carrying `X-Rift-Debug: true` is answered with what matching made
 // of it (Rift's documented shape) instead of the stub's response. Like the dry run, nothing is
 // counted, recorded or cycled. Each stub of a miss also carries the clauses it failed.
-import { RAW_HTTP, type ProtocolRequest, type RawHttpRequest } from '../model/request.js';
+import { RAW_HTTP, type ProtocolRequest } from '../model/request.js';
 import { RESPONSE_MODIFIERS } from '../model/knownFields.js';
 import { isPlainObject } from '../model/plainObject.js';
 import type { CompiledResponse } from '../contracts/index.js';
@@ -25,7 +25,7 @@ export interface DebuggedImposter {
 const BODY_PREVIEW = 500;
 
 function requestPart(request: ProtocolRequest): Record<string, unknown> {
-  const raw = (request as { [RAW_HTTP]?: RawHttpRequest })[RAW_HTTP];
+  const raw = request[RAW_HTTP];
   const out: Record<string, unknown> = { method: request.method, path: request.path };
   const q = raw?.url.indexOf('?') ?? -1;
   if (raw !== undefined && q !== -1) out.query = raw.url.slice(q + 1);

@@ -16,6 +16,7 @@ import { printImposter } from '../core/imposterPrinter.js';
 import type { Stub } from '../core/stub.js';
 import type { Log } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
+import { isPlainObject } from '../model/plainObject.js';
 import { refuseUnshareable } from '../scale/refuse.js';
 import type { ScaleView } from '../admin/scaleView.js';
 import type { Exposition } from '../metrics/exposition.js';
@@ -169,7 +170,7 @@ export class FleetMember implements RegistryObserver, ScaleView {
   /** The imposter as it is stored, its stubs keyed (new stubs get new keys, so their cycles start afresh). */
   private stored(imposter: Imposter): StoredImposter {
     const definition = printImposter(imposter, { baseUrl: '', replayable: true, keepProxyResponseTimes: true });
-    const stubs = (definition.stubs as unknown[] | undefined) ?? [];
+    const stubs: unknown[] = Array.isArray(definition.stubs) ? definition.stubs : [];
     delete definition.stubs;
     const keys = imposter.stubs.map((stub) => (stub.key ??= this.store.newKey()));
     const text = JSON.stringify({ definition, stubs, keys });
@@ -543,7 +544,7 @@ export class FleetMember implements RegistryObserver, ScaleView {
   }
 
   async metrics(out: Exposition): Promise<void> {
-    const status = await this.status().catch(() => ({ connected: false, members: [] as MemberStatus[] }));
+    const status: { connected: boolean; members: MemberStatus[] } = await this.status().catch(() => ({ connected: false, members: [] }));
     out.family('standin_fleet_redis_up', 'gauge', "Whether this member reaches the fleet's Redis (--fleet)", [[undefined, status.connected ? 1 : 0]]);
     out.family('standin_fleet_members', 'gauge', 'Members of the fleet with a live heartbeat', [[undefined, status.members.length]]);
     out.family(
@@ -561,7 +562,8 @@ export class FleetMember implements RegistryObserver, ScaleView {
 
 function definitionText(serving: string | undefined): string | undefined {
   if (serving === undefined) return undefined;
-  return JSON.stringify((JSON.parse(serving) as { definition: unknown }).definition);
+  const stored: unknown = JSON.parse(serving);
+  return JSON.stringify(isPlainObject(stored) ? stored.definition : undefined);
 }
 
 function setKeys(imposter: Imposter, keys: readonly number[]): void {

@@ -15,6 +15,8 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RecordedRequest } from '../core/recordedRequest.js';
 import type { Log } from '../logging/logger.js';
+import { errorMessage } from '../model/caughtError.js';
+import { isPlainObject } from '../model/plainObject.js';
 
 const PREFIX = 'standin:fleet:';
 const TIMEOUT_MS = 2_000;
@@ -121,7 +123,8 @@ export class FleetStore {
     });
     subscriber.on('message', (_channel: string, text: string) => {
       try {
-        this.handlers.message(JSON.parse(text) as BusMessage);
+        const message: unknown = JSON.parse(text);
+        if (isBusMessage(message)) this.handlers.message(message);
       } catch {
         // not ours
       }
@@ -134,7 +137,7 @@ export class FleetStore {
     } catch (err) {
       client.disconnect();
       subscriber.disconnect();
-      throw new Error(`the fleet's Redis at ${this.url} does not answer: ${(firstError ?? (err as Error)).message}`, { cause: err });
+      throw new Error(`the fleet's Redis at ${this.url} does not answer: ${firstError?.message ?? errorMessage(err)}`, { cause: err });
     }
     this.client = client;
     this.subscriber = subscriber;
@@ -236,7 +239,10 @@ export class FleetStore {
     const keys = await this.redis.keys(`${PREFIX}member:*`);
     if (keys.length === 0) return [];
     const values = await this.redis.mget(...keys);
-    return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as MemberBeat);
+    return values.flatMap((v): MemberBeat[] => {
+      const beat: unknown = v === null ? null : JSON.parse(v);
+      return isMemberBeat(beat) ? [beat] : [];
+    });
   }
 
   /** Runs `task` holding the lock `name`, which one member at a time holds across the fleet. */
@@ -291,10 +297,11 @@ export class FleetStore {
     return {
       count: Number(count ?? 0),
       recorded: Number(recorded ?? 0),
-      records: records.map((text) => {
-        const record = JSON.parse(text) as RecordedRequest & { member?: string };
+      records: records.flatMap((text): RecordedRequest[] => {
+        const record: unknown = JSON.parse(text);
+        if (!isHandedOverRecord(record)) return [];
         delete record.member;
-        return record;
+        return [record];
       }),
     };
   }
@@ -308,8 +315,55 @@ export class FleetStore {
 const requestKeys = (port: number): string[] => [`${PREFIX}count:${port}`, `${PREFIX}journal:${port}`, `${PREFIX}recorded:${port}`];
 
 function parseStored(text: string): StoredImposter {
-  const parsed = JSON.parse(text) as Omit<StoredImposter, 'text'>;
+  const parsed: unknown = JSON.parse(text);
+  if (!isStoredImposter(parsed)) throw new Error(`the fleet's Redis holds an imposter that no member stored: ${text.slice(0, 100)}`);
   return { ...parsed, text };
+}
+
+// What a member reads back from Redis is checked before use: members write it, but anyone may
+// write to the database, and a value no member wrote is skipped rather than trusted.
+
+/** A change or a collection request, as announce() publishes them. */
+function isBusMessage(value: unknown): value is BusMessage {
+  if (!isPlainObject(value) || typeof value.from !== 'string') return false;
+  if (value.t === 'change') return typeof value.version === 'number' && (value.port === null || typeof value.port === 'number');
+  return value.t === 'collect' && typeof value.id === 'string';
+}
+
+/** A heartbeat, as beat() writes it. */
+function isMemberBeat(value: unknown): value is MemberBeat {
+  return (
+    isPlainObject(value) &&
+    typeof value.member === 'string' &&
+    typeof value.pid === 'number' &&
+    typeof value.host === 'string' &&
+    typeof value.adminPort === 'number' &&
+    typeof value.version === 'number' &&
+    typeof value.requests === 'number'
+  );
+}
+
+/** An imposter as put() stores it (without the text it was read from). */
+function isStoredImposter(value: unknown): value is Omit<StoredImposter, 'text'> {
+  return (
+    isPlainObject(value) &&
+    isPlainObject(value.definition) &&
+    Array.isArray(value.stubs) &&
+    Array.isArray(value.keys) &&
+    value.keys.every((key) => typeof key === 'number')
+  );
+}
+
+/** A journal entry as handOver() writes it: a recorded request and the member that served it. */
+function isHandedOverRecord(value: unknown): value is RecordedRequest & { member?: unknown } {
+  return (
+    isPlainObject(value) &&
+    typeof value.index === 'number' &&
+    isPlainObject(value.request) &&
+    (value.at === undefined || typeof value.at === 'number') &&
+    (value.stub === undefined || value.stub === null || isPlainObject(value.stub)) &&
+    (value.nearMiss === undefined || isPlainObject(value.nearMiss))
+  );
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

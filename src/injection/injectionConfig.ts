@@ -3,7 +3,7 @@
 // fields, and, for http and tcp requests, every request field copied onto `config` itself so that
 // old-style `function (request) { return request.path === '/x'; }` keeps working.
 import type { ProtocolRequest } from '../model/request.js';
-import { isObjectLike } from '../model/plainObject.js';
+import { isObjectLike, isPlainObject } from '../model/plainObject.js';
 
 /**
  * A JSON copy: plain data only (the http adapter's raw bytes, a symbol, are left behind). Its
@@ -11,7 +11,9 @@ import { isObjectLike } from '../model/plainObject.js';
  * (`headers['content-type']` finds `Content-Type`).
  */
 export function cloneRequest(request: ProtocolRequest): Record<string, unknown> {
-  const copy = JSON.parse(JSON.stringify(request)) as Record<string, unknown>;
+  // The JSON copy of an object is an object; the check says so to the compiler.
+  const parsed: unknown = JSON.parse(JSON.stringify(request));
+  const copy = isPlainObject(parsed) ? parsed : {};
   if (isObjectLike(copy.headers)) copy.headers = anyCaseLookup(copy.headers);
   return copy;
 }

@@ -1,10 +1,11 @@
 // mountebank's process metrics: prom-client's default metrics with the `mb_` prefix, same names,
 // help texts and units, gathered from node's own APIs (and /proc on Linux) at scrape time.
 import { readdirSync, readFileSync } from 'node:fs';
-import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram, type PerformanceEntry } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import type { Exposition } from './exposition.js';
 import { Histogram } from './histogram.js';
+import { isObjectLike } from '../model/plainObject.js';
 
 const GC_BUCKETS = [0.001, 0.01, 0.1, 1, 2, 5];
 const GC_KINDS: Record<number, string> = {
@@ -23,7 +24,7 @@ export class ProcessMetrics {
     this.loopDelay.enable();
     this.gcObserver = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
-        const kind = GC_KINDS[(entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'unknown';
+        const kind = GC_KINDS[gcKind(entry)] ?? 'unknown';
         let histogram = this.gc.get(kind);
         if (!histogram) this.gc.set(kind, (histogram = new Histogram(GC_BUCKETS)));
         histogram.observe(entry.duration / 1000);
@@ -85,8 +86,7 @@ export class ProcessMetrics {
       resources.groups,
     );
     out.family('mb_nodejs_active_resources_total', 'gauge', 'Total number of active resources.', [[undefined, resources.total]]);
-    const internals = process as unknown as { _getActiveHandles?(): object[]; _getActiveRequests?(): object[] };
-    const handles = countBy(internals._getActiveHandles?.() ?? [], (h) => h.constructor.name);
+    const handles = countBy(internalList('_getActiveHandles'), (h) => h.constructor.name);
     out.family(
       'mb_nodejs_active_handles',
       'gauge',
@@ -94,7 +94,7 @@ export class ProcessMetrics {
       handles.groups,
     );
     out.family('mb_nodejs_active_handles_total', 'gauge', 'Total number of active handles.', [[undefined, handles.total]]);
-    const requests = countBy(internals._getActiveRequests?.() ?? [], (r) => r.constructor.name);
+    const requests = countBy(internalList('_getActiveRequests'), (r) => r.constructor.name);
     out.family(
       'mb_nodejs_active_requests',
       'gauge',
@@ -141,6 +141,19 @@ function measureLag(): Promise<number> {
   return new Promise((resolve) => setImmediate(() => resolve(Number(process.hrtime.bigint() - started) / 1e9)));
 }
 
+/** A gc entry's kind (its `detail.kind`); -1 when it has none. */
+function gcKind(entry: PerformanceEntry): number {
+  const detail = 'detail' in entry ? entry.detail : undefined;
+  return isObjectLike(detail) && typeof detail.kind === 'number' ? detail.kind : -1;
+}
+
+/** process._getActiveHandles() or _getActiveRequests(), as prom-client reads them: undocumented, so [] where absent. */
+function internalList(name: '_getActiveHandles' | '_getActiveRequests'): object[] {
+  const fn: unknown = Reflect.get(process, name);
+  const list: unknown = typeof fn === 'function' ? Reflect.apply(fn, process, []) : [];
+  return Array.isArray(list) ? list.filter(isObjectLike) : [];
+}
+
 function countBy<T>(items: readonly T[], key: (item: T) => string) {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
@@ -153,7 +166,8 @@ function procStatus(): Partial<Record<'VmRSS' | 'VmSize' | 'VmData', number>> {
   try {
     for (const line of readFileSync('/proc/self/status', 'utf8').split('\n')) {
       const match = /^(VmRSS|VmSize|VmData):\s+(\d+) kB/.exec(line);
-      if (match) out[match[1] as 'VmRSS' | 'VmSize' | 'VmData'] = Number(match[2]) * 1024;
+      const name = match?.[1];
+      if (name === 'VmRSS' || name === 'VmSize' || name === 'VmData') out[name] = Number(match?.[2]) * 1024;
     }
   } catch {
     // not Linux

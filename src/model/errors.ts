@@ -29,6 +29,9 @@ export const ERROR_CATALOG = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
+/** A code of the catalog (an answer's `code` read back, as the admin client does). */
+export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(ERROR_CATALOG, code);
+
 export interface ErrorBody {
   code: string;
   message: string;

@@ -51,7 +51,8 @@ export function parseClientJson(text: string): unknown {
     if (jsonNestedDeeperThan(text)) throw new SyntaxError(`nested more than ${MAX_JSON_DEPTH} levels deep: read as text, not JSON`);
     lastShallow = text;
   }
-  return JSON.parse(text) as unknown;
+  const parsed: unknown = JSON.parse(text);
+  return parsed;
 }
 
 /**

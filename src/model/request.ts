@@ -28,5 +28,5 @@ export type HttpRequest = {
   [RAW_HTTP]?: RawHttpRequest;
 };
 
-/** Any protocol's request: predicates address its fields by name. */
-export type ProtocolRequest = Record<string, unknown>;
+/** Any protocol's request: predicates address its fields by name; an http request keeps its raw form aside. */
+export type ProtocolRequest = Record<string, unknown> & { [RAW_HTTP]?: RawHttpRequest };

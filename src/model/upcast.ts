@@ -3,7 +3,7 @@
 import { isPlainObject } from './plainObject.js';
 
 /** Order mountebank gives old `_behaviors` keys when it turns them into the array form. */
-const OLD_BEHAVIOR_ORDER = ['wait', 'lookup', 'copy', 'shellTransform', 'decorate'] as const;
+const OLD_BEHAVIOR_ORDER: readonly string[] = ['wait', 'lookup', 'copy', 'shellTransform', 'decorate'];
 
 /** Returns a deep copy of an imposter definition in canonical form; never mutates its input. */
 export function upcastImposter(imposter: Record<string, unknown>): Record<string, unknown> {
@@ -42,7 +42,7 @@ export function upcastResponse(response: Record<string, unknown>): Record<string
       for (const item of Array.isArray(value) ? value : [value]) behaviors.push({ [key]: item });
     }
     for (const key of Object.keys(old)) {
-      if (key !== 'repeat' && !(OLD_BEHAVIOR_ORDER as readonly string[]).includes(key)) behaviors.push({ [key]: old[key] });
+      if (key !== 'repeat' && !OLD_BEHAVIOR_ORDER.includes(key)) behaviors.push({ [key]: old[key] });
     }
     if (old.repeat !== undefined && out.repeat === undefined) out.repeat = old.repeat;
     delete out._behaviors;

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { isPlainObject } from './plainObject.js';
 
 // Read from package.json so `--version`, /config and the startup line agree.
-const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+const packageJson: unknown = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+if (!isPlainObject(packageJson) || typeof packageJson.version !== 'string') throw new Error("standin's package.json has no version");
 export const VERSION: string = packageJson.version;
 
 /**

@@ -285,7 +285,7 @@ export class DatadirRepository implements ImposterRepository {
     try {
       const side: unknown = JSON.parse(text);
       const positions: unknown = isPlainObject(side) && side.revision === stored.revision ? side.positions : undefined;
-      if (Array.isArray(positions)) return positions as CyclePosition[];
+      if (Array.isArray(positions) && positions.every(isCyclePosition)) return positions;
     } catch {
       // A torn side file cannot happen (it is renamed into place); if edited by hand, ignore it.
     }
@@ -345,3 +345,7 @@ function parse(text: string, file: string, dir: string): unknown {
     throw new DatadirError(`--datadir ${dir}: ${file} is not valid JSON (${errorMessage(err)})`);
   }
 }
+
+/** A stub's place in its cycle as savePositions writes it: [position, servedAtPosition]. */
+const isCyclePosition = (value: unknown): value is CyclePosition =>
+  Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number';

@@ -8,8 +8,7 @@ export function processState(pid: number): 'alive' | 'gone' | 'not permitted' {
     process.kill(pid, 0);
     return 'alive';
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EPERM') return 'not permitted';
+    if (err instanceof Error && 'code' in err && err.code === 'EPERM') return 'not permitted';
     return 'gone';
   }
 }

@@ -3,6 +3,7 @@
 import type { LogEntry } from '../logging/logger.js';
 import type { RecordedRequest } from '../core/recordedRequest.js';
 import type { MatchRecord } from '../core/stub.js';
+import type { ErrorCode } from '../model/errors.js';
 
 /** A histogram's observations since the last drain. */
 export interface HistogramDelta {
@@ -40,7 +41,7 @@ export type PrimaryMessage = Command | { t: 'position'; id: number; at: number }
 
 export type WorkerMessage =
   | { t: 'ready' }
-  | { t: 'done'; id: number; error?: { code: string; message: string }; drained?: DrainedImposter[] }
+  | { t: 'done'; id: number; error?: { code: ErrorCode; message: string }; drained?: DrainedImposter[] }
   | { t: 'position?'; id: number; port: number; key: number; peek: boolean }
   | {
       t: 'proxy';

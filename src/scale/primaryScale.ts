@@ -11,6 +11,7 @@ import { printImposter } from '../core/imposterPrinter.js';
 import type { Stub } from '../core/stub.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Log, Logger } from '../logging/logger.js';
+import { portOf } from '../model/boundPort.js';
 import { StandinError } from '../model/errors.js';
 import type { ScaleView } from '../admin/scaleView.js';
 import type { Exposition } from '../metrics/exposition.js';
@@ -273,7 +274,7 @@ async function freePortOn(host: string | undefined): Promise<number> {
     const probe = net.createServer();
     probe.once('error', (err) => reject(new StandinError('cannot start server', `cannot find a free port: ${err.message}`)));
     probe.listen(0, host, () => {
-      const port = (probe.address() as net.AddressInfo).port;
+      const port = portOf(probe.address());
       probe.close(() => resolve(port));
     });
   });

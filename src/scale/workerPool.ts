@@ -87,7 +87,8 @@ export class WorkerPool {
     const id = this.nextId++;
     return new Promise<DrainedImposter[]>((resolve, reject) => {
       slot.pending.set(id, { resolve: (drained) => resolve(drained ?? []), reject });
-      worker.send({ ...command, id } as PrimaryMessage);
+      const numbered: PrimaryMessage = { ...command, id };
+      worker.send(numbered);
     });
   }
 
@@ -120,7 +121,7 @@ export class WorkerPool {
           const pending = slot.pending.get(message.id);
           if (pending === undefined) return;
           slot.pending.delete(message.id);
-          if (message.error) pending.reject(new StandinError(message.error.code as never, message.error.message));
+          if (message.error) pending.reject(new StandinError(message.error.code, message.error.message));
           else pending.resolve(message.drained);
           return;
         }

@@ -2,9 +2,10 @@
 // Keys are `{keyPrefix}flow:{flowId}:{key}`, values JSON. Each write is one server-side script
 // (atomic INCR + EXPIRE), sent through ioredis's auto-pipelining. A set of the flow's key names,
 // `{keyPrefix}flowkeys:{flowId}`, lets set_ttl reach every key of a flow without a SCAN.
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 import { FlowStoreError, type CasOutcome, type FlowKeySnapshot, type FlowListing, type FlowStore, type FlowValue } from './flowStore.js';
 import { errorMessage } from '../model/caughtError.js';
+import { isJsonValue } from '../model/plainObject.js';
 
 export interface RedisFlowStoreOptions {
   url: string;
@@ -71,28 +72,34 @@ return out`;
 
 function parseValue(text: string): FlowValue {
   try {
-    return JSON.parse(text) as FlowValue;
+    const value: unknown = JSON.parse(text);
+    if (isJsonValue(value)) return value;
   } catch {
-    return text; // written by something else than standin: the raw string
+    // not JSON
   }
+  return text; // written by something else than standin: the raw string
 }
 
 /** A key prefix as a SCAN pattern that matches it literally. */
 const escapeGlob = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
 
-interface FlowCommands {
-  flowSet(valueKey: string, indexKey: string, ttl: number, name: string, json: string): Promise<number>;
-  flowIncrement(valueKey: string, indexKey: string, ttl: number, name: string): Promise<number>;
-  flowSetTtl(indexKey: string, seconds: number, flowPrefix: string): Promise<number>;
-  flowIncrBy(valueKey: string, indexKey: string, ttl: number, name: string, by: number): Promise<number>;
-  flowCas(valueKey: string, indexKey: string, ttl: number, name: string, expected: string, next: string): Promise<[number, string?]>;
-  flowKeyTtl(valueKey: string, seconds: number): Promise<number>;
-  flowClear(indexKey: string, flowPrefix: string): Promise<number>;
-  flowSnapshot(indexKey: string, flowPrefix: string): Promise<string[]>;
+// The scripts below, as ioredis's defineCommand adds them to the client (the way its docs type
+// custom commands: they are declared on every client, and defined on the flow store's).
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    flowSet(valueKey: string, indexKey: string, ttl: number, name: string, json: string): Result<number, Context>;
+    flowIncrement(valueKey: string, indexKey: string, ttl: number, name: string): Result<number, Context>;
+    flowSetTtl(indexKey: string, seconds: number, flowPrefix: string): Result<number, Context>;
+    flowIncrBy(valueKey: string, indexKey: string, ttl: number, name: string, by: number): Result<number, Context>;
+    flowCas(valueKey: string, indexKey: string, ttl: number, name: string, expected: string, next: string): Result<[number, string?], Context>;
+    flowKeyTtl(valueKey: string, seconds: number): Result<number, Context>;
+    flowClear(indexKey: string, flowPrefix: string): Result<number, Context>;
+    flowSnapshot(indexKey: string, flowPrefix: string): Result<string[], Context>;
+  }
 }
 
 export class RedisFlowStore implements FlowStore {
-  private client: (Redis & FlowCommands) | null = null;
+  private client: Redis | null = null;
   private lost = false;
 
   constructor(private readonly options: RedisFlowStoreOptions) {}
@@ -110,7 +117,7 @@ export class RedisFlowStore implements FlowStore {
       connectTimeout: TIMEOUT_MS,
       commandTimeout: TIMEOUT_MS,
       retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
-    }) as Redis & FlowCommands;
+    });
     client.defineCommand('flowSet', { numberOfKeys: 2, lua: SET_SCRIPT });
     client.defineCommand('flowIncrement', { numberOfKeys: 2, lua: INCREMENT_SCRIPT });
     client.defineCommand('flowSetTtl', { numberOfKeys: 1, lua: SET_TTL_SCRIPT });
@@ -136,7 +143,7 @@ export class RedisFlowStore implements FlowStore {
       await client.ping();
     } catch (err) {
       client.disconnect();
-      throw new FlowStoreError(`Redis at ${this.options.url} does not answer: ${(firstError ?? (err as Error)).message}`);
+      throw new FlowStoreError(`Redis at ${this.options.url} does not answer: ${firstError?.message ?? errorMessage(err)}`);
     }
     this.client = client;
   }
@@ -249,7 +256,7 @@ export class RedisFlowStore implements FlowStore {
     return `${this.options.keyPrefix}flowkeys:${flowId}`;
   }
 
-  private async run<T>(operation: string, command: (client: Redis & FlowCommands) => Promise<T>): Promise<T> {
+  private async run<T>(operation: string, command: (client: Redis) => Promise<T>): Promise<T> {
     const client = this.client;
     if (!client) throw new FlowStoreError(`flow state: the Redis store is closed (${operation})`);
     try {

@@ -4,8 +4,8 @@
 import type { Imposter } from '../../core/imposter.js';
 import type { ImposterRegistry } from '../../core/imposterRegistry.js';
 import { StandinError, validationError } from '../../model/errors.js';
-import { isPlainObject } from '../../model/plainObject.js';
-import { FlowStoreError, type FlowValue } from '../../state/flowStore.js';
+import { isJsonValue, isPlainObject } from '../../model/plainObject.js';
+import { FlowStoreError } from '../../state/flowStore.js';
 import { AdminReply, ok, routeParam, type AdminRequest } from '../adminHttp.js';
 import { findImposter } from './findImposter.js';
 
@@ -98,8 +98,9 @@ export function riftStateController(registry: ImposterRegistry) {
       const imposter = find(req);
       const flowId = routeParam(req, 'flowId');
       const key = routeParam(req, 'key');
-      if (!isPlainObject(req.body) || !('value' in req.body)) throw validationError('missing required field: value (the body is {"value": <any JSON>})');
-      const value = req.body.value as FlowValue;
+      // The body is parsed JSON: its `value`, when present, is JSON too.
+      const value = isPlainObject(req.body) ? req.body.value : undefined;
+      if (!isJsonValue(value)) throw validationError('missing required field: value (the body is {"value": <any JSON>})');
       await stored(imposter.flows.store.set(flowId, key, value));
       return ok({ flowId, key, value });
     },
