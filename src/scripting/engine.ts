@@ -158,7 +158,7 @@ export class Stretch {
   wallLimitMs(): number {
     const untilDeadline = this.deadline === Infinity ? Infinity : Math.max(1, this.deadline - Date.now() + DEADLINE_GRACE_MS);
     if (this.budgetMs <= 0) return untilDeadline;
-    return Math.min(untilDeadline, clockLimit(this.cpuCheck === 'none' ? this.budgetMs : this.budgetMs * BACKSTOP_FACTOR));
+    return Math.min(untilDeadline, clockLimit(this.budgetMs, this.cpuCheck === 'none' ? 1 : BACKSTOP_FACTOR));
   }
 
   /** The error for a stretch that was stopped: the stall limit's, unless the run's deadline passed. */

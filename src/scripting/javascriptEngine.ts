@@ -3,12 +3,13 @@
 // in-memory store and promises with Redis, so `await` works with both.
 //
 // The context runs its own microtask queue (microtaskMode 'afterEvaluate'): every piece of the
-// script, also what runs after an `await`, is drained by a runInContext call carrying the
-// timeout, so a loop anywhere in the script is stopped. Each such stretch holds the event loop,
+// script, also what runs after an `await`, is drained by a runInContext call under V8's time
+// limit, so a loop anywhere in the script is stopped. Each such stretch holds the event loop,
 // so it is stopped (by V8, which counts time on the clock) at the stall limit (--stallLimit, see
 // model/stallClock.ts), within the run's own budget.
 import vm from 'node:vm';
 import { freshStallBudget } from '../model/stallClock.js';
+import { TimeLimitExceeded, withTimeLimit } from '../model/timeLimit.js';
 import { FlowStoreError, type FlowStore } from '../state/flowStore.js';
 import {
   ENTRY_POINT,
@@ -69,7 +70,7 @@ class JavaScriptScript implements CompiledScript {
     }
     const deadline = Date.now() + limits.timeoutMs;
     freshStallBudget();
-    this.evaluate(new Stretch(deadline, limits.stallMs, 'none'), (timeout) => script.runInContext(this.context, { timeout }));
+    this.evaluate(new Stretch(deadline, limits.stallMs, 'none'), () => script.runInContext(this.context));
     const entry = (this.context as Record<string, unknown>)[entryName];
     if (typeof entry !== 'function') {
       throw new ScriptRuntimeError(
@@ -99,7 +100,7 @@ class JavaScriptScript implements CompiledScript {
           // Its own stretch: waits that end together resume several requests' scripts in one go.
           freshStallBudget();
           try {
-            this.evaluate(new Stretch(deadline, stallMs, 'none'), (timeout) => DRAIN.runInContext(this.context, { timeout }));
+            this.evaluate(new Stretch(deadline, stallMs, 'none'), () => DRAIN.runInContext(this.context));
           } catch (err) {
             settled.fail?.(err);
           }
@@ -112,11 +113,11 @@ class JavaScriptScript implements CompiledScript {
     if (this.entry) {
       const entry = this.entry;
       context.__standinCall = () => entry(...argv);
-      result = this.evaluate(new Stretch(deadline, stallMs, 'none'), (timeout) => CALL.runInContext(this.context, { timeout }));
+      result = this.evaluate(new Stretch(deadline, stallMs, 'none'), () => CALL.runInContext(this.context));
     } else {
       context.ctx = argv[0];
       const bare = this.bare!;
-      result = this.evaluate(new Stretch(deadline, stallMs, 'none'), (timeout) => bare.runInContext(this.context, { timeout }));
+      result = this.evaluate(new Stretch(deadline, stallMs, 'none'), () => bare.runInContext(this.context));
     }
     if (!isThenable(result)) return result;
     return new Promise<unknown>((resolve, reject) => {
@@ -135,15 +136,15 @@ class JavaScriptScript implements CompiledScript {
   }
 
   /**
-   * Runs script code as one stretch (its time on the clock given to `fn` as vm's timeout; V8
-   * cannot count a script's CPU time), turning vm's timeout and the script's throws into script errors.
+   * Runs script code as one stretch under V8's interrupt (time on the clock: V8 cannot count a
+   * script's CPU time), turning a stop and the script's throws into script errors.
    */
-  private evaluate<T>(stretch: Stretch, fn: (timeout: number | undefined) => T): T {
+  private evaluate<T>(stretch: Stretch, fn: () => T): T {
     const wall = stretch.wallLimitMs();
     try {
-      return fn(wall === Infinity ? undefined : Math.ceil(wall));
+      return wall === Infinity ? fn() : withTimeLimit(fn, wall);
     } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw stretch.timeout(this.timeoutMs);
+      if (err instanceof TimeLimitExceeded) throw stretch.timeout(this.timeoutMs);
       if (err instanceof FlowStoreError) throw err;
       throw new ScriptRuntimeError(errorMessage(err));
     }

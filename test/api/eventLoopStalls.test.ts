@@ -1,12 +1,12 @@
 // A script or a regex may fail its own request, but must never hold up the other imposters or
 // the admin API: while each hostile request below runs, an imposter created first keeps answering
-// within 100 ms (test/support/canary.ts: a slow answer counts when standin itself was busy
-// meanwhile, beyond the slowest answer seen with nothing hostile running, so a loaded machine
-// does not fail the test and a real stall of seconds always does), the hostile request itself
-// fails (or answers) quickly, and the process lives on. The standin under test runs with a stall
-// limit of 25 ms rather than the default 50: on a loaded machine the limit stretches with the load
-// (up to 4x), and the canary's 100 ms must hold on a loaded CI machine too. The default itself is
-// checked in test/library/api.test.ts and test/unit/stallClock.test.ts.
+// within 100 ms, the hostile request itself fails (or answers) quickly, and the process lives on.
+// The standin under test runs on the default stall limit (50 ms; V8 stretches it with the load
+// average, at most to 100 ms on the clock). What the canary allows on top of its 100 ms is only
+// what measuring on a loaded machine needs (test/support/canary.ts): a slow answer counts when
+// standin itself was busy for the whole budget meanwhile (not waiting for a CPU), and only past
+// the canary's own latency with nothing hostile running (its slowest answer over a second,
+// measured after the attack), so a loaded machine does not fail the test and a real stall does.
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
@@ -17,7 +17,7 @@ import { startStandin, type StandinProcess } from '../support/standinProcess.js'
 let mb: StandinProcess;
 let canary: Canary;
 before(async () => {
-  mb = await startStandin(['--allowInjection', '--stallLimit', '25']);
+  mb = await startStandin(['--allowInjection']);
   canary = await createCanary(mb.url, mb.child.pid!);
 });
 after(async () => {
@@ -55,7 +55,7 @@ describe('nothing a user sends holds up the other imposters or the admin API', (
     for (const res of answers) {
       assert.equal(res.status, 500, res.body);
       assert.equal(res.json().errors[0].code, 'script timeout');
-      assert.match(res.json().errors[0].message, /kept standin busy for more than 25 ms.*--stallLimit/);
+      assert.match(res.json().errors[0].message, /kept standin busy for more than 50 ms.*--stallLimit/);
     }
     await assertStillServing();
   });
@@ -128,7 +128,7 @@ describe('nothing a user sends holds up the other imposters or the admin API', (
     for (const res of answers) {
       assert.equal(res.status, 500);
       assert.equal(res.json().errors[0].code, 'invalid injection');
-      assert.match(res.json().errors[0].data, /response injection kept standin busy for more than 25 ms/);
+      assert.match(res.json().errors[0].data, /response injection kept standin busy for more than 50 ms/);
     }
     await assertStillServing();
   });
@@ -138,7 +138,7 @@ describe('nothing a user sends holds up the other imposters or the admin API', (
     const { answers } = await whileProbing(() => get(`${url}/`, { timeoutMs: 30_000 }));
     for (const res of answers) {
       assert.equal(res.status, 500);
-      assert.match(res.json().errors[0].message, /kept standin busy for more than 25 ms/);
+      assert.match(res.json().errors[0].message, /kept standin busy for more than 50 ms/);
     }
     await assertStillServing();
   });
@@ -171,11 +171,11 @@ describe('nothing a user sends holds up the other imposters or the admin API', (
           assert.deepEqual([res.status, res.body, res.headers['x-rift-decorate-error']], [200, 'undecorated', 'true']);
         } else {
           assert.ok(res.status >= 500, `${res.status} ${res.body}`);
-          assert.match(res.body, /kept standin busy for more than 25 ms/);
+          assert.match(res.body, /kept standin busy for more than 50 ms/);
         }
       }
     }
-    assert.match(mb.output(), /kept standin busy for more than 25 ms/);
+    assert.match(mb.output(), /kept standin busy for more than 50 ms/);
     await assertStillServing();
   });
 
@@ -252,5 +252,53 @@ describe('nothing a user sends holds up the other imposters or the admin API', (
     const url = await imposter([{ responses: [{ inject: 'function (config) { setTimeout(() => config.callback({ body: "late" }), 2000); }' }] }]);
     const { answers } = await whileProbing(() => get(`${url}/`, { timeoutMs: 30_000 }), 1);
     assert.deepEqual([answers[0]!.status, answers[0]!.body], [200, 'late']);
+  });
+
+  // What a loaded machine does to standin, made sure: the OS stops the whole process (SIGSTOP) for
+  // 150 ms, longer than V8's limit on the clock, again and again, while one-line scripts of every
+  // kind are asked for. V8's watchdog then fires for calls that only waited: before the user's code
+  // started, or after it had returned, while the watchdog's own thread waited for a CPU (about a
+  // third of the stops failed a request that way). Only a stop that falls inside the user's code
+  // itself (a few microseconds per call) still stops it: about 1 in 150 here, so 2 are allowed.
+  it('one-line scripts are not stopped for the time the machine took the CPU away from standin', async () => {
+    const ok = '"ok"';
+    const urls = await Promise.all([
+      imposter([{ responses: [{ _rift: { script: { engine: 'lua', code: `function respond(ctx) return http(200, ${ok}) end` } } }] }]),
+      imposter([{ responses: [{ _rift: { script: { engine: 'rhai', code: `fn respond(ctx) { http(200, ${ok}) }` } } }] }]),
+      imposter([{ responses: [{ _rift: { script: { engine: 'javascript', code: `function respond(ctx) { return http(200, ${ok}); }` } } }] }]),
+      imposter([{ responses: [{ inject: `function (config) { return { body: ${ok} }; }` }] }]),
+      imposter([{ responses: [{ is: { body: 'x' }, behaviors: [{ decorate: `function (config) { config.response.body = ${ok}; }` }] }] }]),
+      imposter([{ responses: [{ is: { body: `<%= ${ok} %>` } }] }]),
+      imposter([
+        { predicates: [{ inject: 'function (config) { return true; }' }], responses: [{ is: { body: 'ok' } }] },
+        { responses: [{ is: { body: 'no' } }] },
+      ]),
+    ]);
+    const pid = mb.child.pid!;
+    let storming = true;
+    const storm = (async () => {
+      while (storming) {
+        process.kill(pid, 'SIGSTOP');
+        await new Promise((r) => setTimeout(r, 150));
+        process.kill(pid, 'SIGCONT');
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+      }
+    })();
+    const failed: string[] = [];
+    let asked = 0;
+    try {
+      const until = performance.now() + 4_000;
+      while (performance.now() < until) {
+        const answers = await Promise.all(urls.flatMap((url) => Array.from({ length: 4 }, () => get(`${url}/`, { timeoutMs: 30_000 }))));
+        asked += answers.length;
+        for (const res of answers) if (res.status !== 200 || res.body !== 'ok') failed.push(`${res.status} ${res.body.slice(0, 200)}`);
+      }
+    } finally {
+      storming = false;
+      await storm;
+      process.kill(pid, 'SIGCONT');
+    }
+    assert.ok(failed.length <= 2, `${failed.length} of ${asked} one-line scripts failed:\n${failed.join('\n')}`);
+    await assertStillServing();
   });
 });

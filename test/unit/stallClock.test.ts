@@ -3,7 +3,7 @@
 // not stopped for it, while one that computes is. And one request's user code shares one budget.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { StallClock, freshStallBudget, stretchBudget } from '../../src/model/stallClock.js';
+import { BACKSTOP_FACTOR, MAX_DILATION, StallClock, clockLimit, freshStallBudget, stretchBudget } from '../../src/model/stallClock.js';
 import { runSync } from '../../src/injection/sandbox.js';
 import { luaEngine } from '../../src/scripting/lua/luaEngine.js';
 import { rhaiEngine } from '../../src/scripting/rhaiEngine.js';
@@ -117,23 +117,33 @@ test('Lua: scripts resumed together after a wait each get the whole stall limit'
   const store = new MemoryFlowStore(60);
   store.get = ((flowId: string, key: string) => {
     if (key === 'wait') return together;
-    spin(120); // the work after the wait, in CPU time
+    spin(12); // the work after the wait, in CPU time
     return undefined;
   }) as MemoryFlowStore['get'];
-  // Five runs of 120 ms of CPU time against a limit of 300: sharing one budget, the third would
-  // find it used up; each on its own has 360 ms on the clock or more (a third of a CPU is enough).
-  const limits = { timeoutMs: 5_000, stallMs: 300 };
+  // Ten runs of 12 ms of CPU time against a limit of 100: sharing one budget, the ninth would find
+  // it used up; each on its own has 120 ms on the clock or more (a tenth of a CPU is enough).
+  const limits = { timeoutMs: 5_000, stallMs: 100 };
   const lua = luaEngine.compile(
     'function should_inject(request, flow_store)\n  flow_store:get("f", "wait")\n  flow_store:get("f", "work")\n  return { inject = true }\nend',
     limits,
   );
-  const runs = Array.from({ length: 5 }, () => {
-    freshStallBudget(); // five requests
-    return lua.run({ request, store, deadline: Date.now() + 5_000, stallMs: 300 });
+  const runs = Array.from({ length: 10 }, () => {
+    freshStallBudget(); // ten requests
+    return lua.run({ request, store, deadline: Date.now() + 5_000, stallMs: 100 });
   });
   answer(undefined);
   assert.deepEqual(
     await Promise.all(runs),
-    Array.from({ length: 5 }, () => ({ inject: true })),
+    Array.from({ length: 10 }, () => ({ inject: true })),
   );
+});
+
+// What the other imposters wait for is time on the clock: however loaded the machine (the load
+// average stretches V8's limits), the default 50 ms never holds them past 100 ms, backstop included.
+test('V8 is given at most twice the stall limit on the clock, backstop included', () => {
+  assert.equal(MAX_DILATION, 2);
+  for (const backstop of [1, BACKSTOP_FACTOR]) {
+    const limit = clockLimit(50, backstop);
+    assert.ok(limit >= Math.ceil(50 * backstop) && limit <= 100, `${limit} ms for a 50 ms budget (backstop ${backstop})`);
+  }
 });
