@@ -5,6 +5,7 @@
 // types from the folders beneath it, so no contract pulls its implementations into a cycle.
 import type { ScriptScope } from '../injection/scriptScope.js';
 import type { Log } from '../logging/logger.js';
+import type { EchoedResponse } from '../model/echoedDefinition.js';
 import type { FlowReads } from '../model/flowReads.js';
 import type { ProxyDefinition } from '../model/imposterDefinition.js';
 import type { ProtocolRequest } from '../model/request.js';
@@ -46,7 +47,7 @@ export interface ResolveScope {
    * Saves a proxied answer next to this stub (mountebank's recordProxyResponse). Under --workers
    * or --fleet it resolves once every process serves the saved answer; the proxy answers after.
    */
-  recordProxyResponse(mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void | Promise<void>;
+  recordProxyResponse(mode: 'proxyOnce' | 'proxyAlways', predicates: GeneratedPredicates, response: EchoedResponse): void | Promise<void>;
   /**
    * Rift's `ctx.stub`: the stub's scenario and its state in a flow (as the stub was chosen; its
    * `newScenarioState` is written after the response resolves); undefined outside any scenario.
@@ -191,7 +192,7 @@ export interface ProxySettings {
   /** A decorate function saved responses carry. */
   readonly addDecorateBehavior: string | undefined;
   /** The predicates of the stub that saves the origin's answer to a request (its `predicateGenerators`). */
-  readonly predicatesFor: (request: ProtocolRequest) => Record<string, unknown>[];
+  readonly predicatesFor: (request: ProtocolRequest) => GeneratedPredicates;
   /** http: headers added to each forwarded request, as flattened name/value pairs. */
   readonly injectHeaders: readonly string[];
   /** http: the client certificate and TLS settings towards the origin. */
@@ -351,13 +352,14 @@ export interface FlowKeyValues {
 
 /** Where a stub's responses are saved by a proxy: the imposter (`Stub`, the core's stub that proxied). */
 export interface ProxyRecorder<Stub extends object = object> {
-  recordProxyResponse(
-    proxyStub: Stub,
-    mode: 'proxyOnce' | 'proxyAlways',
-    predicates: Record<string, unknown>[],
-    response: Record<string, unknown>,
-  ): void | Promise<void>;
+  recordProxyResponse(proxyStub: Stub, mode: 'proxyOnce' | 'proxyAlways', predicates: GeneratedPredicates, response: EchoedResponse): void | Promise<void>;
 }
+
+/**
+ * The predicates a proxy's predicateGenerators made for the stub that saves its answer: kept as
+ * made and checked when that stub compiles (an injected generator returns what its function did).
+ */
+export type GeneratedPredicates = unknown[];
 
 // ---- Protocols -------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@
 import type {
   CompiledResponse,
   FlowAccess,
+  GeneratedPredicates,
   InstanceResources,
   ListenOptions,
   Outcome,
@@ -38,6 +39,7 @@ import type { Log } from '../logging/logger.js';
 import { cloneJson } from '../model/cloneJson.js';
 import { compileEach, ERROR_CATALOG, StandinError, ValidationFailure, validationError } from '../model/errors.js';
 import { imposterFieldWarnings, stubFieldWarnings, type FieldWarning } from '../model/fieldWarnings.js';
+import type { EchoedResponse } from '../model/echoedDefinition.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { freshStallBudget } from '../model/stallClock.js';
 import { isPlainObject } from '../model/plainObject.js';
@@ -101,8 +103,8 @@ export interface ImposterScale {
     imposter: Imposter,
     stub: Stub,
     mode: 'proxyOnce' | 'proxyAlways',
-    predicates: Record<string, unknown>[],
-    response: Record<string, unknown>,
+    predicates: GeneratedPredicates,
+    response: EchoedResponse,
   ): Promise<void>;
   /** Refuses (throws a validation error) what cannot behave as in one process: checked on every imposter and stub added. */
   refuse?(imposterConfig: Record<string, unknown>, stubConfigs: readonly unknown[]): void;
@@ -755,12 +757,7 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
    * --workers and --fleet the stubs are recompiled whenever another process records (new objects,
    * same keys), so whoever keeps the definition finds the proxy stub by its key instead.
    */
-  recordProxyResponse(
-    proxyStub: Stub,
-    mode: 'proxyOnce' | 'proxyAlways',
-    predicates: Record<string, unknown>[],
-    response: Record<string, unknown>,
-  ): void | Promise<void> {
+  recordProxyResponse(proxyStub: Stub, mode: 'proxyOnce' | 'proxyAlways', predicates: GeneratedPredicates, response: EchoedResponse): void | Promise<void> {
     const shared = this.settings.scale?.recordProxyResponse;
     if (shared !== undefined) return shared(this, proxyStub, mode, predicates, response);
     if (!this.stubs.includes(proxyStub)) return;
@@ -768,7 +765,7 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   }
 
   /** recordProxyResponse in this process's stubs (under --workers and --fleet, by whoever keeps the definition). */
-  saveProxyResponse(proxyStub: Stub, mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void {
+  saveProxyResponse(proxyStub: Stub, mode: 'proxyOnce' | 'proxyAlways', predicates: GeneratedPredicates, response: EchoedResponse): void {
     const index = this.stubs.indexOf(proxyStub);
     if (index === -1) return;
     if (mode === 'proxyOnce') {

@@ -4,6 +4,7 @@ import type {
   CompiledExtension,
   CompiledResponse,
   ExtensionPredicateCompiler,
+  GeneratedPredicates,
   ProxyRecorder,
   ResolveScope,
   ResponseCompiler,
@@ -152,7 +153,7 @@ export class Stub implements ResolveScope {
     return this.imposter.log;
   }
 
-  recordProxyResponse(mode: 'proxyOnce' | 'proxyAlways', predicates: Record<string, unknown>[], response: Record<string, unknown>): void | Promise<void> {
+  recordProxyResponse(mode: 'proxyOnce' | 'proxyAlways', predicates: GeneratedPredicates, response: EchoedResponse): void | Promise<void> {
     return this.imposter.recordProxyResponse(this, mode, predicates, response);
   }
 

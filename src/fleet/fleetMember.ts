@@ -17,6 +17,8 @@ import type { Stub } from '../core/stub.js';
 import type { Log } from '../logging/logger.js';
 import { StandinError } from '../model/errors.js';
 import { isPlainObject } from '../model/plainObject.js';
+import type { EchoedResponse } from '../model/echoedDefinition.js';
+import type { GeneratedPredicates } from '../contracts/index.js';
 import { refuseUnshareable } from '../scale/refuse.js';
 import type { ScaleView } from '../admin/scaleView.js';
 import type { Exposition } from '../metrics/exposition.js';
@@ -345,8 +347,8 @@ export class FleetMember implements RegistryObserver, ScaleView {
     imposter: Imposter,
     stub: Stub,
     mode: 'proxyOnce' | 'proxyAlways',
-    predicates: Record<string, unknown>[],
-    response: Record<string, unknown>,
+    predicates: GeneratedPredicates,
+    response: EchoedResponse,
   ): Promise<void> {
     const key = stub.key;
     if (!this.store.ready || key === undefined) {

@@ -4,11 +4,13 @@
 import { cloneRequest, compileScript, deferCompileFailure, injectionFailure, runSync, type ScriptScope } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/plainObject.js';
+import type { ProtocolRequest } from '../model/request.js';
+import type { GeneratedPredicates } from '../contracts/index.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';
 import { selectJsonPath } from '../matching/jsonpathSelector.js';
 import { namespacedSelect, selectXPath } from '../matching/xpathValues.js';
 
-export type PredicateGenerator = (request: Record<string, unknown>) => Record<string, unknown>[];
+export type PredicateGenerator = (request: ProtocolRequest) => GeneratedPredicates;
 
 /** `scripts` is the imposter's injection scope when --allowInjection is set, else undefined. */
 export function compilePredicateGenerators(value: unknown, scripts: ScriptScope | undefined, source: unknown): PredicateGenerator {
@@ -90,7 +92,7 @@ function compileInjectedGenerator(fnSource: unknown, scripts: ScriptScope | unde
     } catch (err) {
       throw injectionFailure('predicateGenerator injection', fnSource, err);
     }
-    return predicates as Record<string, unknown>[];
+    return predicates;
   };
 }
 

@@ -10,7 +10,7 @@ import type {
   ResponseKind,
   ResponseResolver,
 } from '../contracts/index.js';
-import { RAW_HTTP, type HttpRequest, type RawHttpRequest } from '../model/request.js';
+import { RAW_HTTP, type ProtocolRequest, type RawHttpRequest } from '../model/request.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/plainObject.js';
 import type { HttpReply } from '../model/reply.js';
@@ -107,14 +107,13 @@ export function compileProxyResponse(
     return headers;
   };
 
-  const resolve = async (request: Record<string, unknown>, scope: ResolveScope): Promise<Outcome> => {
-    const http = request as HttpRequest;
-    const raw = http[RAW_HTTP] ?? EMPTY_RAW;
+  const resolve = async (request: ProtocolRequest, scope: ResolveScope): Promise<Outcome> => {
+    const raw = request[RAW_HTTP] ?? EMPTY_RAW;
     const started = Date.now();
     let upstream: UpstreamResponse;
     try {
       upstream = await context.instance.upstreams.send(to.origin, tls, context.proxyTimeout, {
-        method: http.method,
+        method: String(request.method),
         path: raw.url,
         headers: forwardHeaders(raw.rawHeaders),
         body: raw.body.length > 0 ? raw.body : null,

@@ -1,6 +1,7 @@
 // The origin's answer as mountebank saves it: an `is` with the raw headers, the body as JSON,
 // text or base64 (`_mode: "binary"`), and the time the origin took.
 import type { ProxySettings } from '../contracts/index.js';
+import type { EchoedResponse } from '../model/echoedDefinition.js';
 import { headersFromRaw } from '../model/headers.js';
 import type { UpstreamResponse } from './upstreamClient.js';
 
@@ -64,8 +65,8 @@ export function savedIs(response: UpstreamResponse, proxyResponseTime: number): 
 }
 
 /** The saved response: the `is` plus the behaviors the proxy asks to add. */
-export function savedResponse(is: Record<string, unknown>, proxy: Pick<ProxySettings, 'addWaitBehavior' | 'addDecorateBehavior'>): Record<string, unknown> {
-  const result: Record<string, unknown> = { is };
+export function savedResponse(is: Record<string, unknown>, proxy: Pick<ProxySettings, 'addWaitBehavior' | 'addDecorateBehavior'>): EchoedResponse {
+  const result: EchoedResponse = { is };
   const behaviors: unknown[] = [];
   if (proxy.addWaitBehavior && is._proxyResponseTime) behaviors.push({ wait: is._proxyResponseTime });
   if (proxy.addDecorateBehavior) behaviors.push({ decorate: proxy.addDecorateBehavior });

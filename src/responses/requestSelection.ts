@@ -18,7 +18,8 @@ export type RequestSelection = (request: ProtocolRequest) => unknown[];
  * what it was parsed into, and an xpath its namespaces.
  */
 export interface RequestSelectionShape {
-  readonly from: string | Record<string, unknown>;
+  /** `from` as the field names it walks: `"query"` is ["query"], `{"query": "q"}` is ["query", "q"]; [] names nothing. */
+  readonly from: readonly string[];
   readonly using:
     | { readonly method: 'regex'; readonly regex: UserRegex }
     | { readonly method: 'xpath'; readonly selector: string; readonly select: XPathSelect }
@@ -35,7 +36,7 @@ export function validateRequestSelection(
   /** --stallLimit, for a regex only a backtracking engine can run. */
   stallMs: number,
 ): RequestSelectionShape {
-  const from = fields.from(config.from, `${prefix}from`);
+  const from = fieldPath(fields.from(config.from, `${prefix}from`));
   const using = fields.object(config.using, `${prefix}using`);
   const method = fields.oneOf(using.method, `${prefix}using.method`, METHODS);
   const selector = fields.requiredString(using.selector, `${prefix}using.selector`, 'the selector');
@@ -86,16 +87,39 @@ function compileSelector(using: RequestSelectionShape['using']): (value: unknown
   return (value) => selectJsonPathAll(selector, value) ?? [];
 }
 
-/** The request field named by `from`, as mountebank's getFrom. */
-function fieldValue(record: unknown, from: string | Record<string, unknown>): unknown {
-  if (!isObjectLike(record)) return undefined;
-  if (typeof from !== 'string') {
-    const key = Object.keys(from)[0]!;
-    return fieldValue(record[keyIgnoringCase(record, key) ?? key], from[key] as string | Record<string, unknown>);
+/**
+ * `from`'s field names, outermost first: an object names its first key and, inside that field,
+ * what the key's value names. Validation checked the first level; a deeper one that is neither a
+ * string nor an object with a key names no field, and the selection finds nothing.
+ */
+function fieldPath(from: unknown): string[] {
+  const path: string[] = [];
+  let level = from;
+  while (typeof level !== 'string') {
+    if (!isObjectLike(level)) return [];
+    const key = Object.keys(level)[0];
+    if (key === undefined) return [];
+    path.push(key);
+    level = level[key];
   }
-  const key = keyIgnoringCase(record, from);
-  const value = key === undefined ? undefined : record[key];
-  return Array.isArray(value) ? value[0] : value;
+  path.push(level);
+  return path;
+}
+
+/** The request field at `from`, as mountebank's getFrom: each name found ignoring case, the first of a repeated field. */
+function fieldValue(request: unknown, from: readonly string[]): unknown {
+  let record = request;
+  for (let i = 0; i < from.length; i++) {
+    if (!isObjectLike(record)) return undefined;
+    const name = from[i] ?? '';
+    const key = keyIgnoringCase(record, name);
+    if (i === from.length - 1) {
+      const value = key === undefined ? undefined : record[key];
+      return Array.isArray(value) ? value[0] : value;
+    }
+    record = record[key ?? name];
+  }
+  return undefined;
 }
 
 function keyIgnoringCase(record: Record<string, unknown>, wanted: string): string | undefined {

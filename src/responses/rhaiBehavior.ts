@@ -6,7 +6,7 @@ import type { CtxFactory, FlowScripts, ResolveScope, ResponseObject } from '../c
 import type { FlowStore } from '../state/flowStore.js';
 import type { ScriptScope } from '../injection/index.js';
 import type { ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/plainObject.js';
+import { isObjectLike, isPlainObject } from '../model/plainObject.js';
 import { ScriptTimeoutError } from '../scripting/engine.js';
 import { DelayResult, HttpResult, PassResult } from '../scripting/results.js';
 import type { RhaiHook } from '../scripting/rhaiHooks.js';
@@ -130,8 +130,14 @@ const bodyText = (body: unknown): string => (typeof body === 'string' ? body : b
 
 function requestMap(request: ProtocolRequest): Record<string, unknown> {
   const headers: Record<string, string> = {};
-  const raw = (request.headers ?? {}) as Record<string, string | string[]>;
-  for (const name in raw) headers[name.toLowerCase()] = Array.isArray(raw[name]) ? (raw[name] as string[]).join(', ') : (raw[name] as string);
+  const raw = request.headers;
+  if (isObjectLike(raw)) {
+    // An http request's header values: a string, or the values of a repeated header.
+    for (const name in raw) {
+      const value = raw[name];
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+  }
   return { method: request.method, path: request.path, query: request.query ?? {}, headers, body: typeof request.body === 'string' ? request.body : '' };
 }
 

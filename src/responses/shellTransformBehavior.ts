@@ -35,6 +35,7 @@ export function compileShellTransform(command: string, scope: ScriptScope): Beha
           return;
         }
         try {
+          // As mountebank: the JSON the command printed goes on to the next behavior, an object or not.
           resolve(JSON.parse(stdout) as ResponseObject);
         } catch {
           scope.log.error(`shellTransform ${JSON.stringify(command)} returned invalid JSON: '${stdout}'`);

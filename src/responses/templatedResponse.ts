@@ -46,9 +46,12 @@ export function compileTemplatedIsObject(
     }
     for (const { name, item, template } of headers) {
       const value = renderField(() => template.renderString(view), `headers.${name}`);
-      const target = rendered.headers as Record<string, unknown>;
+      // A copy of `is`: its headers hold the object and arrays the templates were found in.
+      const target = rendered.headers;
+      if (!isPlainObject(target)) continue;
+      const items = target[name];
       if (item === undefined) target[name] = value;
-      else (target[name] as unknown[])[item] = value;
+      else if (Array.isArray(items)) items[item] = value;
     }
     return rendered;
   };

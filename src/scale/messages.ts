@@ -1,9 +1,12 @@
 // What the primary process and its workers say to each other over node:cluster's IPC channel
 // (advanced serialization: structured clone, so Buffers and nested objects cross as they are).
-import type { LogEntry } from '../logging/logger.js';
+import { LOG_LEVELS, type LogEntry } from '../logging/logger.js';
 import type { RecordedRequest } from '../core/recordedRequest.js';
 import type { MatchRecord } from '../core/stub.js';
 import type { ErrorCode } from '../model/errors.js';
+import type { EchoedResponse } from '../model/echoedDefinition.js';
+import { isPlainObject } from '../model/plainObject.js';
+import type { GeneratedPredicates } from '../contracts/index.js';
 
 /** A histogram's observations since the last drain. */
 export interface HistogramDelta {
@@ -50,8 +53,8 @@ export type WorkerMessage =
       port: number;
       key: number;
       mode: 'proxyOnce' | 'proxyAlways';
-      predicates: Record<string, unknown>[];
-      response: Record<string, unknown>;
+      predicates: GeneratedPredicates;
+      response: EchoedResponse;
     }
   | { t: 'log'; entries: LogEntry[] };
 
@@ -77,3 +80,47 @@ export interface WorkerSettings {
 }
 
 export const WORKER_SETTINGS_ENV = 'STANDIN_WORKER_SETTINGS';
+
+/** The settings in a worker's environment, as the primary wrote them; refused when they are not. */
+export function workerSettingsFrom(text: string | undefined): WorkerSettings {
+  const value: unknown = text === undefined ? undefined : JSON.parse(text);
+  if (!isPlainObject(value)) throw new Error(`${WORKER_SETTINGS_ENV} holds no worker settings: workers are started by standin start --workers`);
+  const { slot, host, loglevel, localOnly, ipWhitelist, debug, mock, journalCap, proxyTimeout, injectionTimeout, scriptsDir, strict, bodyLimit, stallLimit } =
+    value;
+  const level = LOG_LEVELS.find((known) => known === loglevel);
+  if (
+    level === undefined ||
+    typeof slot !== 'number' ||
+    typeof journalCap !== 'number' ||
+    typeof proxyTimeout !== 'number' ||
+    typeof injectionTimeout !== 'number' ||
+    typeof bodyLimit !== 'number' ||
+    typeof stallLimit !== 'number' ||
+    typeof localOnly !== 'boolean' ||
+    typeof debug !== 'boolean' ||
+    typeof mock !== 'boolean' ||
+    typeof strict !== 'boolean' ||
+    !Array.isArray(ipWhitelist) ||
+    !ipWhitelist.every((ip): ip is string => typeof ip === 'string') ||
+    (host !== undefined && typeof host !== 'string') ||
+    (scriptsDir !== undefined && typeof scriptsDir !== 'string')
+  ) {
+    throw new Error(`${WORKER_SETTINGS_ENV} holds settings this version of standin does not read`);
+  }
+  return {
+    slot,
+    host,
+    loglevel: level,
+    localOnly,
+    ipWhitelist,
+    debug,
+    mock,
+    journalCap,
+    proxyTimeout,
+    injectionTimeout,
+    scriptsDir,
+    strict,
+    bodyLimit,
+    stallLimit,
+  };
+}

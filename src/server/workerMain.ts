@@ -3,13 +3,13 @@
 // primary does.
 import { ImposterRegistry } from '../core/imposterRegistry.js';
 import { Logger } from '../logging/logger.js';
-import { WORKER_SETTINGS_ENV, type WorkerSettings } from '../scale/messages.js';
+import { WORKER_SETTINGS_ENV, workerSettingsFrom } from '../scale/messages.js';
 import { WorkerRuntime } from '../scale/workerRuntime.js';
 import { createInstanceResources } from './instanceResources.js';
 import { createIpFilter } from './ipFilter.js';
 import { registries } from './registries.js';
 
-const settings = JSON.parse(process.env[WORKER_SETTINGS_ENV] ?? '{}') as WorkerSettings;
+const settings = workerSettingsFrom(process.env[WORKER_SETTINGS_ENV]);
 const runtime = new WorkerRuntime();
 const logger = new Logger({ level: settings.loglevel, logfile: null, console: false, memoryCap: 1, sink: runtime.logSink });
 const instance = createInstanceResources();
