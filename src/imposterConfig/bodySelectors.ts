@@ -29,7 +29,7 @@ export function compileJsonPathSelector(path: string, where: string): ValueSelec
       }
     }
     if (json === null || typeof json !== 'object') return undefined;
-    const found = JSONPath({ path, json: json as object, wrap: true }) as unknown[];
+    const found = JSONPath<unknown[]>({ path, json, wrap: true });
     if (found.length === 0) return undefined;
     return found.length === 1 ? found[0] : found;
   };
@@ -41,7 +41,7 @@ export function compileXPathSelector(expression: string, namespaces: Record<stri
   const { DOMParser } = xmldom();
   const select = namespaces ? xpath.useNamespaces(namespaces) : xpath.select;
   try {
-    select(expression, new DOMParser().parseFromString('<x/>', 'text/xml') as unknown as Node);
+    select(expression, new DOMParser().parseFromString('<x/>', 'text/xml'));
   } catch (err) {
     throw new ImposterConfigError(`${where}: invalid XPath ${JSON.stringify(expression)}: ${errorMessage(err)}`);
   }
@@ -49,10 +49,10 @@ export function compileXPathSelector(expression: string, namespaces: Record<stri
     if (typeof value !== 'string' || value.trim() === '') return undefined;
     try {
       const document = new DOMParser({ onError: () => undefined }).parseFromString(value, 'text/xml');
-      const result = select(expression, document as unknown as Node);
+      const result = select(expression, document);
       const first = Array.isArray(result) ? result[0] : result;
       if (first === undefined || first === null) return undefined;
-      if (typeof first === 'object') return (first as Node).textContent ?? undefined;
+      if (typeof first === 'object') return first.textContent ?? undefined;
       return String(first);
     } catch {
       return undefined;

@@ -1,6 +1,7 @@
 // A canonical JSON string for deepEquals: object keys sorted (like safe-stable-stringify) and
 // array elements sorted, so two values are deepEquals-equal exactly when their canonical strings
 // are equal (arrays compared as multisets, mountebank's "sort then stringify").
+import { isObjectLike } from '../model/plainObject.js';
 
 export function canonical(value: unknown): string | undefined {
   switch (typeof value) {
@@ -11,16 +12,15 @@ export function canonical(value: unknown): string | undefined {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':
-      if (value === null) return 'null';
+      if (!isObjectLike(value)) return 'null';
       if (Array.isArray(value)) {
         const parts = value.map((element) => canonical(element) ?? 'null');
         parts.sort();
         return `[${parts.join(',')}]`;
       } else {
-        const record = value as Record<string, unknown>;
         const parts: string[] = [];
-        for (const key of Object.keys(record).sort()) {
-          const text = canonical(record[key]);
+        for (const key of Object.keys(value).sort()) {
+          const text = canonical(value[key]);
           if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
         }
         return `{${parts.join(',')}}`;

@@ -3,16 +3,18 @@
 // numbers/booleans/null equal their strings; an expected object against a string field reads the
 // string as JSON (normalized again, as mountebank does). `{query: {}}` therefore means "no query".
 // Expected strings are computed at compile time; actual ones once per request and view.
+import { isObjectLike } from '../model/plainObject.js';
 import { parseClientJson } from '../model/jsonDepth.js';
 import { canonical } from './canonical.js';
-import { NOT_CACHED, slotFor, type MatchRequest } from './matchRequest.js';
-import { forceStrings, isObjectLike, transformFreshJson, transformJsonText, tryJSON, type PlainObject, type TextSpec } from './normalize.js';
+import { slotFor, type MatchRequest } from './matchRequest.js';
+import { forceStrings, transformFreshJson, transformJsonText, tryJSON, type PlainObject, type TextSpec } from './normalize.js';
 import { fieldKeys, topView, type FieldKeys, type ViewSpec } from './views.js';
 import type { RequestMatcher } from './types.js';
 
 interface DeepField {
   readonly keys: FieldKeys;
-  readonly expected: string;
+  /** undefined only for a value JSON cannot hold, which nothing equals but a missing field. */
+  readonly expected: string | undefined;
   readonly expectsObject: boolean;
   /** Slots for the canonical string of the view, and of the view read as JSON. */
   readonly canonical: number;
@@ -24,7 +26,7 @@ function actualCanonical(request: MatchRequest, spec: ViewSpec, field: DeepField
   const asJSON = field.expectsObject && typeof view === 'string';
   const key = asJSON ? field.jsonCanonical : field.canonical;
   const cached = request.cached(key);
-  if (cached !== NOT_CACHED) return cached as string | undefined;
+  if (typeof cached === 'string' || cached === undefined) return cached;
   let text: string | undefined;
   try {
     text = asJSON ? canonicalOfJsonText(view, spec) : canonical(view);
@@ -53,15 +55,14 @@ export function canonicalOfJsonText(text: string, spec: TextSpec): string | unde
 
 function canonicalForced(value: unknown, spec: TextSpec): string {
   if (typeof value === 'string') return JSON.stringify(transformJsonText(transformJsonText(value, spec), spec));
-  if (value === null || typeof value !== 'object') return JSON.stringify(transformJsonText(String(value), spec));
+  if (!isObjectLike(value)) return JSON.stringify(transformJsonText(String(value), spec));
   if (Array.isArray(value)) {
     const parts = value.map((element) => canonicalForced(element, spec));
     parts.sort();
     return `[${parts.join(',')}]`;
   }
-  const record = value as PlainObject;
   const byKey = new Map<string, unknown>();
-  for (const key of Object.keys(record)) byKey.set(spec.lowerKeys ? key.toLowerCase() : key, record[key]);
+  for (const key of Object.keys(value)) byKey.set(spec.lowerKeys ? key.toLowerCase() : key, value[key]);
   const parts: string[] = [];
   for (const key of [...byKey.keys()].sort()) parts.push(`${JSON.stringify(key)}:${canonicalForced(byKey.get(key), spec)}`);
   return `{${parts.join(',')}}`;
@@ -77,7 +78,7 @@ export function compileDeepEquals(expected: PlainObject, spec: ViewSpec): Reques
   const fields: DeepField[] = Object.keys(expected).map((name) => {
     return {
       keys: fieldKeys(spec, name),
-      expected: canonical(expected[name]) as string,
+      expected: canonical(expected[name]),
       expectsObject: isObjectLike(expected[name]),
       canonical: slotFor(`c${spec.viewId}\0${name}`),
       jsonCanonical: slotFor(`d${spec.viewId}\0${name}`),

@@ -1,15 +1,14 @@
 // The expected side of a predicate compiled into a tree walked per request: object keys listed
 // once, index-like keys pre-parsed, leaf strings precomputed, `matches` regexes built once.
+import { isObjectLike } from '../model/plainObject.js';
 import { validationError } from '../model/errors.js';
-import { isObjectLike, type PlainObject } from './normalize.js';
 import { compileUserRegex, type UserRegex } from './userRegex.js';
 import { errorMessage } from '../model/caughtError.js';
 
-export type ExpectedScalar = string | number | boolean | null;
-
 export interface ExpectedLeaf {
   readonly isLeaf: true;
-  readonly value: ExpectedScalar;
+  /** A string, number, boolean or null (what JSON holds besides objects and arrays). */
+  readonly value: unknown;
   /** JavaScript truthiness of the value (exists: true/false). */
   readonly truthy: boolean;
   /** mountebank's toString(): the string form, or null for null (equals). */
@@ -23,10 +22,17 @@ export interface ExpectedLeaf {
 export interface ExpectedBranch {
   readonly isLeaf: false;
   readonly isArray: boolean;
-  readonly keys: readonly string[];
-  /** Per key: array/string index it names, LENGTH_KEY for "length", NOT_INDEX otherwise. */
-  readonly indexes: readonly number[];
+  /** One per key of the expected object (or index of the expected array), in order. */
+  readonly fields: readonly ExpectedField[];
+  /** The fields' nodes, for expected arrays (matched against elements rather than by index). */
   readonly children: readonly ExpectedNode[];
+}
+
+export interface ExpectedField {
+  readonly key: string;
+  /** The array/string index the key names, LENGTH_KEY for "length", NOT_INDEX otherwise. */
+  readonly index: number;
+  readonly node: ExpectedNode;
 }
 
 export type ExpectedNode = ExpectedLeaf | ExpectedBranch;
@@ -50,7 +56,7 @@ export interface LeafOptions {
   readonly predicate: unknown;
 }
 
-function compileRegex(value: ExpectedScalar, options: LeafOptions): UserRegex | null {
+function compileRegex(value: unknown, options: LeafOptions): UserRegex | null {
   if (options.regexFlags === null) return null;
   const pattern = String(value);
   try {
@@ -60,7 +66,7 @@ function compileRegex(value: ExpectedScalar, options: LeafOptions): UserRegex | 
   }
 }
 
-export function compileLeaf(value: ExpectedScalar, options: LeafOptions): ExpectedLeaf {
+export function compileLeaf(value: unknown, options: LeafOptions): ExpectedLeaf {
   return {
     isLeaf: true,
     value,
@@ -73,17 +79,7 @@ export function compileLeaf(value: ExpectedScalar, options: LeafOptions): Expect
 
 /** Compiles an already-normalized expected value. */
 export function compileExpected(value: unknown, options: LeafOptions): ExpectedNode {
-  if (!isObjectLike(value)) {
-    // JSON gives only strings, numbers, booleans and null here.
-    return compileLeaf(value as ExpectedScalar, options);
-  }
-  const record = value as PlainObject;
-  const keys = Object.keys(record);
-  return {
-    isLeaf: false,
-    isArray: Array.isArray(value),
-    keys,
-    indexes: keys.map(indexOfKey),
-    children: keys.map((key) => compileExpected(record[key], options)),
-  };
+  if (!isObjectLike(value)) return compileLeaf(value, options);
+  const fields = Object.keys(value).map((key) => ({ key, index: indexOfKey(key), node: compileExpected(value[key], options) }));
+  return { isLeaf: false, isArray: Array.isArray(value), fields, children: fields.map((field) => field.node) };
 }

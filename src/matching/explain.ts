@@ -4,12 +4,12 @@
 // A clause is one request field of a field operator (`equals.path`), or a not/and/or/inject with
 // its children; each says whether it held, and what was expected against what the request had
 // after caseSensitive, except and jsonpath/xpath selection.
-import { isPlainObject } from '../model/plainObject.js';
+import { isObjectLike, isPlainObject } from '../model/plainObject.js';
 import { compileDeepEquals } from './deepEquals.js';
 import { compileFieldPredicate } from './fieldPredicate.js';
 import { fieldOperatorSides } from './compilePredicate.js';
 import type { MatchRequest } from './matchRequest.js';
-import { isObjectLike, tryJSON, type PlainObject } from './normalize.js';
+import { tryJSON, type PlainObject } from './normalize.js';
 import { predicateShape, type FieldOperatorName } from './predicateShape.js';
 import type { CompileOptions, RequestMatcher } from './types.js';
 import { fieldKeys, topView } from './views.js';
@@ -92,7 +92,7 @@ function shownActual(view: unknown, expected: unknown, text: Parameters<typeof t
   if (isPlainObject(expected) && isObjectLike(actual) && !Array.isArray(actual)) {
     const cut: PlainObject = {};
     for (const key of Object.keys(expected)) {
-      if (Object.hasOwn(actual, key)) cut[key] = (actual as PlainObject)[key];
+      if (Object.hasOwn(actual, key)) cut[key] = actual[key];
     }
     return cut;
   }
@@ -126,9 +126,8 @@ function compileFieldClauses(
         guarded(clauseAt, operator, () => {
           const held = check(request);
           const actual = shownActual(topView(request, spec, keys), expected[field], spec);
-          const clause: { -readonly [K in keyof Clause]?: Clause[K] } = { at: clauseAt, operator, held, field: writtenKey, expected: written[writtenKey] };
-          if (actual !== undefined) clause.actual = actual;
-          return Object.assign(clause, extra) as Clause;
+          const shown = actual === undefined ? {} : { actual };
+          return { at: clauseAt, operator, held, field: writtenKey, expected: written[writtenKey], ...shown, ...extra };
         }),
     };
   });

@@ -52,7 +52,13 @@ function nestedLeaves(
 export function fastFieldChecker(operator: FieldOperator, expected: ExpectedNode, spec: ViewSpec, keys: FieldKeys, generic: FieldChecker): FieldChecker | null {
   if (spec.selector !== null || spec.except !== null || spec.binary || spec.forceStrings) return null;
   if (expected.isLeaf) return topLevelLeaf(operator, expected, spec, keys, generic);
-  if (expected.isArray || expected.keys.length === 0) return null;
-  if (!expected.children.every((child) => child.isLeaf)) return null;
-  return nestedLeaves(operator, expected.keys, expected.children as ExpectedLeaf[], spec, keys, generic);
+  if (expected.isArray || expected.fields.length === 0) return null;
+  const names: string[] = [];
+  const leaves: ExpectedLeaf[] = [];
+  for (const { key, node } of expected.fields) {
+    if (!node.isLeaf) return null;
+    names.push(key);
+    leaves.push(node);
+  }
+  return nestedLeaves(operator, names, leaves, spec, keys, generic);
 }

@@ -3,7 +3,7 @@
 // and walks the compiled expected tree with the generic walk (satisfies.ts), unless a fast path
 // (fastPaths.ts) covers its shape.
 import { allOf } from './combine.js';
-import { compileExpected, type ExpectedBranch, type ExpectedNode } from './expected.js';
+import { compileExpected, type ExpectedNode } from './expected.js';
 import { fastFieldChecker } from './fastPaths.js';
 import type { PlainObject } from './normalize.js';
 import { LEAF_TESTS, type FieldOperator } from './operators.js';
@@ -15,11 +15,10 @@ import { fieldKeys, topJSON, topView, type FieldKeys, type ViewSpec } from './vi
 /** The generic check of one top-level field: mountebank's walk, with the field's JSON parse cached. */
 export function genericFieldChecker(expected: ExpectedNode, spec: ViewSpec, keys: FieldKeys, context: WalkContext): FieldChecker {
   // Without a selector the view of a string field is its text, whose tryJSON is cached per request.
-  const jsonCacheable = spec.selector === null && !expected.isLeaf;
-  const branch = expected as ExpectedBranch;
+  const branch = spec.selector === null && !expected.isLeaf ? expected : null;
   return (request) => {
     const actual = topView(request, spec, keys);
-    if (jsonCacheable && typeof actual === 'string') {
+    if (branch !== null && typeof actual === 'string') {
       return actual !== '' && satisfiedParsed(branch, topJSON(request, actual, spec, keys), context);
     }
     return fieldSatisfied(expected, actual, null, request.request, context);

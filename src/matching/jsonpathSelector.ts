@@ -5,21 +5,17 @@
 import { JSONPath } from 'jsonpath-plus';
 import { validationError } from '../model/errors.js';
 import { parseClientJson } from '../model/jsonDepth.js';
-import { isPlainObject } from '../model/plainObject.js';
+import { isObjectLike, isPlainObject } from '../model/plainObject.js';
 import type { MatchRequest } from './matchRequest.js';
-import { forceStrings, isObjectLike, tryJSON } from './normalize.js';
+import { forceStrings, tryJSON } from './normalize.js';
 import { topJSON, type FieldKeys, type Selector, type ViewSpec } from './views.js';
 import { errorMessage } from '../model/caughtError.js';
 
-type ScriptConstructor = new (code: string) => unknown;
-
 // jsonpath-plus's default ("safe") filter-script compiler, used to refuse filters that can never parse.
-const SafeScript = (JSONPath as unknown as { prototype?: { safeVm?: { Script?: ScriptConstructor } } }).prototype?.safeVm?.Script;
+const SafeScript = JSONPath.prototype?.safeVm?.Script;
 
 // One evaluator for every selector: evaluate() is synchronous and keeps no state between calls.
-const evaluator = JSONPath({ autostart: false, wrap: true, path: '$', json: null }) as unknown as {
-  evaluate(path: string, json: unknown): unknown;
-};
+const evaluator = JSONPath({ autostart: false, wrap: true, path: '$', json: null });
 
 /** jsonpath-plus rewrites `@` references before compiling a filter; validation does the same. */
 function scriptSource(code: string): string {

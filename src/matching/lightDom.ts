@@ -18,9 +18,8 @@ function item<T>(this: T[], index: number): T | null {
 
 /** A real array (fast to fill and index) with xmldom's item(). */
 function nodeList<T>(): LightNodeList<T> {
-  const list = [] as unknown as LightNodeList<T>;
-  list.item = item;
-  return list;
+  const list: T[] = [];
+  return Object.assign(list, { item });
 }
 
 type LightChild = LightElement | LightText | LightProcessingInstruction;
@@ -69,7 +68,8 @@ export class LightDocument {
   }
 }
 
-const NO_ATTRIBUTES: LightNodeList<LightAttr> = Object.freeze(nodeList<LightAttr>()) as LightNodeList<LightAttr>;
+const NO_ATTRIBUTES: LightNodeList<LightAttr> = nodeList();
+Object.freeze(NO_ATTRIBUTES);
 
 export class LightElement {
   readonly nodeType = 1;

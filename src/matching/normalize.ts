@@ -4,7 +4,7 @@
 // Object keys: lower-cased unless caseSensitive. Built objects have no prototype, so request data
 // such as a `__proto__` JSON key stays plain data.
 import { parseClientJson } from '../model/jsonDepth.js';
-import { isPlainObject } from '../model/plainObject.js';
+import { isObjectLike, isPlainObject } from '../model/plainObject.js';
 import { canonical } from './canonical.js';
 import type { UserRegex } from './userRegex.js';
 
@@ -18,8 +18,6 @@ export interface TextSpec {
 }
 
 export type PlainObject = Record<string, unknown>;
-
-export const isObjectLike = (value: unknown): value is object => typeof value === 'object' && value !== null;
 
 export function newObject(): PlainObject {
   return Object.create(null) as PlainObject;
@@ -58,19 +56,18 @@ export function transformFreshJson(value: unknown, spec: TextSpec): unknown {
     for (let i = 0; i < value.length; i++) value[i] = transformFreshJson(value[i], spec);
     return value;
   }
-  const record = value as PlainObject;
-  if (spec.lowerKeys && hasUpperCaseKey(record)) {
+  if (spec.lowerKeys && hasUpperCaseKey(value)) {
     const result = newObject();
-    for (const key of Object.keys(record)) result[key.toLowerCase()] = transformFreshJson(record[key], spec);
+    for (const key of Object.keys(value)) result[key.toLowerCase()] = transformFreshJson(value[key], spec);
     return result;
   }
-  for (const key of Object.keys(record)) {
-    const transformed = transformFreshJson(record[key], spec);
+  for (const key of Object.keys(value)) {
+    const transformed = transformFreshJson(value[key], spec);
     // An own `__proto__` key (JSON.parse makes one) is data: define it rather than assign.
-    if (key === '__proto__') Object.defineProperty(record, key, { value: transformed, enumerable: true, writable: true, configurable: true });
-    else record[key] = transformed;
+    if (key === '__proto__') Object.defineProperty(value, key, { value: transformed, enumerable: true, writable: true, configurable: true });
+    else value[key] = transformed;
   }
-  return record;
+  return value;
 }
 
 /**
@@ -91,8 +88,13 @@ export function forceStrings(value: unknown): unknown {
   if (value === null) return 'null';
   if (value === undefined || typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map(forceStrings);
-  if (typeof value === 'object') return forceStringsObject(value as PlainObject);
-  return String(value);
+  if (isObjectLike(value)) return forceStringsObject(value);
+  return scalarString(value);
+}
+
+/** forceStrings of a value that is neither an object, a string nor undefined. */
+export function scalarString(value: unknown): string {
+  return value === null ? 'null' : String(value);
 }
 
 /** forceStrings of an object: a new object (without prototype) of its values' strings. */

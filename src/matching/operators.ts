@@ -8,13 +8,19 @@ export type LeafTest = (expected: ExpectedLeaf, actual: unknown) => boolean;
 export type FieldOperator = 'equals' | 'contains' | 'startsWith' | 'endsWith' | 'matches' | 'exists';
 
 function arrayText(array: readonly unknown[]): string {
-  return array.map((element) => (element === null || element === undefined ? '' : (valueText(element) as string))).join(',');
+  return array.map((element) => (element === null || element === undefined ? '' : presentText(element))).join(',');
 }
 
 /** mountebank's toString(value): null/undefined stay as they are; objects as JavaScript prints them. */
 export function valueText(value: unknown): string | null | undefined {
   if (typeof value === 'string') return value;
   if (value === null || value === undefined) return value;
+  return presentText(value);
+}
+
+/** valueText of a value that is neither null nor undefined. */
+function presentText(value: unknown): string {
+  if (typeof value === 'string') return value;
   if (typeof value !== 'object') return String(value);
   return Array.isArray(value) ? arrayText(value) : '[object Object]';
 }
@@ -59,7 +65,8 @@ const endsWith: LeafTest = (expected, actual) => {
 
 /** RegExp.prototype.test(actual) converts actual with String(); this does the same, safely. */
 const matches: LeafTest = (expected, actual) => {
-  const text = actual === null ? 'null' : (valueText(actual) as string);
+  // Never undefined here (a missing field is compared as ''); String() is what RegExp#test would do.
+  const text = actual === null || actual === undefined ? String(actual) : presentText(actual);
   return expected.regex!.test(text);
 };
 

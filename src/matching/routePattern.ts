@@ -3,7 +3,7 @@
 
 export type PathParams = (path: string) => Record<string, string>;
 
-const NONE: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NONE: Record<string, string> = Object.freeze<Record<string, string>>({});
 
 export function compileRoutePattern(pattern: string): PathParams {
   const segments = pattern.split('/');

@@ -4,6 +4,7 @@
 // every expected element matches some actual element; actual array vs expected scalar → any
 // element (exists: true short-cuts); expected object vs actual array of objects → any element.
 // The fast paths (fastPaths.ts) must agree with this; a randomized test checks that they do.
+import { isObjectLike } from '../model/plainObject.js';
 import { LENGTH_KEY, NOT_INDEX, type ExpectedBranch, type ExpectedNode } from './expected.js';
 import { tryJSON, type TextSpec } from './normalize.js';
 import type { LeafTest } from './operators.js';
@@ -20,10 +21,10 @@ export interface WalkContext {
 function lookup(actual: unknown, key: string, index: number): unknown {
   if (typeof actual === 'string' || Array.isArray(actual)) {
     if (index === LENGTH_KEY) return actual.length;
-    return index === NOT_INDEX ? undefined : (actual as ArrayLike<unknown>)[index];
+    return index === NOT_INDEX ? undefined : actual[index];
   }
-  if (typeof actual !== 'object' || actual === null) return undefined;
-  return Object.hasOwn(actual, key) ? (actual as Record<string, unknown>)[key] : undefined;
+  if (!isObjectLike(actual)) return undefined;
+  return Object.hasOwn(actual, key) ? actual[key] : undefined;
 }
 
 function isTruthy(expected: ExpectedNode): boolean {
@@ -82,12 +83,8 @@ export function satisfiedParsed(expected: ExpectedBranch, actual: unknown, conte
   // mountebank compares an expected array with a JSON-parsed array position by position after
   // sorting only the expected side; both-arrays subset semantics apply here as everywhere else.
   if (expected.isArray && Array.isArray(actual)) return everyInSome(expected.children, actual, context);
-  const { keys, indexes, children } = expected;
-  for (let i = 0; i < keys.length; i++) {
-    const child = children[i] as ExpectedNode;
-    if (!fieldSatisfied(child, lookup(actual, keys[i] as string, indexes[i] as number), expected, actual, context)) {
-      return false;
-    }
+  for (const field of expected.fields) {
+    if (!fieldSatisfied(field.node, lookup(actual, field.key, field.index), expected, actual, context)) return false;
   }
   return true;
 }

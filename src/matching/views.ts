@@ -4,8 +4,9 @@
 // every predicate with the same parameters shares it. Text, parsed JSON and parsed XML are cached
 // the same way, so two jsonpath predicates over one body parse it once.
 import type { MatchRequest } from './matchRequest.js';
+import { isObjectLike } from '../model/plainObject.js';
 import { NOT_CACHED, slotFor } from './matchRequest.js';
-import { forceStrings, isObjectLike, newObject, transformText, tryJSON, type PlainObject, type TextSpec } from './normalize.js';
+import { newObject, scalarString, transformText, tryJSON, type TextSpec } from './normalize.js';
 
 /** Per-request cache slots of one top-level field under one view spec. */
 export interface FieldKeys {
@@ -89,7 +90,7 @@ function isPlainTextSpec(spec: TextSpec): boolean {
 export function topText(request: MatchRequest, raw: string, spec: ViewSpec, keys: FieldKeys): string {
   if (isPlainTextSpec(spec)) return raw;
   const cached = request.cached(keys.text);
-  if (cached !== NOT_CACHED) return cached as string;
+  if (typeof cached === 'string') return cached;
   return request.store(keys.text, transformText(raw, spec));
 }
 
@@ -109,13 +110,13 @@ function viewOfString(raw: string, spec: ViewSpec, request: MatchRequest, keys: 
 function viewOf(raw: unknown, spec: ViewSpec, request: MatchRequest, keys: FieldKeys | null): unknown {
   if (typeof raw === 'string') return viewOfString(raw, spec, request, keys);
   if (!isObjectLike(raw)) {
-    if (spec.forceStrings && raw !== undefined) return viewOfString(forceStrings(raw) as string, spec, request, keys);
+    if (spec.forceStrings && raw !== undefined) return viewOfString(scalarString(raw), spec, request, keys);
     return raw;
   }
   if (Array.isArray(raw)) return raw.map((element) => viewOf(element, spec, request, null));
   const result = newObject();
   for (const key of Object.keys(raw)) {
-    result[spec.lowerKeys ? key.toLowerCase() : key] = viewOf((raw as PlainObject)[key], spec, request, null);
+    result[spec.lowerKeys ? key.toLowerCase() : key] = viewOf(raw[key], spec, request, null);
   }
   return result;
 }

@@ -8,29 +8,28 @@
 //   parts and carry no state (no g/y flag), so reg() is memoized: same results, ~10x faster parses.
 import { createRequire } from 'node:module';
 import { DOMParser } from '@xmldom/xmldom';
+import { isObjectLike } from '../model/plainObject.js';
 import { parseLightDocument } from './xmlFastParser.js';
 
 type RegPart = RegExp | string;
-interface Grammar {
-  reg?: (this: unknown, ...parts: RegPart[]) => RegExp;
-}
 
 function memoizeGrammarRegexes(): void {
-  let grammar: Grammar;
+  let grammar: unknown;
   try {
-    grammar = createRequire(import.meta.url)('@xmldom/xmldom/lib/grammar.js') as Grammar;
+    grammar = createRequire(import.meta.url)('@xmldom/xmldom/lib/grammar.js');
   } catch {
     return;
   }
+  if (!isObjectLike(grammar)) return;
   const original = grammar.reg;
-  if (typeof original !== 'function' || (original as { memoized?: boolean }).memoized) return;
+  if (typeof original !== 'function' || ('memoized' in original && original.memoized)) return;
   // A trie keyed by the parts themselves (constant RegExp objects and short strings).
   interface Node {
     readonly next: Map<RegPart, Node>;
     regex?: RegExp;
   }
   const root: Node = { next: new Map() };
-  const memoized = function (this: unknown, ...parts: RegPart[]): RegExp {
+  const memoized = function (this: unknown, ...parts: RegPart[]): unknown {
     let node = root;
     for (const part of parts) {
       let next = node.next.get(part);
@@ -41,8 +40,8 @@ function memoizeGrammarRegexes(): void {
       node = next;
     }
     if (node.regex !== undefined) return node.regex;
-    const regex = original.apply(this, parts);
-    if (!regex.global && !regex.sticky) node.regex = regex;
+    const regex: unknown = original.apply(this, parts);
+    if (regex instanceof RegExp && !regex.global && !regex.sticky) node.regex = regex;
     return regex;
   };
   grammar.reg = Object.assign(memoized, { memoized: true });

@@ -235,20 +235,20 @@ export function parseLightDocument(source: string): LightDocument | null {
   while (i < length) {
     if (text.charCodeAt(i) !== 60) {
       // Text: only inside the root element (leading whitespace was taken above).
-      if (parent === document) return isAllSpace(text, i, length) && document.documentElement !== null ? document : null;
+      if (parent.nodeType === 9 /* the document */) return isAllSpace(text, i, length) && document.documentElement !== null ? document : null;
       let next = text.indexOf('<', i);
       if (next === -1) next = length;
       const data = decodeReferences(text.slice(i, next));
       if (data === null) return null;
-      (parent as LightElement).append(new LightText(document, parent, data));
+      parent.append(new LightText(document, parent, data));
       i = next;
       continue;
     }
     const c = text.charCodeAt(i + 1);
     if (c === 47) {
       // End tag: must close the current element, by its exact name.
-      if (parent === document) return null;
-      const element = parent as LightElement;
+      if (parent.nodeType === 9 /* the document */) return null;
+      const element: LightElement = parent;
       const end = i + 2 + element.nodeName.length;
       if (!text.startsWith(element.nodeName, i + 2)) return null;
       let close = end;

@@ -38,8 +38,12 @@ export interface CompiledPath {
   readonly count: boolean;
 }
 
-export function compileFastPath(classes: XPathClasses, parsed: unknown, namespaces: ReadonlyMap<string, string>): CompiledPath | null {
-  const outer = (parsed as { expression?: ParsedExpression }).expression;
+export function compileFastPath(
+  classes: XPathClasses,
+  parsed: { readonly expression?: ParsedExpression },
+  namespaces: ReadonlyMap<string, string>,
+): CompiledPath | null {
+  const outer = parsed.expression;
   if (outer === undefined || !(outer instanceof classes.PathExpr)) return null;
   let path: ParsedExpression = outer;
   let count = false;

@@ -9,6 +9,8 @@ export interface DomNode {
   readonly localName?: string | null;
   readonly namespaceURI?: string | null;
   readonly value?: string;
+  /** A text node's text (xmldom's and the light DOM's). */
+  readonly data?: string;
   readonly target?: string;
   readonly baseName?: string;
   readonly parentNode: DomNode | null;

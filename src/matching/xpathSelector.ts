@@ -7,47 +7,14 @@
 // Documents come from the fast parser where it can (a LightDocument, see xmlFastParser.ts), else
 // from xmldom; selectors calling id() always get xmldom's DOM (id() of a node-set serializes nodes).
 // Simple paths are evaluated by xpathFastPath.ts, everything else by the xpath package.
-import xpathModule from 'xpath';
+import xpath, { type ParsedXPath } from 'xpath';
 import { validationError } from '../model/errors.js';
 import { isPlainObject } from '../model/plainObject.js';
 import { NOT_CACHED, type MatchRequest } from './matchRequest.js';
 import type { FieldKeys, Selector, ViewSpec } from './views.js';
-import { compileFastPath, type XPathClasses } from './xpathFastPath.js';
+import { compileFastPath } from './xpathFastPath.js';
+import type { DomNode } from './xpathParsed.js';
 import { NO_DOCUMENT, parseDocument, parseXmldomDocument, SMOKE_DOCUMENT } from './xmlDocument.js';
-
-interface XNode {
-  readonly nodeType: number;
-  readonly nodeValue?: string | null;
-  readonly value?: string;
-  readonly data?: string;
-  readonly firstChild?: XNode | null;
-}
-
-interface XResult {
-  toArray?(): XNode[];
-  numberValue(): number;
-  booleanValue(): boolean;
-  stringValue(): string;
-}
-
-interface XPathInternals {
-  XPathParser: new () => { parse(expression: string): { evaluate(context: unknown): XResult } };
-  XPathContext: new (
-    variables?: unknown,
-    namespaces?: unknown,
-    functions?: unknown,
-  ) => {
-    expressionContextNode: unknown;
-    caseInsensitive: boolean;
-  };
-  FunctionResolver: new () => unknown;
-  VariableResolver: new () => unknown;
-  XNodeSet: abstract new () => unknown;
-  XNumber: abstract new () => unknown;
-  XBoolean: abstract new () => unknown;
-}
-
-const xpath = xpathModule as unknown as XPathInternals & XPathClasses;
 
 // Stateless; shared by every evaluation instead of rebuilt per context.
 const FUNCTIONS = new xpath.FunctionResolver();
@@ -56,7 +23,7 @@ const VARIABLES = new xpath.VariableResolver();
 const TEXT_NODE = 3;
 const ATTRIBUTE_NODE = 2;
 
-function nodeValue(node: XNode): string {
+function nodeValue(node: DomNode): string {
   if (node.nodeType === TEXT_NODE) return node.nodeValue ?? '';
   if (node.nodeType === ATTRIBUTE_NODE) return node.value ?? '';
   if (node.firstChild) return String(node.firstChild.data);
@@ -103,14 +70,14 @@ export function compileXPathQuery(config: unknown, lowerCase: boolean, predicate
   const namespaces = namespaceMap(config.ns, lowerCase, predicate);
   // Only the given prefixes resolve (no fallback to the document's own declarations), as in mountebank.
   const resolver = { getNamespace: (prefix: string) => namespaces.get(prefix) ?? null };
-  let expression: { evaluate(context: unknown): XResult };
+  let expression: ParsedXPath;
   try {
     expression = new xpath.XPathParser().parse(selector);
   } catch {
     throw validationError(MALFORMED, predicate);
   }
 
-  const values = (nodes: XNode[]): unknown => {
+  const values = (nodes: DomNode[]): unknown => {
     if (nodes.length === 0) return undefined;
     return nodes.length === 1 ? nodeValue(nodes[0]!) : nodes.map(nodeValue);
   };
@@ -119,7 +86,7 @@ export function compileXPathQuery(config: unknown, lowerCase: boolean, predicate
     context.expressionContextNode = document;
     context.caseInsensitive = false;
     const result = expression.evaluate(context);
-    if (result instanceof xpath.XNodeSet) return values((result.toArray as () => XNode[])());
+    if (result instanceof xpath.XNodeSet) return values(result.toArray());
     if (result instanceof xpath.XNumber) return result.numberValue();
     if (result instanceof xpath.XBoolean) return result.booleanValue();
     return result.stringValue();
@@ -136,7 +103,7 @@ export function compileXPathQuery(config: unknown, lowerCase: boolean, predicate
     fast === null
       ? evaluateWithPackage
       : (document: unknown): unknown => {
-          const nodes = fast.select(document) as XNode[];
+          const nodes = fast.select(document);
           return fast.count ? nodes.length : values(nodes);
         };
   return {

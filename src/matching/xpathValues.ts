@@ -15,7 +15,7 @@ export function namespacedSelect(ns: unknown): XPathSelect {
 
 /** Throws when the selector cannot be parsed, for refusing it when the imposter is created. */
 export function checkXPathSelector(select: XPathSelect, selector: string): void {
-  select(selector, new DOMParser().parseFromString('<a/>', 'text/xml') as unknown as Node);
+  select(selector, new DOMParser().parseFromString('<a/>', 'text/xml'));
 }
 
 type XNode = { nodeValue?: string | null; textContent?: string | null };
@@ -26,7 +26,7 @@ export function selectXPath(select: XPathSelect, selector: string, text: unknown
   if (xmlNestedDeeperThan(source)) return undefined;
   try {
     const doc = new DOMParser({ onError: () => undefined }).parseFromString(source, 'text/xml');
-    const result = select(selector, doc as unknown as Node);
+    const result = select(selector, doc);
     if (typeof result === 'number' || typeof result === 'boolean' || typeof result === 'string') return result;
     // A node set is an array; anything else selects nothing.
     if (!Array.isArray(result)) return undefined;
