@@ -39,6 +39,7 @@ export function createAdminClient(baseUrl: string, apikey: string | undefined): 
     async json<T>(method: string, path: string, body?: unknown): Promise<T> {
       const answer = await send(method, path, body);
       if (answer.status >= 400) throw errorFromAnswer(method, path, answer);
+      // The shape of this route's answer, which the caller names: the one place it is asserted.
       return JSON.parse(answer.text) as T;
     },
   };

@@ -59,7 +59,7 @@ export interface ResolveScope {
 /** What a response kind compiles a response into: the part that answers requests. */
 export interface ResponseResolver {
   /** The canonical definition, echoed in the imposter's JSON. */
-  readonly config: Record<string, unknown>;
+  readonly config: EchoedResponse;
   /** How many times in a row the response is served before the stub moves on (`repeat`). */
   readonly repeat: number;
   resolve(request: ProtocolRequest, scope: ResolveScope): Outcome | Promise<Outcome>;
@@ -105,7 +105,7 @@ export interface FlowScripts {
 export type CtxFactory = (watch?: (pending: Promise<unknown>) => void) => Record<string, unknown>;
 
 /** Renders an `is` per request (an extension's templates), before its behaviors run. */
-export type IsRenderer = (request: ProtocolRequest, scope: ResolveScope) => Record<string, unknown> | Promise<Record<string, unknown>>;
+export type IsRenderer = (request: ProtocolRequest, scope: ResolveScope) => ResponseObject | Promise<ResponseObject>;
 
 /** Everything a response reads when it compiles: the imposter's settings, never the request. */
 export interface ResponseContext {
@@ -119,9 +119,9 @@ export interface ResponseContext {
    * Set by an extension for the response it compiles (Rift's `_rift.templated`): the renderer of
    * its `is`, or undefined when nothing in that `is` is rendered.
    */
-  renderIs?: (is: Record<string, unknown>, source: unknown) => IsRenderer | undefined;
+  renderIs?: (is: ResponseObject, source: unknown) => IsRenderer | undefined;
   protocol: ProtocolAdapter;
-  defaultResponse: Record<string, unknown> | undefined;
+  defaultResponse: ResponseObject | undefined;
   allowInjection: boolean;
   /** How long a proxy waits for its origin, in milliseconds. */
   proxyTimeout: number;
@@ -235,9 +235,9 @@ export interface ResponseKind<Key extends ResponseKindKey = ResponseKindKey> {
   /** Whether `repeat` and `behaviors` apply; when false the kind reads them itself (or ignores them). */
   readonly takesCommonFields: boolean;
   /** Checks the kind's field (throws StandinError with mountebank's message); run after `repeat` and `behaviors` are compiled. */
-  validate(config: Record<string, unknown>, context: ResponseContext): ResponseShapes[Key];
+  validate(config: EchoedResponse, context: ResponseContext): ResponseShapes[Key];
   /** Compiles the validated shape once; `config` is the response's canonical JSON (echoed, and the source errors name). */
-  compile(shape: ResponseShapes[Key], config: Record<string, unknown>, context: ResponseContext, common: CommonFields): ResponseResolver;
+  compile(shape: ResponseShapes[Key], config: EchoedResponse, context: ResponseContext, common: CommonFields): ResponseResolver;
 }
 
 /**
@@ -405,14 +405,14 @@ export interface ProtocolAdapter {
   /** The request used to check that predicates evaluate at creation (mountebank's dry run). */
   readonly testRequest: ProtocolRequest;
   /** Compiles an `is` response merged with the imposter's defaultResponse; throws StandinError. */
-  compileReply(is: Record<string, unknown>, defaultResponse: Record<string, unknown> | undefined, source: unknown): unknown;
+  compileReply(is: ResponseObject, defaultResponse: ResponseObject | undefined, source: unknown): unknown;
   /**
    * Compiles an `is` response whose fields hold templates into a per-request reply builder;
    * undefined when nothing in it is a template. Absent: the protocol renders no templates.
    */
   compileTemplatedReply?(
-    is: Record<string, unknown>,
-    defaultResponse: Record<string, unknown> | undefined,
+    is: ResponseObject,
+    defaultResponse: ResponseObject | undefined,
     source: unknown,
     options: TemplateOptions,
   ): ((request: ProtocolRequest) => unknown) | undefined;
@@ -428,13 +428,7 @@ export interface ProtocolAdapter {
    */
   configure?(config: Record<string, unknown>, settings: ProtocolSettings): ProtocolAdapter;
   /** Validates a `proxy` response's field for this protocol (`config`, the response, is what errors name); absent means the http(s) proxy's checks. */
-  validateProxy?(proxy: unknown, config: Record<string, unknown>, context: ResponseContext): ProxySettings;
+  validateProxy?(proxy: unknown, config: EchoedResponse, context: ResponseContext): ProxySettings;
   /** Compiles a `proxy` response from what validateProxy returned; absent means the http(s) proxy. */
-  compileProxy?(
-    proxy: ProxySettings,
-    config: Record<string, unknown>,
-    context: ResponseContext,
-    repeat: number,
-    behaviors: CompiledBehaviors,
-  ): ResponseResolver;
+  compileProxy?(proxy: ProxySettings, config: EchoedResponse, context: ResponseContext, repeat: number, behaviors: CompiledBehaviors): ResponseResolver;
 }

@@ -595,7 +595,7 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   }
 
   /** mountebank's debug lines for a match: the stub's predicates, the response config, its behaviors. */
-  private logMatch(stub: Stub, responseConfig: Record<string, unknown>): void {
+  private logMatch(stub: Stub, responseConfig: EchoedResponse): void {
     this.log.debug(`using predicate match: ${JSON.stringify(stub.config.predicates || {})}`);
     this.log.debug(`generating response from ${JSON.stringify(responseConfig)}`);
     const behaviors = responseConfig.behaviors;

@@ -4,6 +4,7 @@
 // in Rift, so the flow-state routes see them too); a scenario never written is in "Started".
 import type { FlowAccess } from '../contracts/index.js';
 import { StandinError, validationError } from '../model/errors.js';
+import type { EchoedStub } from '../model/echoedDefinition.js';
 import type { MaybePromise } from '../state/flowStore.js';
 
 export const INITIAL_STATE = 'Started';
@@ -17,7 +18,7 @@ export interface StubScenario {
 }
 
 /** A stub's scenario fields, validated; undefined for a stub outside any scenario. */
-export function compileStubScenario(config: Record<string, unknown>): StubScenario | undefined {
+export function compileStubScenario(config: EchoedStub): StubScenario | undefined {
   const text = (field: 'scenarioName' | 'requiredScenarioState' | 'newScenarioState'): string | undefined => {
     const value = config[field];
     if (value !== undefined && typeof value !== 'string') throw validationError(`a stub's '${field}' must be a string, got ${JSON.stringify(value)}`, config);

@@ -10,7 +10,7 @@ import { isObjectLike, isPlainObject } from '../model/plainObject.js';
  * `headers` keep the client's names, as mountebank's do, and also answer a lookup in any case
  * (`headers['content-type']` finds `Content-Type`).
  */
-export function cloneRequest(request: ProtocolRequest): Record<string, unknown> {
+export function cloneRequest(request: ProtocolRequest): ProtocolRequest {
   // The JSON copy of an object is an object; the check says so to the compiler.
   const parsed: unknown = JSON.parse(JSON.stringify(request));
   const copy = isPlainObject(parsed) ? parsed : {};

@@ -12,6 +12,7 @@ import type {
 } from '../contracts/index.js';
 import { RAW_HTTP, type ProtocolRequest, type RawHttpRequest } from '../model/request.js';
 import { StandinError, validationError } from '../model/errors.js';
+import type { EchoedResponse } from '../model/echoedDefinition.js';
 import { isPlainObject } from '../model/plainObject.js';
 import type { HttpReply } from '../model/reply.js';
 import { INJECTION_MESSAGE } from '../injection/index.js';
@@ -57,7 +58,7 @@ export const proxyKind: ResponseKind<'proxy'> = {
 };
 
 /** The http(s) proxy's checks, in mountebank's order. */
-export function validateHttpProxy(proxy: unknown, config: Record<string, unknown>, context: ResponseContext): ProxySettings {
+export function validateHttpProxy(proxy: unknown, config: EchoedResponse, context: ResponseContext): ProxySettings {
   if (!isPlainObject(proxy)) throw validationError('\'proxy\' must be an object, e.g. {"to": "http://origin:8080"}', config);
   if (context.protocol.name !== 'http' && context.protocol.name !== 'https') {
     throw validationError(`proxy responses are not supported for ${context.protocol.name} imposters by this version of standin`, config);
@@ -81,7 +82,7 @@ export function validateHttpProxy(proxy: unknown, config: Record<string, unknown
 
 export function compileProxyResponse(
   proxy: ProxySettings,
-  config: Record<string, unknown>,
+  config: EchoedResponse,
   context: ResponseContext,
   repeat: number,
   behaviors: CompiledBehaviors,
@@ -139,7 +140,7 @@ export function compileProxyResponse(
 /** What every protocol's proxy reads alike: its mode and how it records what the origin said. */
 export function recordingSettings(
   proxy: Record<string, unknown>,
-  config: Record<string, unknown>,
+  config: EchoedResponse,
   context: ResponseContext,
 ): Pick<ProxySettings, 'mode' | 'addWaitBehavior' | 'addDecorateBehavior' | 'predicatesFor'> {
   return {

@@ -1,8 +1,9 @@
 // The origin's answer as mountebank saves it: an `is` with the raw headers, the body as JSON,
 // text or base64 (`_mode: "binary"`), and the time the origin took.
-import type { ProxySettings } from '../contracts/index.js';
+import type { ProxySettings, ResponseObject } from '../contracts/index.js';
 import type { EchoedResponse } from '../model/echoedDefinition.js';
 import { headersFromRaw } from '../model/headers.js';
+import type { HeaderValue } from '../model/request.js';
 import type { UpstreamResponse } from './upstreamClient.js';
 
 const BINARY_CONTENT_ENCODINGS = ['gzip', 'br', 'compress', 'deflate'];
@@ -51,8 +52,17 @@ function maybeJSON(text: string): unknown {
   }
 }
 
-/** `{statusCode, headers, body, _mode, _proxyResponseTime}`, in mountebank's key order. */
-export function savedIs(response: UpstreamResponse, proxyResponseTime: number): Record<string, unknown> {
+/** What a proxy saves of an http answer as its `is`, in mountebank's key order. */
+export type SavedIs = {
+  statusCode: number;
+  headers: Record<string, HeaderValue>;
+  /** Text (JSON parsed when it is JSON), or base64 in binary mode. */
+  body: unknown;
+  _mode: 'binary' | 'text';
+  _proxyResponseTime: number;
+};
+
+export function savedIs(response: UpstreamResponse, proxyResponseTime: number): SavedIs {
   const binary = isBinaryResponse(response.rawHeaders);
   return {
     statusCode: response.statusCode,
@@ -65,7 +75,7 @@ export function savedIs(response: UpstreamResponse, proxyResponseTime: number): 
 }
 
 /** The saved response: the `is` plus the behaviors the proxy asks to add. */
-export function savedResponse(is: Record<string, unknown>, proxy: Pick<ProxySettings, 'addWaitBehavior' | 'addDecorateBehavior'>): EchoedResponse {
+export function savedResponse(is: ResponseObject, proxy: Pick<ProxySettings, 'addWaitBehavior' | 'addDecorateBehavior'>): EchoedResponse {
   const result: EchoedResponse = { is };
   const behaviors: unknown[] = [];
   if (proxy.addWaitBehavior && is._proxyResponseTime) behaviors.push({ wait: is._proxyResponseTime });

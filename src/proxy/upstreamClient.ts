@@ -124,6 +124,7 @@ function sendUpstream(pool: Pool, request: UpstreamRequest, deadlineMs: number):
       },
     };
     try {
+      // Any method is forwarded, as mountebank does; undici's type lists only the common ones.
       pool.dispatch({ method: request.method as Dispatcher.HttpMethod, path: request.path, headers: request.headers, body: request.body }, handler);
     } catch (err) {
       fail(err);

@@ -4,6 +4,7 @@
 import type { CommonFields, CompiledResponse, ResponseContext, ResponseKind } from '../contracts/index.js';
 import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { validationError } from '../model/errors.js';
+import type { EchoedResponse } from '../model/echoedDefinition.js';
 import { isPlainObject } from '../model/plainObject.js';
 import { compileBehaviors } from './behaviors.js';
 
@@ -20,11 +21,11 @@ export function compileResponse(config: unknown, context: ResponseContext): Comp
 const NO_COMMON_FIELDS: CommonFields = { repeat: 1, behaviors: { delayMs: 0, run: undefined } };
 
 /** The kinds a response names; a null value (`"proxy": null`, emitted by some generators) means absent. */
-export function presentKinds(config: Record<string, unknown>, kinds: readonly ResponseKind[]): ResponseKind[] {
+export function presentKinds(config: EchoedResponse, kinds: readonly ResponseKind[]): ResponseKind[] {
   return kinds.filter((kind) => config[kind.key] !== undefined && config[kind.key] !== null);
 }
 
-function responseKindOf(config: Record<string, unknown>, kinds: readonly ResponseKind[]): ResponseKind {
+function responseKindOf(config: EchoedResponse, kinds: readonly ResponseKind[]): ResponseKind {
   const present = presentKinds(config, kinds);
   if (present.length === 0) throw validationError(`unrecognized response type${unrecognizedHint(config, kinds)}`, config);
   if (present.length > 1) throw validationError('each response object must have only one response type', config);
@@ -35,7 +36,7 @@ function responseKindOf(config: Record<string, unknown>, kinds: readonly Respons
 const COMMON_FIELDS = new Set(['repeat', 'behaviors', '_behaviors']);
 
 /** mountebank says only "unrecognized response type"; this names the field it took for one and the types there are. */
-function unrecognizedHint(config: Record<string, unknown>, kinds: readonly ResponseKind[]): string {
+function unrecognizedHint(config: EchoedResponse, kinds: readonly ResponseKind[]): string {
   const types = kinds.filter((kind) => kind.public).map((kind) => kind.key);
   const typed = Object.keys(config).find((key) => !COMMON_FIELDS.has(key) && !key.startsWith('_'));
   const choices = `a response has one of ${types.join(', ')}`;

@@ -5,6 +5,7 @@
 import type { CompiledBehaviors, Outcome, ResolveScope, ResponseContext, ResponseKind, ResponseObject, ResponseResolver } from '../contracts/index.js';
 import { compileScript, deferCompileFailure, INJECTION_MESSAGE, injectionConfig, injectionFailure, runWithCallback } from '../injection/index.js';
 import { StandinError, validationError } from '../model/errors.js';
+import type { EchoedResponse } from '../model/echoedDefinition.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/plainObject.js';
 
@@ -35,7 +36,7 @@ export const injectKind: ResponseKind<'inject'> = {
 
 function compileInjectResponse(
   source: string,
-  config: Record<string, unknown>,
+  config: EchoedResponse,
   context: ResponseContext,
   repeat: number,
   behaviors: CompiledBehaviors,

@@ -1,6 +1,16 @@
 // The `is` and `fault` response kinds. A static `is` becomes its final reply here, once; an `is`
 // with templates or with behaviors that change it is rendered per request.
-import type { CompiledBehaviors, IsRenderer, Outcome, ResolveScope, ResponseContext, ResponseKind, ResponseResolver } from '../contracts/index.js';
+import type {
+  CompiledBehaviors,
+  IsRenderer,
+  Outcome,
+  ResolveScope,
+  ResponseContext,
+  ResponseKind,
+  ResponseObject,
+  ResponseResolver,
+} from '../contracts/index.js';
+import type { EchoedResponse } from '../model/echoedDefinition.js';
 import { cloneJson } from '../model/cloneJson.js';
 import { validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
@@ -10,7 +20,7 @@ import { compileTemplatedIs, compileTemplatedIsObject } from './templatedRespons
 /** An `is` response after validation. */
 export interface IsShape {
   readonly kind: 'is';
-  readonly is: Record<string, unknown>;
+  readonly is: ResponseObject;
 }
 
 declare module '../contracts/index.js' {
@@ -69,18 +79,18 @@ export const faultKind: ResponseKind<'fault'> = {
 /** An `is` an extension renders per request (Rift's templates), then its behaviors. */
 function compileRenderedIs(
   render: IsRenderer,
-  config: Record<string, unknown>,
+  config: EchoedResponse,
   context: ResponseContext,
   repeat: number,
   behaviors: CompiledBehaviors,
 ): ResponseResolver {
   const run = behaviors.run;
-  const toOutcome = (response: Record<string, unknown>): Outcome => ({
+  const toOutcome = (response: ResponseObject): Outcome => ({
     reply: context.protocol.compileReply(response, context.defaultResponse, config),
     delayMs: run ? 0 : behaviors.delayMs,
     response: () => response,
   });
-  const behave = (request: ProtocolRequest, response: Record<string, unknown>, scope: ResolveScope): Outcome | Promise<Outcome> => {
+  const behave = (request: ProtocolRequest, response: ResponseObject, scope: ResolveScope): Outcome | Promise<Outcome> => {
     if (!run) return toOutcome(response);
     const changed = run(request, response, scope);
     return changed instanceof Promise ? changed.then(toOutcome) : toOutcome(changed);
@@ -94,15 +104,15 @@ function compileRenderedIs(
 
 /** An `is` response with behaviors that change it: a copy of `is` goes through them per request. */
 function compileTransformedIs(
-  is: Record<string, unknown>,
-  config: Record<string, unknown>,
+  is: ResponseObject,
+  config: EchoedResponse,
   context: ResponseContext,
   repeat: number,
   behaviors: CompiledBehaviors,
 ): ResponseResolver {
   const run = behaviors.run!;
   const render = compileTemplatedIsObject(is, context, config);
-  const toOutcome = (response: Record<string, unknown>): Outcome => ({
+  const toOutcome = (response: ResponseObject): Outcome => ({
     reply: context.protocol.compileReply(response, context.defaultResponse, config),
     delayMs: 0,
     response: () => response,

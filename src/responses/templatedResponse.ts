@@ -2,7 +2,7 @@
 // only with --allowInjection, like every other way of running a user's JavaScript. Without it
 // the response is served as written, tags included, which is what mountebank does with the same
 // imposter: existing imposters whose bodies happen to contain `<%` keep working unchanged.
-import type { ResponseContext } from '../contracts/index.js';
+import type { ResponseContext, ResponseObject } from '../contracts/index.js';
 import { cloneJson } from '../model/cloneJson.js';
 import { parseClientJson } from '../model/jsonDepth.js';
 import type { ProtocolRequest } from '../model/request.js';
@@ -13,11 +13,7 @@ import { hasTemplateTags } from '../templates/parseTemplate.js';
 import { templateRequest } from '../templates/templateRequest.js';
 
 /** A per-request reply builder for the protocol, or undefined when the static reply serves this response. */
-export function compileTemplatedIs(
-  is: Record<string, unknown>,
-  context: ResponseContext,
-  source: unknown,
-): ((request: ProtocolRequest) => unknown) | undefined {
+export function compileTemplatedIs(is: ResponseObject, context: ResponseContext, source: unknown): ((request: ProtocolRequest) => unknown) | undefined {
   const options = templateOptions(is, context);
   return options && context.protocol.compileTemplatedReply?.(is, context.defaultResponse, source, options);
 }
@@ -28,10 +24,10 @@ export function compileTemplatedIs(
  * as its JSON text and parsed back, so behaviors still see an object. Undefined: nothing to render.
  */
 export function compileTemplatedIsObject(
-  is: Record<string, unknown>,
+  is: ResponseObject,
   context: ResponseContext,
   source: unknown,
-): ((request: ProtocolRequest) => Record<string, unknown>) | undefined {
+): ((request: ProtocolRequest) => ResponseObject) | undefined {
   const options = templateOptions(is, context);
   if (!options) return undefined;
   const body = is._mode === 'binary' ? undefined : bodyTemplate(is.body, source, options);
@@ -58,7 +54,7 @@ export function compileTemplatedIsObject(
 }
 
 /** The options templates compile with, or undefined when this response's templates are not rendered. */
-function templateOptions(is: Record<string, unknown>, context: ResponseContext): TemplateOptions | undefined {
+function templateOptions(is: ResponseObject, context: ResponseContext): TemplateOptions | undefined {
   if (context.allowInjection) return { timeoutMs: context.scripts.timeoutMs, stallMs: context.scripts.stallMs };
   if (mentionsTemplate(is, context.defaultResponse)) {
     context.scripts.log.warn(
@@ -68,7 +64,7 @@ function templateOptions(is: Record<string, unknown>, context: ResponseContext):
   return undefined;
 }
 
-function mentionsTemplate(is: Record<string, unknown>, defaults: Record<string, unknown> | undefined): boolean {
+function mentionsTemplate(is: ResponseObject, defaults: ResponseObject | undefined): boolean {
   const fields = [is.body, is.headers, defaults?.body, defaults?.headers];
   return fields.some((f) => f !== undefined && hasTemplateTags(typeof f === 'string' ? f : JSON.stringify(f)));
 }
