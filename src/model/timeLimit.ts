@@ -10,7 +10,8 @@
 // only long after a short call returned (measured: 100-370 ms at a load of 15 on 2 cores, while
 // the call itself took 0.1 ms), or this thread may wait that long for a CPU before the call
 // starts. V8 then reports a timeout for code that did not run long; such a call is not stopped:
-// its result is kept when the code had returned, and it is made again when none of it had run.
+// its outcome is kept when the code had returned or thrown (a Rhai script waiting for Redis
+// throws to suspend itself), and it is made again when none of it had run.
 import vm from 'node:vm';
 
 export class TimeLimitExceeded extends Error {
@@ -30,12 +31,18 @@ const STARVED_RETRIES = 2;
 /** Calls `fn`; past `ms` milliseconds (at least 1) V8 interrupts it and TimeLimitExceeded is thrown. */
 export function withTimeLimit<T>(fn: () => T, ms: number): T {
   let result: T | undefined;
-  /** 0: `fn` has not started, 1: it runs, 2: it returned. */
+  let thrown: { error: unknown } | undefined;
+  /** 0: `fn` has not started, 1: it runs, 2: it returned or threw. */
   let progress = 0;
   const previous = slots[SLOT];
   slots[SLOT] = () => {
     progress = 1;
-    result = fn();
+    try {
+      result = fn();
+    } catch (error) {
+      // What the code threw (an interrupt is not caught here): V8's timeout may still be reported.
+      thrown = { error };
+    }
     progress = 2;
   };
   const timeout = Math.max(1, Math.ceil(ms));
@@ -43,14 +50,16 @@ export function withTimeLimit<T>(fn: () => T, ms: number): T {
     for (let retries = STARVED_RETRIES; ; retries--) {
       try {
         CALL.runInThisContext({ timeout, displayErrors: false });
-        return result as T;
+        break;
       } catch (err) {
         if ((err as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw err;
-        if (progress === 2) return result as T;
+        if (progress === 2) break;
         if (progress === 1 || retries === 0) throw new TimeLimitExceeded(ms);
       }
     }
   } finally {
     slots[SLOT] = previous;
   }
+  if (thrown) throw thrown.error;
+  return result as T;
 }

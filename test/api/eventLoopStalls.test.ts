@@ -274,6 +274,10 @@ describe('nothing a user sends holds up the other imposters or the admin API', (
         { responses: [{ is: { body: 'no' } }] },
       ]),
     ]);
+    // A script that throws fails with what it threw (a Rhai script waiting for Redis throws too, to suspend itself).
+    const throwing = await imposter([{ responses: [{ inject: 'function (config) { throw new Error("thrown on purpose"); }' }] }]);
+    const answered = (url: string, res: HttpResult): boolean =>
+      url === throwing ? res.status === 500 && res.json().errors[0].data === 'Error: thrown on purpose' : res.status === 200 && res.body === 'ok';
     const pid = mb.child.pid!;
     let storming = true;
     const storm = (async () => {
@@ -289,9 +293,12 @@ describe('nothing a user sends holds up the other imposters or the admin API', (
     try {
       const until = performance.now() + 4_000;
       while (performance.now() < until) {
-        const answers = await Promise.all(urls.flatMap((url) => Array.from({ length: 4 }, () => get(`${url}/`, { timeoutMs: 30_000 }))));
+        const asking = [...urls, throwing, throwing, throwing].flatMap((url) =>
+          Array.from({ length: 4 }, async () => ({ url, res: await get(`${url}/`, { timeoutMs: 30_000 }) })),
+        );
+        const answers = await Promise.all(asking);
         asked += answers.length;
-        for (const res of answers) if (res.status !== 200 || res.body !== 'ok') failed.push(`${res.status} ${res.body.slice(0, 200)}`);
+        for (const { url, res } of answers) if (!answered(url, res)) failed.push(`${res.status} ${res.body.slice(0, 300)}`);
       }
     } finally {
       storming = false;
