@@ -64,7 +64,7 @@ export function compileConfig(documents: readonly LoadedDocument[], settings: Co
     for (const { item: resource } of bySpecificity(ranked)) {
       const step = compileStep(document, 'resource', resource, basePath, settings);
       if (resource.passthrough !== undefined && resource.passthrough !== null) {
-        step.spec = passthroughSpec(step.spec.source as string, upstreams.get(String(resource.passthrough))!, String(resource.passthrough), settings);
+        step.spec = passthroughSpec(step.source, upstreams.get(String(resource.passthrough))!, String(resource.passthrough), settings);
       }
       stubs.push(stubOf(step.predicates, step.spec, before));
       listed.push(`${resource.method ?? 'ANY'} ${joinBase(basePath, resource.path ?? '/')}`);
@@ -87,6 +87,8 @@ function joinBase(basePath: string | undefined, path: string): string {
 interface CompiledStep {
   predicates: Json[];
   spec: Json;
+  /** Where the step was written (also the spec's `source`). */
+  source: string;
 }
 
 function compileStep(
@@ -119,7 +121,7 @@ function compileStep(
     spec.response = response;
   }
   if (needsServerUrl(spec)) spec.serverUrl = settings.serverUrl;
-  return { predicates, spec };
+  return { predicates, spec, source };
 }
 
 function needsServerUrl(spec: Json): boolean {

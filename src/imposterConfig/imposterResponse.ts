@@ -7,9 +7,8 @@
 import type { NamedStores, Outcome, ResolveScope, ResponseContext, ResponseKind, ResponseResolver } from '../contracts/index.js';
 import { compilePredicates, MatchRequest, type RequestMatcher } from '../matching/index.js';
 import { StandinError, validationError } from '../model/errors.js';
-import type { HttpRequest, ProtocolRequest } from '../model/request.js';
+import { isHttpRequest, type HttpRequest, type ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/plainObject.js';
-import type { HttpReply } from '../protocols/http/httpReply.js';
 import { compileCapture, type CompiledCapture } from './capture.js';
 import { ImposterConfigError } from './configModel.js';
 import { imposterLogFor, logHandled } from './imposterLog.js';
@@ -64,9 +63,16 @@ interface ImposterShape {
   readonly spec: Record<string, unknown>;
 }
 
+const HTTP_ONLY = '_imposter responses need an http or https imposter';
+
+/** The request as the http adapter made it: compile() refused every other protocol. */
+function httpRequestOf(request: ProtocolRequest): HttpRequest {
+  if (isHttpRequest(request)) return request;
+  throw validationError(HTTP_ONLY);
+}
+
 function compile(spec: Record<string, unknown>, config: Record<string, unknown>, context: ResponseContext): ResponseResolver {
-  if (context.protocol.name !== 'http' && context.protocol.name !== 'https')
-    throw validationError('_imposter responses need an http or https imposter', config);
+  if (context.protocol.name !== 'http' && context.protocol.name !== 'https') throw validationError(HTTP_ONLY, config);
   const where = typeof spec.source === 'string' ? spec.source : '_imposter';
   const base = { config, repeat: 1 };
 
@@ -74,7 +80,7 @@ function compile(spec: Record<string, unknown>, config: Record<string, unknown>,
     return {
       ...base,
       resolve: (request, scope) => {
-        const http = request as HttpRequest;
+        const http = httpRequestOf(request);
         const reply = answerSystem(http, context.instance.stores);
         logHandled(imposterLogFor(context.instance, scope), http.method, http.path, reply.statusCode, reply.body.length);
         return { reply, delayMs: 0 };
@@ -92,12 +98,12 @@ function compile(spec: Record<string, unknown>, config: Record<string, unknown>,
     return {
       ...base,
       resolve: async (request, scope) => {
-        const http = request as HttpRequest;
+        const http = httpRequestOf(request);
         // Interceptors that precede still run; the resource's own capture, response and templates do not.
         if (before.length > 0) runSteps(before, http, serverUrl, context.instance.stores);
         const log = imposterLogFor(context.instance, scope);
         const outcome = await forward(context.instance.upstreams, passthrough, http, log);
-        const reply = outcome.reply as HttpReply;
+        const reply = outcome.reply;
         logHandled(log, http.method, http.path, reply.statusCode, reply.body.length);
         return outcome;
       },
@@ -114,7 +120,7 @@ function compile(spec: Record<string, unknown>, config: Record<string, unknown>,
     return {
       ...base,
       resolve: (request, scope) => {
-        const http = request as HttpRequest;
+        const http = httpRequestOf(request);
         logHandled(imposterLogFor(context.instance, scope), http.method, http.path, reply.statusCode, reply.body.length);
         if (!varies) return { reply, delayMs: fixedDelay };
         const drawn = newResponseState();
@@ -128,7 +134,7 @@ function compile(spec: Record<string, unknown>, config: Record<string, unknown>,
   return {
     ...base,
     resolve: (request: ProtocolRequest, scope: ResolveScope): Outcome => {
-      const http = request as HttpRequest;
+      const http = httpRequestOf(request);
       const state = runSteps(steps, http, serverUrl, context.instance.stores);
       const reply = replyOf(state);
       logHandled(imposterLogFor(context.instance, scope), http.method, http.path, reply.statusCode, reply.body.length);

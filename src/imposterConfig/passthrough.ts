@@ -4,6 +4,7 @@
 // are returned, not followed; nothing is decoded. Any transport failure or timeout is a 502.
 import type { Outcome } from '../contracts/index.js';
 import { RAW_HTTP, type HttpRequest } from '../model/request.js';
+import type { HttpReply } from '../model/reply.js';
 import type { Log } from '../logging/logger.js';
 import type { Upstreams, UpstreamResponse, UpstreamTls } from '../contracts/index.js';
 import { formatGoMillis } from './goDuration.js';
@@ -44,12 +45,15 @@ export interface PassthroughSettings {
 const NO_BODY = Buffer.alloc(0);
 const VERIFY: UpstreamTls = { verify: true };
 const NO_VERIFY: UpstreamTls = {};
-const FAILED: Outcome = {
+/** A passthrough's outcome: always an http reply. */
+type PassthroughOutcome = Outcome & { reply: HttpReply };
+
+const FAILED: PassthroughOutcome = {
   reply: { statusCode: 502, headers: ['Content-Length', '23'], body: Buffer.from('Upstream request failed') },
   delayMs: 0,
 };
 
-export async function forward(upstreams: Upstreams, settings: PassthroughSettings, request: HttpRequest, log: Log | undefined): Promise<Outcome> {
+export async function forward(upstreams: Upstreams, settings: PassthroughSettings, request: HttpRequest, log: Log | undefined): Promise<PassthroughOutcome> {
   const raw = request[RAW_HTTP] ?? { url: request.path, rawHeaders: [], body: NO_BODY };
   const path = joinUpstreamPath(settings.target, raw.url);
   const name = JSON.stringify(settings.upstream);

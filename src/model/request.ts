@@ -1,4 +1,6 @@
 // The normalized request every protocol adapter produces and every predicate reads.
+import { isPlainObject } from './plainObject.js';
+
 export type QueryValue = string | string[];
 export type HeaderValue = string | string[];
 
@@ -30,3 +32,16 @@ export type HttpRequest = {
 
 /** Any protocol's request: predicates address its fields by name; an http request keeps its raw form aside. */
 export type ProtocolRequest = Record<string, unknown> & { [RAW_HTTP]?: RawHttpRequest };
+
+/** The http adapter's request (http and https), told from other protocols' by its fields. */
+export function isHttpRequest(request: ProtocolRequest): request is HttpRequest {
+  return (
+    typeof request.method === 'string' &&
+    typeof request.path === 'string' &&
+    typeof request.body === 'string' &&
+    typeof request.requestFrom === 'string' &&
+    typeof request.ip === 'string' &&
+    isPlainObject(request.query) &&
+    isPlainObject(request.headers)
+  );
+}

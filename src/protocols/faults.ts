@@ -1,6 +1,5 @@
 // mountebank's `fault` responses, for every protocol on a socket (http, https, tcp).
-import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { Socket } from 'node:net';
 import type { Log } from '../logging/logger.js';
 
 const RANDOM_DATA = 'Htijy%@tWXJ/hQ#[Q:7G@dH4"gu[QaX&';
@@ -11,7 +10,8 @@ const MALFORMED_CHUNK = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nlo
 export function applyFault(log: Log, socket: Socket, fault: string): boolean {
   if (fault === 'CONNECTION_RESET_BY_PEER') {
     // Only a TCP handle can be reset: under TLS, reset the socket the TLS layer wraps.
-    const tcp = (socket as TLSSocket & { _parent?: Socket | null })._parent ?? socket;
+    const parent = '_parent' in socket ? socket._parent : undefined;
+    const tcp = parent instanceof Socket ? parent : socket;
     tcp.resetAndDestroy();
     return true;
   }

@@ -5,7 +5,6 @@
 import type { ListenOptions, ProtocolAdapter, ProtocolServer, RequestHandler } from '../../contracts/index.js';
 import { spawn } from 'node:child_process';
 import { StandinError } from '../../model/errors.js';
-import type { ProtocolRequest } from '../../model/request.js';
 import { isPlainObject } from '../../model/plainObject.js';
 
 export interface CustomProtocolContext {
@@ -27,7 +26,7 @@ const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export function customProtocol(name: string, definition: Definition, context: CustomProtocolContext): ProtocolAdapter {
   const adapter = (imposterConfig: Record<string, unknown>): ProtocolAdapter => ({
     name,
-    testRequest: definition.testRequest as unknown as ProtocolRequest,
+    testRequest: definition.testRequest,
     // The response goes to the protocol's process as JSON; it merges the defaultResponse itself (mb's contract).
     compileReply: (is) => is,
     describeReply: (reply) => reply,

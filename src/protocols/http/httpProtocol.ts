@@ -3,7 +3,7 @@ import type { ProtocolAdapter } from '../../contracts/index.js';
 import { cloneJson } from '../../model/cloneJson.js';
 import type { HttpRequest } from '../../model/request.js';
 import { isPlainObject } from '../../model/plainObject.js';
-import { compileHttpReply, replyForLog, type HttpReply } from './httpReply.js';
+import { compileHttpReply, isHttpReply, replyForLog } from './httpReply.js';
 import { compileHttpTemplatedReply } from './httpTemplatedReply.js';
 import { listenHttp } from './httpServer.js';
 
@@ -31,11 +31,12 @@ export function describeHttpResponse(resolved: unknown): unknown {
 
 export const httpProtocol: ProtocolAdapter = {
   name: 'http',
-  testRequest: testRequest as unknown as Record<string, unknown>,
+  testRequest,
   compileReply: compileHttpReply,
   compileTemplatedReply: compileHttpTemplatedReply,
   describeReply(reply: unknown) {
-    const { statusCode, headers, body } = replyForLog(reply as HttpReply);
+    if (!isHttpReply(reply)) return reply;
+    const { statusCode, headers, body } = replyForLog(reply);
     return { statusCode, headers, body };
   },
   describeResponse: describeHttpResponse,

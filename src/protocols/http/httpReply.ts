@@ -2,10 +2,13 @@
 // wire, once, when the stub is created: mountebank's field fallback and wire defaults.
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { validationError } from '../../model/errors.js';
-import { isPlainObject } from '../../model/plainObject.js';
+import { isObjectLike, isPlainObject } from '../../model/plainObject.js';
 import type { HttpReply } from '../../model/reply.js';
 
 export type { HttpReply };
+
+export const isHttpReply = (reply: unknown): reply is HttpReply =>
+  isObjectLike(reply) && typeof reply.statusCode === 'number' && Array.isArray(reply.headers) && Buffer.isBuffer(reply.body);
 
 /** The reply as mountebank logs it at debug level (`<= {...}`): its response object after the defaults. */
 export function replyForLog(reply: HttpReply): { statusCode: number; headers: Record<string, string | string[]>; body: string; _mode: string } {
@@ -26,8 +29,8 @@ const BASE64_NOISE = /[^A-Za-z0-9=+/]/g;
 export function compileHttpReply(is: Record<string, unknown>, defaults: Record<string, unknown> | undefined, source: unknown): HttpReply {
   const d = defaults ?? {};
   const statusCode = toStatusCode(is.statusCode || d.statusCode || 200, source);
-  const headerConfig = (is.headers || d.headers || {}) as unknown;
-  const mode = (is._mode || d._mode || 'text') as unknown;
+  const headerConfig: unknown = is.headers || d.headers || {};
+  const mode: unknown = is._mode || d._mode || 'text';
   const body = toBody(is.body || d.body || '', mode, source);
   const headers = toHeaders(headerConfig, body, source);
   return mode === 'binary' ? { statusCode, headers, body, binary: true } : { statusCode, headers, body };

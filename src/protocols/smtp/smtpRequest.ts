@@ -52,6 +52,8 @@ function priorityOf(mail: ParsedMail): string {
 export function createSmtpRequest(session: SMTPServerSession, mail: ParsedMail): SmtpRequest {
   const envelopeFrom = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
   const from = addressList(mail.from)[0] ?? { address: envelopeFrom, name: '' };
+  // mountebank prints mailparser's attachment objects as JSON (content as {type: 'Buffer', data}).
+  const attachments: unknown = JSON.parse(JSON.stringify(mail.attachments ?? []));
   return {
     requestFrom: session.remoteAddress,
     ip: session.remoteAddress,
@@ -67,7 +69,6 @@ export function createSmtpRequest(session: SMTPServerSession, mail: ParsedMail):
     inReplyTo: mail.inReplyTo ?? [],
     text: (mail.text ?? '').trim(),
     html: (typeof mail.html === 'string' ? mail.html : '').trim(),
-    // mountebank prints mailparser's attachment objects as JSON (content as {type: 'Buffer', data}).
-    attachments: JSON.parse(JSON.stringify(mail.attachments ?? [])) as unknown[],
+    attachments: Array.isArray(attachments) ? attachments : [],
   };
 }

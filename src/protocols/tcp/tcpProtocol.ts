@@ -4,7 +4,7 @@ import type { ProtocolAdapter, ProtocolSettings } from '../../contracts/index.js
 import { ValidationFailure, validationError } from '../../model/errors.js';
 import { compileEndOfRequest, EVERY_PACKET } from './endOfRequest.js';
 import { compileTcpProxy, validateTcpProxy } from './tcpProxy.js';
-import { compileTcpReply, type TcpEncoding, type TcpReply } from './tcpReply.js';
+import { compileTcpReply, isTcpReply, type TcpEncoding } from './tcpReply.js';
 import { listenTcp } from './tcpServer.js';
 import type { TcpSettings } from './tcpSettings.js';
 
@@ -15,7 +15,7 @@ function adapterFor(settings: TcpSettings): ProtocolAdapter {
     predicateEncoding: settings.encoding,
     testRequest: { requestFrom: '', ip: '', data: 'test' },
     compileReply: (is, defaults, source) => compileTcpReply(is, defaults, settings.encoding, source),
-    describeReply: (reply) => ({ data: (reply as TcpReply).data.toString(settings.encoding) }),
+    describeReply: (reply) => (isTcpReply(reply) ? { data: reply.data.toString(settings.encoding) } : reply),
     listen: (handler, options) => listenTcp(handler, options, settings),
     validateProxy: validateTcpProxy,
     compileProxy: (proxy, config, context, repeat, behaviors) => compileTcpProxy(proxy, config, context, repeat, behaviors, settings),

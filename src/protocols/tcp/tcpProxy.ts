@@ -8,7 +8,6 @@ import { savedResponse } from '../../proxy/recordResponse.js';
 import { recordingSettings } from '../../proxy/proxyResponse.js';
 import { TcpOrigin, type TcpTarget } from './tcpOrigin.js';
 import type { TcpSettings } from './tcpSettings.js';
-import type { TcpRequest } from './tcpServer.js';
 
 /** A tcp proxy's checks; its old `{"host", "port"}` target is rewritten as a URL in the response (echoed so). */
 export function validateTcpProxy(proxy: unknown, config: Record<string, unknown>, context: ResponseContext): ProxySettings {
@@ -51,9 +50,8 @@ export function compileTcpProxy(
   const origin = new TcpOrigin({ text: proxy.to, host: target.host, port: target.port }, proxy.keepalive, settings.endOfRequest, context.proxyTimeout);
 
   const resolve = async (request: Record<string, unknown>, scope: ResolveScope): Promise<Outcome> => {
-    const tcp = request as TcpRequest;
     const started = Date.now();
-    const answer = await origin.exchange(Buffer.from(tcp.data, settings.encoding), context.scripts.log);
+    const answer = await origin.exchange(Buffer.from(String(request.data), settings.encoding), context.scripts.log);
     let is: Record<string, unknown> = { data: answer.toString(settings.encoding), _proxyResponseTime: Date.now() - started };
     // As for http: behaviors run once, on the origin's answer; the result is the reply and what is saved.
     if (behaviors.run) is = await behaviors.run(request, is);

@@ -1,6 +1,7 @@
 // Compiles a tcp `is` response into the bytes written on the socket, once, when the stub is
 // created: mountebank's `is.data || defaultResponse.data || ''`, text as utf8, binary as base64.
 import { validationError } from '../../model/errors.js';
+import { isObjectLike } from '../../model/plainObject.js';
 
 export type TcpEncoding = 'utf8' | 'base64';
 
@@ -8,6 +9,8 @@ export interface TcpReply {
   /** Empty: nothing is written and the connection stays open (mountebank). */
   data: Buffer;
 }
+
+export const isTcpReply = (reply: unknown): reply is TcpReply => isObjectLike(reply) && Buffer.isBuffer(reply.data);
 
 export function compileTcpReply(is: Record<string, unknown>, defaults: Record<string, unknown> | undefined, encoding: TcpEncoding, source: unknown): TcpReply {
   const value = is.data || defaults?.data || '';
