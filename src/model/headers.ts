@@ -1,5 +1,6 @@
 // Headers as mountebank shows them, from node's flat list of raw names and values: read by the
 // http adapter for requests and by the proxy for the origin's answers.
+import { isObjectLike } from './plainObject.js';
 import type { HeaderValue } from './request.js';
 
 /** Header names keep the client's case; a repeated header (any case) becomes an array. */
@@ -26,4 +27,15 @@ export function headersFromRaw(rawHeaders: string[]): Record<string, HeaderValue
     headers[name] = Array.isArray(current) ? [...current, value] : [current, value];
   }
   return headers;
+}
+
+/** A request's headers as scripts and templates read them: names lower-cased, a repeated header's values joined with ", ". */
+export function joinedHeaders(headers: unknown): Record<string, string> {
+  const joined: Record<string, string> = {};
+  if (!isObjectLike(headers)) return joined;
+  for (const name in headers) {
+    const value = headers[name];
+    joined[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return joined;
 }

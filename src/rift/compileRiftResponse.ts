@@ -3,6 +3,7 @@
 // Responses without `_rift` go straight to the next compiler. The imposter's `_rift` (flow store,
 // script budget) is the extension that installs this wrapper.
 import type { CompiledResponse, FlowScripts, ImposterExtension, Outcome, ResolveScope, ResponseCompiler, ResponseContext } from '../contracts/index.js';
+import { errorMessage } from '../model/caughtError.js';
 import { ERROR_CATALOG, validationError } from '../model/errors.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { isPlainObject } from '../model/plainObject.js';
@@ -33,12 +34,7 @@ export const riftExtension: ImposterExtension = {
       ctx(request, response, scope) {
         const input = ctxInput(request, scope, rift, response);
         // A scenario's state read from Redis arrives later: the script runs once it is known.
-        const state = input.stub.scenarioState as unknown;
-        if (state instanceof Promise) {
-          return state.then(
-            (s: string) => (watch?: (pending: Promise<unknown>) => void) => buildCtx({ ...input, stub: { ...input.stub, scenarioState: s } }, watch),
-          );
-        }
+        if (input instanceof Promise) return input.then((known) => (watch?: (pending: Promise<unknown>) => void) => buildCtx(known, watch));
         return (watch) => buildCtx(input, watch);
       },
     };
@@ -122,7 +118,7 @@ function ctxResponse(
       try {
         return { reply: context.protocol.compileReply(httpReply(result), undefined, config), delayMs: 0 };
       } catch (err) {
-        return failures.answer(new Error(`respond(ctx) returned an answer standin cannot send: ${(err as Error).message}`), scope);
+        return failures.answer(new Error(`respond(ctx) returned an answer standin cannot send: ${errorMessage(err)}`), scope);
       }
     }
     if (result instanceof DelayResult) return addDelay(serve(request, scope), result.ms);
@@ -136,8 +132,7 @@ function ctxResponse(
     resolve(request, scope) {
       const input = ctxInput(request, scope, rift, undefined);
       // A scenario's state read from Redis arrives later: the script runs once it is known.
-      const state = input.stub.scenarioState as unknown;
-      if (state instanceof Promise) return state.then((s: string) => run({ ...input, stub: { ...input.stub, scenarioState: s } }, request, scope));
+      if (input instanceof Promise) return input.then((known) => run(known, request, scope));
       return run(input, request, scope);
     },
   };
@@ -158,20 +153,23 @@ function ctxResponse(
   }
 }
 
-/** What `ctx` is built from for a request answered by the stub `scope`. */
-function ctxInput(request: ProtocolRequest, scope: ResolveScope | undefined, rift: RiftImposter, response: CtxInput['response']): CtxInput {
+/** What `ctx` is built from for a request answered by the stub `scope`; later when its scenario state is still being read (Redis). */
+function ctxInput(request: ProtocolRequest, scope: ResolveScope | undefined, rift: RiftImposter, response: CtxInput['response']): CtxInput | Promise<CtxInput> {
   const flowId = rift.flowId(request, scope?.port ?? 0);
   const scenario = scope?.scenario?.(flowId);
-  return {
+  const pathParams = scope?.pathParams?.(String(request.path ?? '')) ?? {};
+  const log = scope?.log ?? rift.log;
+  const input = (scenarioState: string | undefined): CtxInput => ({
     request,
-    pathParams: scope?.pathParams?.(String(request.path ?? '')) ?? {},
+    pathParams,
     flowId,
     store: rift.store,
-    // A state still being read (Redis) is settled by the caller that can wait for it.
-    stub: { id: scope?.id, scenarioName: scenario?.name, scenarioState: scenario?.state as string | undefined },
-    log: scope?.log ?? rift.log,
+    stub: { id: scope?.id, scenarioName: scenario?.name, scenarioState },
+    log,
     response,
-  };
+  });
+  const state = scenario?.state;
+  return state instanceof Promise ? state.then(input) : input(state);
 }
 
 /** `http(status, body)` as an `is`: a body that is not a string is sent as JSON, with its content type unless the script set one. */
@@ -268,7 +266,7 @@ class ScriptAnswers {
       const is = { statusCode: result.status ?? 503, headers: isPlainObject(headers) ? headers : {}, body: result.body ?? '' };
       return { reply: this.context.protocol.compileReply(is, undefined, this.source), delayMs: 0 };
     } catch (err) {
-      return this.failure(new Error(`should_inject returned an answer standin cannot send: ${(err as Error).message}`));
+      return this.failure(new Error(`should_inject returned an answer standin cannot send: ${errorMessage(err)}`));
     }
   }
 

@@ -4,6 +4,7 @@
 // its line and column.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { errorMessage } from '../model/caughtError.js';
 import { StandinError, validationError } from '../model/errors.js';
 import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { isPlainObject } from '../model/plainObject.js';
@@ -120,7 +121,7 @@ function fileInside(root: string, what: string, file: string, config: unknown, f
     realRoot = realpathSync(root);
     real = realpathSync(path);
   } catch (err) {
-    throw validationError(`'${field}.file' cannot be read: ${(err as Error).message}`, config);
+    throw validationError(`'${field}.file' cannot be read: ${errorMessage(err)}`, config);
   }
   if (!isInside(realRoot, real)) outside(realRoot, ` (it leads to ${real})`);
   return real;
@@ -134,7 +135,7 @@ function isInside(root: string, path: string): boolean {
 function scriptSource(config: Record<string, unknown>, field: string, settings: ScriptSettings): string {
   const { scriptsDir, configDir } = settings;
   const { code, file } = config;
-  if ((config as { [REF_FILE]?: boolean })[REF_FILE] === true) return readScript(join(scriptsDir!, file as string), config, field);
+  if (REF_FILE in config && typeof file === 'string' && scriptsDir !== undefined) return readScript(join(scriptsDir, file), config, field);
   if ((code === undefined) === (file === undefined)) throw validationError(`'${field}' needs exactly one of 'code', 'file' or 'ref'`, config);
   if (code !== undefined) {
     if (typeof code !== 'string') throw validationError(`'${field}.code' must be a string`, config);
@@ -155,6 +156,6 @@ function readScript(path: string, config: unknown, field: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw validationError(`'${field}.file' cannot be read: ${(err as Error).message}`, config);
+    throw validationError(`'${field}.file' cannot be read: ${errorMessage(err)}`, config);
   }
 }

@@ -5,8 +5,9 @@
 import type { IsRenderer, ResolveScope } from '../contracts/index.js';
 import { cloneJson } from '../model/cloneJson.js';
 import { StandinError, validationError } from '../model/errors.js';
+import { joinedHeaders } from '../model/headers.js';
 import type { ProtocolRequest } from '../model/request.js';
-import { isPlainObject } from '../model/plainObject.js';
+import { isObjectLike, isPlainObject } from '../model/plainObject.js';
 import { compileRiftTemplate, RiftTemplateError, type RiftTemplate, type TemplateScope } from '../templates/riftTemplate.js';
 import type { RiftImposter } from './riftImposter.js';
 
@@ -43,7 +44,7 @@ export function compileRiftTemplated(is: Record<string, unknown>, source: unknow
       fields.forEach((f, i) => set(rendered, f.path, f.header ? values[i]!.replace(/[\r\n]/g, '') : values[i]!));
       return rendered;
     };
-    if (!texts.some((t) => t instanceof Promise)) return fill(texts as string[]);
+    if (texts.every((t): t is string => typeof t === 'string')) return fill(texts);
     return Promise.all(texts).then(fill, (err: unknown) => {
       const message = `_rift.templated in ${scope.label ?? 'a stub'} could not read the flow state: ${err instanceof Error ? err.message : String(err)}`;
       scope.log.error(message);
@@ -59,27 +60,22 @@ function collect(value: unknown, path: (string | number)[], add: (path: (string 
   else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) collect(v, [...path, k], add);
 }
 
-function set(target: Record<string, unknown>, path: (string | number)[], value: string): void {
-  let at: Record<string | number, unknown> = target;
-  for (let i = 0; i < path.length - 1; i++) at = at[path[i]!] as Record<string | number, unknown>;
-  at[path[path.length - 1]!] = value;
+/** Writes `value` at `path` inside `target` (a copy of the JSON the path was collected from). */
+function set(target: unknown, path: (string | number)[], value: string): void {
+  let at = target;
+  for (let i = 0; i < path.length - 1; i++) at = isObjectLike(at) ? at[path[i]!] : undefined;
+  if (isObjectLike(at)) at[path[path.length - 1]!] = value;
 }
 
 function templateScope(request: ProtocolRequest, scope: ResolveScope, rift: RiftImposter): TemplateScope {
-  const headers: Record<string, string> = {};
-  const raw = (request.headers ?? {}) as Record<string, string | string[]>;
-  for (const name in raw) {
-    const value = raw[name]!;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
   const path = String(request.path ?? '');
   const flowId = rift.flowId(request, scope.port ?? 0);
   return {
     method: String(request.method ?? ''),
     path,
-    query: (request.query ?? {}) as Record<string, unknown>,
+    query: isObjectLike(request.query) ? request.query : {},
     pathParams: scope.pathParams?.(path) ?? {},
-    headers,
+    headers: joinedHeaders(request.headers),
     body: typeof request.body === 'string' ? request.body : '',
     state: (key) => rift.store.get(flowId, key),
   };

@@ -30,18 +30,23 @@ export type ScriptResult = HttpResult | DelayResult | ResetResult | PassResult;
 const RESET = new ResetResult();
 const PASS = new PassResult();
 
+/** `http(status, body)`: an answer with this status and body (headers added with `.header`). */
+export function http(status: unknown, body?: unknown): HttpResult {
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+    throw new Error(`http(status, body): the status must be an integer from 100 to 599, got ${JSON.stringify(status)}`);
+  }
+  return new HttpResult(status, body);
+}
+
+/** `delay(ms)`: the stub's own answer, that many milliseconds later. */
+export function delay(ms: unknown): DelayResult {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new Error(`delay(ms): ms must be a number of at least 0, got ${JSON.stringify(ms)}`);
+  return new DelayResult(Math.round(ms));
+}
+
+export const reset = (): ResetResult => RESET;
+
+export const pass = (): PassResult => PASS;
+
 /** The functions scripts call by these names. */
-export const RESULT_CONSTRUCTORS: Readonly<Record<string, (...args: unknown[]) => ScriptResult>> = {
-  http(status: unknown, body?: unknown) {
-    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
-      throw new Error(`http(status, body): the status must be an integer from 100 to 599, got ${JSON.stringify(status)}`);
-    }
-    return new HttpResult(status, body);
-  },
-  delay(ms: unknown) {
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new Error(`delay(ms): ms must be a number of at least 0, got ${JSON.stringify(ms)}`);
-    return new DelayResult(Math.round(ms));
-  },
-  reset: () => RESET,
-  pass: () => PASS,
-};
+export const RESULT_CONSTRUCTORS: Readonly<Record<string, (...args: unknown[]) => ScriptResult>> = { http, delay, reset, pass };

@@ -2,6 +2,7 @@
 // state, other flows' state, the flow id, the stub, a logger (and the response, in a decorate).
 // Built per run; what it costs is paid only by stubs with such scripts.
 import type { Log } from '../logging/logger.js';
+import { joinedHeaders } from '../model/headers.js';
 import { parseClientJson } from '../model/jsonDepth.js';
 import type { ProtocolRequest } from '../model/request.js';
 import type { FlowStore, FlowValue, MaybePromise } from '../state/flowStore.js';
@@ -83,13 +84,7 @@ class CtxMessage {
 
 class CtxRequest extends CtxMessage {
   constructor(request: ProtocolRequest, pathParams: Record<string, string>) {
-    const headers: Record<string, string> = {};
-    const raw = (request.headers ?? {}) as Record<string, string | string[]>;
-    for (const name in raw) {
-      const value = raw[name]!;
-      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    super(headers, typeof request.body === 'string' ? request.body : '', {
+    super(joinedHeaders(request.headers), typeof request.body === 'string' ? request.body : '', {
       method: String(request.method ?? ''),
       path: String(request.path ?? ''),
       pathParams,
@@ -168,6 +163,11 @@ class FlowState {
     );
   }
 
+  /** Another flow's handle, as `ctx.store.flow(id)` gives it. */
+  static sibling(of: FlowState, flowId: string): FlowState {
+    return new FlowState(of.store, flowId, of.watch);
+  }
+
   private seen<T>(value: MaybePromise<T>): MaybePromise<T> {
     if (value instanceof Promise) this.watch?.(value);
     return value;
@@ -177,4 +177,17 @@ class FlowState {
 function seconds_(value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`ctx.state.ttl: seconds must be a number, got ${JSON.stringify(value)}`);
   return Math.trunc(value);
+}
+
+/**
+ * A flow-state call from an engine that reaches `ctx` from outside (Lua's standin_call): `method`
+ * of the run's own flow (`ctx.state`) when `flowId` is undefined, else of `ctx.store.flow(flowId)`.
+ */
+export function callFlowMethod(ctx: Record<string, unknown>, flowId: string | undefined, method: string, args: unknown[]): unknown {
+  const own = ctx.state;
+  if (!(own instanceof FlowState)) throw new Error('the flow state is not available here');
+  const handle = flowId === undefined ? own : FlowState.sibling(own, flowId);
+  const fn: unknown = Reflect.get(handle, method);
+  if (typeof fn !== 'function') throw new TypeError(`${method} is not a function`);
+  return Reflect.apply(fn, handle, args);
 }

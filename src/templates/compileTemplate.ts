@@ -46,7 +46,7 @@ export function compileTemplate(source: string, options: TemplateOptions): Compi
 
   const run = (request: unknown): Array<number | string> => {
     const out: Array<number | string> = [];
-    if (longRunning) runSync(render as (...args: unknown[]) => unknown, [request, out, escapeXml], options.timeoutMs, options.stallMs);
+    if (longRunning) runSync(() => render(request, out, escapeXml), [], options.timeoutMs, options.stallMs);
     else render(request, out, escapeXml);
     return out;
   };

@@ -13,6 +13,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { didYouMeanSuffix } from '../model/didYouMean.js';
 import { errorMessage } from '../model/caughtError.js';
 import { parseClientJson } from '../model/jsonDepth.js';
+import { isObjectLike } from '../model/plainObject.js';
 
 /** What an expression reads; state answers later with the Redis store. */
 export interface TemplateScope {
@@ -85,7 +86,7 @@ export function compileRiftTemplate(text: string): RiftTemplate | undefined {
         }
         return out;
       };
-      return values.some((v) => v instanceof Promise) ? Promise.all(values).then(join) : join(values as Value[]);
+      return values.every((v): v is Value => !(v instanceof Promise)) ? join(values) : Promise.all(values).then(join);
     },
   };
 }
@@ -204,7 +205,7 @@ function compileNow(args: string[], token: string): Expression {
     if (offset !== undefined) {
       const m = /^([+-]?)(\d+)([smhd])$/.exec(offset);
       if (!m) throw new RiftTemplateError(`${token}: now's offset must look like '-36h', '+2d', '90m' or '30s', got '${offset}'`);
-      const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[3] as 's' | 'm' | 'h' | 'd'];
+      const unit = m[3] === 's' ? 1_000 : m[3] === 'm' ? 60_000 : m[3] === 'h' ? 3_600_000 : 86_400_000; // d
       offsetMs = (m[1] === '-' ? -1 : 1) * Number(m[2]) * unit;
     } else if (fmt !== undefined) {
       format = fmt;
@@ -233,8 +234,8 @@ function compileJsonPath(path: string, token: string): (root: unknown) => Value 
   return (root) => {
     let value = root;
     for (const step of steps) {
-      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, step)) return new TemplateMiss(`nothing at '${path}' in the request body`);
-      value = (value as Record<string | number, unknown>)[step];
+      if (!isObjectLike(value) || !Object.hasOwn(value, step)) return new TemplateMiss(`nothing at '${path}' in the request body`);
+      value = value[step];
     }
     return text(value);
   };

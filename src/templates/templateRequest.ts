@@ -7,7 +7,7 @@ import { isPlainObject } from '../model/plainObject.js';
 export function templateRequest(request: ProtocolRequest): Record<string, unknown> {
   const view = new TemplateRequest(request);
   if (isPlainObject(request.headers)) view.headers = anyCaseHeaders(request.headers);
-  return view as unknown as Record<string, unknown>;
+  return view;
 }
 
 /**

@@ -6,6 +6,8 @@
 // match that backtracks, string.rep building megabytes byte by byte), so each stretch also runs
 // under V8's own interrupt, which counts time on the clock and waits a little longer (stallClock.ts).
 // An interrupted call leaves only its own coroutine half-changed, and that is dropped.
+import { errorMessage } from '../../model/caughtError.js';
+import { isObjectLike } from '../../model/plainObject.js';
 import { freshStallBudget } from '../../model/stallClock.js';
 import type { FlowStore } from '../../state/flowStore.js';
 import {
@@ -25,7 +27,8 @@ import {
 import { lauxlib, loadFengari, lua, lualib, to_jsstring, to_luastring } from './fengariApi.js';
 import { pushValue, readValue } from './luaValues.js';
 import { LUA_PRELUDE } from './luaPrelude.js';
-import { RESULT_CONSTRUCTORS, type HttpResult } from '../results.js';
+import { delay, http, pass, reset } from '../results.js';
+import { callFlowMethod } from '../scriptContext.js';
 
 /** Instructions between deadline checks: cheap enough to ignore, fine enough to stop a loop in time. */
 const HOOK_INSTRUCTIONS = 1_000;
@@ -45,7 +48,8 @@ const REMOVED_GLOBALS = ['dofile', 'loadfile'];
 const REMOVED_OS = ['execute', 'exit', 'getenv', 'remove', 'rename', 'tmpname'];
 
 interface CallState {
-  store: FlowStore;
+  /** flow_store's store: only for a `should_inject` call (a ctx script reaches state through ctx). */
+  store?: FlowStore;
   /** The run's ctx (Rift's script API): standin_call reaches its state handles. */
   ctx?: Record<string, unknown>;
   deadline: number;
@@ -61,7 +65,7 @@ type StoreMethod = (store: FlowStore, flowId: string, L: unknown, arg: number) =
 
 const STORE_METHODS: Record<string, StoreMethod> = {
   get: (store, flowId, L, arg) => store.get(flowId, keyArgument(L, arg, 'get')),
-  set: (store, flowId, L, arg) => store.set(flowId, keyArgument(L, arg, 'set'), (readValue(L, arg + 1) as never) ?? null),
+  set: (store, flowId, L, arg) => store.set(flowId, keyArgument(L, arg, 'set'), readValue(L, arg + 1) ?? null),
   increment: (store, flowId, L, arg) => store.increment(flowId, keyArgument(L, arg, 'increment')),
   delete: (store, flowId, L, arg) => store.delete(flowId, keyArgument(L, arg, 'delete')),
   exists: (store, flowId, L, arg) => store.exists(flowId, keyArgument(L, arg, 'exists')),
@@ -115,7 +119,7 @@ class LuaState implements CompiledScript {
       throw syntaxError(popMessage(L), written);
     }
     // The chunk's top level runs once, here, under the same deadline as a call.
-    const state = this.newState(undefined as unknown as FlowStore, Date.now() + timeoutMs);
+    const state = this.newState(undefined, Date.now() + timeoutMs);
     this.calls.set(L, state);
     freshStallBudget();
     state.stretch = new Stretch(state.deadline, limits.stallMs, 'stretch');
@@ -155,7 +159,7 @@ class LuaState implements CompiledScript {
     const L = this.L;
     const thread = lua.lua_newthread(L);
     const threadRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
-    const state = this.newState(undefined as unknown as FlowStore, call.deadline);
+    const state = this.newState(undefined, call.deadline);
     const ctx = call.ctx();
     state.ctx = ctx;
     this.calls.set(thread, state);
@@ -187,13 +191,11 @@ class LuaState implements CompiledScript {
     const method = to_jsstring(lua.lua_tostring(thread, 2));
     const args: unknown[] = [];
     for (let i = 3; i <= lua.lua_gettop(thread); i++) args.push(readValue(thread, i));
-    const ctx = state.ctx as { state: Record<string, (...a: unknown[]) => unknown>; store: { flow(id: string): Record<string, (...a: unknown[]) => unknown> } };
-    const handle = own ? ctx.state : ctx.store.flow(to_jsstring(lua.lua_tostring(thread, 1)));
     let result: unknown;
     try {
-      result = handle[method]!(...args);
+      result = callFlowMethod(state.ctx, own ? undefined : to_jsstring(lua.lua_tostring(thread, 1)), method, args);
     } catch (err) {
-      return lauxlib.luaL_error(thread, to_luastring(`ctx.state.${method}: ${(err as Error).message}`));
+      return lauxlib.luaL_error(thread, to_luastring(`ctx.state.${method}: ${errorMessage(err)}`));
     }
     if (result instanceof Promise) {
       state.pending = result;
@@ -205,9 +207,10 @@ class LuaState implements CompiledScript {
 
   private logCtx(thread: unknown): number {
     const state = this.calls.get(thread);
-    const level = to_jsstring(lua.lua_tostring(thread, 1)) as 'debug' | 'info' | 'warn' | 'error';
-    const logger = state?.ctx?.logger as Record<string, (m: string) => void> | undefined;
-    logger?.[level]?.(to_jsstring(lua.lua_tostring(thread, 2) ?? to_luastring('')));
+    const level: string = to_jsstring(lua.lua_tostring(thread, 1));
+    const logger = state?.ctx?.logger;
+    const log = isObjectLike(logger) ? logger[level] : undefined;
+    if (typeof log === 'function') log.call(logger, to_jsstring(lua.lua_tostring(thread, 2) ?? to_luastring('')));
     return 0;
   }
 
@@ -252,7 +255,7 @@ class LuaState implements CompiledScript {
       try {
         return readValue(thread, 1);
       } catch (err) {
-        throw new ScriptRuntimeError(`${ENTRY_POINT} returned ${(err as Error).message}`);
+        throw new ScriptRuntimeError(`${ENTRY_POINT} returned ${errorMessage(err)}`);
       }
     } finally {
       this.finish(thread, threadRef);
@@ -264,7 +267,7 @@ class LuaState implements CompiledScript {
     lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, threadRef);
   }
 
-  private newState(store: FlowStore, deadline: number): CallState {
+  private newState(store: FlowStore | undefined, deadline: number): CallState {
     return { store, deadline, timeoutMs: this.timeoutMs, pending: undefined, timedOut: false, stretch: new Stretch(deadline, 0, 'stretch') };
   }
 
@@ -291,10 +294,11 @@ class LuaState implements CompiledScript {
 
   private callStore(thread: unknown, name: string, method: StoreMethod): number {
     const state = this.calls.get(thread);
-    if (!state) return lauxlib.luaL_error(thread, to_luastring(`flow_store:${name} can only be called from ${ENTRY_POINT}`));
+    const store = state?.store;
+    if (!state || !store) return lauxlib.luaL_error(thread, to_luastring(`flow_store:${name} can only be called from ${ENTRY_POINT}`));
     // With `:` the first argument is the table itself (upvalue 1).
     const first = lua.lua_rawequal(thread, 1, lua.lua_upvalueindex(1)) ? 2 : 1;
-    const result = method(state.store, keyArgument(thread, first, name), thread, first + 1);
+    const result = method(store, keyArgument(thread, first, name), thread, first + 1);
     if (result instanceof Promise) {
       state.pending = result;
       return lua.lua_yield(thread, 0);
@@ -306,11 +310,13 @@ class LuaState implements CompiledScript {
 
 /** What Lua's ctx is built from: the request's fields as data (its json parsed now). */
 function ctxData(ctx: Record<string, unknown>): Record<string, unknown> {
-  const message = (m: Record<string, unknown> | undefined) =>
-    m && { method: m.method, path: m.path, pathParams: m.pathParams, query: m.query, status: m.status, headers: m.headers, body: m.body, json: m.json };
+  const message = (m: unknown) =>
+    isObjectLike(m)
+      ? { method: m.method, path: m.path, pathParams: m.pathParams, query: m.query, status: m.status, headers: m.headers, body: m.body, json: m.json }
+      : undefined;
   return {
-    request: message(ctx.request as Record<string, unknown>),
-    response: message(ctx.response as Record<string, unknown> | undefined),
+    request: message(ctx.request),
+    response: message(ctx.response),
     flowId: ctx.flowId,
     stub: ctx.stub,
   };
@@ -318,21 +324,27 @@ function ctxData(ctx: Record<string, unknown>): Record<string, unknown> {
 
 /** A Lua result table as the result constructor it stands for. */
 function toResult(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || !('standin_result' in value)) return value;
-  const result = value as { standin_result: string; status?: unknown; body?: unknown; headers?: unknown; ms?: unknown };
-  switch (result.standin_result) {
+  if (!isObjectLike(value) || !('standin_result' in value)) return value;
+  switch (value.standin_result) {
     case 'http': {
-      let out = RESULT_CONSTRUCTORS.http!(result.status, result.body) as HttpResult;
-      for (const pair of Array.isArray(result.headers) ? result.headers : []) out = out.header((pair as unknown[])[0], (pair as unknown[])[1]);
+      let out = http(value.status, value.body);
+      const headers: unknown[] = Array.isArray(value.headers) ? value.headers : [];
+      for (const pair of headers) out = out.header(itemOf(pair, 0), itemOf(pair, 1));
       return out;
     }
     case 'delay':
-      return RESULT_CONSTRUCTORS.delay!(result.ms);
+      return delay(value.ms);
     case 'reset':
-      return RESULT_CONSTRUCTORS.reset!();
+      return reset();
     default:
-      return RESULT_CONSTRUCTORS.pass!();
+      return pass();
   }
+}
+
+/** `pair[i]` of a header pair (the prelude's `{ name, value }`), read as JavaScript would read it. */
+function itemOf(pair: unknown, i: number): unknown {
+  if (typeof pair === 'string') return pair[i];
+  return isObjectLike(pair) ? pair[i] : undefined;
 }
 
 function keyArgument(L: unknown, index: number, method: string): string {

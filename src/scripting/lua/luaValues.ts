@@ -1,5 +1,7 @@
 // Moves values between JavaScript and a fengari Lua stack: integers stay integers (so `'' .. 1`
 // is "1", not "1.0"), tables with keys 1..n become arrays, other tables objects.
+import { isObjectLike } from '../../model/plainObject.js';
+import type { FlowValue } from '../../state/flowStore.js';
 import { lua, to_jsstring, to_luastring } from './fengariApi.js';
 
 export function pushValue(L: unknown, value: unknown): void {
@@ -15,8 +17,8 @@ export function pushValue(L: unknown, value: unknown): void {
       pushValue(L, item);
       lua.lua_rawseti(L, -2, i + 1);
     });
-  } else if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>);
+  } else if (isObjectLike(value)) {
+    const entries = Object.entries(value);
     lua.lua_createtable(L, 0, entries.length);
     for (const [key, item] of entries) {
       pushValue(L, item);
@@ -26,11 +28,14 @@ export function pushValue(L: unknown, value: unknown): void {
 }
 
 /** The value at `index` as JavaScript; nil is undefined. Functions and userdata are refused. */
-export function readValue(L: unknown, index: number, depth = 0): unknown {
+export function readValue(L: unknown, index: number): FlowValue | undefined {
+  const type = lua.lua_type(L, index);
+  return type === lua.LUA_TNIL || type === lua.LUA_TNONE ? undefined : readData(L, index, 0);
+}
+
+/** A value that is not nil (a table holds no nil keys or values). */
+function readData(L: unknown, index: number, depth: number): FlowValue {
   switch (lua.lua_type(L, index)) {
-    case lua.LUA_TNIL:
-    case lua.LUA_TNONE:
-      return undefined;
     case lua.LUA_TBOOLEAN:
       return lua.lua_toboolean(L, index);
     case lua.LUA_TNUMBER:
@@ -45,24 +50,31 @@ export function readValue(L: unknown, index: number, depth = 0): unknown {
   }
 }
 
-function readTable(L: unknown, index: number, depth: number): unknown {
-  const entries: [unknown, unknown][] = [];
+function readTable(L: unknown, index: number, depth: number): FlowValue {
+  const entries: [FlowValue, FlowValue][] = [];
   lua.lua_pushnil(L);
   while (lua.lua_next(L, index) !== 0) {
     // Copy the key before reading it: lua_tostring on a number key would confuse lua_next.
     lua.lua_pushvalue(L, -2);
-    const key = readValue(L, -1, depth + 1);
+    const key = readData(L, -1, depth + 1);
     lua.lua_pop(L, 1);
-    entries.push([key, readValue(L, -1, depth + 1)]);
+    entries.push([key, readData(L, -1, depth + 1)]);
     lua.lua_pop(L, 1);
   }
-  const isArray = entries.length > 0 && entries.every(([k]) => typeof k === 'number' && Number.isInteger(k) && k >= 1 && k <= entries.length);
-  if (isArray) {
-    const out: unknown[] = new Array(entries.length);
-    for (const [k, v] of entries) out[(k as number) - 1] = v;
-    return out;
-  }
-  const out: Record<string, unknown> = {};
+  const array = asArray(entries);
+  if (array) return array;
+  const out: Record<string, FlowValue> = {};
   for (const [k, v] of entries) out[String(k)] = v;
+  return out;
+}
+
+/** A table whose keys are exactly 1..n, as an array; else undefined. */
+function asArray(entries: readonly [FlowValue, FlowValue][]): FlowValue[] | undefined {
+  if (entries.length === 0) return undefined;
+  const out: FlowValue[] = new Array(entries.length);
+  for (const [k, v] of entries) {
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > entries.length) return undefined;
+    out[k - 1] = v;
+  }
   return out;
 }
