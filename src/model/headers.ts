@@ -35,7 +35,7 @@ export function joinedHeaders(headers: unknown): Record<string, string> {
   if (!isObjectLike(headers)) return joined;
   for (const name in headers) {
     const value = headers[name];
-    joined[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    joined[name.toLowerCase()] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : String(value);
   }
   return joined;
 }

@@ -4,7 +4,7 @@
 // has used (--stallLimit); V8's own interrupt backs that up for work no step count sees (a
 // built-in method on a huge string).
 import { isObjectLike } from '../model/plainObject.js';
-import { FlowStoreError, type FlowStore } from '../state/flowStore.js';
+import { FlowStoreError, type FlowStore, type FlowValue } from '../state/flowStore.js';
 import {
   ENTRY_POINT,
   ScriptRuntimeError,
@@ -122,7 +122,7 @@ function scriptError(err: unknown, limits: ScriptLimits): Error {
 function storeObject(store: FlowStore): Record<string, (...args: unknown[]) => unknown> {
   return {
     get: (flowId, key) => store.get(String(flowId), String(key)),
-    set: (flowId, key, value) => store.set(String(flowId), String(key), (value ?? null) as never),
+    set: (flowId, key, value) => store.set(String(flowId), String(key), (value ?? null) as FlowValue), // kept as given (see FlowState.set)
     increment: (flowId, key) => store.increment(String(flowId), String(key)),
     delete: (flowId, key) => store.delete(String(flowId), String(key)),
     exists: (flowId, key) => store.exists(String(flowId), String(key)),

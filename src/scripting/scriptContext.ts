@@ -120,6 +120,8 @@ class FlowState {
     return this.get_or(key, fallback);
   }
 
+  // A script may store any value: the memory store keeps it as given, Redis as JSON, so the
+  // casts to FlowValue here say what reading it back gives, not what was checked.
   set(key: unknown, value: unknown): unknown {
     return this.seen(this.store.set(this.flowId, keyOf(key, 'set'), (value ?? null) as FlowValue));
   }

@@ -1,5 +1,6 @@
 // The syntax tree the parser builds and the compiler turns into closures. Every node carries the
 // position of its first token, for error messages.
+import type { Value } from './values.js';
 
 export interface Pos {
   readonly line: number;
@@ -7,7 +8,7 @@ export interface Pos {
 }
 
 export type Expr =
-  | (Pos & { k: 'literal'; value: unknown })
+  | (Pos & { k: 'literal'; value: Value })
   | (Pos & { k: 'var'; name: string })
   | (Pos & { k: 'global'; name: string }) // global::NAME, a top-level constant
   | (Pos & { k: 'this' })

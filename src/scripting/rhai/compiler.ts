@@ -288,7 +288,7 @@ export class Compiler implements ControlCompiler {
   expr(e: Expr): Ev {
     switch (e.k) {
       case 'literal': {
-        const v = e.value as Value;
+        const v = e.value;
         return () => v;
       }
       case 'var': {

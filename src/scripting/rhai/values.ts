@@ -1,7 +1,6 @@
 // Rhai values in JavaScript. Integers are plain numbers (the common case stays fast); floats are
 // boxed so `1` and `1.0` stay distinct as in Rhai. Maps are JS Maps, arrays JS arrays, `()` is
 // `undefined`. Arrays and maps are values in Rhai: copies are made where a value is stored.
-import type { Pos } from './ast.js';
 
 export class RhaiFloat {
   constructor(readonly value: number) {}
@@ -26,7 +25,13 @@ export interface ClosureBody {
   /** The enclosing variables the closure uses, shared with the scope that made it. */
   readonly captured: readonly SharedCell[];
   /** `ctx` is the run's RunContext (runtime.ts), named here by the part of it this file needs: runtime.ts holds values. */
-  run(args: Value[], captured: readonly SharedCell[], thisValue: Value, ctx: RunDeadline, pos: Pos): Value;
+  run(args: Value[], captured: readonly SharedCell[], thisValue: Value, ctx: RunDeadline, pos: CallPosition): Value;
+}
+
+/** Where a call stands in the source (ast.ts's Pos: the syntax tree holds values, so this file names the shape itself). */
+interface CallPosition {
+  readonly line: number;
+  readonly column: number;
 }
 
 export interface RunDeadline {
