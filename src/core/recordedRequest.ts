@@ -48,9 +48,17 @@ export function explainMissLater(record: RecordedRequest, explain: () => StubRep
   });
 }
 
+/** A record as savedRequests?explain=true and the event stream print it, in this order. */
+export interface ExplainedRecord {
+  index: number;
+  request: ProtocolRequest;
+  stub: StubRef | null;
+  nearMiss?: StubReport;
+}
+
 /** savedRequests?explain=true and the event stream: the request with what became of it. */
-export function explainedRecord(record: RecordedRequest): Record<string, unknown> {
-  const out: Record<string, unknown> = { index: record.index, request: record.request, stub: record.stub ?? null };
+export function explainedRecord(record: RecordedRequest): ExplainedRecord {
+  const out: ExplainedRecord = { index: record.index, request: record.request, stub: record.stub ?? null };
   if (record.nearMiss !== undefined) out.nearMiss = record.nearMiss;
   return out;
 }

@@ -4,7 +4,8 @@
 import type { RequestEventContent } from '../events/eventLog.js';
 import type { ProtocolRequest } from '../model/request.js';
 import { flowIdOf } from './flowId.js';
-import { explainedRecord, type RecordedRequest } from './recordedRequest.js';
+import { explainedRecord, type ExplainedRecord, type RecordedRequest, type StubRef } from './recordedRequest.js';
+import type { StubReport } from './stubReports.js';
 
 export class RequestEvent implements RequestEventContent {
   constructor(
@@ -22,22 +23,34 @@ export class RequestEvent implements RequestEventContent {
     return flowIdOf(this.config, this.port, this.record.request) ?? String(this.port);
   }
 
-  full(): Record<string, unknown> {
+  full(): { port: number; flowId: string } & ExplainedRecord {
     return { port: this.port, flowId: this.flowId(), ...explainedRecord(this.record) };
   }
 
-  summary(): Record<string, unknown> {
+  summary(): RequestSummary {
     return summaryOf(this.port, this.record);
   }
+}
+
+/** A recorded request in the summary view, its fields in the order they are printed. */
+export interface RequestSummary {
+  port: number;
+  index: number;
+  timestamp: unknown;
+  method?: string;
+  path?: string;
+  query?: unknown;
+  stub?: StubRef | null;
+  nearMiss?: StubReport;
 }
 
 /**
  * The summary of a recorded request: port, index, timestamp, method, path and query (when the
  * protocol has them), the stub that answered and, when none did, the closest one's report.
  */
-export function summaryOf(port: number, record: RecordedRequest): Record<string, unknown> {
+export function summaryOf(port: number, record: RecordedRequest): RequestSummary {
   const request = record.request;
-  const out: Record<string, unknown> = { port, index: record.index, timestamp: request.timestamp };
+  const out: RequestSummary = { port, index: record.index, timestamp: request.timestamp };
   if (typeof request.method === 'string') out.method = request.method;
   if (typeof request.path === 'string') out.path = request.path;
   if (request.query !== undefined) out.query = request.query;

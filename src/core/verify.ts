@@ -24,14 +24,34 @@ export interface VerifyOptions {
   readonly times?: ExpectedCount;
 }
 
+/** verify's answer, its fields in the order they are printed. */
+export interface VerifyAnswer {
+  matched: number;
+  total: number;
+  /** With includeRequests: the requests that matched. */
+  requests?: ProtocolRequest[];
+  /** With an expected count: whether it held, and why not. */
+  verified?: boolean;
+  message?: string;
+  /** The most recent of the requests that came closest, and the predicates it failed. */
+  closest?: { request: ProtocolRequest | undefined; failedPredicates: FailedPredicate[] };
+}
+
+interface FailedPredicate {
+  predicate: unknown;
+  /** The request's values for the fields the predicate names. */
+  actual: ProtocolRequest;
+  clauses: Clause[];
+}
+
 const FIELDS_SHOWN = ['method', 'path', 'query', 'headers', 'body', 'requestFrom', 'ip', 'form'];
 
 /** Rift's `actual`: the request's values for the fields a field predicate names; the whole request otherwise. */
-function actualFor(predicate: unknown, request: ProtocolRequest): Record<string, unknown> {
+function actualFor(predicate: unknown, request: ProtocolRequest): ProtocolRequest {
   // Already accepted: compilePredicate ran on it first.
   const shape = predicateShape(predicate, false);
   const fields = 'fields' in shape && !isPlainObject(shape.predicate.jsonpath) && !isPlainObject(shape.predicate.xpath) ? shape.fields : undefined;
-  const out: Record<string, unknown> = {};
+  const out: ProtocolRequest = {};
   for (const key of fields === undefined ? FIELDS_SHOWN : Object.keys(fields)) {
     if (request[key] !== undefined) out[key] = request[key];
   }
@@ -46,7 +66,7 @@ const describeCount = (times: ExpectedCount): string =>
       : `between ${times.atLeast} and ${times.atMost}`;
 
 /** Script predicates (`_rift`) read each request's flow state as it is now; a promise when that is kept in Redis. */
-export async function verifyRequests(imposter: Imposter, options: VerifyOptions): Promise<Record<string, unknown>> {
+export async function verifyRequests(imposter: Imposter, options: VerifyOptions): Promise<VerifyAnswer> {
   const compileOptions = imposter.predicateOptions;
   const all = compilePredicates(options.predicates, compileOptions);
   const readsFlows = usesExtensionOperator(options.predicates);
@@ -63,7 +83,7 @@ export async function verifyRequests(imposter: Imposter, options: VerifyOptions)
     ((await untilRead(match, () => all(match))) ? matched : missed).push(request);
   }
 
-  const out: Record<string, unknown> = { matched: matched.length, total: scoped.length };
+  const out: VerifyAnswer = { matched: matched.length, total: scoped.length };
   if (options.includeRequests) out.requests = matched;
   let wantClosest = options.includeClosest;
   if (options.times !== undefined) {
@@ -90,7 +110,7 @@ export async function verifyRequests(imposter: Imposter, options: VerifyOptions)
       }
     }
     const match = matchOf.get(best!) ?? new MatchRequest(best!);
-    const failedPredicates: Record<string, unknown>[] = [];
+    const failedPredicates: FailedPredicate[] = [];
     options.predicates.forEach((predicate, i) => {
       if (each[i]!(match)) return;
       const clauses: Clause[] = explainers[i]!.explain(match).filter((clause) => !clause.held);

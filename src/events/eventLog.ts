@@ -20,9 +20,9 @@ export interface RequestEventContent {
   /** Rift's flow id of the request (the imposter's port when its flowIdSource header is absent). */
   flowId(): string;
   /** The `request` event as documented: port, flowId, index, request, stub, nearMiss when none matched. */
-  full(): Record<string, unknown>;
+  full(): object;
   /** The summary view: what a list of live requests shows (no headers, no body). */
-  summary(): Record<string, unknown>;
+  summary(): object;
 }
 
 /** How a client reads request events: everything, or the dashboard's summaries. */
