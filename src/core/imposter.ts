@@ -50,7 +50,7 @@ import { FlowStoreError, type MaybePromise } from '../state/flowStore.js';
 import { AnsweringError, FlowReads } from '../model/flowReads.js';
 import { MemoryFlowStore } from '../state/memoryFlowStore.js';
 import { ScenarioBook, type StubScenario } from './scenarios.js';
-import { riftDebugAnswer } from './riftDebug.js';
+import { riftDebugAnswer, type RiftDebugAnswer } from './riftDebug.js';
 import { explainMissLater, type RecordedRequest } from './recordedRequest.js';
 import { RequestEvent } from './requestEvent.js';
 import { RequestJournal } from './requestJournal.js';
@@ -427,7 +427,7 @@ export class Imposter implements RequestHandler, ProxyRecorder<Stub>, StubHost {
   }
 
   /** Rift's `X-Rift-Debug` answer for a request, instead of its response. */
-  debugAnswer(request: ProtocolRequest): Record<string, unknown> | Promise<Record<string, unknown>> {
+  debugAnswer(request: ProtocolRequest): RiftDebugAnswer | Promise<RiftDebugAnswer> {
     return riftDebugAnswer(this, request);
   }
 

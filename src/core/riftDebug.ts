@@ -5,6 +5,7 @@ import { RAW_HTTP, type ProtocolRequest } from '../model/request.js';
 import { RESPONSE_MODIFIERS } from '../model/knownFields.js';
 import { isPlainObject } from '../model/plainObject.js';
 import type { CompiledResponse } from '../contracts/index.js';
+import type { EchoedResponse } from '../model/echoedDefinition.js';
 import type { Stub } from './stub.js';
 import type { StubReport, TestResult } from './stubReports.js';
 
@@ -24,25 +25,70 @@ export interface DebuggedImposter {
 
 const BODY_PREVIEW = 500;
 
-function requestPart(request: ProtocolRequest): Record<string, unknown> {
+/** Rift's debug answer, each object's fields in the order they are printed. */
+export interface RiftDebugAnswer {
+  debug: true;
+  request: DebugRequest;
+  imposter: { port: number; name?: string; protocol: string; stubCount: number };
+  matchResult: DebugMatch | DebugMiss;
+}
+
+interface DebugRequest {
+  method: unknown;
+  path: unknown;
+  /** The query string as received (http). */
+  query?: string;
+  headers: Record<string, unknown>;
+  body: string | null;
+}
+
+interface DebugMatch {
+  matched: true;
+  stubIndex: number;
+  stubId?: string;
+  predicates: unknown;
+  responsePreview?: ResponsePreview;
+}
+
+interface DebugMiss {
+  matched: false;
+  reason: string;
+  allStubs: StubListing[];
+}
+
+interface ResponsePreview {
+  /** The response's kind (`is`, `proxy`, `inject`, ...). */
+  responseType: string;
+  statusCode?: number;
+  headers?: Record<string, unknown>;
+  bodyPreview?: string;
+}
+
+interface StubListing {
+  index: number;
+  id?: string;
+  predicates: unknown;
+  responseCount: number;
+  failed: StubReport['failed'];
+}
+
+function requestPart(request: ProtocolRequest): DebugRequest {
   const raw = request[RAW_HTTP];
-  const out: Record<string, unknown> = { method: request.method, path: request.path };
   const q = raw?.url.indexOf('?') ?? -1;
-  if (raw !== undefined && q !== -1) out.query = raw.url.slice(q + 1);
+  const query = raw !== undefined && q !== -1 ? { query: raw.url.slice(q + 1) } : {};
   const headers: Record<string, unknown> = {};
   if (isPlainObject(request.headers)) {
     for (const [name, value] of Object.entries(request.headers)) {
       if (name.toLowerCase() !== 'x-rift-debug') headers[name] = value;
     }
   }
-  out.headers = headers;
-  out.body = typeof request.body === 'string' && request.body !== '' ? request.body : null;
-  return out;
+  const body = typeof request.body === 'string' && request.body !== '' ? request.body : null;
+  return { method: request.method, path: request.path, ...query, headers, body };
 }
 
-function responsePreview(config: Record<string, unknown>, responseFields: readonly string[]): Record<string, unknown> {
+function responsePreview(config: EchoedResponse, responseFields: readonly string[]): ResponsePreview {
   const responseType = responseFields.find((field) => config[field] !== undefined && config[field] !== null && !RESPONSE_MODIFIERS.includes(field)) ?? 'is';
-  const preview: Record<string, unknown> = { responseType };
+  const preview: ResponsePreview = { responseType };
   const is = config.is;
   if (responseType === 'is' && isPlainObject(is)) {
     preview.statusCode = Number(is.statusCode ?? 200);
@@ -55,48 +101,35 @@ function responsePreview(config: Record<string, unknown>, responseFields: readon
   return preview;
 }
 
-function stubListing(imposter: DebuggedImposter, report: StubReport): Record<string, unknown> {
+function stubListing(imposter: DebuggedImposter, report: StubReport): StubListing {
   const stub = imposter.stubs[report.index]!;
-  const out: Record<string, unknown> = { index: report.index };
-  if (report.id !== undefined) out.id = report.id;
-  out.predicates = stub.config.predicates ?? [];
-  out.responseCount = stub.responses.length;
-  out.failed = report.failed;
-  return out;
+  const id = report.id !== undefined ? { id: report.id } : {};
+  return { index: report.index, ...id, predicates: stub.config.predicates ?? [], responseCount: stub.responses.length, failed: report.failed };
 }
 
-export function riftDebugAnswer(imposter: DebuggedImposter, request: ProtocolRequest): Record<string, unknown> | Promise<Record<string, unknown>> {
+export function riftDebugAnswer(imposter: DebuggedImposter, request: ProtocolRequest): RiftDebugAnswer | Promise<RiftDebugAnswer> {
   const tested = imposter.test(request);
   return tested instanceof Promise ? tested.then((result) => debugAnswer(imposter, request, result)) : debugAnswer(imposter, request, tested);
 }
 
-function debugAnswer(
-  imposter: DebuggedImposter,
-  request: ProtocolRequest,
-  { answering, reports }: TestResult,
-): Record<string, unknown> | Promise<Record<string, unknown>> {
-  const about: Record<string, unknown> = { port: imposter.port };
-  if (typeof imposter.config.name === 'string') about.name = imposter.config.name;
-  about.protocol = imposter.protocol.name;
-  about.stubCount = imposter.stubs.length;
-  let matchResult: Record<string, unknown>;
+function debugAnswer(imposter: DebuggedImposter, request: ProtocolRequest, { answering, reports }: TestResult): RiftDebugAnswer | Promise<RiftDebugAnswer> {
+  const name = typeof imposter.config.name === 'string' ? { name: imposter.config.name } : {};
+  const about = { port: imposter.port, ...name, protocol: imposter.protocol.name, stubCount: imposter.stubs.length };
   if (answering === -1) {
-    matchResult = {
+    const matchResult: DebugMiss = {
       matched: false,
       reason: 'No stub predicates matched the request',
       allStubs: reports.map((report) => stubListing(imposter, report)),
     };
-  } else {
-    const stub = imposter.stubs[answering]!;
-    matchResult = { matched: true, stubIndex: answering };
-    if (stub.id !== undefined) matchResult.stubId = stub.id;
-    matchResult.predicates = stub.config.predicates ?? [];
-    const upcoming = imposter.upcomingResponse(stub);
-    const answer = (response: CompiledResponse): Record<string, unknown> => {
-      matchResult.responsePreview = responsePreview(response.config, imposter.responseFields);
-      return { debug: true, request: requestPart(request), imposter: about, matchResult };
-    };
-    return upcoming instanceof Promise ? upcoming.then(answer) : answer(upcoming);
+    return { debug: true, request: requestPart(request), imposter: about, matchResult };
   }
-  return { debug: true, request: requestPart(request), imposter: about, matchResult };
+  const stub = imposter.stubs[answering]!;
+  const stubId = stub.id !== undefined ? { stubId: stub.id } : {};
+  const matchResult: DebugMatch = { matched: true, stubIndex: answering, ...stubId, predicates: stub.config.predicates ?? [] };
+  const upcoming = imposter.upcomingResponse(stub);
+  const answer = (response: CompiledResponse): RiftDebugAnswer => {
+    matchResult.responsePreview = responsePreview(response.config, imposter.responseFields);
+    return { debug: true, request: requestPart(request), imposter: about, matchResult };
+  };
+  return upcoming instanceof Promise ? upcoming.then(answer) : answer(upcoming);
 }
