@@ -104,16 +104,22 @@ export function forceStringsObject(value: PlainObject): PlainObject {
   return result;
 }
 
-/** What `<` sees of a value: objects convert the way mountebank's plain objects and arrays do. */
-function comparable(value: unknown): unknown {
-  if (!isObjectLike(value)) return value;
+/**
+ * What `<` sees of a value: objects convert the way mountebank's plain objects and arrays do; null
+ * and undefined are compared as the numbers `<` turns them into (0 and NaN).
+ */
+function comparable(value: unknown): string | number | bigint | boolean {
+  if (value === null) return 0;
+  if (value === undefined) return Number.NaN;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return value;
+  if (!isObjectLike(value)) return String(value);
   return Array.isArray(value) ? value.map((element) => (isObjectLike(element) ? comparable(element) : element)).join(',') : '[object Object]';
 }
 
 /** mountebank's sortObjects comparator (used for expected arrays, which it sorts). */
 export function compareLikeMountebank(a: unknown, b: unknown): number {
   if (isObjectLike(a) && isObjectLike(b)) return compareLikeMountebank(canonical(a), canonical(b));
-  return (comparable(a) as string) < (comparable(b) as string) ? -1 : 1;
+  return comparable(a) < comparable(b) ? -1 : 1;
 }
 
 /**
