@@ -6,7 +6,7 @@
 import type { ScriptScope } from '../injection/scriptScope.js';
 import type { Log } from '../logging/logger.js';
 import type { EchoedResponse } from '../model/echoedDefinition.js';
-import type { FlowReads } from '../model/flowReads.js';
+import type { FlowReads, FlowValue } from '../model/flowReads.js';
 import type { ProxyDefinition } from '../model/imposterDefinition.js';
 import type { ProtocolRequest } from '../model/request.js';
 import type { TemplateOptions } from '../templates/compileTemplate.js';
@@ -345,7 +345,7 @@ export interface FlowKeyValues {
   /** Removes every key of the flow. */
   clear(flowId: string): MaybePromise<unknown>;
   /** The flow's live keys and values, read at once. */
-  snapshot(flowId: string): MaybePromise<ReadonlyMap<string, unknown>>;
+  snapshot(flowId: string): MaybePromise<ReadonlyMap<string, FlowValue>>;
   /** Atomic compare-and-set: `next` is written only when the key holds `expected` (null: absent). */
   cas(flowId: string, key: string, expected: null | string, next: string): MaybePromise<{ applied: boolean; current?: unknown }>;
 }

@@ -3,22 +3,25 @@
 // predicate answers synchronously. A flow kept in memory is read on the spot; one kept in Redis
 // answers later, so the predicate that asked is matched again once it has arrived.
 
+/** What a flow store keeps: JSON values (numbers stay numbers, maps stay maps). */
+export type FlowValue = null | boolean | number | string | FlowValue[] | { [key: string]: FlowValue };
+
 /** Most flows one request's predicates may read (a script reading ever new flows would never settle). */
 export const MAX_FLOWS_READ = 32;
 
 export class FlowReads {
-  private readonly flows = new Map<string, ReadonlyMap<string, unknown>>();
+  private readonly flows = new Map<string, ReadonlyMap<string, FlowValue>>();
   private readonly reading = new Map<string, Promise<void>>();
   private failure: unknown;
 
   constructor(
     /** The request's own flow (`_rift.flowState.flowIdSource`). */
     readonly flowId: string,
-    private readonly read: (flowId: string) => ReadonlyMap<string, unknown> | Promise<ReadonlyMap<string, unknown>>,
+    private readonly read: (flowId: string) => ReadonlyMap<string, FlowValue> | Promise<ReadonlyMap<string, FlowValue>>,
   ) {}
 
   /** The flow's keys and values, or undefined while they are being read (then `waiting` is true). */
-  keys(flowId: string): ReadonlyMap<string, unknown> | undefined {
+  keys(flowId: string): ReadonlyMap<string, FlowValue> | undefined {
     const known = this.flows.get(flowId);
     if (known !== undefined || this.reading.has(flowId)) return known;
     if (this.flows.size + this.reading.size >= MAX_FLOWS_READ) {

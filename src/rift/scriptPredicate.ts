@@ -158,7 +158,7 @@ class ReadOnlyFlows implements FlowStore {
 
   constructor(private readonly reads: FlowReads) {}
 
-  private keys(flowId: string): ReadonlyMap<string, unknown> {
+  private keys(flowId: string): ReadonlyMap<string, FlowValue> {
     const keys = this.reads.keys(flowId);
     if (keys !== undefined) return keys;
     this.missing ??= flowId;
@@ -166,7 +166,7 @@ class ReadOnlyFlows implements FlowStore {
   }
 
   get(flowId: string, key: string): FlowValue | undefined {
-    return this.keys(flowId).get(key) as FlowValue | undefined;
+    return this.keys(flowId).get(key);
   }
 
   exists(flowId: string, key: string): boolean {
@@ -174,7 +174,7 @@ class ReadOnlyFlows implements FlowStore {
   }
 
   snapshot(flowId: string): ReadonlyMap<string, FlowValue> {
-    return this.keys(flowId) as ReadonlyMap<string, FlowValue>;
+    return this.keys(flowId);
   }
 
   set(): boolean {

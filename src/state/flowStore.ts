@@ -2,8 +2,9 @@
 // scripts can count, remember and expire things per flow instead of per stub.
 // One interface, two backends: in memory (synchronous) and Redis (asynchronous).
 
-/** What a store keeps: JSON values (numbers stay numbers, maps stay maps). */
-export type FlowValue = null | boolean | number | string | FlowValue[] | { [key: string]: FlowValue };
+import type { FlowValue } from '../model/flowReads.js';
+
+export type { FlowValue };
 
 /** Memory answers at once; Redis answers later. Engines handle both without awaiting a sync value. */
 export type MaybePromise<T> = T | Promise<T>;
