@@ -93,6 +93,24 @@ test("one request's stretches share the limit; the next request and the next tur
   assert.equal(stretchBudget(50), 50, 'a later turn of the event loop too');
 });
 
+// Others wait for the whole series on the clock: on a loaded machine a looping stretch uses little
+// CPU time in its MAX_DILATION x limit, and each later one would get as much clock again.
+test("one request's stretches in a turn share MAX_DILATION times the limit on the clock", async () => {
+  await new Promise((resolve) => setImmediate(resolve));
+  freshStallBudget();
+  assert.equal(stretchBudget(50), 50);
+  assert.ok(clockLimit(50) <= 50 * MAX_DILATION);
+  block(80); // the first stretch, kept off the CPU for 80 ms of the clock
+  const budget = stretchBudget(50);
+  assert.ok(budget > 30, `most of the CPU time is left (${budget} ms)`);
+  const wall = clockLimit(budget);
+  assert.ok(wall <= 50 * MAX_DILATION - 80 + 1, `the next stretch gets what is left of the clock: ${wall} ms`);
+  block(30);
+  assert.equal(clockLimit(stretchBudget(50)), 1, 'none left: the next stretch is stopped at once');
+  freshStallBudget();
+  assert.ok(clockLimit(stretchBudget(50)) >= 50, 'the next request has the clock of its own');
+});
+
 /** CPU time `run` takes, in ms. */
 function cpuOf(run: () => void): number {
   const start = process.cpuUsage();
