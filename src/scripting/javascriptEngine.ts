@@ -9,6 +9,7 @@
 // model/stallClock.ts), within the run's own budget.
 import vm from 'node:vm';
 import { freshStallBudget } from '../model/stallClock.js';
+import { isThenable } from '../model/thenable.js';
 import { TimeLimitExceeded, withTimeLimit } from '../model/timeLimit.js';
 import { FlowStoreError, type FlowStore } from '../state/flowStore.js';
 import {
@@ -42,10 +43,6 @@ export const javascriptEngine: ScriptEngine = {
     return { run: (call) => script.invoke(call.deadline, call.stallMs, (watch) => [call.ctx(watch)]) };
   },
 };
-
-type Thenable = { then(onValue: (v: unknown) => void, onError: (e: unknown) => void): unknown };
-const isThenable = (value: unknown): value is Thenable =>
-  typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 
 class JavaScriptScript implements CompiledScript {
   private readonly context: vm.Context;

@@ -2,6 +2,7 @@
 // lets a run which met a Promise be replayed up to that point once the Promise settles.
 import type { Pos } from './ast.js';
 import { StallClock, stretchBudget } from '../../model/stallClock.js';
+import { isThenable } from '../../model/thenable.js';
 import { RhaiRuntimeError, RhaiStallError, RhaiTimeoutError } from './errors.js';
 import type { FnPtr, Value } from './values.js';
 
@@ -158,9 +159,4 @@ function hostFailure(what: string, err: unknown, pos: Pos): RhaiRuntimeError {
   const failure = new RhaiRuntimeError(`${what} failed: ${message}`, pos);
   failure.cause = err;
   return failure;
-}
-
-/** A Promise, or any object or function with a `then` method, as `await` treats it. */
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return ((typeof value === 'object' && value !== null) || typeof value === 'function') && 'then' in value && typeof value.then === 'function';
 }
