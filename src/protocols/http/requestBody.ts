@@ -72,27 +72,29 @@ export function readBody(req: IncomingMessage, limit: number, onTooLarge: () => 
   });
 }
 
-/** After a 413, how long and how much of the rest of the body is read and thrown away before the connection is cut. */
+/** After a 413, how much of the rest of the body is read and thrown away, and how long before the connection is cut. */
 const DRAIN_MS = 2_000;
 const DRAIN_BYTES = 16 * 1024 * 1024;
 
 /**
  * Answers 413. Closing at once would reset the connection while the client is still sending, and
- * a reset can destroy the answer before the client reads it; so the rest of the body is read and
- * thrown away (clients stop sending once they see the answer) and the connection is cut only if
- * more than DRAIN_BYTES or DRAIN_MS of it keep coming.
+ * a reset destroys the answer in the client's buffers before the client reads it; so the rest of
+ * the body is read and thrown away (clients stop sending once they see the answer). Past
+ * DRAIN_BYTES standin stops reading instead: TCP then holds a client that keeps sending without
+ * looking for an answer, and its blocked write lets it read the 413. The connection is cut
+ * DRAIN_MS after the answer, or when the body ends.
  */
 export function answerTooLarge(req: IncomingMessage, res: ServerResponse, body: string, headers: Record<string, string> = {}): void {
   let drained = 0;
-  const cut = (): void => {
-    req.socket.destroy();
-  };
-  const timer = setTimeout(cut, DRAIN_MS);
+  const timer = setTimeout(() => req.socket.destroy(), DRAIN_MS);
   timer.unref();
-  req.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer): void => {
     drained += chunk.length;
-    if (drained > DRAIN_BYTES) cut();
-  });
+    if (drained <= DRAIN_BYTES) return;
+    req.off('data', onData);
+    req.pause();
+  };
+  req.on('data', onData);
   req.once('end', () => clearTimeout(timer));
   req.socket.once('close', () => clearTimeout(timer));
   req.resume();
