@@ -103,6 +103,17 @@ describe('input that used to end the process', () => {
     await assertAlive();
   });
 
+  it('a client that sends 600 MB before it looks for an answer reads the 413 once its writes stall, rather than a reset', async () => {
+    const port = await imposter([{ responses: [{ is: { body: 'served' } }] }]);
+    await canary.during(async () => {
+      for (const chunked of [false, true]) {
+        const answer = await sendLargeBody(port, '/', 600 * 1024 * 1024, { chunked, readWhenStalled: true });
+        assert.equal(answer.status, 413, answer.body);
+      }
+    });
+    await assertAlive();
+  });
+
   it('a 600 MB body to the admin API gets 413 naming --adminBodyLimit', async () => {
     const answer = await canary.during(() => sendLargeBody(server.port, '/imposters', 600 * 1024 * 1024));
     assert.equal(answer.status, 413);

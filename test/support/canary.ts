@@ -103,16 +103,20 @@ export async function createCanary(adminUrl: string, pid: number): Promise<Canar
   };
 }
 
+/** How long a `readWhenStalled` client's write waits before it looks for an answer. */
+const STALL_MS = 200;
+
 /**
  * Sends `size` bytes of body in chunks over a raw socket and returns the status line and body of
  * whatever the server answers (which may come before the body is all sent), without holding the
- * body in memory at once.
+ * body in memory at once. With `readWhenStalled` it reads nothing until a write has waited
+ * STALL_MS for the server to take more, as a client that sends its body before it looks for an answer.
  */
 export function sendLargeBody(
   port: number,
   path: string,
   size: number,
-  options: { chunked?: boolean; headers?: Record<string, string> } = {},
+  options: { chunked?: boolean; headers?: Record<string, string>; readWhenStalled?: boolean } = {},
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
@@ -142,10 +146,19 @@ export function sendLargeBody(
       socket.destroy();
       resolve({ status: Number(match[1]), body });
     };
-    socket.on('data', (d: Buffer) => {
-      answer += d.toString('latin1');
-      if (answer.includes('\r\n\r\n')) finish(false);
-    });
+    let reading = false;
+    const read = (): void => {
+      if (reading) return;
+      reading = true;
+      socket.resume();
+      socket.on('data', (d: Buffer) => {
+        answer += d.toString('latin1');
+        if (answer.includes('\r\n\r\n')) finish(false);
+      });
+    };
+    let stalled: NodeJS.Timeout | undefined;
+    if (options.readWhenStalled) socket.pause();
+    else read();
     socket.on('error', () => finish(true));
     socket.on('close', () => finish(true));
     const extra = Object.entries(options.headers ?? {})
@@ -154,16 +167,21 @@ export function sendLargeBody(
     const framing = options.chunked ? 'Transfer-Encoding: chunked\r\n' : `Content-Length: ${size}\r\n`;
     socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}${framing}\r\n`);
     const pump = (): void => {
+      clearTimeout(stalled);
+      stalled = undefined;
       while (sent < size && !settled && !socket.destroyed) {
         const part = chunk.subarray(0, Math.min(chunk.length, size - sent));
         sent += part.length;
         const more = socket.write(options.chunked ? Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]) : part);
         if (!more) {
           socket.once('drain', pump);
+          if (options.readWhenStalled) stalled = setTimeout(read, STALL_MS);
           return;
         }
       }
-      if (sent >= size && options.chunked && !socket.destroyed) socket.write('0\r\n\r\n');
+      if (sent < size) return;
+      if (options.chunked && !socket.destroyed) socket.write('0\r\n\r\n');
+      read();
     };
     pump();
   });
