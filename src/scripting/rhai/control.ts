@@ -5,7 +5,7 @@ import type { Ev, Frame } from './access.js';
 import { RhaiRuntimeError } from './errors.js';
 import { BreakSignal, CONTINUE } from './runtime.js';
 import type { LoopInfo, Scope } from './scope.js';
-import { copyValue, RhaiChar, RhaiRange, typeName, valuesEqual, type Value } from './values.js';
+import { copyValue, RhaiChar, RhaiRange, typeName, valuesEqual, writeSlot, type Value } from './values.js';
 
 /** What these compilers need from the main one. */
 export interface ControlCompiler {
@@ -136,11 +136,15 @@ export function compileFor(c: ControlCompiler, e: Expr & { k: 'for' }): Ev {
   return (f) => {
     const it = iterable(f);
     const { slots, ctx } = f;
+    // Each run of the loop has its variables afresh; within it they are one variable each, as in
+    // Rhai: a closure made in the body shares it and sees the later iterations' values.
+    slots[item] = undefined;
+    if (counter >= 0) slots[counter] = undefined;
     if (it instanceof RhaiRange) {
       for (let i = it.start, n = 0; i < it.stop; i++, n++) {
         ctx.tick(e);
-        slots[item] = i;
-        if (counter >= 0) slots[counter] = n;
+        writeSlot(slots, item, i);
+        if (counter >= 0) writeSlot(slots, counter, n);
         const b = step(f);
         if (b) return b.value;
       }
@@ -152,8 +156,8 @@ export function compileFor(c: ControlCompiler, e: Expr & { k: 'for' }): Ev {
     else throw new RhaiRuntimeError(`cannot iterate over ${typeName(it)}${it instanceof Map ? ': use its keys() or values()' : ''}`, e.iterable);
     for (let n = 0; n < items.length; n++) {
       ctx.tick(e);
-      slots[item] = copyValue(items[n]);
-      if (counter >= 0) slots[counter] = n;
+      writeSlot(slots, item, copyValue(items[n]));
+      if (counter >= 0) writeSlot(slots, counter, n);
       const b = step(f);
       if (b) return b.value;
     }

@@ -204,7 +204,16 @@ describe('Rhai functions', () => {
   it('shares captured variables between a closure and its scope, as Rhai does', () => {
     assert.equal(run('let count = 0; let inc = || { count += 1; }; inc.call(); inc.call(); count'), 2);
     assert.equal(run('let x = 1; let f = || x; x = 5; f.call()'), 5);
-    assert.deepEqual(run('let fs = []; for i in 0..3 { fs.push(|| i * 10); } fs.map(|f| f.call())'), [0, 10, 20], 'each iteration is its own variable');
+    // A loop variable is one variable for the whole loop (Rhai writes each item through the shared
+    // value: rhaiscript/rhai#366); a `let` in the body is a new one each iteration.
+    assert.deepEqual(run('let fs = []; for i in 0..3 { fs.push(|| i * 10); } fs.map(|f| f.call())'), [20, 20, 20]);
+    assert.deepEqual(run('let fs = []; for (x, i) in ["a", "b"] { fs.push(|| x + i); } fs.map(|f| f.call())'), ['b1', 'b1']);
+    assert.deepEqual(run('let fs = []; for i in 0..3 { let j = i; fs.push(|| j * 10); } fs.map(|f| f.call())'), [0, 10, 20]);
+    assert.deepEqual(
+      run('let out = []; for round in 0..2 { let fs = []; for i in 0..2 { fs.push(|| i + round * 10); } out += fs.map(|f| f.call()); } out'),
+      [1, 1, 11, 11],
+      'each run of an inner loop has a variable of its own',
+    );
     assert.deepEqual(run('let log = []; let add = |v| log.push(v); add.call(1); add.call(2); log'), [1, 2]);
     assert.equal(run('let n = 1; let outer = || { let inner = || { n += 10; }; inner.call(); n }; outer.call() + n'), 22);
   });
