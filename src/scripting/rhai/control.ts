@@ -126,24 +126,31 @@ export function compileLoop(c: ControlCompiler, e: Expr & { k: 'loop' }): Ev {
 export function compileFor(c: ControlCompiler, e: Expr & { k: 'for' }): Ev {
   const iterable = c.expr(e.iterable);
   c.scope.push();
-  const item = c.scope.declare(e.item, false).slot;
-  const counter = e.counter ? c.scope.declare(e.counter, false).slot : -1;
+  const itemVar = c.scope.declare(e.item, false);
+  const counterVar = e.counter ? c.scope.declare(e.counter, false) : undefined;
   const info = c.scope.enterLoop();
   const body = c.block(e.body);
   c.scope.exitLoop();
   c.scope.pop();
   const step = loopStep(body, info);
+  const item = itemVar.slot;
+  const counter = counterVar ? counterVar.slot : -1;
+  // Within one run of the loop its variables are one variable each, as in Rhai: a closure made in
+  // the body shares it and sees the later iterations' values. Only such a loop pays for the check.
+  const shared = itemVar.captured || counterVar?.captured === true;
   return (f) => {
     const it = iterable(f);
     const { slots, ctx } = f;
-    // Each run of the loop has its variables afresh; within it they are one variable each, as in
-    // Rhai: a closure made in the body shares it and sees the later iterations' values.
-    slots[item] = undefined;
-    if (counter >= 0) slots[counter] = undefined;
+    if (shared) {
+      // Each run of the loop has variables of its own.
+      slots[item] = undefined;
+      if (counter >= 0) slots[counter] = undefined;
+    }
     if (it instanceof RhaiRange) {
       for (let i = it.start, n = 0; i < it.stop; i++, n++) {
         ctx.tick(e);
-        writeSlot(slots, item, i);
+        if (shared) writeSlot(slots, item, i);
+        else slots[item] = i;
         if (counter >= 0) writeSlot(slots, counter, n);
         const b = step(f);
         if (b) return b.value;
@@ -156,7 +163,8 @@ export function compileFor(c: ControlCompiler, e: Expr & { k: 'for' }): Ev {
     else throw new RhaiRuntimeError(`cannot iterate over ${typeName(it)}${it instanceof Map ? ': use its keys() or values()' : ''}`, e.iterable);
     for (let n = 0; n < items.length; n++) {
       ctx.tick(e);
-      writeSlot(slots, item, copyValue(items[n]));
+      if (shared) writeSlot(slots, item, copyValue(items[n]));
+      else slots[item] = copyValue(items[n]);
       if (counter >= 0) writeSlot(slots, counter, n);
       const b = step(f);
       if (b) return b.value;

@@ -7,6 +7,8 @@ import { RhaiSyntaxError } from './errors.js';
 export interface VarInfo {
   readonly slot: number;
   readonly constant: boolean;
+  /** Set once a closure captures the variable: its slot then holds a shared cell at run time. */
+  captured: boolean;
 }
 
 export interface Capture {
@@ -42,7 +44,7 @@ export class Scope {
   }
 
   declare(name: string, constant: boolean): VarInfo {
-    const info = { slot: this.size++, constant };
+    const info = { slot: this.size++, constant, captured: false };
     this.blocks[this.blocks.length - 1]!.set(name, info);
     return info;
   }
@@ -54,7 +56,8 @@ export class Scope {
     }
     const outer = this.parent?.resolve(name);
     if (!outer) return undefined;
-    const inner = { slot: this.size++, constant: outer.constant };
+    outer.captured = true;
+    const inner = { slot: this.size++, constant: outer.constant, captured: false };
     this.blocks[0]!.set(name, inner);
     this.captures.push({ outer, inner: inner.slot });
     return inner;

@@ -210,6 +210,11 @@ describe('Rhai functions', () => {
     assert.deepEqual(run('let fs = []; for (x, i) in ["a", "b"] { fs.push(|| x + i); } fs.map(|f| f.call())'), ['b1', 'b1']);
     assert.deepEqual(run('let fs = []; for i in 0..3 { let j = i; fs.push(|| j * 10); } fs.map(|f| f.call())'), [0, 10, 20]);
     assert.deepEqual(
+      run('let fs = []; for i in 0..3 { fs.push(|| { let g = || i; g.call() }); } fs.map(|f| f.call())'),
+      [2, 2, 2],
+      'captured through a closure in a closure',
+    );
+    assert.deepEqual(
       run('let out = []; for round in 0..2 { let fs = []; for i in 0..2 { fs.push(|| i + round * 10); } out += fs.map(|f| f.call()); } out'),
       [1, 1, 11, 11],
       'each run of an inner loop has a variable of its own',
