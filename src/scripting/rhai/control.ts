@@ -149,9 +149,13 @@ export function compileFor(c: ControlCompiler, e: Expr & { k: 'for' }): Ev {
     if (it instanceof RhaiRange) {
       for (let i = it.start, n = 0; i < it.stop; i++, n++) {
         ctx.tick(e);
-        if (shared) writeSlot(slots, item, i);
-        else slots[item] = i;
-        if (counter >= 0) writeSlot(slots, counter, n);
+        if (shared) {
+          writeSlot(slots, item, i);
+          if (counter >= 0) writeSlot(slots, counter, n);
+        } else {
+          slots[item] = i;
+          if (counter >= 0) slots[counter] = n;
+        }
         const b = step(f);
         if (b) return b.value;
       }
@@ -163,9 +167,13 @@ export function compileFor(c: ControlCompiler, e: Expr & { k: 'for' }): Ev {
     else throw new RhaiRuntimeError(`cannot iterate over ${typeName(it)}${it instanceof Map ? ': use its keys() or values()' : ''}`, e.iterable);
     for (let n = 0; n < items.length; n++) {
       ctx.tick(e);
-      if (shared) writeSlot(slots, item, copyValue(items[n]));
-      else slots[item] = copyValue(items[n]);
-      if (counter >= 0) writeSlot(slots, counter, n);
+      if (shared) {
+        writeSlot(slots, item, copyValue(items[n]));
+        if (counter >= 0) writeSlot(slots, counter, n);
+      } else {
+        slots[item] = copyValue(items[n]);
+        if (counter >= 0) slots[counter] = n;
+      }
       const b = step(f);
       if (b) return b.value;
     }
