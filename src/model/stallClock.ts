@@ -34,8 +34,8 @@
 import os from 'node:os';
 
 type CpuUsage = () => { user: number; system: number };
-// Node 23.9 and later measure the calling thread; before, the process (its other threads are
-// mostly idle while this one runs a script, so it seldom counts more).
+// Node 22.15, 23.9 and later measure the calling thread; Node 20, the process (its other threads
+// are mostly idle while this one runs a script, so it seldom counts more).
 const threadCpu: CpuUsage = (process as unknown as { threadCpuUsage?: CpuUsage }).threadCpuUsage?.bind(process) ?? (() => process.cpuUsage());
 
 function cpuMs(): number {
